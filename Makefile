@@ -1,0 +1,109 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# MPComm: one non-recursive GNU Makefile.  Binaries go to build/bin/,
+# objects to build/obj/.  `make SAN=address` builds into build-address/.
+
+CC	?= cc
+PREFIX	?= /usr/local
+DESTDIR	?=
+BINDIR	 = $(PREFIX)/bin
+SEEDS	?= 2000
+FUZZ_SECONDS ?= 20
+
+WARN	 = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	   -Wmissing-prototypes -Wpointer-arith -Wcast-qual
+CSTD	 = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -pthread
+OPT	?= -O2 -g
+CFLAGS	+= $(OPT) $(WARN) $(CSTD) -Iinclude -MMD -MP
+LDFLAGS	+= -pthread
+
+ifeq ($(SAN),)
+B	 = build
+else ifeq ($(SAN),address)
+B	 = build-address
+CFLAGS	+= -fsanitize=address,undefined -fno-omit-frame-pointer \
+	   -fno-sanitize-recover=undefined
+LDFLAGS	+= -fsanitize=address,undefined
+else ifeq ($(SAN),thread)
+B	 = build-thread
+CFLAGS	+= -fsanitize=thread -fno-omit-frame-pointer
+LDFLAGS	+= -fsanitize=thread
+else
+$(error SAN must be address or thread)
+endif
+
+LIB_SRC	 = $(wildcard src/lib/*.c)
+LIB_OBJ	 = $(LIB_SRC:src/%.c=$(B)/obj/%.o)
+LIB	 = $(B)/libmpcomm.a
+PROGS	 = group_manager comparison_server peer
+BINS	 = $(PROGS:%=$(B)/bin/%)
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+UNITS	 = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+SIM	 = $(B)/tests/sim
+
+.DELETE_ON_ERROR:
+.PHONY: all check unit sim cluster demo clean install uninstall asan tsan \
+	valgrind bench bench-quick fuzz
+
+all: $(BINS)
+
+$(B)/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/obj/tests/%.o: tests/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJ)
+	@mkdir -p $(@D)
+	$(AR) rcs $@ $^
+
+define prog_rule
+$(1)_OBJ = $$(patsubst src/%.c,$(B)/obj/%.o,$$(wildcard src/$(1)/*.c))
+$(B)/bin/$(1): $$($(1)_OBJ) $(LIB)
+	@mkdir -p $$(@D)
+	$$(CC) $$(LDFLAGS) -o $$@ $$^
+endef
+$(foreach p,$(PROGS),$(eval $(call prog_rule,$(p))))
+
+$(B)/tests/test_%: $(B)/obj/tests/unit/test_%.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^
+
+$(SIM): $(B)/obj/tests/sim/sim.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^
+
+# The test suite: unit tests, the simulation, the cluster tests.
+check: all $(UNITS) $(SIM)
+	@B=$(B) SEEDS=$(SEEDS) tests/run.sh
+
+unit: $(UNITS)
+	@B=$(B) tests/run.sh unit
+
+sim: $(SIM)
+	$(SIM) --seeds $(SEEDS)
+
+cluster: all
+	@B=$(B) tests/run.sh cluster
+
+demo: all
+	scripts/cluster.sh -n 4 -m 200 --compare
+
+asan:
+	$(MAKE) SAN=address check
+
+tsan:
+	$(MAKE) SAN=thread check
+
+clean:
+	rm -rf build build-address build-thread
+
+install: all
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
+
+uninstall:
+	rm -f $(PROGS:%=$(DESTDIR)$(BINDIR)/%)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

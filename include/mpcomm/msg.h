@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The datagram protocol: one header, then typed records, all big-endian.
+ * msg_decode() is the single decoder for everything read from a UDP socket;
+ * it checks the syntax of every record (lengths, counts, no trailing bytes).
+ * The meaning of the fields (run id, sender, ranges) is checked by the core.
+ */
+#ifndef MPCOMM_MSG_H
+#define MPCOMM_MSG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define MSG_MAGIC		0x4d50434dU	/* "MPCM" */
+#define MSG_VERSION		1
+#define MSG_MAX_DGRAM		1392	/* stays under 1400 bytes */
+#define MSG_MAX_PEERS		64	/* a member set fits a uint64_t mask */
+#define MSG_MAX_PAYLOAD		512
+
+/* header: magic u32, version u8, flags u8, sender u16, run u64, nrec u16 */
+#define MSG_HDR_LEN		18
+/* record header: type u8, body length u16 */
+#define MSG_REC_HDR_LEN		3
+/* DATA body: seq u32, ts u64, send_us u64, then the payload */
+#define MSG_DATA_FIXED_LEN	20
+/* ACK body: k u32, c u64, n u8, then n x u32 */
+#define MSG_ACK_FIXED_LEN	13
+#define MSG_END_LEN		4	/* total u32 */
+#define MSG_HEARTBEAT_LEN	1	/* flags u8 */
+#define MSG_MAX_RECORDS	((MSG_MAX_DGRAM - MSG_HDR_LEN) / MSG_REC_HDR_LEN)
+
+#define MSG_HB_FINISHED		0x01	/* the sender has finished the run */
+#define MSG_HB_REPLY		0x02	/* an answer: never answered again */
+#define MSG_HB_KNOWN		(MSG_HB_FINISHED | MSG_HB_REPLY)
+
+enum msg_type {
+	MSG_READY = 1,		/* handshake: I am in this run */
+	MSG_HS_ACK = 2,		/* handshake: I saw your READY */
+	MSG_DATA = 3,
+	MSG_ACK = 4,		/* an ACK state (S, C, K) */
+	MSG_END = 5,		/* no more DATA from me: I sent `total` */
+	MSG_HEARTBEAT = 6
+};
+
+/* Why msg_decode() refused a datagram (negated in its return value). */
+enum msg_err {
+	MSG_OK = 0,
+	MSG_ERR_SHORT,		/* shorter than a header or a record claims */
+	MSG_ERR_MAGIC,
+	MSG_ERR_VERSION,
+	MSG_ERR_FLAGS,
+	MSG_ERR_TYPE,		/* unknown record type */
+	MSG_ERR_RECLEN,		/* record length wrong for its type */
+	MSG_ERR_COUNT,		/* record count does not match the contents */
+	MSG_ERR_TRAILING	/* bytes after the last record */
+};
+
+struct msg_hdr {
+	uint8_t		 version;
+	uint8_t		 flags;
+	uint16_t	 sender;
+	uint64_t	 run;
+	uint16_t	 nrec;
+};
+
+struct msg_data {
+	uint32_t	 seq;
+	uint64_t	 ts;		/* Lamport timestamp */
+	uint64_t	 send_us;	/* sender's clock at stamping */
+	uint16_t	 plen;
+	const uint8_t	*payload;	/* points into the decoded buffer */
+};
+
+struct msg_ack {
+	uint32_t	 k;		/* highest seq the acker had stamped */
+	uint64_t	 c;		/* the acker's Lamport clock */
+	uint8_t		 n;		/* number of entries in s */
+	const uint8_t	*s_raw;		/* n big-endian u32: use msg_ack_s() */
+};
+
+struct msg_rec {
+	uint8_t		 type;
+	union {
+		struct msg_data	data;
+		struct msg_ack	ack;
+		uint32_t	end_total;
+		uint8_t		hb_flags;
+	} u;
+};
+
+struct msg_dgram {
+	struct msg_hdr	hdr;
+	size_t		nrec;
+	struct msg_rec	rec[MSG_MAX_RECORDS];
+};
+
+/* Appends records to a datagram under construction. */
+struct msg_builder {
+	uint8_t		*buf;
+	size_t		 cap;
+	size_t		 len;
+	uint16_t	 nrec;
+};
+
+/*
+ * Decodes and checks the syntax of one datagram.  Returns 0, or -enum msg_err.
+ * Pointers in *out refer into buf, which must outlive them.  Thread-safe.
+ */
+int		 msg_decode(const uint8_t *buf, size_t len, struct msg_dgram *out);
+const char	*msg_strerror(int err);
+
+/* Entry i (< ack->n) of an ACK state's S vector. */
+uint32_t	 msg_ack_s(const struct msg_ack *ack, unsigned i);
+
+/* Starts a datagram in buf (cap >= MSG_HDR_LEN). */
+void		 msg_begin(struct msg_builder *b, uint8_t *buf, size_t cap,
+		    uint16_t sender, uint64_t run);
+/* Each msg_put_* returns 0, or -1 when the record does not fit. */
+int		 msg_put_ready(struct msg_builder *b);
+int		 msg_put_hs_ack(struct msg_builder *b);
+int		 msg_put_data(struct msg_builder *b, const struct msg_data *d);
+int		 msg_put_ack(struct msg_builder *b, uint32_t k, uint64_t c,
+		    unsigned n, const uint32_t *s);
+int		 msg_put_end(struct msg_builder *b, uint32_t total);
+int		 msg_put_heartbeat(struct msg_builder *b, uint8_t flags);
+/* Bytes a DATA record with plen payload bytes takes. */
+size_t		 msg_data_size(size_t plen);
+/* Bytes an ACK record for n peers takes. */
+size_t		 msg_ack_size(unsigned n);
+/* Free bytes left in the datagram. */
+size_t		 msg_room(const struct msg_builder *b);
+/* Writes the record count into the header; returns the datagram length. */
+size_t		 msg_finish(struct msg_builder *b);
+
+/*
+ * The payload of message (sender, seq) of a run is a pattern derived from
+ * those three numbers, so a receiver can check it and a sender can resend it
+ * without storing it.
+ */
+void		 msg_payload_fill(uint8_t *p, size_t len, uint64_t run,
+		    unsigned sender, uint32_t seq);
+int		 msg_payload_ok(const uint8_t *p, size_t len, uint64_t run,
+		    unsigned sender, uint32_t seq);
+
+#endif

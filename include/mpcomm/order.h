@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The ordering core of one peer for one run: Lamport clock, per-sender
+ * streams with FIFO hold-back, ACK states, the total-order hold queue, the
+ * retransmission store, handshake, END, heartbeats and failure detection.
+ *
+ * It is plain C over one state struct: no sockets, threads or clock reads.
+ * Every entry point takes `now` (microseconds, any monotonic origin) and
+ * appends the datagrams to send to an outbox; deliveries are reported through
+ * a callback, in delivery order.  Not thread-safe: the caller serialises all
+ * calls on one core (the peer holds one mutex around it).
+ */
+#ifndef MPCOMM_ORDER_H
+#define MPCOMM_ORDER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mpcomm/msg.h"
+
+enum order_mode {
+	ORDER_NONE,		/* deliver on receipt */
+	ORDER_FIFO,		/* per-sender order */
+	ORDER_TOTAL		/* Lamport total order, all-ACK delivery */
+};
+
+enum order_phase {
+	ORDER_HANDSHAKE,	/* READY sent, not every member confirmed */
+	ORDER_RUNNING,
+	ORDER_FINISHED,		/* everything delivered; waiting for flags */
+	ORDER_DONE,		/* every member finished: quiet */
+	ORDER_ABORTED		/* a member went silent: quiet */
+};
+
+/*
+ * Test-only switches that break the algorithm on purpose, so that the
+ * simulation can show that its checker catches each kind of mistake.
+ * Never set by the programs.
+ */
+#define ORDER_FLAW_NO_HOLDBACK	0x01	/* process DATA out of seq order */
+#define ORDER_FLAW_EARLY_COUNT	0x02	/* count ACK states before their K */
+#define ORDER_FLAW_NO_ACK_WAIT	0x04	/* deliver the head without ACKs */
+#define ORDER_FLAW_LATE_CLOCK	0x08	/* merge the clock at delivery */
+
+struct order_config {
+	uint64_t	 run;
+	unsigned	 self;		/* this peer's id, < n */
+	unsigned	 n;		/* members, 2..MSG_MAX_PEERS */
+	enum order_mode	 mode;
+	uint32_t	 messages;	/* each member sends this many */
+	uint16_t	 payload_len;	/* bytes of payload per DATA */
+	uint32_t	 window;	/* stamped beyond the slowest ACK */
+	uint64_t	 rto_init_us;	/* first retransmission timeout */
+	uint64_t	 rto_min_us;
+	uint64_t	 rto_max_us;
+	uint64_t	 hb_interval_us;
+	uint64_t	 hs_interval_us;	/* READY retry interval */
+	uint64_t	 peer_timeout_us;	/* silence that aborts a run */
+	unsigned	 flaws;		/* ORDER_FLAW_*: tests only */
+};
+
+struct order_delivery {
+	uint64_t	 ts;
+	uint64_t	 send_us;	/* sender's clock at stamping */
+	uint64_t	 now;		/* the `now` of the call that delivered */
+	uint32_t	 seq;
+	uint16_t	 sender;
+};
+
+typedef void (*order_deliver_fn)(void *arg, const struct order_delivery *d);
+
+/* Counters, all monotonic within a run. */
+struct order_stats {
+	uint64_t	 dgrams_in;	/* datagrams handed to the core */
+	uint64_t	 dgrams_out;	/* datagrams put in outboxes */
+	uint64_t	 data_in;	/* new DATA accepted */
+	uint64_t	 data_dup;	/* duplicate DATA dropped */
+	uint64_t	 data_out;	/* DATA records sent for the first time */
+	uint64_t	 retransmits;	/* DATA records sent again */
+	uint64_t	 delivered;
+	uint64_t	 drop_decode;	/* malformed datagrams */
+	uint64_t	 drop_run;	/* another run's datagrams */
+	uint64_t	 drop_sender;	/* unknown address or wrong sender id */
+	uint64_t	 drop_field;	/* absurd field values */
+	uint64_t	 drop_window;	/* DATA beyond the hold-back window */
+	uint64_t	 drop_payload;	/* payload not what the sender sends */
+	uint64_t	 pq_full;	/* processing paused: hold queue full */
+	uint64_t	 outbox_full;	/* output deferred: outbox full */
+};
+
+/* One datagram to send, to every member whose bit is set in dests. */
+struct order_out {
+	uint64_t	 dests;
+	size_t		 len;
+	uint8_t		 buf[MSG_MAX_DGRAM];
+};
+
+struct order_outbox {
+	struct order_out *d;
+	size_t		 n;
+	size_t		 cap;
+};
+
+struct order;
+
+/* Defaults suited to a LAN or localhost; the caller sets run, ids, mode. */
+void		 order_config_defaults(struct order_config *cfg);
+/* Checks a configuration; returns NULL or a description of the problem. */
+const char	*order_config_check(const struct order_config *cfg);
+
+/* An outbox of cap datagrams.  Returns 0, or -1 with errno. */
+int		 order_outbox_init(struct order_outbox *box, size_t cap);
+void		 order_outbox_free(struct order_outbox *box);
+
+/*
+ * Creates a core for one run; deliver(arg, d) is called for each delivered
+ * message, in order.  NULL with errno on failure (EINVAL: bad config).
+ */
+struct order	*order_create(const struct order_config *cfg,
+		    order_deliver_fn deliver, void *arg);
+void		 order_destroy(struct order *o);
+
+/* Begins the run: READY to every other member. */
+void		 order_start(struct order *o, uint64_t now,
+		    struct order_outbox *box);
+
+/*
+ * Consumes one received datagram.  from is the member id the caller found
+ * for the source address, or -1 when the address is not a member.  Invalid
+ * input is dropped and counted, never trusted.  What the input makes due
+ * (ACK states, answers) goes out at the next order_flush() or order_tick(),
+ * so that a batch of datagrams is acknowledged once.
+ */
+void		 order_input(struct order *o, uint64_t now, int from,
+		    const uint8_t *buf, size_t len);
+
+/* How many messages may be stamped now (handshake done, window open). */
+uint32_t	 order_stampable(const struct order *o);
+
+/*
+ * Stamps up to max new messages and puts them in the outbox at once.
+ * Returns how many were stamped.
+ */
+uint32_t	 order_stamp(struct order *o, uint64_t now, uint32_t max,
+		    struct order_outbox *box);
+
+/* Sends ACK states that are due (coalesced acknowledgements). */
+void		 order_flush(struct order *o, uint64_t now,
+		    struct order_outbox *box);
+
+/* Timers: handshake retries, resends, heartbeats, failure detection. */
+void		 order_tick(struct order *o, uint64_t now,
+		    struct order_outbox *box);
+
+/* True when ACK states are waiting for order_flush(). */
+bool		 order_ack_pending(const struct order *o);
+
+enum order_phase order_phase(const struct order *o);
+const char	*order_phase_name(enum order_phase p);
+/* Why the run was aborted ("" otherwise). */
+const char	*order_abort_reason(const struct order *o);
+const struct order_stats *order_stats(const struct order *o);
+/* Messages held: hold-back buffers plus the total-order queue. */
+size_t		 order_queue_len(const struct order *o);
+uint32_t	 order_stamped(const struct order *o);
+const struct order_config *order_config(const struct order *o);
+
+const char	*order_mode_name(enum order_mode m);
+/* Parses "none", "fifo" or "total"; returns 0 or -1. */
+int		 order_mode_parse(const char *s, enum order_mode *m);
+
+#endif

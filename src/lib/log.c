@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Logging, after OpenBSD's log.c: one formatting path, one write(2) per line,
+ * a fatal()/fatalx() pair for a program's top level.  The settings are set
+ * once by main() before threads start; the peer id and the log file
+ * descriptor are atomics so that any thread may read them.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mpcomm/log.h"
+
+static const char *log_prog = "mpcomm";
+static enum log_level log_level = LOG_LEVEL_INFO;
+static int log_syslog;
+static atomic_int log_id = -1;
+static atomic_int log_fd = STDERR_FILENO;
+static char log_path[1024];
+
+void
+log_init(const char *prog, enum log_level level, int use_syslog)
+{
+	log_prog = prog;
+	log_level = level;
+	log_syslog = use_syslog;
+	if (use_syslog)
+		openlog(prog, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+enum log_level
+log_get_level(void)
+{
+	return log_level;
+}
+
+void
+log_set_id(int id)
+{
+	atomic_store(&log_id, id);
+}
+
+int
+log_set_file(const char *path)
+{
+	int fd, old;
+
+	if (!path) {
+		log_path[0] = '\0';
+		old = atomic_exchange(&log_fd, STDERR_FILENO);
+		if (old != STDERR_FILENO)
+			close(old);
+		return 0;
+	}
+	if (strlen(path) >= sizeof(log_path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -1;
+	memcpy(log_path, path, strlen(path) + 1);
+	old = atomic_exchange(&log_fd, fd);
+	if (old != STDERR_FILENO)
+		close(old);
+	return 0;
+}
+
+int
+log_reopen(void)
+{
+	int fd, old;
+
+	if (log_path[0] == '\0')
+		return 0;
+	fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -1;
+	old = atomic_exchange(&log_fd, fd);
+	if (old != STDERR_FILENO)
+		close(old);
+	return 0;
+}
+
+static void
+vlog(enum log_level level, int syslog_prio, const char *errstr,
+    const char *fmt, va_list ap)
+{
+	static const char *const names[] = { "WARN", "INFO", "DEBUG" };
+	char line[1536], who[96];
+	struct timespec ts;
+	struct tm tm;
+	size_t len;
+	int n, id;
+
+	if (level > log_level)
+		return;
+	id = atomic_load(&log_id);
+	if (id >= 0)
+		snprintf(who, sizeof(who), "%s[%d]", log_prog, id);
+	else
+		snprintf(who, sizeof(who), "%s", log_prog);
+	if (log_syslog) {
+		n = vsnprintf(line, sizeof(line), fmt, ap);
+		if (n < 0)
+			return;
+		syslog(syslog_prio, "%s%s%s%s", id >= 0 ? who : "",
+		    id >= 0 ? ": " : "", line, errstr ? errstr : "");
+		return;
+	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	n = snprintf(line, sizeof(line),
+	    "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ %s %s: ", tm.tm_year + 1900,
+	    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+	    ts.tv_nsec / 1000000, who, names[level]);
+	if (n < 0)
+		return;
+	len = (size_t)n;
+	n = vsnprintf(line + len, sizeof(line) - len, fmt, ap);
+	if (n < 0)
+		return;
+	len += (size_t)n;
+	if (len > sizeof(line) - 2)
+		len = sizeof(line) - 2;
+	if (errstr) {
+		n = snprintf(line + len, sizeof(line) - len, "%s", errstr);
+		len += n > 0 ? (size_t)n : 0;
+		if (len > sizeof(line) - 2)
+			len = sizeof(line) - 2;
+	}
+	line[len++] = '\n';
+	(void)!write(atomic_load(&log_fd), line, len);
+}
+
+#define LOGFN(name, level, prio, witherr)				\
+void									\
+name(const char *fmt, ...)						\
+{									\
+	char errbuf[160];						\
+	int saved = errno;						\
+	va_list ap;							\
+									\
+	if (witherr)							\
+		snprintf(errbuf, sizeof(errbuf), ": %s",		\
+		    strerror(saved));					\
+	va_start(ap, fmt);						\
+	vlog(level, prio, witherr ? errbuf : NULL, fmt, ap);		\
+	va_end(ap);							\
+	errno = saved;							\
+}
+
+LOGFN(log_warn, LOG_LEVEL_WARN, LOG_WARNING, 1)
+LOGFN(log_warnx, LOG_LEVEL_WARN, LOG_WARNING, 0)
+LOGFN(log_info, LOG_LEVEL_INFO, LOG_INFO, 0)
+LOGFN(log_debug, LOG_LEVEL_DEBUG, LOG_DEBUG, 0)
+
+void
+fatal(int status, const char *fmt, ...)
+{
+	char errbuf[160];
+	va_list ap;
+
+	snprintf(errbuf, sizeof(errbuf), ": %s", strerror(errno));
+	va_start(ap, fmt);
+	vlog(LOG_LEVEL_WARN, LOG_CRIT, errbuf, fmt, ap);
+	va_end(ap);
+	exit(status);
+}
+
+void
+fatalx(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_LEVEL_WARN, LOG_CRIT, NULL, fmt, ap);
+	va_end(ap);
+	exit(status);
+}

@@ -1,0 +1,287 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Encoder and the one decoder of MPComm datagrams.  See msg.h for the layout
+ * and DESIGN.md section 3 for the rules: fixed-width big-endian fields, a
+ * length check before every read, trailing bytes rejected.
+ */
+#include <string.h>
+
+#include "mpcomm/msg.h"
+#include "mpcomm/wire.h"
+
+static const char *const msg_errstr[] = {
+	[MSG_OK] = "no error",
+	[MSG_ERR_SHORT] = "truncated datagram",
+	[MSG_ERR_MAGIC] = "bad magic",
+	[MSG_ERR_VERSION] = "unsupported version",
+	[MSG_ERR_FLAGS] = "unknown header flags",
+	[MSG_ERR_TYPE] = "unknown record type",
+	[MSG_ERR_RECLEN] = "bad record length",
+	[MSG_ERR_COUNT] = "record count mismatch",
+	[MSG_ERR_TRAILING] = "trailing bytes",
+};
+
+const char *
+msg_strerror(int err)
+{
+	if (err < 0)
+		err = -err;
+	if ((size_t)err >= sizeof(msg_errstr) / sizeof(msg_errstr[0]))
+		return "unknown error";
+	return msg_errstr[err];
+}
+
+static int
+decode_record(uint8_t type, const uint8_t *body, size_t blen,
+    struct msg_rec *r)
+{
+	r->type = type;
+	switch (type) {
+	case MSG_READY:
+	case MSG_HS_ACK:
+		return blen == 0 ? 0 : -MSG_ERR_RECLEN;
+	case MSG_DATA:
+		if (blen < MSG_DATA_FIXED_LEN ||
+		    blen - MSG_DATA_FIXED_LEN > MSG_MAX_PAYLOAD)
+			return -MSG_ERR_RECLEN;
+		r->u.data.seq = wire_get_u32(body);
+		r->u.data.ts = wire_get_u64(body + 4);
+		r->u.data.send_us = wire_get_u64(body + 12);
+		r->u.data.plen = (uint16_t)(blen - MSG_DATA_FIXED_LEN);
+		r->u.data.payload = body + MSG_DATA_FIXED_LEN;
+		return 0;
+	case MSG_ACK:
+		if (blen < MSG_ACK_FIXED_LEN)
+			return -MSG_ERR_RECLEN;
+		r->u.ack.k = wire_get_u32(body);
+		r->u.ack.c = wire_get_u64(body + 4);
+		r->u.ack.n = wire_get_u8(body + 12);
+		if (r->u.ack.n == 0 || r->u.ack.n > MSG_MAX_PEERS ||
+		    blen != msg_ack_size(r->u.ack.n) - MSG_REC_HDR_LEN)
+			return -MSG_ERR_RECLEN;
+		r->u.ack.s_raw = body + MSG_ACK_FIXED_LEN;
+		return 0;
+	case MSG_END:
+		if (blen != MSG_END_LEN)
+			return -MSG_ERR_RECLEN;
+		r->u.end_total = wire_get_u32(body);
+		return 0;
+	case MSG_HEARTBEAT:
+		if (blen != MSG_HEARTBEAT_LEN)
+			return -MSG_ERR_RECLEN;
+		r->u.hb_flags = wire_get_u8(body);
+		return (r->u.hb_flags & ~MSG_HB_KNOWN) ? -MSG_ERR_RECLEN : 0;
+	default:
+		return -MSG_ERR_TYPE;
+	}
+}
+
+int
+msg_decode(const uint8_t *buf, size_t len, struct msg_dgram *out)
+{
+	size_t off, i;
+	int rc;
+
+	if (len < MSG_HDR_LEN)
+		return -MSG_ERR_SHORT;
+	if (len > MSG_MAX_DGRAM)
+		return -MSG_ERR_TRAILING;
+	if (wire_get_u32(buf) != MSG_MAGIC)
+		return -MSG_ERR_MAGIC;
+	out->hdr.version = wire_get_u8(buf + 4);
+	out->hdr.flags = wire_get_u8(buf + 5);
+	out->hdr.sender = wire_get_u16(buf + 6);
+	out->hdr.run = wire_get_u64(buf + 8);
+	out->hdr.nrec = wire_get_u16(buf + 16);
+	if (out->hdr.version != MSG_VERSION)
+		return -MSG_ERR_VERSION;
+	if (out->hdr.flags != 0)
+		return -MSG_ERR_FLAGS;
+	if (out->hdr.nrec == 0 || out->hdr.nrec > MSG_MAX_RECORDS)
+		return -MSG_ERR_COUNT;
+
+	off = MSG_HDR_LEN;
+	for (i = 0; i < out->hdr.nrec; i++) {
+		uint8_t type;
+		size_t blen;
+
+		if (len - off < MSG_REC_HDR_LEN)
+			return -MSG_ERR_SHORT;
+		type = wire_get_u8(buf + off);
+		blen = wire_get_u16(buf + off + 1);
+		off += MSG_REC_HDR_LEN;
+		if (len - off < blen)
+			return -MSG_ERR_SHORT;
+		if ((rc = decode_record(type, buf + off, blen, &out->rec[i])))
+			return rc;
+		off += blen;
+	}
+	if (off != len)
+		return -MSG_ERR_TRAILING;
+	out->nrec = i;
+	return 0;
+}
+
+uint32_t
+msg_ack_s(const struct msg_ack *ack, unsigned i)
+{
+	return wire_get_u32(ack->s_raw + 4 * (size_t)i);
+}
+
+void
+msg_begin(struct msg_builder *b, uint8_t *buf, size_t cap, uint16_t sender,
+    uint64_t run)
+{
+	b->buf = buf;
+	b->cap = cap > MSG_MAX_DGRAM ? MSG_MAX_DGRAM : cap;
+	b->nrec = 0;
+	wire_put_u32(buf, MSG_MAGIC);
+	wire_put_u8(buf + 4, MSG_VERSION);
+	wire_put_u8(buf + 5, 0);
+	wire_put_u16(buf + 6, sender);
+	wire_put_u64(buf + 8, run);
+	wire_put_u16(buf + 16, 0);
+	b->len = MSG_HDR_LEN;
+}
+
+size_t
+msg_room(const struct msg_builder *b)
+{
+	return b->cap - b->len;
+}
+
+/* Reserves a record of blen body bytes; returns its body or NULL. */
+static uint8_t *
+put_record(struct msg_builder *b, uint8_t type, size_t blen)
+{
+	uint8_t *p;
+
+	if (msg_room(b) < MSG_REC_HDR_LEN + blen || b->nrec >= MSG_MAX_RECORDS)
+		return NULL;
+	p = b->buf + b->len;
+	wire_put_u8(p, type);
+	wire_put_u16(p + 1, (uint16_t)blen);
+	b->len += MSG_REC_HDR_LEN + blen;
+	b->nrec++;
+	return p + MSG_REC_HDR_LEN;
+}
+
+int
+msg_put_ready(struct msg_builder *b)
+{
+	return put_record(b, MSG_READY, 0) ? 0 : -1;
+}
+
+int
+msg_put_hs_ack(struct msg_builder *b)
+{
+	return put_record(b, MSG_HS_ACK, 0) ? 0 : -1;
+}
+
+size_t
+msg_data_size(size_t plen)
+{
+	return MSG_REC_HDR_LEN + MSG_DATA_FIXED_LEN + plen;
+}
+
+int
+msg_put_data(struct msg_builder *b, const struct msg_data *d)
+{
+	uint8_t *p;
+
+	if (d->plen > MSG_MAX_PAYLOAD)
+		return -1;
+	if (!(p = put_record(b, MSG_DATA, MSG_DATA_FIXED_LEN + d->plen)))
+		return -1;
+	wire_put_u32(p, d->seq);
+	wire_put_u64(p + 4, d->ts);
+	wire_put_u64(p + 12, d->send_us);
+	if (d->plen)
+		memcpy(p + MSG_DATA_FIXED_LEN, d->payload, d->plen);
+	return 0;
+}
+
+size_t
+msg_ack_size(unsigned n)
+{
+	return MSG_REC_HDR_LEN + MSG_ACK_FIXED_LEN + 4 * (size_t)n;
+}
+
+int
+msg_put_ack(struct msg_builder *b, uint32_t k, uint64_t c, unsigned n,
+    const uint32_t *s)
+{
+	uint8_t *p;
+	unsigned i;
+
+	if (n == 0 || n > MSG_MAX_PEERS)
+		return -1;
+	if (!(p = put_record(b, MSG_ACK, msg_ack_size(n) - MSG_REC_HDR_LEN)))
+		return -1;
+	wire_put_u32(p, k);
+	wire_put_u64(p + 4, c);
+	wire_put_u8(p + 12, (uint8_t)n);
+	for (i = 0; i < n; i++)
+		wire_put_u32(p + MSG_ACK_FIXED_LEN + 4 * i, s[i]);
+	return 0;
+}
+
+int
+msg_put_end(struct msg_builder *b, uint32_t total)
+{
+	uint8_t *p;
+
+	if (!(p = put_record(b, MSG_END, MSG_END_LEN)))
+		return -1;
+	wire_put_u32(p, total);
+	return 0;
+}
+
+int
+msg_put_heartbeat(struct msg_builder *b, uint8_t flags)
+{
+	uint8_t *p;
+
+	if (!(p = put_record(b, MSG_HEARTBEAT, MSG_HEARTBEAT_LEN)))
+		return -1;
+	wire_put_u8(p, flags);
+	return 0;
+}
+
+size_t
+msg_finish(struct msg_builder *b)
+{
+	wire_put_u16(b->buf + 16, b->nrec);
+	return b->len;
+}
+
+static uint8_t
+payload_byte(uint64_t run, unsigned sender, uint32_t seq, size_t i)
+{
+	uint64_t x = run * 0x9e3779b97f4a7c15ULL ^ (uint64_t)sender << 40 ^
+	    seq ^ (uint64_t)i * 0xff51afd7ed558ccdULL;
+
+	return (uint8_t)(x >> 29 ^ x);
+}
+
+void
+msg_payload_fill(uint8_t *p, size_t len, uint64_t run, unsigned sender,
+    uint32_t seq)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		p[i] = payload_byte(run, sender, seq, i);
+}
+
+int
+msg_payload_ok(const uint8_t *p, size_t len, uint64_t run, unsigned sender,
+    uint32_t seq)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i] != payload_byte(run, sender, seq, i))
+			return 0;
+	return 1;
+}
