@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Delivery logs: `<dir>/run<RUN>-peer<ID>.log`, a first line
+ * `# run=<RUN> peer=<ID> order=<MODE> status=<ok|aborted>`, then one line per
+ * delivered message in delivery order: `<sender> <seq> <lamport_ts>`.
+ * The writer streams the body to a part file with its own buffer (memory
+ * does not grow with the number of messages) and writes the final file,
+ * header first, when the status is known.  The parsers are the one reader of
+ * log lines, for files and for LOG bodies received over TCP.
+ */
+#ifndef MPCOMM_DLOG_H
+#define MPCOMM_DLOG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct dlog_header {
+	uint64_t	run;
+	unsigned	peer;
+	char		order[8];
+	char		status[16];
+};
+
+struct dlog;
+
+/* Starts the log of (run, peer) in dir.  NULL with errno on failure. */
+struct dlog	*dlog_open(const char *dir, uint64_t run, unsigned peer);
+/* Appends one delivery.  Returns 0, or -1 with errno (the log is bad). */
+int		 dlog_append(struct dlog *d, unsigned sender, uint32_t seq,
+		    uint64_t ts);
+uint64_t	 dlog_count(const struct dlog *d);
+/*
+ * Writes the final file with its header and removes the part file.
+ * Returns 0 or -1 with errno.  The path is then dlog_path().
+ */
+int		 dlog_finish(struct dlog *d, const char *order,
+		    const char *status);
+const char	*dlog_path(const struct dlog *d);
+/* Frees d; an unfinished part file is left for inspection. */
+void		 dlog_close(struct dlog *d);
+
+/* Parses a header line (with its "# ").  Returns 0 or -1. */
+int		 dlog_parse_header(const char *line, struct dlog_header *h);
+/* Formats a header line, without newline; returns its length. */
+int		 dlog_format_header(char *buf, size_t cap,
+		    const struct dlog_header *h);
+/* Parses `<sender> <seq> <ts>`, decimal, single spaces.  0 or -1. */
+int		 dlog_parse_entry(const char *line, unsigned *sender,
+		    uint32_t *seq, uint64_t *ts);
+
+#endif

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Sockets: address parsing and resolution through getaddrinfo (names, IPv4,
+ * IPv6), listening and connecting with timeouts, whole writes and line reads
+ * that retry EINTR and handle short transfers.  Functions return -1 with
+ * errno set on failure; nothing here logs or exits.
+ */
+#ifndef MPCOMM_NET_H
+#define MPCOMM_NET_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#define NET_HOST_MAX	256
+#define NET_PORT_MAX	8
+
+struct net_addr {
+	struct sockaddr_storage ss;
+	socklen_t	len;
+};
+
+/*
+ * Splits "host:port", "[v6]:port", "host" or a bare IPv6 address; a missing
+ * port becomes defport.  Returns 0 or -1 (EINVAL).
+ */
+int	net_split_hostport(const char *s, const char *defport, char *host,
+	    size_t hostcap, char *port, size_t portcap);
+/* Resolves to the first address of socktype (SOCK_STREAM or SOCK_DGRAM). */
+int	net_resolve(const char *host, const char *port, int socktype,
+	    struct net_addr *out);
+/* "host:port" string in one go. */
+int	net_resolve_hostport(const char *s, const char *defport, int socktype,
+	    struct net_addr *out);
+/*
+ * A listening TCP socket (or a bound UDP socket) on host:port; host NULL
+ * means every address (IPv6 with IPv4 mapped when the kernel has IPv6).
+ * Port "0" picks a free port; *bound (may be NULL) tells which.
+ */
+int	net_listen_tcp(const char *host, const char *port, int backlog,
+	    struct net_addr *bound);
+int	net_bind_udp(const char *host, const char *port, struct net_addr *bound);
+/* Connects within timeout_ms; the socket is left non-blocking. */
+int	net_connect_tcp(const struct net_addr *a, int timeout_ms);
+int	net_set_nonblock(int fd);
+/* Writes all of buf within timeout_ms overall (ETIMEDOUT). */
+int	net_write_all(int fd, const void *buf, size_t len, int timeout_ms);
+
+/* Buffered line reader over a socket. */
+struct net_reader {
+	int	fd;
+	size_t	off;
+	size_t	len;
+	char	buf[8192];
+};
+
+void	net_reader_init(struct net_reader *r, int fd);
+/*
+ * Reads one line (without "\n") into line (cap bytes, NUL-terminated).
+ * Returns its length, or -1: ETIMEDOUT, EMSGSIZE (longer than cap-1),
+ * ECONNRESET (the peer closed, also half-way through a line).
+ */
+long	net_read_line(struct net_reader *r, char *line, size_t cap,
+	    int timeout_ms);
+
+/* Numeric host and port of an address (IPv4-mapped shown as IPv4). */
+int	net_addr_host(const struct net_addr *a, char *host, size_t cap);
+uint16_t net_addr_port(const struct net_addr *a);
+/* "host:port" or "[v6]:port", for logs. */
+const char *net_addr_str(const struct net_addr *a, char *buf, size_t cap);
+/* Same address and port, with IPv4 and IPv4-mapped IPv6 equal. */
+int	net_addr_equal(const struct net_addr *a, const struct net_addr *b);
+/* Rewrites an IPv4 address as IPv4-mapped IPv6 when family is AF_INET6. */
+void	net_addr_map(struct net_addr *a, int family);
+/* The address family of a socket. */
+int	net_sock_family(int fd);
+/* The local address of a connected socket, numeric. */
+int	net_local_host(int fd, char *host, size_t cap);
+
+#endif

@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Receiving delivery logs: `LOG run=... peer=... count=C ...`, C lines
+ * `<sender> <seq> <ts>`, `END`.  A log is kept per connection while it
+ * arrives, checked (known run, known peer, not sent twice, exactly C valid
+ * lines), and only then handed to the run being collected.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mpcomm/ctl.h"
+#include "mpcomm/dlog.h"
+#include "mpcomm/log.h"
+#include "mpcomm/lsrv.h"
+#include "cs.h"
+
+struct log_conn {
+	struct peer_log	 l;
+	uint64_t	 run;
+	unsigned	 peer;
+	uint64_t	 declared;
+	size_t		 cap;
+};
+
+void
+collect_init(struct collect *c)
+{
+	pthread_condattr_t ca;
+
+	memset(c, 0, sizeof(*c));
+	pthread_mutex_init(&c->mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&c->cv, &ca);
+	pthread_condattr_destroy(&ca);
+}
+
+void
+peer_log_free(struct peer_log *l)
+{
+	free(l->keys);
+	memset(l, 0, sizeof(*l));
+}
+
+void
+collect_begin(struct collect *c, uint64_t run, unsigned n, uint32_t m)
+{
+	unsigned i;
+
+	pthread_mutex_lock(&c->mu);
+	for (i = 0; i < MSG_MAX_PEERS; i++)
+		peer_log_free(&c->log[i]);
+	c->run = run;
+	c->n = n;
+	c->m = m;
+	c->received = 0;
+	pthread_mutex_unlock(&c->mu);
+}
+
+void
+collect_end(struct collect *c)
+{
+	pthread_mutex_lock(&c->mu);
+	c->run = 0;
+	pthread_mutex_unlock(&c->mu);
+}
+
+static int
+refuse(struct lsrv_conn *c, int code, const char *why)
+{
+	log_warnx("%s: LOG refused: %s", lsrv_peer(c), why);
+	lsrv_printf(c, "ERR %d %s\n", code, why);
+	return -1;
+}
+
+static int
+log_header(struct collect *coll, struct lsrv_conn *c, struct ctl_msg *m)
+{
+	struct log_conn *lc;
+	uint64_t run, peer, count, limit;
+	char order[8], status[16], why[160];
+	int known, dup;
+	unsigned n;
+
+	if (!(lc = calloc(1, sizeof(*lc))))
+		return refuse(c, 500, "out of memory");
+	if (ctl_get_u64(m, "run", 1, UINT64_MAX, 1, &run) < 0 ||
+	    ctl_get_u64(m, "peer", 0, MSG_MAX_PEERS - 1, 1, &peer) < 0 ||
+	    ctl_get_str(m, "order", 1, order, sizeof(order)) < 0 ||
+	    ctl_get_str(m, "status", 1, status, sizeof(status)) < 0 ||
+	    ctl_get_u64(m, "count", 0, UINT32_MAX, 1, &count) < 0 ||
+	    ctl_get_u64(m, "lat_p50", 0, UINT64_MAX, 0, &lc->l.lat_p50) < 0 ||
+	    ctl_get_u64(m, "lat_p99", 0, UINT64_MAX, 0, &lc->l.lat_p99) < 0 ||
+	    ctl_get_u64(m, "lat_max", 0, UINT64_MAX, 0, &lc->l.lat_max) < 0 ||
+	    ctl_get_u64(m, "retrans", 0, UINT64_MAX, 0, &lc->l.retrans) < 0 ||
+	    ctl_get_u64(m, "dgrams_out", 0, UINT64_MAX, 0,
+	    &lc->l.dgrams_out) < 0 ||
+	    ctl_get_u64(m, "dgrams_in", 0, UINT64_MAX, 0,
+	    &lc->l.dgrams_in) < 0 ||
+	    ctl_get_u64(m, "drops", 0, UINT64_MAX, 0, &lc->l.drops) < 0 ||
+	    ctl_get_u64(m, "dup", 0, UINT64_MAX, 0, &lc->l.dup) < 0 ||
+	    ctl_get_u64(m, "t_first", 0, UINT64_MAX, 0, &lc->l.t_first) < 0 ||
+	    ctl_get_u64(m, "t_last", 0, UINT64_MAX, 0, &lc->l.t_last) < 0 ||
+	    ctl_check_unused(m) < 0) {
+		free(lc);
+		return refuse(c, 400, m->err);
+	}
+	if (strcmp(status, "ok") != 0 && strcmp(status, "aborted") != 0) {
+		free(lc);
+		return refuse(c, 400, "status must be ok or aborted");
+	}
+	pthread_mutex_lock(&coll->mu);
+	known = coll->run == run && peer < coll->n;
+	dup = known && coll->log[peer].received;
+	n = coll->n;
+	limit = 2 * (uint64_t)coll->n * coll->m + 16;
+	pthread_mutex_unlock(&coll->mu);
+	if (!known) {
+		free(lc);
+		snprintf(why, sizeof(why), "unknown run %" PRIu64 " or peer %"
+		    PRIu64, run, peer);
+		return refuse(c, 404, why);
+	}
+	if (dup) {
+		free(lc);
+		snprintf(why, sizeof(why), "peer %" PRIu64 " already sent its "
+		    "log of run %" PRIu64, peer, run);
+		return refuse(c, 409, why);
+	}
+	if (count > limit) {
+		free(lc);
+		snprintf(why, sizeof(why), "count %" PRIu64 " is more than a "
+		    "run of %u peers can deliver", count, n);
+		return refuse(c, 413, why);
+	}
+	snprintf(lc->l.status, sizeof(lc->l.status), "%s", status);
+	lc->run = run;
+	lc->peer = (unsigned)peer;
+	lc->declared = count;
+	lsrv_set_data(c, lc);
+	return 0;
+}
+
+/* The LOG is complete: hand it to the run, if it is still wanted. */
+static int
+log_commit(struct collect *coll, struct lsrv_conn *c, struct log_conn *lc)
+{
+	char why[160];
+	int ok;
+
+	if (lc->l.n != lc->declared) {
+		snprintf(why, sizeof(why), "LOG shorter than announced: %zu of "
+		    "%" PRIu64 " lines", lc->l.n, lc->declared);
+		return refuse(c, 400, why);
+	}
+	pthread_mutex_lock(&coll->mu);
+	ok = coll->run == lc->run && !coll->log[lc->peer].received;
+	if (ok) {
+		coll->log[lc->peer] = lc->l;
+		coll->log[lc->peer].received = true;
+		coll->received++;
+		memset(&lc->l, 0, sizeof(lc->l));
+		pthread_cond_broadcast(&coll->cv);
+	}
+	pthread_mutex_unlock(&coll->mu);
+	if (!ok)
+		return refuse(c, 409, "run over, or log already received");
+	log_info("run %" PRIu64 ": log of peer %u received (%" PRIu64
+	    " deliveries)", lc->run, lc->peer, lc->declared);
+	lsrv_printf(c, "OK received=%" PRIu64 "\n", lc->declared);
+	return 0;
+}
+
+static int
+log_body(struct collect *coll, struct lsrv_conn *c, struct log_conn *lc,
+    const char *line)
+{
+	unsigned sender;
+	uint32_t seq;
+	uint64_t ts;
+	char why[160];
+	int rc;
+
+	if (strcmp(line, "END") == 0) {
+		rc = log_commit(coll, c, lc);
+		peer_log_free(&lc->l);
+		free(lc);
+		lsrv_set_data(c, NULL);
+		return rc;
+	}
+	if (lc->l.n == lc->declared) {
+		snprintf(why, sizeof(why), "LOG longer than announced (%"
+		    PRIu64 " lines)", lc->declared);
+		return refuse(c, 400, why);
+	}
+	if (dlog_parse_entry(line, &sender, &seq, &ts) < 0) {
+		snprintf(why, sizeof(why), "bad log line %zu: expected "
+		    "'<sender> <seq> <ts>'", lc->l.n + 1);
+		return refuse(c, 400, why);
+	}
+	if (lc->l.n == lc->cap) {
+		size_t ncap = lc->cap ? lc->cap * 2 : 1024;
+		uint64_t *nk;
+
+		if (ncap > lc->declared)
+			ncap = (size_t)lc->declared;
+		if (!(nk = realloc(lc->l.keys, ncap * sizeof(*nk))))
+			return refuse(c, 500, "out of memory");
+		lc->l.keys = nk;
+		lc->cap = ncap;
+	}
+	lc->l.keys[lc->l.n++] = (uint64_t)sender << 32 | seq;
+	return 0;
+}
+
+static int
+on_line(void *arg, struct lsrv_conn *c, char *line, size_t len)
+{
+	struct collect *coll = arg;
+	struct log_conn *lc = lsrv_get_data(c);
+	struct ctl_msg m;
+
+	if (lc)
+		return log_body(coll, c, lc, line);
+	if (ctl_parse(line, len, &m) < 0)
+		return refuse(c, 400, m.err);
+	if (strcmp(m.verb, "LOG") == 0)
+		return log_header(coll, c, &m);
+	if (strcmp(m.verb, "PING") == 0) {
+		lsrv_printf(c, "OK pong\n");
+		return 0;
+	}
+	return refuse(c, 400, "unknown verb (expected LOG)");
+}
+
+static void
+on_closed(void *arg, struct lsrv_conn *c, const char *why)
+{
+	struct log_conn *lc = lsrv_get_data(c);
+
+	(void)arg;
+	if (lc) {
+		log_warnx("%s: LOG of peer %u dropped: connection %s after %zu "
+		    "of %" PRIu64 " lines", lsrv_peer(c), lc->peer,
+		    why ? why : "closed", lc->l.n, lc->declared);
+		peer_log_free(&lc->l);
+		free(lc);
+	}
+}
+
+const struct lsrv_ops *
+collect_ops(void)
+{
+	static const struct lsrv_ops ops = {
+		.line = on_line,
+		.closed = on_closed,
+	};
+
+	return &ops;
+}

@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Judging a run from its delivery logs (DESIGN section 6): mismatched rounds
+ * over all N x M positions and all N peers (a position where a peer has no
+ * entry counts as mismatched), and per peer: missing and duplicated
+ * messages, entries naming no real message, per-sender FIFO violations.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cs.h"
+
+static void
+judge_peer(const struct report *rp, const struct peer_log *l,
+    struct peer_result *r)
+{
+	unsigned n = rp->p.n;
+	uint32_t m = rp->p.m;
+	uint8_t *seen = calloc((size_t)n * (m + 1), 1);
+	uint32_t last[MSG_MAX_PEERS] = { 0 };
+	size_t i;
+
+	memset(r, 0, sizeof(*r));
+	r->delivered = l->n;
+	for (i = 0; i < l->n; i++) {
+		unsigned s = (unsigned)(l->keys[i] >> 32);
+		uint32_t q = (uint32_t)l->keys[i];
+
+		if (s >= n || q == 0 || q > m) {
+			r->unexpected++;
+			continue;
+		}
+		if (q <= last[s])
+			r->fifo_violations++;
+		else
+			last[s] = q;
+		if (!seen)
+			continue;	/* out of memory: no duplicate count */
+		if (seen[(size_t)s * (m + 1) + q]++)
+			r->duplicates++;
+	}
+	r->missing = rp->total - (l->n - r->unexpected - r->duplicates);
+	free(seen);
+}
+
+void
+compare_run(struct report *rp)
+{
+	unsigned n = rp->p.n, i;
+	uint64_t j, len_max = 0;
+	bool any_missing_log = false, any_aborted = false;
+	const char *why = NULL;
+
+	rp->total = (uint64_t)n * rp->p.m;
+	rp->delivered_min = UINT64_MAX;
+	rp->delivered_max = 0;
+	rp->positions = calloc(REPORT_MAX_POSITIONS, sizeof(*rp->positions));
+	for (i = 0; i < n; i++) {
+		const struct peer_log *l = &rp->log[i];
+		struct peer_result *r = &rp->r[i];
+
+		if (!l->received) {
+			any_missing_log = true;
+			memset(r, 0, sizeof(*r));
+			r->missing = rp->total;
+		} else {
+			judge_peer(rp, l, r);
+			if (strcmp(l->status, "ok") != 0)
+				any_aborted = true;
+		}
+		if (r->delivered < rp->delivered_min)
+			rp->delivered_min = r->delivered;
+		if (r->delivered > rp->delivered_max)
+			rp->delivered_max = r->delivered;
+		if (l->n > len_max)
+			len_max = l->n;
+		rp->missing += r->missing;
+		rp->duplicates += r->duplicates;
+		rp->fifo_violations += r->fifo_violations;
+		rp->unexpected += r->unexpected;
+	}
+	/* Every position of the longest log, and at least N x M of them. */
+	if (len_max < rp->total)
+		len_max = rp->total;
+	for (j = 0; j < len_max; j++) {
+		bool bad = false;
+		uint64_t k0 = 0;
+
+		for (i = 0; i < n && !bad; i++) {
+			const struct peer_log *l = &rp->log[i];
+
+			if (!l->received || j >= l->n)
+				bad = true;
+			else if (i == 0)
+				k0 = l->keys[j];
+			else if (l->keys[j] != k0)
+				bad = true;
+		}
+		if (!bad)
+			continue;
+		if (rp->positions && rp->npositions < REPORT_MAX_POSITIONS)
+			rp->positions[rp->npositions++] = j;
+		rp->mismatched++;
+	}
+
+	if (any_missing_log) {
+		rp->status = "timeout";
+		why = "not every peer sent its log";
+	} else if (any_aborted) {
+		rp->status = "aborted";
+		why = "a peer aborted the run";
+	} else if (rp->missing || rp->duplicates || rp->unexpected) {
+		rp->status = "failed";
+		why = "messages missing, duplicated or unknown";
+	} else if (rp->p.mode != ORDER_NONE && rp->fifo_violations) {
+		rp->status = "failed";
+		why = "per-sender FIFO order broken";
+	} else if (rp->p.mode == ORDER_TOTAL && rp->mismatched) {
+		rp->status = "failed";
+		why = "peers delivered in different orders";
+	} else {
+		rp->status = "ok";
+	}
+	if (why && !rp->problem[0])
+		snprintf(rp->problem, sizeof(rp->problem), "%s", why);
+}
+
+void
+report_free(struct report *r)
+{
+	unsigned i;
+
+	if (!r)
+		return;
+	for (i = 0; i < MSG_MAX_PEERS; i++)
+		peer_log_free(&r->log[i]);
+	free(r->positions);
+	free(r);
+}

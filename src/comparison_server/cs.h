@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The comparison server: its context, the logs it collects, the comparison
+ * of a run and the reports.  run.c drives runs, collect.c receives LOGs,
+ * compare.c judges them, report.c prints and writes the results.
+ */
+#ifndef CS_CS_H
+#define CS_CS_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "mpcomm/gmc.h"
+#include "mpcomm/msg.h"
+#include "mpcomm/net.h"
+#include "mpcomm/order.h"
+
+/* One peer's delivery log as received. */
+struct peer_log {
+	bool		 received;
+	char		 status[16];	/* ok | aborted */
+	uint64_t	*keys;		/* sender << 32 | seq, delivery order */
+	size_t		 n;
+	uint64_t	 lat_p50, lat_p99, lat_max;	/* µs */
+	uint64_t	 retrans, dgrams_out, dgrams_in, drops, dup;
+	uint64_t	 t_first, t_last;	/* wall clock µs */
+};
+
+/* Logs of the run being collected; every field is guarded by mu. */
+struct collect {
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	uint64_t	 run;		/* 0: not collecting */
+	unsigned	 n;
+	uint32_t	 m;
+	unsigned	 received;
+	struct peer_log	 log[MSG_MAX_PEERS];
+};
+
+/* The parameters of one run. */
+struct run_params {
+	unsigned	 n;
+	uint32_t	 m;
+	enum order_mode	 mode;
+	uint64_t	 imin_ms, imax_ms;
+	uint64_t	 dmin_ms, dmax_ms;
+	double		 loss, dup;
+	uint64_t	 seed;
+};
+
+struct peer_result {
+	uint64_t	 delivered;
+	uint64_t	 missing;
+	uint64_t	 duplicates;
+	uint64_t	 fifo_violations;
+	uint64_t	 unexpected;	/* entries that name no real message */
+};
+
+#define REPORT_MAX_POSITIONS	100000	/* mismatched positions listed */
+
+struct report {
+	uint64_t	 run;
+	struct run_params p;
+	struct gmc_member member[MSG_MAX_PEERS];
+	struct peer_log	 log[MSG_MAX_PEERS];	/* borrowed from collect */
+	struct peer_result r[MSG_MAX_PEERS];
+	uint64_t	 total;		/* N x M */
+	uint64_t	 delivered_min, delivered_max;
+	uint64_t	 mismatched;
+	uint64_t	 missing, duplicates, fifo_violations, unexpected;
+	uint64_t	*positions;	/* first mismatched positions */
+	size_t		 npositions;
+	const char	*status;	/* ok | failed | aborted | timeout */
+	char		 problem[256];	/* the first reason it is not ok */
+};
+
+struct cs_ctx {
+	/* Options. */
+	const char	*gm_spec;
+	const char	*bind;
+	const char	*port;
+	const char	*advertise;
+	const char	*json_path;
+	const char	*svg_path;
+	const char	*csv_path;
+	const char	*svg_summary_path;
+	const char	*log_file;
+	const char	*pidfile;
+	struct run_params p;
+	bool		 scripted;	/* --messages given */
+	unsigned	 want_peers;	/* --peers: 0 = all registered */
+	uint64_t	 runs;
+	uint64_t	 wait_s;	/* for peers to register */
+	uint64_t	 timeout_s;	/* a run without progress this long */
+	bool		 quiet;
+	bool		 shutdown_peers;
+	unsigned	 sweep_n[16];
+	size_t		 nsweep_n;
+	uint32_t	 sweep_m[16];
+	size_t		 nsweep_m;
+
+	struct net_addr	 gm;
+	int		 lfd;
+	uint16_t	 lport;
+	struct lsrv	*srv;
+	pthread_t	 t_srv;
+	struct collect	 coll;
+	uint64_t	 last_run;
+	FILE		*csv;
+	bool		 progress;	/* stdout is a terminal */
+};
+
+/* collect.c */
+const struct lsrv_ops *collect_ops(void);
+void	 collect_init(struct collect *c);
+/* Starts collecting run (dropping what was kept of an earlier run). */
+void	 collect_begin(struct collect *c, uint64_t run, unsigned n, uint32_t m);
+void	 collect_end(struct collect *c);
+void	 peer_log_free(struct peer_log *l);
+
+/* compare.c: judges the logs of a run; fills r (positions allocated). */
+void	 compare_run(struct report *r);
+void	 report_free(struct report *r);
+
+/* run.c */
+/* One run with parameters p; returns its report (caller frees), NULL if
+ * it could not be started at all (message printed). */
+struct report *run_once(struct cs_ctx *ctx, const struct run_params *p);
+/* Sends SHUTDOWN to every registered peer. */
+void	 run_shutdown_peers(struct cs_ctx *ctx);
+
+/* Aggregates of a sweep: one cell per (peers, messages) combination. */
+struct sweep_cell {
+	unsigned	 n;
+	uint32_t	 m;
+	uint64_t	 runs;
+	uint64_t	 mis_sum, mis_min, mis_max;
+	uint64_t	 missing, duplicates;
+	uint64_t	*lat;		/* median latency of each run, µs */
+	const char	*worst;		/* worst status seen */
+};
+
+struct sweep_stats {
+	struct sweep_cell *cell;
+	size_t		 n;
+	size_t		 cap;
+};
+
+/* sweep.c */
+struct sweep_stats *sweep_create(size_t cells);
+void	 sweep_add(struct sweep_stats *s, const struct report *r);
+void	 sweep_print(FILE *f, const struct sweep_stats *s);
+int	 sweep_svg(const char *path, const struct sweep_stats *s);
+void	 sweep_free(struct sweep_stats *s);
+/* The median of the peers' median own-message latencies, µs. */
+uint64_t report_median_latency(const struct report *r);
+
+/* main.c */
+bool	 cs_interrupted(void);
+
+/* report.c */
+void	 report_print(FILE *f, const struct report *r);
+void	 report_result_line(FILE *f, const struct report *r);
+int	 report_json(const char *path, const struct report *r);
+int	 report_svg(const char *path, const struct report *r);
+int	 report_csv_row(FILE *f, const struct report *r, bool header);
+
+#endif

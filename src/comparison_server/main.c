@@ -1,0 +1,498 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * comparison_server: asks how many messages each peer sends (at a prompt,
+ * like the original demo, or from flags), runs each round on the registered
+ * peers, collects every delivery log over TCP, and reports how far the
+ * peers' delivery sequences disagree.  main() parses options, starts the
+ * LOG server thread and loops over runs.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "mpcomm/ctl.h"
+#include "mpcomm/log.h"
+#include "mpcomm/lsrv.h"
+#include "mpcomm/mptime.h"
+#include "mpcomm/proc.h"
+#include "cs.h"
+
+static atomic_bool interrupted;
+
+static void
+usage(FILE *f, int status)
+{
+	fprintf(f,
+"usage: comparison_server [options]\n"
+"Runs rounds on the registered peers and compares their delivery logs.\n"
+"Without --messages it asks for the number of messages at a prompt.\n"
+"\n"
+"  -g, --group-manager H:P  group manager (default $MPCOMM_GROUP_MANAGER or\n"
+"                           127.0.0.1:5680)\n"
+"  -b, --bind ADDR          listen for logs on ADDR only\n"
+"  -p, --port PORT          TCP port for logs (default 5678; 0: any)\n"
+"  -a, --advertise HOST     address peers send logs to (default: ours as\n"
+"                           each peer sees it)\n"
+"  -m, --messages M         messages per peer; run and exit (scripted)\n"
+"  -n, --peers N            use N peers; wait for them to register\n"
+"  -r, --runs K             repeat each configuration K times (default 1)\n"
+"  -o, --order MODE         none, fifo or total (default total)\n"
+"  -i, --interval MIN:MAX   ms between a peer's sends (default 0:10)\n"
+"      --delay MIN:MAX      emulated one-way delay, ms (default 0:0)\n"
+"      --loss P             emulated loss probability (default 0)\n"
+"      --dup P              emulated duplication probability (default 0)\n"
+"      --seed S             emulation and pacing seed (default 1)\n"
+"      --sweep-peers LIST   e.g. 2,3,4: run every peer count ...\n"
+"      --sweep-messages LIST  ... with every message count, K times each\n"
+"  -j, --json FILE          the report as JSON (last run)\n"
+"      --svg FILE           a picture of the run (last run)\n"
+"      --csv FILE           one row per run\n"
+"      --svg-summary FILE   mismatched rounds against messages, per N\n"
+"      --wait SEC           for peers to register (default 30)\n"
+"  -t, --timeout SEC        end a run that makes no progress (default 30)\n"
+"      --shutdown-peers     send SHUTDOWN to the peers when done\n"
+"  -P, --pidfile PATH  -L, --log-file PATH  --syslog\n"
+"  -v, --verbose  -q, --quiet  -h, --help  -V, --version\n"
+"\n"
+"Exit status: 0 every run ok, 1 a run failed (disagreement in total order,\n"
+"missing or duplicate messages, aborted, timeout), 2 usage, 3 network.\n"
+"Examples:\n"
+"  comparison_server -g 10.0.0.1:5680\n"
+"  comparison_server -n 4 -m 500 --order total --interval 0:0\n"
+"  comparison_server -n 4 -m 300 --order none --delay 1:40 --svg run.svg\n"
+"  comparison_server --sweep-peers 2,3 --sweep-messages 10,50 -r 3 \\\n"
+"      --csv runs.csv --svg-summary sweep.svg\n");
+	exit(status);
+}
+
+static int
+parse_list(const char *s, uint64_t min, uint64_t max, uint64_t *out,
+    size_t cap, size_t *n)
+{
+	char buf[256], *tok, *save;
+
+	if (strlen(s) >= sizeof(buf))
+		return -1;
+	strcpy(buf, s);
+	*n = 0;
+	for (tok = strtok_r(buf, ",", &save); tok;
+	    tok = strtok_r(NULL, ",", &save)) {
+		if (*n == cap || ctl_parse_u64(tok, min, max, &out[*n]) < 0)
+			return -1;
+		(*n)++;
+	}
+	return *n ? 0 : -1;
+}
+
+static void
+parse_args(struct cs_ctx *ctx, int argc, char **argv, enum log_level *level,
+    int *use_syslog)
+{
+	enum { OPT_DELAY = 256, OPT_LOSS, OPT_DUP, OPT_SEED, OPT_SWEEPN,
+	    OPT_SWEEPM, OPT_SVG, OPT_CSV, OPT_SVGSUM, OPT_WAIT, OPT_SHUT,
+	    OPT_SYSLOG };
+	static const struct option opts[] = {
+		{ "advertise", required_argument, NULL, 'a' },
+		{ "bind", required_argument, NULL, 'b' },
+		{ "csv", required_argument, NULL, OPT_CSV },
+		{ "delay", required_argument, NULL, OPT_DELAY },
+		{ "dup", required_argument, NULL, OPT_DUP },
+		{ "group-manager", required_argument, NULL, 'g' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "json", required_argument, NULL, 'j' },
+		{ "log-file", required_argument, NULL, 'L' },
+		{ "loss", required_argument, NULL, OPT_LOSS },
+		{ "messages", required_argument, NULL, 'm' },
+		{ "order", required_argument, NULL, 'o' },
+		{ "peers", required_argument, NULL, 'n' },
+		{ "pidfile", required_argument, NULL, 'P' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "runs", required_argument, NULL, 'r' },
+		{ "seed", required_argument, NULL, OPT_SEED },
+		{ "shutdown-peers", no_argument, NULL, OPT_SHUT },
+		{ "svg", required_argument, NULL, OPT_SVG },
+		{ "svg-summary", required_argument, NULL, OPT_SVGSUM },
+		{ "sweep-messages", required_argument, NULL, OPT_SWEEPM },
+		{ "sweep-peers", required_argument, NULL, OPT_SWEEPN },
+		{ "syslog", no_argument, NULL, OPT_SYSLOG },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "wait", required_argument, NULL, OPT_WAIT },
+		{ NULL, 0, NULL, 0 }
+	};
+	uint64_t v, list[16];
+	size_t n, i;
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "a:b:g:hi:j:L:m:n:o:P:p:qr:t:vV",
+	    opts, NULL)) != -1) {
+		switch (ch) {
+		case 'a':
+			ctx->advertise = optarg;
+			break;
+		case 'b':
+			ctx->bind = optarg;
+			break;
+		case OPT_CSV:
+			ctx->csv_path = optarg;
+			break;
+		case OPT_DELAY:
+			if (ctl_parse_range(optarg, 0, 60000, &ctx->p.dmin_ms,
+			    &ctx->p.dmax_ms) < 0)
+				fatalx(EXIT_USAGE, "--delay: expected MIN:MAX in "
+				    "ms, up to 60000: %s", optarg);
+			break;
+		case OPT_DUP:
+			if (ctl_parse_double(optarg, 0, 1, &ctx->p.dup) < 0)
+				fatalx(EXIT_USAGE, "--dup: expected a "
+				    "probability in [0, 1]: %s", optarg);
+			break;
+		case 'g':
+			ctx->gm_spec = optarg;
+			break;
+		case 'h':
+			usage(stdout, EXIT_OK);
+			break;
+		case 'i':
+			if (ctl_parse_range(optarg, 0, 3600000, &ctx->p.imin_ms,
+			    &ctx->p.imax_ms) < 0)
+				fatalx(EXIT_USAGE, "--interval: expected MIN:MAX "
+				    "in ms: %s", optarg);
+			break;
+		case 'j':
+			ctx->json_path = optarg;
+			break;
+		case 'L':
+			ctx->log_file = optarg;
+			break;
+		case OPT_LOSS:
+			if (ctl_parse_double(optarg, 0, 0.95, &ctx->p.loss) < 0)
+				fatalx(EXIT_USAGE, "--loss: expected a "
+				    "probability in [0, 0.95]: %s", optarg);
+			break;
+		case 'm':
+			if (ctl_parse_u64(optarg, 1, INT32_MAX, &v) < 0)
+				fatalx(EXIT_USAGE, "--messages: expected a "
+				    "positive number: %s", optarg);
+			ctx->p.m = (uint32_t)v;
+			ctx->scripted = true;
+			break;
+		case 'n':
+			if (ctl_parse_u64(optarg, 2, MSG_MAX_PEERS, &v) < 0)
+				fatalx(EXIT_USAGE, "--peers: expected a number "
+				    "in [2, %d]: %s", MSG_MAX_PEERS, optarg);
+			ctx->want_peers = (unsigned)v;
+			break;
+		case 'o':
+			if (order_mode_parse(optarg, &ctx->p.mode) < 0)
+				fatalx(EXIT_USAGE, "--order: expected none, fifo "
+				    "or total: %s", optarg);
+			break;
+		case 'P':
+			ctx->pidfile = optarg;
+			break;
+		case 'p':
+			if (ctl_parse_u64(optarg, 0, 65535, &v) < 0)
+				fatalx(EXIT_USAGE, "--port: not a port: %s",
+				    optarg);
+			ctx->port = optarg;
+			break;
+		case 'q':
+			*level = LOG_LEVEL_WARN;
+			ctx->quiet = true;
+			break;
+		case 'r':
+			if (ctl_parse_u64(optarg, 1, 1000000, &ctx->runs) < 0)
+				fatalx(EXIT_USAGE, "--runs: expected a positive "
+				    "number: %s", optarg);
+			break;
+		case OPT_SEED:
+			if (ctl_parse_u64(optarg, 0, UINT64_MAX,
+			    &ctx->p.seed) < 0)
+				fatalx(EXIT_USAGE, "--seed: not a number: %s",
+				    optarg);
+			break;
+		case OPT_SHUT:
+			ctx->shutdown_peers = true;
+			break;
+		case OPT_SVG:
+			ctx->svg_path = optarg;
+			break;
+		case OPT_SVGSUM:
+			ctx->svg_summary_path = optarg;
+			break;
+		case OPT_SWEEPM:
+			if (parse_list(optarg, 1, INT32_MAX, list, 16, &n) < 0)
+				fatalx(EXIT_USAGE, "--sweep-messages: expected "
+				    "up to 16 positive numbers: %s", optarg);
+			for (i = 0; i < n; i++)
+				ctx->sweep_m[i] = (uint32_t)list[i];
+			ctx->nsweep_m = n;
+			break;
+		case OPT_SWEEPN:
+			if (parse_list(optarg, 2, MSG_MAX_PEERS, list, 16,
+			    &n) < 0)
+				fatalx(EXIT_USAGE, "--sweep-peers: expected up "
+				    "to 16 numbers in [2, %d]: %s",
+				    MSG_MAX_PEERS, optarg);
+			for (i = 0; i < n; i++)
+				ctx->sweep_n[i] = (unsigned)list[i];
+			ctx->nsweep_n = n;
+			break;
+		case OPT_SYSLOG:
+			*use_syslog = 1;
+			break;
+		case 't':
+			if (ctl_parse_u64(optarg, 1, 86400, &ctx->timeout_s) < 0)
+				fatalx(EXIT_USAGE, "--timeout: expected seconds "
+				    "in [1, 86400]: %s", optarg);
+			break;
+		case 'v':
+			*level = LOG_LEVEL_DEBUG;
+			break;
+		case 'V':
+			printf("comparison_server (MPComm) %s\n",
+			    MPCOMM_VERSION);
+			exit(EXIT_OK);
+		case OPT_WAIT:
+			if (ctl_parse_u64(optarg, 0, 86400, &ctx->wait_s) < 0)
+				fatalx(EXIT_USAGE, "--wait: expected seconds: "
+				    "%s", optarg);
+			break;
+		default:
+			usage(stderr, EXIT_USAGE);
+		}
+	}
+	if (optind != argc)
+		usage(stderr, EXIT_USAGE);
+	if ((ctx->nsweep_n == 0) != (ctx->nsweep_m == 0))
+		fatalx(EXIT_USAGE, "--sweep-peers and --sweep-messages go "
+		    "together");
+	if (ctx->nsweep_n)
+		ctx->scripted = true;
+	if (ctx->want_peers && ctx->nsweep_n)
+		fatalx(EXIT_USAGE, "--peers and --sweep-peers exclude each "
+		    "other");
+}
+
+static void
+on_signal(void *arg, int sig)
+{
+	struct cs_ctx *ctx = arg;
+
+	if (sig == SIGHUP) {
+		if (log_reopen() < 0)
+			log_warn("cannot reopen the log file");
+		return;
+	}
+	log_warnx("%s received: ending after the current step",
+	    sig == SIGINT ? "SIGINT" : "SIGTERM");
+	atomic_store(&interrupted, true);
+	pthread_mutex_lock(&ctx->coll.mu);
+	pthread_cond_broadcast(&ctx->coll.cv);
+	pthread_mutex_unlock(&ctx->coll.mu);
+}
+
+bool
+cs_interrupted(void)
+{
+	return atomic_load(&interrupted);
+}
+
+static void *
+server_main(void *arg)
+{
+	struct cs_ctx *ctx = arg;
+
+	if (lsrv_run(ctx->srv) < 0)
+		log_warn("LOG server failed");
+	return NULL;
+}
+
+/*
+ * Runs one configuration ctx->runs times.  Returns EXIT_OK, EXIT_FAILED if a
+ * run was not ok, or EXIT_NETWORK if a run could not even start.
+ */
+static int
+run_config(struct cs_ctx *ctx, const struct run_params *p,
+    struct sweep_stats *ss)
+{
+	struct report *r;
+	uint64_t k;
+	int status = EXIT_OK;
+
+	for (k = 0; k < ctx->runs && !cs_interrupted(); k++) {
+		if (!(r = run_once(ctx, p)))
+			return EXIT_NETWORK;
+		if (!ctx->quiet)
+			report_print(stdout, r);
+		report_result_line(stdout, r);
+		if (strcmp(r->status, "ok") != 0)
+			status = EXIT_FAILED;
+		if (ctx->json_path && report_json(ctx->json_path, r) < 0)
+			log_warn("cannot write %s", ctx->json_path);
+		if (ctx->svg_path && report_svg(ctx->svg_path, r) < 0)
+			log_warn("cannot write %s", ctx->svg_path);
+		if (ctx->csv && (report_csv_row(ctx->csv, r, false) < 0 ||
+		    fflush(ctx->csv) != 0))
+			log_warn("cannot write %s", ctx->csv_path);
+		if (ss)
+			sweep_add(ss, r);
+		report_free(r);
+	}
+	return status;
+}
+
+/* Keeps the most serious exit status. */
+static void
+worse(int *status, int s)
+{
+	if (s == EXIT_NETWORK || (s == EXIT_FAILED && *status == EXIT_OK))
+		*status = s;
+}
+
+/* Reads the number of messages at the prompt; -1 at end of input. */
+static long long
+prompt(void)
+{
+	char line[64];
+	size_t len = 0;
+	uint64_t v;
+
+	for (;;) {
+		printf("number of messages for each peer (0 to terminate): ");
+		fflush(stdout);
+		len = 0;
+		for (;;) {
+			struct pollfd pfd = { .fd = STDIN_FILENO,
+			    .events = POLLIN };
+			char ch;
+			ssize_t n;
+
+			if (cs_interrupted())
+				return -1;
+			if (poll(&pfd, 1, 200) <= 0)
+				continue;
+			if ((n = read(STDIN_FILENO, &ch, 1)) <= 0) {
+				if (n < 0 && errno == EINTR)
+					continue;
+				printf("\n");
+				return -1;
+			}
+			if (ch == '\n')
+				break;
+			if (len < sizeof(line) - 1)
+				line[len++] = ch;
+		}
+		line[len] = '\0';
+		if (ctl_parse_u64(line, 0, INT32_MAX, &v) == 0)
+			return (long long)v;
+		printf("not a number of messages: %s\n", line);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct cs_ctx ctx;
+	enum log_level level = LOG_LEVEL_INFO;
+	int use_syslog = 0, status = EXIT_OK;
+	struct net_addr bound;
+	struct run_params p;
+	struct sweep_stats *ss = NULL;
+	char where[80];
+	const char *env;
+	size_t i, j;
+
+	ctx.gm_spec = (env = getenv("MPCOMM_GROUP_MANAGER")) && *env ? env :
+	    "127.0.0.1:5680";
+	ctx.port = "5678";
+	ctx.runs = 1;
+	ctx.wait_s = 30;
+	ctx.timeout_s = 30;
+	ctx.p.mode = ORDER_TOTAL;
+	ctx.p.imax_ms = 10;
+	ctx.p.seed = 1;
+	log_init("comparison_server", level, 0);
+	parse_args(&ctx, argc, argv, &level, &use_syslog);
+	log_init("comparison_server", level, use_syslog);
+	if (ctx.log_file && log_set_file(ctx.log_file) < 0)
+		fatal(EXIT_USAGE, "cannot open log file %s", ctx.log_file);
+	if (net_resolve_hostport(ctx.gm_spec, "5680", SOCK_STREAM, &ctx.gm) < 0)
+		fatal(EXIT_USAGE, "cannot resolve the group manager %s",
+		    ctx.gm_spec);
+	if (ctx.csv_path) {
+		if (!(ctx.csv = fopen(ctx.csv_path, "w")))
+			fatal(EXIT_USAGE, "cannot write %s", ctx.csv_path);
+		report_csv_row(ctx.csv, NULL, true);
+	}
+	ctx.progress = isatty(STDOUT_FILENO) && !ctx.quiet;
+	collect_init(&ctx.coll);
+	if ((ctx.lfd = net_listen_tcp(ctx.bind, ctx.port, 128, &bound)) < 0)
+		fatal(EXIT_NETWORK, "cannot listen on port %s", ctx.port);
+	ctx.lport = net_addr_port(&bound);
+	if (ctx.pidfile && proc_pidfile_write(ctx.pidfile) < 0)
+		fatal(EXIT_NETWORK, "cannot write pidfile %s", ctx.pidfile);
+	proc_block_signals();
+	if (!(ctx.srv = lsrv_create(&ctx.lfd, 1, collect_ops(), &ctx.coll,
+	    30000, 256)))
+		fatal(EXIT_NETWORK, "cannot start the LOG server");
+	if ((errno = pthread_create(&ctx.t_srv, NULL, server_main, &ctx)) != 0)
+		fatal(EXIT_NETWORK, "cannot start the LOG server thread");
+	if (proc_signal_thread(on_signal, &ctx) < 0)
+		fatal(EXIT_NETWORK, "cannot start the signal thread");
+	log_info("listening for logs on %s",
+	    net_addr_str(&bound, where, sizeof(where)));
+
+	p = ctx.p;
+	p.n = ctx.want_peers;
+	if (ctx.nsweep_n) {
+		if (!(ss = sweep_create(ctx.nsweep_n * ctx.nsweep_m)))
+			fatal(EXIT_NETWORK, "out of memory");
+		for (i = 0; i < ctx.nsweep_n && !cs_interrupted(); i++)
+			for (j = 0; j < ctx.nsweep_m && !cs_interrupted(); j++) {
+				p.n = ctx.sweep_n[i];
+				p.m = ctx.sweep_m[j];
+				worse(&status, run_config(&ctx, &p, ss));
+			}
+		sweep_print(stdout, ss);
+		if (ctx.svg_summary_path &&
+		    sweep_svg(ctx.svg_summary_path, ss) < 0)
+			log_warn("cannot write %s", ctx.svg_summary_path);
+		sweep_free(ss);
+	} else if (ctx.scripted) {
+		worse(&status, run_config(&ctx, &p, NULL));
+	} else {
+		long long m;
+
+		while ((m = prompt()) > 0) {
+			p.m = (uint32_t)m;
+			worse(&status, run_config(&ctx, &p, NULL));
+		}
+		if (m == 0)
+			ctx.shutdown_peers = true;
+	}
+	if (cs_interrupted() && status == EXIT_OK)
+		status = EXIT_FAILED;
+	if (ctx.shutdown_peers)
+		run_shutdown_peers(&ctx);
+	lsrv_stop(ctx.srv);
+	pthread_join(ctx.t_srv, NULL);
+	lsrv_destroy(ctx.srv);
+	close(ctx.lfd);
+	if (ctx.csv && fclose(ctx.csv) != 0)
+		log_warn("cannot write %s", ctx.csv_path);
+	proc_pidfile_remove(ctx.pidfile);
+	return status;
+}

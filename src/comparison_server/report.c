@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Reports: a table for people, the RESULT line for scripts (its format is an
+ * interface: see README), JSON for programs, a CSV row per run, and an SVG
+ * picture of the delivery sequences.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cs.h"
+
+static void
+fmt_us(char *buf, size_t cap, uint64_t us)
+{
+	if (us < 10000)
+		snprintf(buf, cap, "%" PRIu64 "us", us);
+	else if (us < 10000000)
+		snprintf(buf, cap, "%.1fms", (double)us / 1000);
+	else
+		snprintf(buf, cap, "%.1fs", (double)us / 1e6);
+}
+
+/* Messages per second at the slowest peer: N x M over first send to the
+ * last delivery anywhere (0 when unknown). */
+static double
+throughput(const struct report *r)
+{
+	uint64_t first = UINT64_MAX, last = 0;
+	unsigned i;
+
+	for (i = 0; i < r->p.n; i++) {
+		if (!r->log[i].received)
+			return 0;
+		if (r->log[i].t_first && r->log[i].t_first < first)
+			first = r->log[i].t_first;
+		if (r->log[i].t_last > last)
+			last = r->log[i].t_last;
+	}
+	if (first == UINT64_MAX || last <= first)
+		return 0;
+	return (double)r->total / ((double)(last - first) / 1e6);
+}
+
+void
+report_print(FILE *f, const struct report *r)
+{
+	char a[16], b[16], c[16], addr[NET_HOST_MAX + 8];
+	unsigned i;
+	double tput = throughput(r);
+
+	fprintf(f, "\nrun %" PRIu64 ": order=%s peers=%u messages=%ux%u=%"
+	    PRIu64 " interval=%" PRIu64 ":%" PRIu64 "ms delay=%" PRIu64 ":%"
+	    PRIu64 "ms loss=%g dup=%g seed=%" PRIu64 "\n", r->run,
+	    order_mode_name(r->p.mode), r->p.n, r->p.n, r->p.m, r->total,
+	    r->p.imin_ms, r->p.imax_ms, r->p.dmin_ms, r->p.dmax_ms, r->p.loss,
+	    r->p.dup, r->p.seed);
+	fprintf(f, "%4s  %-22s %-7s %9s %8s %6s %6s %8s %8s %8s %8s %7s\n",
+	    "peer", "host:udp", "status", "delivered", "missing", "dups",
+	    "fifo", "lat_p50", "lat_p99", "lat_max", "retrans", "drops");
+	for (i = 0; i < r->p.n; i++) {
+		const struct peer_log *l = &r->log[i];
+		const struct peer_result *pr = &r->r[i];
+
+		snprintf(addr, sizeof(addr), strchr(r->member[i].host, ':') ?
+		    "[%s]:%u" : "%s:%u", r->member[i].host, r->member[i].udp);
+		fmt_us(a, sizeof(a), l->lat_p50);
+		fmt_us(b, sizeof(b), l->lat_p99);
+		fmt_us(c, sizeof(c), l->lat_max);
+		fprintf(f, "%4u  %-22s %-7s %9" PRIu64 " %8" PRIu64 " %6" PRIu64
+		    " %6" PRIu64 " %8s %8s %8s %8" PRIu64 " %7" PRIu64 "\n", i,
+		    addr, l->received ? l->status : "no-log", pr->delivered,
+		    pr->missing, pr->duplicates, pr->fifo_violations,
+		    l->received ? a : "-", l->received ? b : "-",
+		    l->received ? c : "-", l->retrans, l->drops);
+	}
+	fprintf(f, "mismatched rounds: %" PRIu64 " of %" PRIu64 " positions",
+	    r->mismatched, r->total);
+	if (r->npositions) {
+		size_t k;
+
+		fprintf(f, " (first:");
+		for (k = 0; k < r->npositions && k < 10; k++)
+			fprintf(f, " %" PRIu64, r->positions[k]);
+		fprintf(f, "%s)", r->npositions > 10 ? " ..." : "");
+	}
+	fprintf(f, "\n");
+	if (tput > 0)
+		fprintf(f, "throughput: %.0f messages/s delivered at each peer\n",
+		    tput);
+	if (r->problem[0])
+		fprintf(f, "problem: %s\n", r->problem);
+}
+
+void
+report_result_line(FILE *f, const struct report *r)
+{
+	fprintf(f, "RESULT run=%" PRIu64 " order=%s peers=%u messages=%" PRIu64
+	    " delivered_min=%" PRIu64 " delivered_max=%" PRIu64
+	    " mismatched_rounds=%" PRIu64 " missing=%" PRIu64 " duplicates=%"
+	    PRIu64 " fifo_violations=%" PRIu64 " status=%s\n", r->run,
+	    order_mode_name(r->p.mode), r->p.n, r->total,
+	    r->delivered_min == UINT64_MAX ? 0 : r->delivered_min,
+	    r->delivered_max, r->mismatched, r->missing, r->duplicates,
+	    r->fifo_violations, r->status);
+	fflush(f);
+}
+
+/* Writes s as a JSON string (only what our own fields can contain). */
+static void
+json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', f);
+		if ((unsigned char)*s < 0x20)
+			fprintf(f, "\\u%04x", (unsigned char)*s);
+		else
+			fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+int
+report_json(const char *path, const struct report *r)
+{
+	FILE *f = fopen(path, "w");
+	unsigned i;
+	size_t k;
+
+	if (!f)
+		return -1;
+	fprintf(f, "{\n  \"run\": %" PRIu64 ",\n  \"status\": ", r->run);
+	json_str(f, r->status);
+	fprintf(f, ",\n  \"problem\": ");
+	json_str(f, r->problem);
+	fprintf(f, ",\n  \"params\": {\"order\": \"%s\", \"peers\": %u, "
+	    "\"messages_per_peer\": %u, \"interval_ms\": [%" PRIu64 ", %" PRIu64
+	    "], \"delay_ms\": [%" PRIu64 ", %" PRIu64 "], \"loss\": %g, "
+	    "\"dup\": %g, \"seed\": %" PRIu64 "},\n",
+	    order_mode_name(r->p.mode), r->p.n, r->p.m, r->p.imin_ms,
+	    r->p.imax_ms, r->p.dmin_ms, r->p.dmax_ms, r->p.loss, r->p.dup,
+	    r->p.seed);
+	fprintf(f, "  \"messages\": %" PRIu64 ",\n  \"delivered_min\": %" PRIu64
+	    ",\n  \"delivered_max\": %" PRIu64 ",\n  \"mismatched_rounds\": %"
+	    PRIu64 ",\n  \"missing\": %" PRIu64 ",\n  \"duplicates\": %" PRIu64
+	    ",\n  \"fifo_violations\": %" PRIu64 ",\n  \"unexpected\": %" PRIu64
+	    ",\n  \"throughput\": %.1f,\n", r->total,
+	    r->delivered_min == UINT64_MAX ? 0 : r->delivered_min,
+	    r->delivered_max, r->mismatched, r->missing, r->duplicates,
+	    r->fifo_violations, r->unexpected, throughput(r));
+	fprintf(f, "  \"mismatched_positions\": [");
+	for (k = 0; k < r->npositions; k++)
+		fprintf(f, "%s%" PRIu64, k ? ", " : "", r->positions[k]);
+	fprintf(f, "],\n  \"mismatched_positions_truncated\": %s,\n",
+	    r->npositions < r->mismatched ? "true" : "false");
+	fprintf(f, "  \"peers\": [\n");
+	for (i = 0; i < r->p.n; i++) {
+		const struct peer_log *l = &r->log[i];
+		const struct peer_result *pr = &r->r[i];
+
+		fprintf(f, "    {\"id\": %u, \"host\": ", i);
+		json_str(f, r->member[i].host);
+		fprintf(f, ", \"udp\": %u, \"ctl\": %u, \"status\": ",
+		    r->member[i].udp, r->member[i].ctl);
+		json_str(f, l->received ? l->status : "no-log");
+		fprintf(f, ", \"delivered\": %" PRIu64 ", \"missing\": %" PRIu64
+		    ", \"duplicates\": %" PRIu64 ", \"fifo_violations\": %" PRIu64
+		    ", \"unexpected\": %" PRIu64 ", \"latency_us\": {\"p50\": %"
+		    PRIu64 ", \"p99\": %" PRIu64 ", \"max\": %" PRIu64 "}, "
+		    "\"retransmissions\": %" PRIu64 ", \"drops\": %" PRIu64
+		    ", \"duplicates_received\": %" PRIu64 ", \"datagrams_out\": %"
+		    PRIu64 ", \"datagrams_in\": %" PRIu64 "}%s\n", pr->delivered,
+		    pr->missing, pr->duplicates, pr->fifo_violations,
+		    pr->unexpected, l->lat_p50, l->lat_p99, l->lat_max,
+		    l->retrans, l->drops, l->dup, l->dgrams_out, l->dgrams_in,
+		    i + 1 < r->p.n ? "," : "");
+	}
+	fprintf(f, "  ]\n}\n");
+	return fclose(f) == 0 ? 0 : -1;
+}
+
+uint64_t
+report_median_latency(const struct report *r)
+{
+	uint64_t v[MSG_MAX_PEERS];
+	unsigned i, k = 0;
+
+	for (i = 0; i < r->p.n; i++)
+		if (r->log[i].received) {
+			unsigned j = k++;
+
+			while (j > 0 && v[j - 1] > r->log[i].lat_p50) {
+				v[j] = v[j - 1];
+				j--;
+			}
+			v[j] = r->log[i].lat_p50;
+		}
+	return k ? v[k / 2] : 0;
+}
+
+int
+report_csv_row(FILE *f, const struct report *r, bool header)
+{
+	if (header) {
+		fprintf(f, "run,order,peers,messages_per_peer,messages,"
+		    "interval_min_ms,interval_max_ms,delay_min_ms,delay_max_ms,"
+		    "loss,dup,seed,delivered_min,delivered_max,"
+		    "mismatched_rounds,missing,duplicates,fifo_violations,"
+		    "median_latency_us,status\n");
+		return ferror(f) ? -1 : 0;
+	}
+	fprintf(f, "%" PRIu64 ",%s,%u,%u,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%"
+	    PRIu64 ",%" PRIu64 ",%g,%g,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%"
+	    PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%s\n",
+	    r->run, order_mode_name(r->p.mode), r->p.n, r->p.m, r->total,
+	    r->p.imin_ms, r->p.imax_ms, r->p.dmin_ms, r->p.dmax_ms, r->p.loss,
+	    r->p.dup, r->p.seed,
+	    r->delivered_min == UINT64_MAX ? 0 : r->delivered_min,
+	    r->delivered_max, r->mismatched, r->missing, r->duplicates,
+	    r->fifo_violations, report_median_latency(r), r->status);
+	return ferror(f) ? -1 : 0;
+}

@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * group_manager: keeps the membership of an MPComm group.  Peers REGISTER
+ * (and refresh) their UDP and control ports; anyone may LIST them.  One
+ * poll(2) loop serves every client; a signal thread stops it.
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mpcomm/ctl.h"
+#include "mpcomm/log.h"
+#include "mpcomm/lsrv.h"
+#include "mpcomm/net.h"
+#include "mpcomm/proc.h"
+#include "registry.h"
+
+struct gm_ctx {
+	const char	*bind;
+	const char	*port;
+	const char	*pidfile;
+	const char	*log_file;
+	int		 daemon;
+	int		 use_syslog;
+	enum log_level	 level;
+	uint64_t	 timeout_s;
+	uint64_t	 max_clients;
+	struct registry	 reg;
+	struct lsrv	*srv;
+};
+
+static void
+usage(FILE *f, int status)
+{
+	fprintf(f,
+"usage: group_manager [options]\n"
+"Keeps the membership of an MPComm group: peers register, anyone lists.\n"
+"\n"
+"  -b, --bind ADDR        listen on ADDR only (default: every address)\n"
+"  -p, --port PORT        TCP port (default 5680; 0: any free port)\n"
+"      --ttl SEC          forget members that stop refreshing (default 30;\n"
+"                         0: never)\n"
+"  -t, --timeout SEC      drop a client silent this long (default 10)\n"
+"      --max-clients N    connections at once (default 256)\n"
+"  -d, --daemon           detach; log to syslog unless --log-file\n"
+"  -P, --pidfile PATH     write the pid here, remove it at exit\n"
+"  -L, --log-file PATH    log to PATH (reopened on SIGHUP)\n"
+"      --syslog           log to syslog\n"
+"  -v, --verbose          debug messages    -q, --quiet   warnings only\n"
+"  -h, --help             this text         -V, --version\n"
+"\n"
+"Exit status: 0 ok, 2 usage error, 3 network error.\n"
+"Examples:\n"
+"  group_manager\n"
+"  group_manager -p 0 -b 127.0.0.1\n"
+"  group_manager --daemon --pidfile /run/mpcomm-gm.pid\n");
+	exit(status);
+}
+
+static void
+on_signal(void *arg, int sig)
+{
+	struct gm_ctx *ctx = arg;
+
+	if (sig == SIGHUP) {
+		if (log_reopen() < 0)
+			log_warn("cannot reopen the log file");
+		return;
+	}
+	log_info("%s received, stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	lsrv_stop(ctx->srv);
+}
+
+static void
+parse_args(struct gm_ctx *ctx, int argc, char **argv)
+{
+	enum { OPT_TTL = 256, OPT_MAXC, OPT_SYSLOG };
+	static const struct option opts[] = {
+		{ "bind", required_argument, NULL, 'b' },
+		{ "daemon", no_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "log-file", required_argument, NULL, 'L' },
+		{ "max-clients", required_argument, NULL, OPT_MAXC },
+		{ "pidfile", required_argument, NULL, 'P' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "syslog", no_argument, NULL, OPT_SYSLOG },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "ttl", required_argument, NULL, OPT_TTL },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	uint64_t v;
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "b:dhL:P:p:qt:vV", opts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'b':
+			ctx->bind = optarg;
+			break;
+		case 'd':
+			ctx->daemon = 1;
+			break;
+		case 'h':
+			usage(stdout, EXIT_OK);
+			break;
+		case 'L':
+			ctx->log_file = optarg;
+			break;
+		case OPT_MAXC:
+			if (ctl_parse_u64(optarg, 1, 100000,
+			    &ctx->max_clients) < 0)
+				fatalx(EXIT_USAGE, "--max-clients: not a "
+				    "number in [1, 100000]: %s", optarg);
+			break;
+		case 'P':
+			ctx->pidfile = optarg;
+			break;
+		case 'p':
+			if (ctl_parse_u64(optarg, 0, 65535, &v) < 0)
+				fatalx(EXIT_USAGE, "--port: not a port: %s",
+				    optarg);
+			ctx->port = optarg;
+			break;
+		case 'q':
+			ctx->level = LOG_LEVEL_WARN;
+			break;
+		case OPT_SYSLOG:
+			ctx->use_syslog = 1;
+			break;
+		case 't':
+			if (ctl_parse_u64(optarg, 1, 86400, &ctx->timeout_s) < 0)
+				fatalx(EXIT_USAGE, "--timeout: not a number of "
+				    "seconds in [1, 86400]: %s", optarg);
+			break;
+		case OPT_TTL:
+			if (ctl_parse_u64(optarg, 0, 86400 * 365, &v) < 0)
+				fatalx(EXIT_USAGE, "--ttl: not a number of "
+				    "seconds: %s", optarg);
+			ctx->reg.ttl_us = v * 1000000;
+			break;
+		case 'v':
+			ctx->level = LOG_LEVEL_DEBUG;
+			break;
+		case 'V':
+			printf("group_manager (MPComm) %s\n", MPCOMM_VERSION);
+			exit(EXIT_OK);
+		default:
+			usage(stderr, EXIT_USAGE);
+		}
+	}
+	if (optind != argc)
+		usage(stderr, EXIT_USAGE);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct lsrv_ops ops = {
+		.line = registry_line,
+		.tick = registry_expire,
+	};
+	static struct gm_ctx ctx;	/* large: kept off the stack */
+	struct net_addr bound;
+	char where[80];
+	int fd;
+
+	ctx.port = "5680";
+	ctx.level = LOG_LEVEL_INFO;
+	ctx.timeout_s = 10;
+	ctx.max_clients = 256;
+	ctx.reg.ttl_us = 30ULL * 1000000;
+	log_init("group_manager", LOG_LEVEL_INFO, 0);
+	parse_args(&ctx, argc, argv);
+	log_init("group_manager", ctx.level, ctx.use_syslog ||
+	    (ctx.daemon && !ctx.log_file));
+	if (ctx.log_file && log_set_file(ctx.log_file) < 0)
+		fatal(EXIT_USAGE, "cannot open log file %s", ctx.log_file);
+
+	if ((fd = net_listen_tcp(ctx.bind, ctx.port, 128, &bound)) < 0)
+		fatal(EXIT_NETWORK, "cannot listen on %s port %s",
+		    ctx.bind ? ctx.bind : "*", ctx.port);
+	if (ctx.daemon && proc_daemonize() < 0)
+		fatal(EXIT_NETWORK, "cannot detach");
+	if (ctx.pidfile && proc_pidfile_write(ctx.pidfile) < 0)
+		fatal(EXIT_NETWORK, "cannot write pidfile %s", ctx.pidfile);
+	proc_block_signals();
+	if (!(ctx.srv = lsrv_create(&fd, 1, &ops, &ctx.reg,
+	    (int)ctx.timeout_s * 1000, ctx.max_clients)))
+		fatal(EXIT_NETWORK, "cannot start the server");
+	if (proc_signal_thread(on_signal, &ctx) < 0)
+		fatal(EXIT_NETWORK, "cannot start the signal thread");
+	log_info("listening on %s", net_addr_str(&bound, where, sizeof(where)));
+	if (lsrv_run(ctx.srv) < 0)
+		log_warn("server loop failed");
+	lsrv_destroy(ctx.srv);
+	close(fd);
+	proc_pidfile_remove(ctx.pidfile);
+	log_info("stopped");
+	return EXIT_OK;
+}

@@ -1,0 +1,352 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * poll(2)-driven line server for the control ports of all three programs.
+ * Single-threaded by design: the only cross-thread entry is lsrv_stop(),
+ * which writes one byte to a self-pipe.
+ */
+#define _GNU_SOURCE		/* accept4, pipe2 */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "mpcomm/lsrv.h"
+#include "mpcomm/mptime.h"
+#include "mpcomm/net.h"
+
+#define IN_CAP		(64 * 1024)
+#define OUT_LIMIT	(1024 * 1024)
+#define TICK_MS		200
+
+struct lsrv_conn {
+	int		 fd;
+	int		 closing;
+	char		 peer[80];
+	char		*in;
+	size_t		 inlen;
+	char		*out;
+	size_t		 outlen;
+	size_t		 outcap;
+	uint64_t	 last_line;
+	const char	*why;		/* set when the client went away */
+	void		*data;
+};
+
+struct lsrv {
+	int		 lfd[8];
+	size_t		 nl;
+	struct lsrv_conn **c;
+	size_t		 nc;
+	size_t		 maxc;
+	const struct lsrv_ops *ops;
+	void		*arg;
+	uint64_t	 idle_us;
+	int		 wake[2];
+	struct pollfd	*pfd;
+};
+
+struct lsrv *
+lsrv_create(const int *fds, size_t nfd, const struct lsrv_ops *ops, void *arg,
+    int idle_timeout_ms, size_t max_conns)
+{
+	struct lsrv *s;
+	size_t i;
+
+	if (nfd > 8 || !ops || !ops->line || max_conns == 0) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (!(s = calloc(1, sizeof(*s))))
+		return NULL;
+	s->c = calloc(max_conns, sizeof(*s->c));
+	s->pfd = calloc(1 + nfd + max_conns, sizeof(*s->pfd));
+	if (!s->c || !s->pfd || pipe2(s->wake, O_CLOEXEC | O_NONBLOCK) < 0) {
+		free(s->c);
+		free(s->pfd);
+		free(s);
+		return NULL;
+	}
+	for (i = 0; i < nfd; i++)
+		s->lfd[i] = fds[i];
+	s->nl = nfd;
+	s->maxc = max_conns;
+	s->ops = ops;
+	s->arg = arg;
+	s->idle_us = (uint64_t)idle_timeout_ms * 1000;
+	return s;
+}
+
+static void
+conn_free(struct lsrv *s, size_t i, const char *why)
+{
+	struct lsrv_conn *c = s->c[i];
+
+	if (s->ops->closed)
+		s->ops->closed(s->arg, c, why);
+	close(c->fd);
+	free(c->in);
+	free(c->out);
+	free(c);
+	s->c[i] = s->c[--s->nc];
+}
+
+void
+lsrv_destroy(struct lsrv *s)
+{
+	if (!s)
+		return;
+	while (s->nc)
+		conn_free(s, s->nc - 1, "server stopping");
+	close(s->wake[0]);
+	close(s->wake[1]);
+	free(s->c);
+	free(s->pfd);
+	free(s);
+}
+
+void
+lsrv_stop(struct lsrv *s)
+{
+	char b = 1;
+
+	(void)!write(s->wake[1], &b, 1);
+}
+
+static void
+accept_all(struct lsrv *s, int lfd, uint64_t now)
+{
+	static const char busy[] = "ERR 503 too many connections\n";
+	struct lsrv_conn *c;
+	struct net_addr a;
+	int fd;
+
+	for (;;) {
+		a.len = sizeof(a.ss);
+		fd = accept4(lfd, (struct sockaddr *)&a.ss, &a.len,
+		    SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0)
+			return;	/* EAGAIN, or a transient error: poll again */
+		if (s->nc == s->maxc) {
+			(void)!send(fd, busy, sizeof(busy) - 1,
+			    MSG_NOSIGNAL | MSG_DONTWAIT);
+			close(fd);
+			continue;
+		}
+		if (!(c = calloc(1, sizeof(*c))) || !(c->in = malloc(IN_CAP))) {
+			free(c);
+			close(fd);
+			continue;
+		}
+		c->fd = fd;
+		c->last_line = now;
+		net_addr_str(&a, c->peer, sizeof(c->peer));
+		s->c[s->nc++] = c;
+	}
+}
+
+int
+lsrv_printf(struct lsrv_conn *c, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	for (;;) {
+		size_t room = c->outcap - c->outlen;
+
+		va_start(ap, fmt);
+		n = vsnprintf(c->out ? c->out + c->outlen : NULL, room, fmt, ap);
+		va_end(ap);
+		if (n < 0)
+			return -1;
+		if ((size_t)n < room) {
+			c->outlen += (size_t)n;
+			return 0;
+		}
+		if (c->outlen + (size_t)n + 1 > OUT_LIMIT) {
+			c->closing = 1;
+			return -1;
+		}
+		{
+			size_t ncap = c->outcap ? c->outcap * 2 : 4096;
+			char *nb;
+
+			while (ncap < c->outlen + (size_t)n + 1)
+				ncap *= 2;
+			if (!(nb = realloc(c->out, ncap)))
+				return -1;
+			c->out = nb;
+			c->outcap = ncap;
+		}
+	}
+}
+
+void
+lsrv_close(struct lsrv_conn *c)
+{
+	c->closing = 1;
+}
+
+void
+lsrv_set_data(struct lsrv_conn *c, void *data)
+{
+	c->data = data;
+}
+
+void *
+lsrv_get_data(const struct lsrv_conn *c)
+{
+	return c->data;
+}
+
+const char *
+lsrv_peer(const struct lsrv_conn *c)
+{
+	return c->peer;
+}
+
+int
+lsrv_fd(const struct lsrv_conn *c)
+{
+	return c->fd;
+}
+
+/* Reads what is there and hands over complete lines; NULL or why to close. */
+static const char *
+conn_read(struct lsrv *s, struct lsrv_conn *c, uint64_t now)
+{
+	ssize_t n;
+	size_t start, i;
+
+	for (;;) {
+		if (c->closing)
+			return NULL;
+		n = recv(c->fd, c->in + c->inlen, IN_CAP - c->inlen, 0);
+		if (n == 0) {
+			/* Answer what was asked before the client's EOF. */
+			c->closing = 1;
+			c->why = c->inlen ? "closed in the middle of a line" :
+			    "";
+			return NULL;
+		}
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return NULL;
+			return "read error";
+		}
+		start = 0;
+		for (i = c->inlen; i < c->inlen + (size_t)n; i++) {
+			if (c->in[i] != '\n')
+				continue;
+			if (i - start > LSRV_LINE_MAX) {
+				(void)lsrv_printf(c, "ERR 400 line longer "
+				    "than %d bytes\n", LSRV_LINE_MAX);
+				c->closing = 1;
+				return NULL;
+			}
+			c->in[i] = '\0';
+			c->last_line = now;
+			if (s->ops->line(s->arg, c, c->in + start,
+			    i - start) < 0 || c->closing) {
+				c->closing = 1;
+				c->inlen = 0;
+				return NULL;
+			}
+			start = i + 1;
+		}
+		c->inlen += (size_t)n;
+		memmove(c->in, c->in + start, c->inlen - start);
+		c->inlen -= start;
+		if (c->inlen > LSRV_LINE_MAX) {
+			(void)lsrv_printf(c, "ERR 400 line longer than %d "
+			    "bytes\n", LSRV_LINE_MAX);
+			c->closing = 1;
+			return NULL;
+		}
+	}
+}
+
+/* Writes queued output; NULL or why to close. */
+static const char *
+conn_write(struct lsrv_conn *c)
+{
+	ssize_t n;
+
+	while (c->outlen) {
+		n = send(c->fd, c->out, c->outlen, MSG_NOSIGNAL);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return NULL;
+			return "write error";
+		}
+		memmove(c->out, c->out + n, c->outlen - (size_t)n);
+		c->outlen -= (size_t)n;
+	}
+	return NULL;
+}
+
+int
+lsrv_run(struct lsrv *s)
+{
+	uint64_t last_tick = 0, now;
+	size_t i, np;
+	char drain[64];
+	int rc;
+
+	for (;;) {
+		np = 0;
+		s->pfd[np++] = (struct pollfd){ .fd = s->wake[0],
+		    .events = POLLIN };
+		for (i = 0; i < s->nl; i++)
+			s->pfd[np++] = (struct pollfd){ .fd = s->lfd[i],
+			    .events = POLLIN };
+		for (i = 0; i < s->nc; i++)
+			s->pfd[np++] = (struct pollfd){ .fd = s->c[i]->fd,
+			    .events = (short)((s->c[i]->closing ? 0 : POLLIN) |
+			    (s->c[i]->outlen ? POLLOUT : 0)) };
+		rc = poll(s->pfd, np, TICK_MS);
+		if (rc < 0 && errno != EINTR)
+			return -1;
+		now = mptime_now_us();
+		if (rc > 0 && s->pfd[0].revents) {
+			if (read(s->wake[0], drain, sizeof(drain)) > 0)
+				return 0;
+		}
+		for (i = 0; rc > 0 && i < s->nl; i++)
+			if (s->pfd[1 + i].revents & POLLIN)
+				accept_all(s, s->lfd[i], now);
+		/* Connections accepted just now have no pollfd yet: skip. */
+		for (i = np - 1 - s->nl; i-- > 0;) {
+			struct pollfd *p = &s->pfd[1 + s->nl + i];
+			struct lsrv_conn *c;
+			const char *why = NULL;
+
+			if (i >= s->nc || (c = s->c[i])->fd != p->fd)
+				continue;
+			if (p->revents & (POLLIN | POLLHUP | POLLERR))
+				why = conn_read(s, c, now);
+			if (!why && c->outlen)
+				why = conn_write(c);
+			if (!why && c->closing && c->outlen == 0)
+				why = c->why ? c->why : "";
+			if (!why && now - c->last_line > s->idle_us)
+				why = "idle timeout";
+			if (why)
+				conn_free(s, i, *why ? why : NULL);
+		}
+		if (now - last_tick >= TICK_MS * 1000ULL) {
+			last_tick = now;
+			if (s->ops->tick)
+				s->ops->tick(s->arg);
+		}
+	}
+}

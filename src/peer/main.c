@@ -1,0 +1,373 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * peer: one member of an MPComm group.  It registers with the group manager
+ * (and refreshes that registration), waits for START on its control port,
+ * multicasts its messages over UDP with the ordering the run asks for, ships
+ * its delivery log to the comparison server, and waits for the next START.
+ * main() builds the context, starts the threads, and owns the signals.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mpcomm/ctl.h"
+#include "mpcomm/gmc.h"
+#include "mpcomm/log.h"
+#include "mpcomm/lsrv.h"
+#include "mpcomm/mptime.h"
+#include "mpcomm/proc.h"
+#include "peer.h"
+
+#define GM_TIMEOUT_MS	5000
+#define SOCKBUF		(8 * 1024 * 1024)
+
+static void
+usage(FILE *f, int status)
+{
+	fprintf(f,
+"usage: peer [options]\n"
+"One member of an MPComm group: registers, waits for START, multicasts.\n"
+"\n"
+"  -g, --group-manager H:P  group manager (default $MPCOMM_GROUP_MANAGER or\n"
+"                           127.0.0.1:5680)\n"
+"  -s, --server H:P         comparison server for the logs (default\n"
+"                           $MPCOMM_SERVER, else the one START names)\n"
+"  -b, --bind ADDR          bind UDP and control sockets to ADDR\n"
+"  -u, --udp-port PORT      UDP port (default 6789; 0: any free port)\n"
+"  -p, --port PORT          control TCP port (default 5679; 0: any)\n"
+"  -a, --advertise HOST     address to register (default: our address on\n"
+"                           the connection to the group manager)\n"
+"  -l, --log-dir DIR        delivery logs go here (default .)\n"
+"      --window N           messages in flight per peer (default 2048)\n"
+"      --peer-timeout MS    abort a run after this silence (default 10000)\n"
+"      --refresh SEC        re-register this often (default 10)\n"
+"      --ship-timeout SEC   keep retrying to ship a log (default 60)\n"
+"  -d, --daemon             detach; -P, --pidfile PATH  write the pid\n"
+"  -L, --log-file PATH      log here (reopened on SIGHUP); --syslog\n"
+"  -v, --verbose  -q, --quiet  -h, --help  -V, --version\n"
+"\n"
+"Exit status: 0 ok, 2 usage error, 3 network error.\n"
+"Examples:\n"
+"  peer -g 10.0.0.1:5680\n"
+"  peer -g 127.0.0.1:5680 -u 0 -p 0 -l /tmp/logs\n");
+	exit(status);
+}
+
+static void
+parse_args(struct peer_ctx *ctx, int argc, char **argv, enum log_level *level)
+{
+	enum { OPT_WINDOW = 256, OPT_PTO, OPT_REFRESH, OPT_SHIPTO, OPT_SYSLOG };
+	static const struct option opts[] = {
+		{ "advertise", required_argument, NULL, 'a' },
+		{ "bind", required_argument, NULL, 'b' },
+		{ "daemon", no_argument, NULL, 'd' },
+		{ "group-manager", required_argument, NULL, 'g' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "log-dir", required_argument, NULL, 'l' },
+		{ "log-file", required_argument, NULL, 'L' },
+		{ "peer-timeout", required_argument, NULL, OPT_PTO },
+		{ "pidfile", required_argument, NULL, 'P' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "refresh", required_argument, NULL, OPT_REFRESH },
+		{ "server", required_argument, NULL, 's' },
+		{ "ship-timeout", required_argument, NULL, OPT_SHIPTO },
+		{ "syslog", no_argument, NULL, OPT_SYSLOG },
+		{ "udp-port", required_argument, NULL, 'u' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "window", required_argument, NULL, OPT_WINDOW },
+		{ NULL, 0, NULL, 0 }
+	};
+	uint64_t v;
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "a:b:dg:hl:L:P:p:qs:u:vV", opts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'a':
+			ctx->advertise = optarg;
+			break;
+		case 'b':
+			ctx->bind = optarg;
+			break;
+		case 'd':
+			ctx->daemon = 1;
+			break;
+		case 'g':
+			ctx->gm_spec = optarg;
+			break;
+		case 'h':
+			usage(stdout, EXIT_OK);
+			break;
+		case 'l':
+			ctx->log_dir = optarg;
+			break;
+		case 'L':
+			ctx->log_file = optarg;
+			break;
+		case OPT_PTO:
+			if (ctl_parse_u64(optarg, 100, 3600000,
+			    &ctx->peer_timeout_ms) < 0)
+				fatalx(EXIT_USAGE, "--peer-timeout: not a number "
+				    "of ms in [100, 3600000]: %s", optarg);
+			break;
+		case 'P':
+			ctx->pidfile = optarg;
+			break;
+		case 'p':
+			if (ctl_parse_u64(optarg, 0, 65535, &v) < 0)
+				fatalx(EXIT_USAGE, "--port: not a port: %s",
+				    optarg);
+			ctx->ctl_port = optarg;
+			break;
+		case 'q':
+			*level = LOG_LEVEL_WARN;
+			break;
+		case OPT_REFRESH:
+			if (ctl_parse_u64(optarg, 1, 86400, &ctx->refresh_s) < 0)
+				fatalx(EXIT_USAGE, "--refresh: not a number of "
+				    "seconds in [1, 86400]: %s", optarg);
+			break;
+		case 's':
+			ctx->server_spec = optarg;
+			break;
+		case OPT_SHIPTO:
+			if (ctl_parse_u64(optarg, 1, 86400,
+			    &ctx->ship_timeout_s) < 0)
+				fatalx(EXIT_USAGE, "--ship-timeout: not a number "
+				    "of seconds in [1, 86400]: %s", optarg);
+			break;
+		case OPT_SYSLOG:
+			ctx->use_syslog = 1;
+			break;
+		case 'u':
+			if (ctl_parse_u64(optarg, 0, 65535, &v) < 0)
+				fatalx(EXIT_USAGE, "--udp-port: not a port: %s",
+				    optarg);
+			ctx->udp_port = optarg;
+			break;
+		case 'v':
+			*level = LOG_LEVEL_DEBUG;
+			break;
+		case 'V':
+			printf("peer (MPComm) %s\n", MPCOMM_VERSION);
+			exit(EXIT_OK);
+		case OPT_WINDOW:
+			if (ctl_parse_u64(optarg, 1, 1 << 20, &v) < 0)
+				fatalx(EXIT_USAGE, "--window: not a number in "
+				    "[1, 1048576]: %s", optarg);
+			ctx->window = (uint32_t)v;
+			break;
+		default:
+			usage(stderr, EXIT_USAGE);
+		}
+	}
+	if (optind != argc)
+		usage(stderr, EXIT_USAGE);
+}
+
+/* Large socket buffers absorb bursts that would otherwise become losses. */
+static void
+size_buffers(int fd)
+{
+	int sz = SOCKBUF;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)) < 0)
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &sz, sizeof(sz)) < 0)
+		(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
+}
+
+static void
+open_sockets(struct peer_ctx *ctx)
+{
+	struct net_addr a;
+	char where[80];
+
+	if (net_resolve_hostport(ctx->gm_spec, "5680", SOCK_STREAM,
+	    &ctx->gm) < 0)
+		fatal(EXIT_USAGE, "cannot resolve the group manager %s",
+		    ctx->gm_spec);
+	if (ctx->server_spec) {
+		if (net_resolve_hostport(ctx->server_spec, "5678", SOCK_STREAM,
+		    &ctx->server) < 0)
+			fatal(EXIT_USAGE, "cannot resolve the comparison "
+			    "server %s", ctx->server_spec);
+		ctx->have_server = true;
+	}
+	if ((ctx->udp_fd = net_bind_udp(ctx->bind, ctx->udp_port, &a)) < 0)
+		fatal(EXIT_NETWORK, "cannot bind UDP port %s", ctx->udp_port);
+	ctx->udp_family = a.ss.ss_family;
+	ctx->udp_p = net_addr_port(&a);
+	size_buffers(ctx->udp_fd);
+	log_debug("UDP on %s", net_addr_str(&a, where, sizeof(where)));
+	if ((ctx->ctl_fd = net_listen_tcp(ctx->bind, ctx->ctl_port, 64, &a)) < 0)
+		fatal(EXIT_NETWORK, "cannot listen on control port %s",
+		    ctx->ctl_port);
+	ctx->ctl_p = net_addr_port(&a);
+}
+
+/* Registers, or refreshes the registration; logs only changes of state. */
+static void
+register_self(struct peer_ctx *ctx, bool *registered)
+{
+	char reply[CTL_LINE_MAX];
+	int rc;
+
+	if (ctx->host[0] == '\0') {
+		if (ctx->advertise) {
+			snprintf(ctx->host, sizeof(ctx->host), "%s",
+			    ctx->advertise);
+		} else if (gmc_local_host(&ctx->gm, ctx->host,
+		    sizeof(ctx->host), GM_TIMEOUT_MS) < 0) {
+			if (*registered || ctx->host[0] == '\0')
+				log_warn("cannot reach the group manager %s",
+				    ctx->gm_spec);
+			ctx->host[0] = '\0';
+			*registered = false;
+			return;
+		}
+	}
+	rc = gmc_register(&ctx->gm, ctx->host, ctx->udp_p, ctx->ctl_p, reply,
+	    sizeof(reply), GM_TIMEOUT_MS);
+	if (rc < 0) {
+		if (*registered)
+			log_warn("cannot refresh the registration at %s",
+			    ctx->gm_spec);
+		*registered = false;
+	} else if (rc > 0) {
+		log_warnx("group manager refused the registration: %s", reply);
+		*registered = false;
+	} else if (!*registered) {
+		log_info("registered at %s as host=%s udp=%u ctl=%u (%s)",
+		    ctx->gm_spec, ctx->host, ctx->udp_p, ctx->ctl_p, reply);
+		*registered = true;
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct peer_ctx ctx;
+	enum log_level level = LOG_LEVEL_INFO;
+	uint64_t next_refresh = 0, deadline;
+	bool registered = false;
+	struct run *r;
+	const char *env;
+	int sig;
+
+	ctx.gm_spec = (env = getenv("MPCOMM_GROUP_MANAGER")) && *env ? env :
+	    "127.0.0.1:5680";
+	ctx.server_spec = (env = getenv("MPCOMM_SERVER")) && *env ? env : NULL;
+	ctx.udp_port = "6789";
+	ctx.ctl_port = "5679";
+	ctx.log_dir = ".";
+	ctx.refresh_s = 10;
+	ctx.peer_timeout_ms = 10000;
+	ctx.ship_timeout_s = 60;
+	ctx.window = 2048;
+	log_init("peer", level, 0);
+	parse_args(&ctx, argc, argv, &level);
+	log_init("peer", level, ctx.use_syslog || (ctx.daemon && !ctx.log_file));
+	if (ctx.log_file && log_set_file(ctx.log_file) < 0)
+		fatal(EXIT_USAGE, "cannot open log file %s", ctx.log_file);
+	if (mkdir(ctx.log_dir, 0755) < 0 && errno != EEXIST)
+		fatal(EXIT_USAGE, "cannot create log directory %s", ctx.log_dir);
+	if (ctx.log_dir[0] != '/' && ctx.daemon) {
+		static char abs[4096];
+
+		/* A daemon runs in /: keep the log directory where it was. */
+		if (!getcwd(abs, sizeof(abs) - strlen(ctx.log_dir) - 2))
+			fatal(EXIT_USAGE, "getcwd");
+		strcat(abs, "/");
+		strcat(abs, ctx.log_dir);
+		ctx.log_dir = abs;
+	}
+	open_sockets(&ctx);
+	if (ctx.daemon && proc_daemonize() < 0)
+		fatal(EXIT_NETWORK, "cannot detach");
+	if (ctx.pidfile && proc_pidfile_write(ctx.pidfile) < 0)
+		fatal(EXIT_NETWORK, "cannot write pidfile %s", ctx.pidfile);
+
+	proc_block_signals();
+	pthread_mutex_init(&ctx.mu, NULL);
+	{
+		pthread_condattr_t ca;
+
+		pthread_condattr_init(&ca);
+		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+		pthread_cond_init(&ctx.cv, &ca);
+		pthread_condattr_destroy(&ca);
+	}
+	if (!(ctx.ctl_srv = lsrv_create(&ctx.ctl_fd, 1, control_ops(), &ctx,
+	    10000, 64)))
+		fatal(EXIT_NETWORK, "cannot start the control server");
+	if ((errno = pthread_create(&ctx.t_ctl, NULL, control_main, &ctx)) ||
+	    (errno = pthread_create(&ctx.t_recv, NULL, receiver_main, &ctx)) ||
+	    (errno = pthread_create(&ctx.t_send, NULL, sender_main, &ctx)) ||
+	    (errno = pthread_create(&ctx.t_resend, NULL, resend_main, &ctx)))
+		fatal(EXIT_NETWORK, "cannot start threads");
+	log_info("ready: udp port %u, control port %u, logs in %s", ctx.udp_p,
+	    ctx.ctl_p, ctx.log_dir);
+
+	while (!atomic_load(&ctx.stop)) {
+		if (mptime_now_us() >= next_refresh) {
+			register_self(&ctx, &registered);
+			/* Not registered yet: try again soon. */
+			next_refresh = mptime_now_us() + (registered ?
+			    ctx.refresh_s * 1000000 : 1000000);
+		}
+		sig = proc_wait_signal(200);
+		if (sig == SIGHUP && log_reopen() < 0)
+			log_warn("cannot reopen the log file");
+		if (sig == SIGINT || sig == SIGTERM) {
+			if (!atomic_load(&ctx.stop))
+				log_info("%s received, stopping",
+				    sig == SIGINT ? "SIGINT" : "SIGTERM");
+			break;
+		}
+	}
+
+	atomic_store(&ctx.stop, true);
+	lsrv_stop(ctx.ctl_srv);
+	peer_wake(&ctx);
+	pthread_join(ctx.t_ctl, NULL);
+	pthread_join(ctx.t_recv, NULL);
+	pthread_join(ctx.t_send, NULL);
+	pthread_join(ctx.t_resend, NULL);
+	if (ctx.host[0] && gmc_unregister(&ctx.gm, ctx.host, ctx.udp_p,
+	    ctx.ctl_p, GM_TIMEOUT_MS) < 0)
+		log_warn("cannot unregister at %s", ctx.gm_spec);
+
+	/* Let a log being shipped get there, within reason. */
+	deadline = mptime_now_us() + 5000000;
+	pthread_mutex_lock(&ctx.mu);
+	while (ctx.shippers > 0 && mptime_now_us() < deadline) {
+		struct timespec ts;
+
+		peer_deadline(&ts, 100000);
+		pthread_cond_timedwait(&ctx.cv, &ctx.mu, &ts);
+	}
+	if (ctx.shippers > 0)
+		log_warnx("exiting while a log is still being shipped");
+	r = ctx.run;
+	ctx.run = NULL;
+	r = run_put(&ctx, r);
+	pthread_mutex_unlock(&ctx.mu);
+	run_destroy(r);
+
+	lsrv_destroy(ctx.ctl_srv);
+	close(ctx.ctl_fd);
+	close(ctx.udp_fd);
+	proc_pidfile_remove(ctx.pidfile);
+	log_info("stopped");
+	return EXIT_OK;
+}

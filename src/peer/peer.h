@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The peer's context and its threads: control (START, STATUS, SHUTDOWN),
+ * sender (paces and stamps), receiver (UDP, emulation, feeding the core),
+ * resend (timers, END of a run, log shipping).  One mutex guards the core and
+ * everything of the current run; no socket call is made while holding it.
+ */
+#ifndef PEER_PEER_H
+#define PEER_PEER_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mpcomm/emu.h"
+#include "mpcomm/hist.h"
+#include "mpcomm/msg.h"
+#include "mpcomm/net.h"
+#include "mpcomm/order.h"
+#include "mpcomm/rng.h"
+
+struct dlog;
+struct lsrv;
+
+/* One run.  Fields marked (mu) are guarded by ctx->mu; the rest are fixed
+ * once the run is published. */
+struct run {
+	uint64_t	 id;
+	unsigned	 self;
+	unsigned	 n;
+	enum order_mode	 mode;
+	uint32_t	 messages;
+	uint64_t	 imin_us;	/* pacing between stamps */
+	uint64_t	 imax_us;
+	struct emu_config emu_cfg;
+	struct net_addr	 addr[MSG_MAX_PEERS];	/* members' UDP addresses */
+	struct net_addr	 server;	/* where the log goes */
+	bool		 have_server;
+	uint64_t	 real_minus_mono;	/* to report wall-clock times */
+
+	struct order	*core;		/* (mu) */
+	struct emu	*emu;		/* (mu) NULL without emulation */
+	struct dlog	*log;		/* (mu) NULL once handed to shipping */
+	struct hist	 lat;		/* (mu) own-message latency, µs */
+	struct rng	 pace;		/* sender thread only */
+	uint64_t	 first_stamp;	/* (mu) monotonic µs, 0: none yet */
+	uint64_t	 last_delivery;	/* (mu) */
+	bool		 sender_busy;	/* (mu) flooding: it flushes for us */
+	bool		 shipping;	/* (mu) the log went to the shipper */
+	bool		 log_failed;	/* (mu) */
+	unsigned	 refs;		/* (mu) threads using it unlocked */
+};
+
+struct peer_ctx {
+	/* Options (fixed after startup). */
+	const char	*bind;
+	const char	*udp_port;
+	const char	*ctl_port;
+	const char	*gm_spec;
+	const char	*server_spec;
+	const char	*advertise;
+	const char	*log_dir;
+	const char	*pidfile;
+	const char	*log_file;
+	int		 daemon;
+	int		 use_syslog;
+	uint64_t	 refresh_s;
+	uint64_t	 peer_timeout_ms;
+	uint64_t	 ship_timeout_s;
+	uint32_t	 window;
+
+	/* Sockets (fixed after startup). */
+	int		 udp_fd;
+	int		 udp_family;
+	int		 ctl_fd;
+	struct net_addr	 gm;
+	bool		 have_server;
+	struct net_addr	 server;
+	char		 host[NET_HOST_MAX];	/* advertised */
+	uint16_t	 udp_p;
+	uint16_t	 ctl_p;
+
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;		/* (mu) something changed */
+	struct run	*run;		/* (mu) current or last run */
+	unsigned	 shippers;	/* (mu) shipping threads alive */
+	atomic_bool	 stop;
+
+	/* Shell counters (atomics: any thread adds). */
+	atomic_ullong	 send_errors;
+	atomic_ullong	 recv_errors;
+
+	struct lsrv	*ctl_srv;
+	pthread_t	 t_ctl, t_send, t_recv, t_resend;
+};
+
+/* control.c */
+const struct lsrv_ops *control_ops(void);
+void	*control_main(void *arg);
+/* sender.c */
+void	*sender_main(void *arg);
+/* receiver.c */
+void	*receiver_main(void *arg);
+/* resend.c */
+void	*resend_main(void *arg);
+
+/* run.c: lifetime of a run and sending what the core produced. */
+struct run *run_create(struct peer_ctx *ctx, struct run *tmpl, char *err,
+	    size_t errcap);
+/* Takes a reference to ctx->run (mu held); NULL when there is none. */
+struct run *run_get(struct peer_ctx *ctx);
+/* Drops a reference (mu held); returns the run if it must be destroyed
+ * (after unlocking) by run_destroy(). */
+struct run *run_put(struct peer_ctx *ctx, struct run *r);
+void	 run_destroy(struct run *r);
+/* Sends every datagram of box to its members, then empties the box. */
+void	 run_send(struct peer_ctx *ctx, const struct run *r,
+	    struct order_outbox *box);
+/* The delivery callback of the core (mu held). */
+void	 run_deliver(void *arg, const struct order_delivery *d);
+/* Wakes every thread waiting on ctx->cv. */
+void	 peer_wake(struct peer_ctx *ctx);
+/* Absolute CLOCK_MONOTONIC deadline us from now, for cond waits. */
+void	 peer_deadline(struct timespec *ts, uint64_t us);
+
+/* ship.c: hands the finished log of r to a shipping thread (mu held). */
+void	 ship_start(struct peer_ctx *ctx, struct run *r);
+
+#endif

@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * A run's lifetime (created by START, shared by the threads through a
+ * reference count so that none sends with a freed member table) and the two
+ * bridges between the core and the world: sending the core's outbox, and
+ * writing its deliveries to the delivery log.
+ */
+#define _GNU_SOURCE		/* sendmmsg */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "mpcomm/dlog.h"
+#include "mpcomm/log.h"
+#include "mpcomm/mptime.h"
+#include "peer.h"
+
+#define SEND_BATCH	64
+
+struct run *
+run_create(struct peer_ctx *ctx, struct run *t, char *err, size_t errcap)
+{
+	struct order_config cfg;
+	struct run *r;
+	const char *why;
+
+	order_config_defaults(&cfg);
+	cfg.run = t->id;
+	cfg.self = t->self;
+	cfg.n = t->n;
+	cfg.mode = t->mode;
+	cfg.messages = t->messages;
+	cfg.window = ctx->window;
+	cfg.peer_timeout_us = ctx->peer_timeout_ms * 1000;
+	if ((why = order_config_check(&cfg))) {
+		snprintf(err, errcap, "%s", why);
+		return NULL;
+	}
+	if (!(r = malloc(sizeof(*r)))) {
+		snprintf(err, errcap, "out of memory");
+		return NULL;
+	}
+	*r = *t;
+	r->core = NULL;
+	r->emu = NULL;
+	r->log = NULL;
+	r->refs = 1;
+	r->first_stamp = r->last_delivery = 0;
+	r->sender_busy = r->shipping = r->log_failed = false;
+	r->real_minus_mono = mptime_real_us() - mptime_now_us();
+	hist_init(&r->lat);
+	rng_seed(&r->pace, t->emu_cfg.seed ^ (0x9e3779b97f4a7c15ULL * (t->self + 1)));
+	if (!(r->core = order_create(&cfg, run_deliver, r))) {
+		snprintf(err, errcap, "cannot create the ordering core: %s",
+		    strerror(errno));
+		goto fail;
+	}
+	if (emu_active(&t->emu_cfg) &&
+	    !(r->emu = emu_create(&t->emu_cfg, 1 << 16))) {
+		snprintf(err, errcap, "bad network emulation parameters");
+		goto fail;
+	}
+	if (!(r->log = dlog_open(ctx->log_dir, t->id, t->self))) {
+		snprintf(err, errcap, "cannot create the delivery log in %s: %s",
+		    ctx->log_dir, strerror(errno));
+		goto fail;
+	}
+	return r;
+fail:
+	run_destroy(r);
+	return NULL;
+}
+
+void
+run_destroy(struct run *r)
+{
+	if (!r)
+		return;
+	order_destroy(r->core);
+	emu_destroy(r->emu);
+	dlog_close(r->log);
+	free(r);
+}
+
+struct run *
+run_get(struct peer_ctx *ctx)
+{
+	if (ctx->run)
+		ctx->run->refs++;
+	return ctx->run;
+}
+
+struct run *
+run_put(struct peer_ctx *ctx, struct run *r)
+{
+	(void)ctx;
+	if (!r)
+		return NULL;
+	return --r->refs == 0 ? r : NULL;
+}
+
+void
+peer_wake(struct peer_ctx *ctx)
+{
+	pthread_mutex_lock(&ctx->mu);
+	pthread_cond_broadcast(&ctx->cv);
+	pthread_mutex_unlock(&ctx->mu);
+}
+
+void
+peer_deadline(struct timespec *ts, uint64_t us)
+{
+	clock_gettime(CLOCK_MONOTONIC, ts);
+	ts->tv_sec += (time_t)(us / 1000000);
+	ts->tv_nsec += (long)(us % 1000000) * 1000;
+	if (ts->tv_nsec >= 1000000000) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000;
+	}
+}
+
+/* Sends vec[0..n): a failed datagram counts as a lost one. */
+static void
+send_batch(struct peer_ctx *ctx, struct mmsghdr *vec, unsigned n)
+{
+	unsigned done = 0;
+	int rc;
+
+	while (done < n) {
+		rc = sendmmsg(ctx->udp_fd, vec + done, n - done, 0);
+		if (rc > 0) {
+			done += (unsigned)rc;
+			continue;
+		}
+		if (rc < 0 && errno == EINTR)
+			continue;
+		/*
+		 * EPERM (a firewall), ENOBUFS, ECONNREFUSED (ICMP from a gone
+		 * peer): the datagram is lost; resends repair it.
+		 */
+		if (atomic_fetch_add(&ctx->send_errors, 1) % 1000 == 0)
+			log_warn("sendmmsg (counted as a lost datagram)");
+		done++;
+	}
+}
+
+void
+run_send(struct peer_ctx *ctx, const struct run *r, struct order_outbox *box)
+{
+	struct mmsghdr vec[SEND_BATCH];
+	struct iovec iov[SEND_BATCH];
+	unsigned n = 0, q;
+	size_t i;
+
+	for (i = 0; i < box->n; i++) {
+		struct order_out *o = &box->d[i];
+
+		for (q = 0; q < r->n; q++) {
+			if (!(o->dests >> q & 1))
+				continue;
+			iov[n].iov_base = o->buf;
+			iov[n].iov_len = o->len;
+			memset(&vec[n], 0, sizeof(vec[n]));
+			vec[n].msg_hdr.msg_iov = &iov[n];
+			vec[n].msg_hdr.msg_iovlen = 1;
+			vec[n].msg_hdr.msg_name = (void *)(uintptr_t)&r->addr[q].ss;
+			vec[n].msg_hdr.msg_namelen = r->addr[q].len;
+			if (++n == SEND_BATCH) {
+				send_batch(ctx, vec, n);
+				n = 0;
+			}
+		}
+	}
+	if (n)
+		send_batch(ctx, vec, n);
+	box->n = 0;
+}
+
+void
+run_deliver(void *arg, const struct order_delivery *d)
+{
+	struct run *r = arg;
+
+	if (d->sender == r->self && d->now >= d->send_us)
+		hist_add(&r->lat, d->now - d->send_us);
+	r->last_delivery = d->now;
+	if (r->log && dlog_append(r->log, d->sender, d->seq, d->ts) < 0 &&
+	    !r->log_failed) {
+		r->log_failed = true;
+		log_warn("cannot write the delivery log");
+	}
+}

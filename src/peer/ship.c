@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Shipping a delivery log: the final file is written (header first), then
+ * sent to the comparison server as `LOG ...`, one line per delivery, `END`.
+ * An unreachable server is retried with exponential backoff for a bounded
+ * time; the file stays on disk either way.  One detached thread per run.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mpcomm/ctl.h"
+#include "mpcomm/dlog.h"
+#include "mpcomm/log.h"
+#include "mpcomm/mptime.h"
+#include "peer.h"
+
+#define NET_TIMEOUT_MS	10000
+
+struct ship_job {
+	struct peer_ctx	*ctx;
+	struct dlog	*log;
+	struct net_addr	 server;
+	uint64_t	 run;
+	unsigned	 self;
+	const char	*mode;
+	const char	*status;
+	char		 header[CTL_LINE_MAX];
+};
+
+/* Sends the log once.  0: accepted; 1: refused (do not retry); -1: retry. */
+static int
+ship_once(struct ship_job *j, const char *path, char *reply, size_t cap)
+{
+	struct net_reader rd;
+	char buf[65536];
+	bool header_skipped = false;
+	ssize_t n;
+	int fd = -1, in = -1, rc = -1;
+
+	if ((in = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		snprintf(reply, cap, "cannot read %s: %s", path,
+		    strerror(errno));
+		return 1;
+	}
+	if ((fd = net_connect_tcp(&j->server, NET_TIMEOUT_MS)) < 0) {
+		snprintf(reply, cap, "connect: %s", strerror(errno));
+		goto out;
+	}
+	if (net_write_all(fd, j->header, strlen(j->header), NET_TIMEOUT_MS) < 0)
+		goto neterr;
+	while ((n = read(in, buf, sizeof(buf))) != 0) {
+		char *p = buf;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			snprintf(reply, cap, "read %s: %s", path,
+			    strerror(errno));
+			rc = 1;
+			goto out;
+		}
+		if (!header_skipped) {
+			char *nl = memchr(buf, '\n', (size_t)n);
+
+			if (!nl) {
+				snprintf(reply, cap, "%s: header line too "
+				    "long", path);
+				rc = 1;
+				goto out;
+			}
+			p = nl + 1;
+			header_skipped = true;
+		}
+		if (net_write_all(fd, p, (size_t)(buf + n - p),
+		    NET_TIMEOUT_MS) < 0)
+			goto neterr;
+	}
+	if (net_write_all(fd, "END\n", 4, NET_TIMEOUT_MS) < 0)
+		goto neterr;
+	net_reader_init(&rd, fd);
+	if (net_read_line(&rd, reply, cap, NET_TIMEOUT_MS * 6) < 0)
+		goto neterr;
+	rc = strncmp(reply, "OK", 2) == 0 ? 0 : 1;
+	goto out;
+neterr:
+	snprintf(reply, cap, "%s", strerror(errno));
+out:
+	if (fd >= 0)
+		close(fd);
+	close(in);
+	return rc;
+}
+
+static void *
+ship_main(void *arg)
+{
+	struct ship_job *j = arg;
+	struct peer_ctx *ctx = j->ctx;
+	uint64_t deadline, backoff = 100000;
+	char reply[CTL_LINE_MAX];
+	int rc;
+
+	if (dlog_finish(j->log, j->mode, j->status) < 0) {
+		log_warn("run %" PRIu64 ": cannot write the delivery log %s",
+		    j->run, dlog_path(j->log));
+		goto done;
+	}
+	log_info("run %" PRIu64 " %s: %" PRIu64 " deliveries in %s", j->run,
+	    j->status, dlog_count(j->log), dlog_path(j->log));
+	deadline = mptime_now_us() + ctx->ship_timeout_s * 1000000;
+	for (;;) {
+		rc = ship_once(j, dlog_path(j->log), reply, sizeof(reply));
+		if (rc == 0) {
+			log_info("run %" PRIu64 ": log shipped", j->run);
+			break;
+		}
+		if (rc > 0) {
+			log_warnx("run %" PRIu64 ": comparison server refused "
+			    "the log: %s", j->run, reply);
+			break;
+		}
+		if (mptime_now_us() + backoff > deadline ||
+		    atomic_load(&ctx->stop)) {
+			log_warnx("run %" PRIu64 ": giving up shipping the log "
+			    "(%s); it stays in %s", j->run, reply,
+			    dlog_path(j->log));
+			break;
+		}
+		log_warnx("run %" PRIu64 ": cannot ship the log (%s), retrying "
+		    "in %" PRIu64 " ms", j->run, reply, backoff / 1000);
+		mptime_sleep_us(backoff);
+		if (backoff < 5000000)
+			backoff *= 2;
+	}
+done:
+	dlog_close(j->log);
+	pthread_mutex_lock(&ctx->mu);
+	ctx->shippers--;
+	pthread_cond_broadcast(&ctx->cv);
+	pthread_mutex_unlock(&ctx->mu);
+	free(j);
+	return NULL;
+}
+
+void
+ship_start(struct peer_ctx *ctx, struct run *r)
+{
+	const struct order_stats *st = order_stats(r->core);
+	struct ship_job *j;
+	pthread_t t;
+	bool aborted = order_phase(r->core) == ORDER_ABORTED;
+	uint64_t drops;
+
+	r->shipping = true;
+	if (aborted)
+		log_warnx("run %" PRIu64 " aborted: %s", r->id,
+		    order_abort_reason(r->core));
+	if (!r->log || !(j = calloc(1, sizeof(*j)))) {
+		log_warnx("run %" PRIu64 ": no delivery log to ship", r->id);
+		return;
+	}
+	j->ctx = ctx;
+	j->log = r->log;
+	r->log = NULL;
+	j->server = r->server;
+	j->run = r->id;
+	j->self = r->self;
+	j->mode = order_mode_name(r->mode);
+	j->status = aborted ? "aborted" : "ok";
+	drops = st->drop_decode + st->drop_run + st->drop_sender +
+	    st->drop_field + st->drop_window + st->drop_payload;
+	snprintf(j->header, sizeof(j->header),
+	    "LOG run=%" PRIu64 " peer=%u order=%s status=%s count=%" PRIu64
+	    " lat_p50=%" PRIu64 " lat_p99=%" PRIu64 " lat_max=%" PRIu64
+	    " retrans=%" PRIu64 " dgrams_out=%" PRIu64 " dgrams_in=%" PRIu64
+	    " drops=%" PRIu64 " dup=%" PRIu64 " t_first=%" PRIu64
+	    " t_last=%" PRIu64 "\n",
+	    r->id, r->self, j->mode, j->status, dlog_count(j->log),
+	    hist_quantile(&r->lat, 0.5), hist_quantile(&r->lat, 0.99),
+	    r->lat.max, st->retransmits, st->dgrams_out, st->dgrams_in, drops,
+	    st->data_dup,
+	    r->first_stamp ? r->first_stamp + r->real_minus_mono : 0,
+	    r->last_delivery ? r->last_delivery + r->real_minus_mono : 0);
+	ctx->shippers++;
+	if ((errno = pthread_create(&t, NULL, ship_main, j)) != 0) {
+		log_warn("run %" PRIu64 ": cannot start the shipping thread",
+		    r->id);
+		ctx->shippers--;
+		r->log = j->log;	/* kept as a part file at least */
+		free(j);
+		return;
+	}
+	pthread_detach(t);
+}
