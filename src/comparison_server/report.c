@@ -200,6 +200,19 @@ report_median_latency(const struct report *r)
 	return k ? v[k / 2] : 0;
 }
 
+/* The worst of the peers' p99 own-message latencies, µs. */
+static uint64_t
+report_p99_latency(const struct report *r)
+{
+	uint64_t worst = 0;
+	unsigned i;
+
+	for (i = 0; i < r->p.n; i++)
+		if (r->log[i].received && r->log[i].lat_p99 > worst)
+			worst = r->log[i].lat_p99;
+	return worst;
+}
+
 int
 report_csv_row(FILE *f, const struct report *r, bool header)
 {
@@ -208,17 +221,19 @@ report_csv_row(FILE *f, const struct report *r, bool header)
 		    "interval_min_ms,interval_max_ms,delay_min_ms,delay_max_ms,"
 		    "loss,dup,seed,delivered_min,delivered_max,"
 		    "mismatched_rounds,missing,duplicates,fifo_violations,"
-		    "median_latency_us,status\n");
+		    "median_latency_us,p99_latency_us,status\n");
 		return ferror(f) ? -1 : 0;
 	}
 	fprintf(f, "%" PRIu64 ",%s,%u,%u,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%"
 	    PRIu64 ",%" PRIu64 ",%g,%g,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%"
-	    PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%s\n",
+	    PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
+	    ",%s\n",
 	    r->run, order_mode_name(r->p.mode), r->p.n, r->p.m, r->total,
 	    r->p.imin_ms, r->p.imax_ms, r->p.dmin_ms, r->p.dmax_ms, r->p.loss,
 	    r->p.dup, r->p.seed,
 	    r->delivered_min == UINT64_MAX ? 0 : r->delivered_min,
 	    r->delivered_max, r->mismatched, r->missing, r->duplicates,
-	    r->fifo_violations, report_median_latency(r), r->status);
+	    r->fifo_violations, report_median_latency(r),
+	    report_p99_latency(r), r->status);
 	return ferror(f) ? -1 : 0;
 }

@@ -1,0 +1,143 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# Helpers for the cluster tests: every test starts its own processes on
+# 127.0.0.1 with free ports in a fresh temporary folder, waits for their
+# "ready" lines, stops exactly what it started (trap, by PID), and fails on
+# any sanitizer report in their output.  Source it; exit 77 means skipped.
+set -u
+
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+B=${B:-build}
+BIN=$TOP/$B/bin
+HOST=${HOST:-127.0.0.1}
+T=$(mktemp -d "${TMPDIR:-/tmp}/mpcomm-test.XXXXXX") || exit 1
+PIDS=
+GM=
+GM_PID=
+NPEERS=0
+
+# Valgrind runs the programs under memcheck when VALGRIND=1.
+if [ "${VALGRIND:-0}" = 1 ]; then
+	WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --log-file=$T/vg.%p.log"
+else
+	WRAP=
+fi
+
+stop_pid() {
+	kill "$1" 2>/dev/null || return 0
+	w=0
+	while kill -0 "$1" 2>/dev/null && [ $w -lt 100 ]; do
+		sleep 0.05; w=$((w + 1))
+	done
+	kill -9 "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	return 0
+}
+
+sanitizer_check() {
+	if grep -l -E "ERROR: AddressSanitizer|ERROR: LeakSanitizer|WARNING: ThreadSanitizer|runtime error:" \
+	    "$T"/*.err "$T"/*.out 2>/dev/null; then
+		echo "FAIL: sanitizer report in the files above"
+		return 1
+	fi
+	if ls "$T"/vg.*.log >/dev/null 2>&1 && [ -n "$(cat "$T"/vg.*.log)" ]; then
+		cat "$T"/vg.*.log | head -40
+		echo "FAIL: valgrind report"
+		return 1
+	fi
+	return 0
+}
+
+cleanup() {
+	rc=$?
+	for p in $PIDS; do stop_pid "$p"; done
+	sanitizer_check || rc=1
+	if [ $rc -ne 0 ] && [ $rc -ne 77 ]; then
+		echo "(test files kept in $T)"
+	else
+		rm -rf "$T"
+	fi
+	exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+fail() { echo "FAIL: $*"; exit 1; }
+skip() { echo "SKIP: $*"; exit 77; }
+
+# wait_line FILE PATTERN [SECONDS]: waits for a line; prints it.
+wait_line() {
+	limit=$(( ${3:-20} * 20 ))
+	w=0
+	while [ $w -lt $limit ]; do
+		line=$(grep -m1 -E -- "$2" "$1" 2>/dev/null) && { echo "$line"; return 0; }
+		sleep 0.05; w=$((w + 1))
+	done
+	echo "no '$2' in $1 after ${3:-20} s; it ends with:" >&2
+	tail -n 5 "$1" >&2
+	return 1
+}
+
+hostport() { case $1 in *:*) echo "[$1]:$2" ;; *) echo "$1:$2" ;; esac; }
+
+# start_gm [ARGS...]: a group manager on a free port; sets GM and GM_PID.
+start_gm() {
+	$WRAP "$BIN/group_manager" -b "$HOST" -p 0 "$@" 2>"$T/gm.err" &
+	GM_PID=$!
+	PIDS="$PIDS $GM_PID"
+	l=$(wait_line "$T/gm.err" "listening on") || fail "group manager did not start"
+	GM=$(hostport "$HOST" "${l##*:}")
+}
+
+# start_peers N [ARGS...]: N more peers, registered; logs in $T/logs.
+# Peer k's pid is in PEER_PID_k, its stderr in $T/peer<k>.err.
+start_peers() {
+	cnt=$1; shift
+	mkdir -p "$T/logs"
+	k=0
+	while [ $k -lt "$cnt" ]; do
+		idx=$NPEERS
+		$WRAP "$BIN/peer" -g "$GM" -b "$HOST" -u 0 -p 0 -l "$T/logs" \
+		    --refresh 1 "$@" 2>"$T/peer$idx.err" &
+		eval "PEER_PID_$idx=$!"
+		PIDS="$PIDS $!"
+		NPEERS=$((NPEERS + 1))
+		k=$((k + 1))
+	done
+	k=0
+	while [ $k -lt "$NPEERS" ]; do
+		wait_line "$T/peer$k.err" "registered at" >/dev/null ||
+		    fail "peer $k did not register"
+		k=$((k + 1))
+	done
+}
+
+# peer_ctl K: the control address of peer K.
+peer_ctl() {
+	l=$(grep -m1 "ready:" "$T/peer$1.err")
+	p=${l#*control port }; p=${p%%,*}
+	hostport "$HOST" "$p"
+}
+peer_udp() {
+	l=$(grep -m1 "ready:" "$T/peer$1.err")
+	p=${l#*udp port }; p=${p%%,*}
+	echo "$p"
+}
+
+# run_cs NAME ARGS...: runs comparison_server; output in $T/NAME.out/.err.
+run_cs() {
+	name=$1; shift
+	$WRAP "$BIN/comparison_server" -g "$GM" -b "$HOST" -p 0 "$@" \
+	    >"$T/$name.out" 2>"$T/$name.err"
+}
+
+# result NAME KEY: a field of the RESULT line of run NAME.
+result() {
+	sed -n 's/^RESULT.* '"$2"'=\([^ ]*\).*/\1/p' "$T/$1.out" | tail -n 1
+}
+
+# check NAME N M MODE: the independent judge on run NAME's logs.
+check() {
+	r=$(result "$1" run)
+	[ -n "$r" ] || { cat "$T/$1.out" "$T/$1.err"; fail "no RESULT line"; }
+	"$TOP/tests/cluster/checklogs.sh" "$T/logs" "$r" "$2" "$3" "$4"
+}

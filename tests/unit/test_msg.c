@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The datagram codec: round trips, and rejection of every malformation. */
+#include <stdint.h>
+#include <string.h>
+
+#include "mpcomm/msg.h"
+#include "mpcomm/wire.h"
+#include "check.h"
+
+static size_t
+sample(uint8_t *buf)
+{
+	struct msg_builder b;
+	struct msg_data d;
+	uint32_t s[3] = { 7, 9, 11 };
+	uint8_t pl[16];
+
+	msg_payload_fill(pl, sizeof(pl), 42, 1, 5);
+	msg_begin(&b, buf, MSG_MAX_DGRAM, 1, 42);
+	CHECK(msg_put_ack(&b, 9, 1234, 3, s) == 0);
+	CHECK(msg_put_end(&b, 100) == 0);
+	d.seq = 5;
+	d.ts = 77;
+	d.send_us = 123456789;
+	d.plen = sizeof(pl);
+	d.payload = pl;
+	CHECK(msg_put_data(&b, &d) == 0);
+	CHECK(msg_put_ready(&b) == 0);
+	CHECK(msg_put_hs_ack(&b) == 0);
+	CHECK(msg_put_heartbeat(&b, MSG_HB_FINISHED) == 0);
+	return msg_finish(&b);
+}
+
+int
+main(void)
+{
+	static struct msg_dgram dg;
+	uint8_t buf[MSG_MAX_DGRAM + 8], bad[MSG_MAX_DGRAM + 8];
+	struct msg_builder b;
+	struct msg_data d;
+	size_t len, i, n;
+
+	/* Round trip. */
+	len = sample(buf);
+	CHECK(msg_decode(buf, len, &dg) == 0);
+	CHECK(dg.hdr.sender == 1 && dg.hdr.run == 42 && dg.nrec == 6);
+	CHECK(dg.rec[0].type == MSG_ACK && dg.rec[0].u.ack.k == 9 &&
+	    dg.rec[0].u.ack.c == 1234 && dg.rec[0].u.ack.n == 3 &&
+	    msg_ack_s(&dg.rec[0].u.ack, 2) == 11);
+	CHECK(dg.rec[1].type == MSG_END && dg.rec[1].u.end_total == 100);
+	CHECK(dg.rec[2].type == MSG_DATA && dg.rec[2].u.data.seq == 5 &&
+	    dg.rec[2].u.data.ts == 77 &&
+	    dg.rec[2].u.data.send_us == 123456789 &&
+	    dg.rec[2].u.data.plen == 16 &&
+	    msg_payload_ok(dg.rec[2].u.data.payload, 16, 42, 1, 5));
+	CHECK(!msg_payload_ok(dg.rec[2].u.data.payload, 16, 42, 1, 6));
+	CHECK(dg.rec[3].type == MSG_READY && dg.rec[4].type == MSG_HS_ACK);
+	CHECK(dg.rec[5].type == MSG_HEARTBEAT &&
+	    dg.rec[5].u.hb_flags == MSG_HB_FINISHED);
+
+	/* Every truncation is refused. */
+	for (i = 0; i < len; i++)
+		CHECK(msg_decode(buf, i, &dg) < 0);
+	/* Trailing bytes. */
+	memcpy(bad, buf, len);
+	bad[len] = 0;
+	CHECK(msg_decode(bad, len + 1, &dg) == -MSG_ERR_TRAILING);
+	/* Over-long datagram. */
+	CHECK(msg_decode(bad, MSG_MAX_DGRAM + 1, &dg) < 0);
+	/* Bad magic, version, flags. */
+	memcpy(bad, buf, len);
+	bad[0] ^= 1;
+	CHECK(msg_decode(bad, len, &dg) == -MSG_ERR_MAGIC);
+	memcpy(bad, buf, len);
+	bad[4] = 2;
+	CHECK(msg_decode(bad, len, &dg) == -MSG_ERR_VERSION);
+	memcpy(bad, buf, len);
+	bad[5] = 1;
+	CHECK(msg_decode(bad, len, &dg) == -MSG_ERR_FLAGS);
+	/* Record count larger or smaller than the contents. */
+	memcpy(bad, buf, len);
+	wire_put_u16(bad + 16, 7);
+	CHECK(msg_decode(bad, len, &dg) < 0);
+	wire_put_u16(bad + 16, 5);
+	CHECK(msg_decode(bad, len, &dg) == -MSG_ERR_TRAILING);
+	wire_put_u16(bad + 16, 0);
+	CHECK(msg_decode(bad, len, &dg) == -MSG_ERR_COUNT);
+	wire_put_u16(bad + 16, 0xffff);
+	CHECK(msg_decode(bad, len, &dg) == -MSG_ERR_COUNT);
+	/* Unknown record type. */
+	memcpy(bad, buf, len);
+	bad[MSG_HDR_LEN] = 99;
+	CHECK(msg_decode(bad, len, &dg) == -MSG_ERR_TYPE);
+	/* ACK whose n does not match its length, or is 0 / too big. */
+	memcpy(bad, buf, len);
+	bad[MSG_HDR_LEN + MSG_REC_HDR_LEN + 12] = 4;
+	CHECK(msg_decode(bad, len, &dg) == -MSG_ERR_RECLEN);
+	bad[MSG_HDR_LEN + MSG_REC_HDR_LEN + 12] = 0;
+	CHECK(msg_decode(bad, len, &dg) == -MSG_ERR_RECLEN);
+	/* A record length that runs past the end. */
+	memcpy(bad, buf, len);
+	wire_put_u16(bad + MSG_HDR_LEN + 1, 2000);
+	CHECK(msg_decode(bad, len, &dg) == -MSG_ERR_SHORT);
+	/* Unknown heartbeat flags. */
+	memcpy(bad, buf, len);
+	bad[len - 1] = 0x80;
+	CHECK(msg_decode(bad, len, &dg) == -MSG_ERR_RECLEN);
+
+	/* The builder refuses what does not fit, and a full datagram decodes. */
+	{
+		uint8_t pl[MSG_MAX_PAYLOAD + 1] = { 0 };
+
+		msg_begin(&b, buf, MSG_MAX_DGRAM, 0, 1);
+		d.seq = 1;
+		d.ts = 1;
+		d.send_us = 0;
+		d.payload = pl;
+		d.plen = MSG_MAX_PAYLOAD + 1;
+		CHECK(msg_put_data(&b, &d) < 0);
+		d.plen = 100;
+		for (n = 0; msg_put_data(&b, &d) == 0; n++)
+			;
+		CHECK(n == (MSG_MAX_DGRAM - MSG_HDR_LEN) / msg_data_size(100));
+		len = msg_finish(&b);
+		CHECK(len <= MSG_MAX_DGRAM);
+		CHECK(msg_decode(buf, len, &dg) == 0 && dg.nrec == n);
+	}
+	/* Random bytes never crash the decoder (and are nearly always bad). */
+	{
+		uint64_t x = 88172645463325252ULL;
+		int k;
+
+		for (k = 0; k < 20000; k++) {
+			n = (size_t)(x % (MSG_MAX_DGRAM + 1));
+			for (i = 0; i < n; i++) {
+				x ^= x << 13;
+				x ^= x >> 7;
+				x ^= x << 17;
+				bad[i] = (uint8_t)x;
+			}
+			if (k % 2)	/* a valid header, random records */
+				memcpy(bad, buf, n < MSG_HDR_LEN ? n :
+				    MSG_HDR_LEN);
+			(void)msg_decode(bad, n, &dg);
+		}
+	}
+	CHECK(strcmp(msg_strerror(-MSG_ERR_MAGIC), "bad magic") == 0);
+	CHECK_DONE("test_msg");
+}

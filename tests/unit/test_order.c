@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The ordering core driven by hand: the ACK-state K rule (the race that
+ * broke the original demo), bad input dropped and counted, duplicates, a
+ * complete run to DONE, and failure detection.
+ */
+#include <string.h>
+
+#include "mpcomm/msg.h"
+#include "mpcomm/order.h"
+#include "check.h"
+
+#define MAXD	64
+
+struct log {
+	unsigned	n;
+	uint16_t	sender[MAXD];
+	uint32_t	seq[MAXD];
+};
+
+static void
+on_deliver(void *arg, const struct order_delivery *d)
+{
+	struct log *l = arg;
+
+	if (l->n < MAXD) {
+		l->sender[l->n] = d->sender;
+		l->seq[l->n] = d->seq;
+	}
+	l->n++;
+}
+
+static struct order *
+make(unsigned self, unsigned n, uint32_t m, struct log *l)
+{
+	struct order_config c;
+
+	order_config_defaults(&c);
+	c.run = 77;
+	c.self = self;
+	c.n = n;
+	c.messages = m;
+	c.payload_len = 4;
+	return order_create(&c, on_deliver, l);
+}
+
+/* Delivers every datagram of box addressed to `to` (id) into core o. */
+static void
+feed(struct order *o, unsigned to, int from, struct order_outbox *box)
+{
+	size_t i;
+
+	for (i = 0; i < box->n; i++)
+		if (box->d[i].dests >> to & 1)
+			order_input(o, 0, from, box->d[i].buf, box->d[i].len);
+}
+
+int
+main(void)
+{
+	struct order_config c;
+	struct order_outbox box, b0, b1;
+	struct log l0 = { 0 }, l1 = { 0 };
+	struct order *p0, *p1;
+	uint8_t buf[MSG_MAX_DGRAM];
+	struct msg_builder b;
+	const struct order_stats *st;
+	size_t len;
+	int i;
+
+	order_outbox_init(&box, 64);
+	order_outbox_init(&b0, 64);
+	order_outbox_init(&b1, 64);
+
+	/* Configurations are checked. */
+	order_config_defaults(&c);
+	c.n = 1;
+	c.messages = 1;
+	CHECK(order_config_check(&c) != NULL);
+	c.n = 65;
+	CHECK(order_config_check(&c) != NULL);
+	c.n = 3;
+	c.self = 3;
+	CHECK(order_config_check(&c) != NULL);
+	c.self = 0;
+	CHECK(order_config_check(&c) == NULL);
+	c.messages = 0;
+	CHECK(order_create(&c, on_deliver, NULL) == NULL);
+
+	/*
+	 * The K rule.  Peer 1 stamps m(1,1) ts=1; peer 0 stamps m(0,1) ts=1,
+	 * which precedes it (same ts, lower id).  Peer 0's ACK state, taken
+	 * after it processed m(1,1), reaches peer 1 before peer 0's DATA:
+	 * counting it would deliver m(1,1) first.
+	 */
+	p0 = make(0, 2, 1, &l0);
+	p1 = make(1, 2, 1, &l1);
+	order_start(p0, 0, &b0);
+	order_start(p1, 0, &b1);
+	feed(p1, 1, 0, &b0);	/* READYs: both confirmed */
+	feed(p0, 0, 1, &b1);
+	b0.n = b1.n = 0;
+	CHECK(order_phase(p0) == ORDER_RUNNING &&
+	    order_phase(p1) == ORDER_RUNNING);
+	CHECK(order_stamp(p1, 10, 1, &b1) == 1);
+	CHECK(order_stamp(p0, 10, 1, &b0) == 1);
+	feed(p0, 0, 1, &b1);	/* peer 0 processes m(1,1) */
+	b1.n = 0;
+	{
+		uint32_t s[2] = { 1, 1 };
+
+		msg_begin(&b, buf, sizeof(buf), 0, 77);
+		msg_put_ack(&b, 1, 3, 2, s);	/* K=1: m(0,1) stamped */
+		len = msg_finish(&b);
+	}
+	order_input(p1, 20, 0, buf, len);
+	CHECK(l1.n == 0);	/* held: peer 0's stream is not at K yet */
+	feed(p1, 1, 0, &b0);	/* now m(0,1) itself */
+	CHECK(l1.n == 2 && l1.sender[0] == 0 && l1.sender[1] == 1);
+	order_destroy(p0);
+	order_destroy(p1);
+
+	/* Bad input is dropped and counted, never delivered. */
+	memset(&l0, 0, sizeof(l0));
+	p0 = make(0, 3, 5, &l0);
+	order_start(p0, 0, &box);
+	box.n = 0;
+	st = order_stats(p0);
+	order_input(p0, 1, 1, (const uint8_t *)"garbage", 7);
+	CHECK(st->drop_decode == 1);
+	msg_begin(&b, buf, sizeof(buf), 1, 78);		/* another run */
+	msg_put_ready(&b);
+	len = msg_finish(&b);
+	order_input(p0, 1, 1, buf, len);
+	CHECK(st->drop_run == 1);
+	msg_begin(&b, buf, sizeof(buf), 2, 77);		/* claims id 2 */
+	msg_put_ready(&b);
+	len = msg_finish(&b);
+	order_input(p0, 1, 1, buf, len);		/* ... from 1's address */
+	order_input(p0, 1, -1, buf, len);		/* ... from a stranger */
+	CHECK(st->drop_sender == 2);
+	{
+		struct msg_data d;
+		uint8_t pl[4];
+
+		msg_payload_fill(pl, 4, 77, 1, 1);
+		d.seq = 1;
+		d.ts = UINT64_MAX - 1;			/* near the maximum */
+		d.send_us = 0;
+		d.plen = 4;
+		d.payload = pl;
+		msg_begin(&b, buf, sizeof(buf), 1, 77);
+		msg_put_data(&b, &d);
+		len = msg_finish(&b);
+		order_input(p0, 1, 1, buf, len);
+		CHECK(st->drop_field == 1);
+		d.ts = 5;
+		d.seq = 6;				/* beyond M */
+		msg_begin(&b, buf, sizeof(buf), 1, 77);
+		msg_put_data(&b, &d);
+		len = msg_finish(&b);
+		order_input(p0, 1, 1, buf, len);
+		CHECK(st->drop_field == 2);
+		d.seq = 1;
+		pl[0] ^= 1;				/* wrong payload */
+		msg_begin(&b, buf, sizeof(buf), 1, 77);
+		msg_put_data(&b, &d);
+		len = msg_finish(&b);
+		order_input(p0, 1, 1, buf, len);
+		CHECK(st->drop_payload == 1);
+		pl[0] ^= 1;
+		msg_begin(&b, buf, sizeof(buf), 1, 77);	/* a valid one ... */
+		msg_put_data(&b, &d);
+		len = msg_finish(&b);
+		for (i = 0; i < 1000; i++)		/* ... a thousand times */
+			order_input(p0, 1, 1, buf, len);
+		CHECK(st->data_in == 1 && st->data_dup == 999);
+	}
+	{
+		uint32_t s[3] = { 4, 0, 0 };		/* acks unstamped DATA */
+
+		msg_begin(&b, buf, sizeof(buf), 1, 77);
+		msg_put_ack(&b, 0, 1, 3, s);
+		len = msg_finish(&b);
+		order_input(p0, 1, 1, buf, len);
+		CHECK(st->drop_field == 3);
+		msg_begin(&b, buf, sizeof(buf), 1, 77);	/* wrong n */
+		msg_put_ack(&b, 0, 1, 2, s);
+		len = msg_finish(&b);
+		order_input(p0, 1, 1, buf, len);
+		CHECK(st->drop_field == 4);
+	}
+	CHECK(l0.n == 0);	/* peer 2 never acknowledged anything */
+	/* Silence aborts the run, with a reason. */
+	order_tick(p0, 60ULL * 1000000, &box);
+	CHECK(order_phase(p0) == ORDER_ABORTED);
+	CHECK(strstr(order_abort_reason(p0), "silent for") != NULL);
+	order_destroy(p0);
+
+	/* A whole run, lossless, to DONE at both peers. */
+	memset(&l0, 0, sizeof(l0));
+	memset(&l1, 0, sizeof(l1));
+	p0 = make(0, 2, 10, &l0);
+	p1 = make(1, 2, 10, &l1);
+	b0.n = b1.n = 0;
+	order_start(p0, 0, &b0);
+	order_start(p1, 0, &b1);
+	for (i = 0; i < 200 && !(order_phase(p0) == ORDER_DONE &&
+	    order_phase(p1) == ORDER_DONE); i++) {
+		uint64_t now = (uint64_t)i * 1000;
+
+		feed(p1, 1, 0, &b0);
+		feed(p0, 0, 1, &b1);
+		b0.n = b1.n = 0;
+		order_stamp(p0, now, 3, &b0);
+		order_stamp(p1, now, 2, &b1);
+		order_tick(p0, now, &b0);
+		order_tick(p1, now, &b1);
+	}
+	CHECK(order_phase(p0) == ORDER_DONE && order_phase(p1) == ORDER_DONE);
+	CHECK(l0.n == 20 && l1.n == 20);
+	CHECK(memcmp(l0.sender, l1.sender, sizeof(l0.sender)) == 0 &&
+	    memcmp(l0.seq, l1.seq, sizeof(l0.seq)) == 0);
+	/* DONE is quiet: a tick sends nothing of its own. */
+	b0.n = 0;
+	order_tick(p0, 10000000, &b0);
+	CHECK(b0.n == 0);
+	order_destroy(p0);
+	order_destroy(p1);
+
+	order_outbox_free(&box);
+	order_outbox_free(&b0);
+	order_outbox_free(&b1);
+	CHECK_DONE("test_order");
+}
