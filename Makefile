@@ -39,8 +39,10 @@ BINS	 = $(PROGS:%=$(B)/bin/%)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNITS	 = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 SIM	 = $(B)/tests/sim
+TOOLS	 = $(B)/tests/mpctl $(B)/tests/noise
 
 .DELETE_ON_ERROR:
+.SECONDARY:
 .PHONY: all check unit sim cluster demo clean install uninstall asan tsan \
 	valgrind bench bench-quick fuzz
 
@@ -74,8 +76,12 @@ $(SIM): $(B)/obj/tests/sim/sim.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^
 
+$(B)/tests/%: $(B)/obj/tests/tools/%.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^
+
 # The test suite: unit tests, the simulation, the cluster tests.
-check: all $(UNITS) $(SIM)
+check: all $(UNITS) $(SIM) $(TOOLS)
 	@B=$(B) SEEDS=$(SEEDS) tests/run.sh
 
 unit: $(UNITS)
@@ -84,7 +90,7 @@ unit: $(UNITS)
 sim: $(SIM)
 	$(SIM) --seeds $(SEEDS)
 
-cluster: all
+cluster: all $(TOOLS)
 	@B=$(B) tests/run.sh cluster
 
 demo: all
@@ -94,7 +100,7 @@ asan:
 	$(MAKE) SAN=address check
 
 tsan:
-	$(MAKE) SAN=thread check
+	$(MAKE) SAN=thread SEEDS=500 check
 
 clean:
 	rm -rf build build-address build-thread
