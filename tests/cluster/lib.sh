@@ -123,6 +123,17 @@ peer_udp() {
 	echo "$p"
 }
 
+# peer_with_id ID: the start index of the peer that has id ID in the
+# current run (ids follow the group manager's order, not ours).
+peer_with_id() {
+	k=0
+	while [ $k -lt "$NPEERS" ]; do
+		grep -q ": peer $1 of " "$T/peer$k.err" && { echo $k; return 0; }
+		k=$((k + 1))
+	done
+	return 1
+}
+
 # run_cs NAME ARGS...: runs comparison_server; output in $T/NAME.out/.err.
 run_cs() {
 	name=$1; shift
