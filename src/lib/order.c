@@ -35,7 +35,7 @@
 
 #define PENDING_SLOTS	4	/* uncounted ACK states kept per member */
 #define RESEND_SCAN	256	/* oldest unacked DATA examined per tick */
-#define RESEND_BURST	8	/* resend datagrams per member per tick */
+#define RESEND_BURST	4	/* resend datagrams per member per tick */
 #define BACKOFF_MAX	3	/* the timeout doubles up to 8x */
 
 /* A DATA held back until its predecessors from the same sender arrive. */
@@ -122,7 +122,7 @@ order_config_defaults(struct order_config *cfg)
 	cfg->payload_len = 32;
 	cfg->window = 4096;
 	cfg->rto_init_us = 100000;
-	cfg->rto_min_us = 20000;
+	cfg->rto_min_us = 5000;
 	cfg->rto_max_us = 2000000;
 	cfg->hb_interval_us = 50000;
 	cfg->hs_interval_us = 50000;
@@ -862,9 +862,19 @@ on_ack(struct order *o, unsigned q, const struct msg_ack *a, uint64_t now)
 	}
 	if (mine > mb->acked) {
 		size_t w = mine % o->cfg.window;
+		bool clean = mine <= o->sent_upto && o->store[w].first_tx &&
+		    now >= o->store[w].first_tx;
+		uint32_t k;
 
-		if (mine <= o->sent_upto && o->tries[w * o->cfg.n + q] == 0 &&
-		    o->store[w].first_tx && now >= o->store[w].first_tx)
+		/*
+		 * Karn: no sample across a resend.  DATA behind a resent hole
+		 * waited in the member's hold-back, so its ACK measures the
+		 * repair, not the round trip.
+		 */
+		for (k = mb->acked + 1; clean && k <= mine; k++)
+			if (o->tries[(k % o->cfg.window) * o->cfg.n + q])
+				clean = false;
+		if (clean)
 			rtt_sample(o, mb, now - o->store[w].first_tx);
 		mb->acked = mine;
 	}
@@ -1046,6 +1056,18 @@ resend_to(struct order *o, unsigned q, uint64_t now, struct order_outbox *box)
 			return;
 		out_commit(o, box, &b, UINT64_C(1) << q, now);
 		burst++;
+	}
+	/*
+	 * The member acknowledges cumulatively, so DATA after a hole looks
+	 * unacknowledged although it is most likely held back there.  Give
+	 * what we did not resend now one more timeout: the resends above
+	 * should fill the hole and move its ACK state past all of it.
+	 */
+	for (; seq <= last; seq++) {
+		size_t idx = (seq % o->cfg.window) * o->cfg.n + q;
+
+		if (o->deadline[idx] <= now)
+			o->deadline[idx] = now + mb->rto;
 	}
 }
 
