@@ -39,7 +39,7 @@ BINS	 = $(PROGS:%=$(B)/bin/%)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNITS	 = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 SIM	 = $(B)/tests/sim
-TOOLS	 = $(B)/tests/mpctl $(B)/tests/noise
+TOOLS	 = $(B)/tests/mpctl $(B)/tests/noise $(B)/tests/udprate
 
 .DELETE_ON_ERROR:
 .SECONDARY:
@@ -80,6 +80,10 @@ $(B)/tests/%: $(B)/obj/tests/tools/%.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^
 
+$(B)/tests/udprate: $(B)/obj/tests/bench/udprate.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^
+
 # The test suite: unit tests, the simulation, the cluster tests.
 check: all $(UNITS) $(SIM) $(TOOLS)
 	@B=$(B) SEEDS=$(SEEDS) tests/run.sh
@@ -92,6 +96,13 @@ sim: $(SIM)
 
 cluster: all $(TOOLS)
 	@B=$(B) tests/run.sh cluster
+
+# Benchmarks: not part of check.  BENCH_ARGS="--json FILE" to keep results.
+bench: all $(TOOLS)
+	@B=$(B) tests/bench/bench.sh $(BENCH_ARGS)
+
+bench-quick: all $(TOOLS)
+	@B=$(B) tests/bench/bench.sh --quick $(BENCH_ARGS)
 
 demo: all
 	scripts/cluster.sh -n 4 -m 200 --compare

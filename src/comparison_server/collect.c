@@ -102,6 +102,12 @@ log_header(struct collect *coll, struct lsrv_conn *c, struct ctl_msg *m)
 	    ctl_get_u64(m, "dup", 0, UINT64_MAX, 0, &lc->l.dup) < 0 ||
 	    ctl_get_u64(m, "t_first", 0, UINT64_MAX, 0, &lc->l.t_first) < 0 ||
 	    ctl_get_u64(m, "t_last", 0, UINT64_MAX, 0, &lc->l.t_last) < 0 ||
+	    ctl_get_u64(m, "cpu_us", 0, UINT64_MAX, 0, &lc->l.cpu_us) < 0 ||
+	    ctl_get_u64(m, "rss_kb", 0, UINT64_MAX, 0, &lc->l.rss_kb) < 0 ||
+	    ctl_get_u64(m, "sent_dgrams", 0, UINT64_MAX, 0,
+	    &lc->l.sent_dgrams) < 0 ||
+	    ctl_get_u64(m, "sent_bytes", 0, UINT64_MAX, 0,
+	    &lc->l.sent_bytes) < 0 ||
 	    ctl_check_unused(m) < 0) {
 		free(lc);
 		return refuse(c, 400, m->err);

@@ -26,6 +26,8 @@ struct peer_log {
 	uint64_t	 lat_p50, lat_p99, lat_max;	/* µs */
 	uint64_t	 retrans, dgrams_out, dgrams_in, drops, dup;
 	uint64_t	 t_first, t_last;	/* wall clock µs */
+	uint64_t	 cpu_us, rss_kb;	/* the run's CPU, peak RSS */
+	uint64_t	 sent_dgrams, sent_bytes;
 };
 
 /* Logs of the run being collected; every field is guarded by mu. */

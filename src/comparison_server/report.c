@@ -171,10 +171,13 @@ report_json(const char *path, const struct report *r)
 		    PRIu64 ", \"p99\": %" PRIu64 ", \"max\": %" PRIu64 "}, "
 		    "\"retransmissions\": %" PRIu64 ", \"drops\": %" PRIu64
 		    ", \"duplicates_received\": %" PRIu64 ", \"datagrams_out\": %"
-		    PRIu64 ", \"datagrams_in\": %" PRIu64 "}%s\n", pr->delivered,
+		    PRIu64 ", \"datagrams_in\": %" PRIu64 ", \"datagrams_sent\": %"
+		    PRIu64 ", \"bytes_sent\": %" PRIu64 ", \"cpu_us\": %" PRIu64
+		    ", \"peak_rss_kb\": %" PRIu64 "}%s\n", pr->delivered,
 		    pr->missing, pr->duplicates, pr->fifo_violations,
 		    pr->unexpected, l->lat_p50, l->lat_p99, l->lat_max,
 		    l->retrans, l->drops, l->dup, l->dgrams_out, l->dgrams_in,
+		    l->sent_dgrams, l->sent_bytes, l->cpu_us, l->rss_kb,
 		    i + 1 < r->p.n ? "," : "");
 	}
 	fprintf(f, "  ]\n}\n");
@@ -216,24 +219,42 @@ report_p99_latency(const struct report *r)
 int
 report_csv_row(FILE *f, const struct report *r, bool header)
 {
+	uint64_t dg = 0, by = 0, cpu = 0, rss = 0;
+	double deliveries, msgs;
+	unsigned i;
+
 	if (header) {
 		fprintf(f, "run,order,peers,messages_per_peer,messages,"
 		    "interval_min_ms,interval_max_ms,delay_min_ms,delay_max_ms,"
 		    "loss,dup,seed,delivered_min,delivered_max,"
 		    "mismatched_rounds,missing,duplicates,fifo_violations,"
-		    "median_latency_us,p99_latency_us,status\n");
+		    "median_latency_us,p99_latency_us,status,throughput,"
+		    "datagrams_per_message,bytes_per_message,"
+		    "cpu_s_per_100k_deliveries,peak_rss_kb\n");
 		return ferror(f) ? -1 : 0;
 	}
+	for (i = 0; i < r->p.n; i++) {
+		dg += r->log[i].sent_dgrams;
+		by += r->log[i].sent_bytes;
+		cpu += r->log[i].cpu_us;
+		if (r->log[i].rss_kb > rss)
+			rss = r->log[i].rss_kb;
+	}
+	/* Per message multicast (N x M), and per delivery (N x N x M). */
+	msgs = r->total ? (double)r->total : 1;
+	deliveries = msgs * r->p.n;
 	fprintf(f, "%" PRIu64 ",%s,%u,%u,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%"
 	    PRIu64 ",%" PRIu64 ",%g,%g,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%"
 	    PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
-	    ",%s\n",
+	    ",%s,%.0f,%.4f,%.1f,%.4f,%" PRIu64 "\n",
 	    r->run, order_mode_name(r->p.mode), r->p.n, r->p.m, r->total,
 	    r->p.imin_ms, r->p.imax_ms, r->p.dmin_ms, r->p.dmax_ms, r->p.loss,
 	    r->p.dup, r->p.seed,
 	    r->delivered_min == UINT64_MAX ? 0 : r->delivered_min,
 	    r->delivered_max, r->mismatched, r->missing, r->duplicates,
 	    r->fifo_violations, report_median_latency(r),
-	    report_p99_latency(r), r->status);
+	    report_p99_latency(r), r->status, throughput(r),
+	    (double)dg / msgs, (double)by / msgs,
+	    (double)cpu / 1e6 / deliveries * 1e5, rss);
 	return ferror(f) ? -1 : 0;
 }

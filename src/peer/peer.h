@@ -49,6 +49,9 @@ struct run {
 	bool		 sender_busy;	/* (mu) flooding: it flushes for us */
 	bool		 shipping;	/* (mu) the log went to the shipper */
 	bool		 log_failed;	/* (mu) */
+	uint64_t	 cpu_at_start;	/* process CPU µs at START */
+	uint64_t	 sent_at_start;	/* ctx->sent_dgrams at START */
+	uint64_t	 bytes_at_start;
 	unsigned	 refs;		/* (mu) threads using it unlocked */
 };
 
@@ -90,6 +93,8 @@ struct peer_ctx {
 	/* Shell counters (atomics: any thread adds). */
 	atomic_ullong	 send_errors;
 	atomic_ullong	 recv_errors;
+	atomic_ullong	 sent_dgrams;	/* datagrams handed to the kernel */
+	atomic_ullong	 sent_bytes;
 
 	struct lsrv	*ctl_srv;
 	pthread_t	 t_ctl, t_send, t_recv, t_resend;
@@ -121,6 +126,8 @@ void	 run_send(struct peer_ctx *ctx, const struct run *r,
 void	 run_deliver(void *arg, const struct order_delivery *d);
 /* Wakes every thread waiting on ctx->cv. */
 void	 peer_wake(struct peer_ctx *ctx);
+/* CPU time this process used so far, µs; peak RSS in KiB. */
+uint64_t peer_cpu_us(uint64_t *maxrss_kb);
 /* Absolute CLOCK_MONOTONIC deadline us from now, for cond waits. */
 void	 peer_deadline(struct timespec *ts, uint64_t us);
 

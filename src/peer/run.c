@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -51,6 +52,9 @@ run_create(struct peer_ctx *ctx, struct run *t, char *err, size_t errcap)
 	r->first_stamp = r->last_delivery = 0;
 	r->sender_busy = r->shipping = r->log_failed = false;
 	r->real_minus_mono = mptime_real_us() - mptime_now_us();
+	r->cpu_at_start = peer_cpu_us(NULL);
+	r->sent_at_start = atomic_load(&ctx->sent_dgrams);
+	r->bytes_at_start = atomic_load(&ctx->sent_bytes);
 	hist_init(&r->lat);
 	rng_seed(&r->pace, t->emu_cfg.seed ^ (0x9e3779b97f4a7c15ULL * (t->self + 1)));
 	if (!(r->core = order_create(&cfg, run_deliver, r))) {
@@ -110,6 +114,21 @@ peer_wake(struct peer_ctx *ctx)
 	pthread_mutex_unlock(&ctx->mu);
 }
 
+uint64_t
+peer_cpu_us(uint64_t *maxrss_kb)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru) < 0)
+		return 0;
+	if (maxrss_kb)
+		*maxrss_kb = (uint64_t)ru.ru_maxrss;
+	return (uint64_t)ru.ru_utime.tv_sec * 1000000 +
+	    (uint64_t)ru.ru_utime.tv_usec +
+	    (uint64_t)ru.ru_stime.tv_sec * 1000000 +
+	    (uint64_t)ru.ru_stime.tv_usec;
+}
+
 void
 peer_deadline(struct timespec *ts, uint64_t us)
 {
@@ -126,12 +145,17 @@ peer_deadline(struct timespec *ts, uint64_t us)
 static void
 send_batch(struct peer_ctx *ctx, struct mmsghdr *vec, unsigned n)
 {
-	unsigned done = 0;
+	unsigned done = 0, i;
+	uint64_t bytes;
 	int rc;
 
 	while (done < n) {
 		rc = sendmmsg(ctx->udp_fd, vec + done, n - done, 0);
 		if (rc > 0) {
+			for (bytes = 0, i = done; i < done + (unsigned)rc; i++)
+				bytes += vec[i].msg_len;
+			atomic_fetch_add(&ctx->sent_dgrams, (unsigned)rc);
+			atomic_fetch_add(&ctx->sent_bytes, bytes);
 			done += (unsigned)rc;
 			continue;
 		}

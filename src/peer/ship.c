@@ -154,7 +154,7 @@ ship_start(struct peer_ctx *ctx, struct run *r)
 	struct ship_job *j;
 	pthread_t t;
 	bool aborted = order_phase(r->core) == ORDER_ABORTED;
-	uint64_t drops;
+	uint64_t drops, cpu, rss = 0;
 
 	r->shipping = true;
 	if (aborted)
@@ -172,6 +172,7 @@ ship_start(struct peer_ctx *ctx, struct run *r)
 	j->self = r->self;
 	j->mode = order_mode_name(r->mode);
 	j->status = aborted ? "aborted" : "ok";
+	cpu = peer_cpu_us(&rss) - r->cpu_at_start;
 	drops = st->drop_decode + st->drop_run + st->drop_sender +
 	    st->drop_field + st->drop_window + st->drop_payload;
 	snprintf(j->header, sizeof(j->header),
@@ -179,13 +180,17 @@ ship_start(struct peer_ctx *ctx, struct run *r)
 	    " lat_p50=%" PRIu64 " lat_p99=%" PRIu64 " lat_max=%" PRIu64
 	    " retrans=%" PRIu64 " dgrams_out=%" PRIu64 " dgrams_in=%" PRIu64
 	    " drops=%" PRIu64 " dup=%" PRIu64 " t_first=%" PRIu64
-	    " t_last=%" PRIu64 "\n",
+	    " t_last=%" PRIu64 " cpu_us=%" PRIu64 " rss_kb=%" PRIu64
+	    " sent_dgrams=%llu sent_bytes=%llu\n",
 	    r->id, r->self, j->mode, j->status, dlog_count(j->log),
 	    hist_quantile(&r->lat, 0.5), hist_quantile(&r->lat, 0.99),
 	    r->lat.max, st->retransmits, st->dgrams_out, st->dgrams_in, drops,
 	    st->data_dup,
 	    r->first_stamp ? r->first_stamp + r->real_minus_mono : 0,
-	    r->last_delivery ? r->last_delivery + r->real_minus_mono : 0);
+	    r->last_delivery ? r->last_delivery + r->real_minus_mono : 0,
+	    cpu, rss,
+	    (unsigned long long)(atomic_load(&ctx->sent_dgrams) - r->sent_at_start),
+	    (unsigned long long)(atomic_load(&ctx->sent_bytes) - r->bytes_at_start));
 	ctx->shippers++;
 	if ((errno = pthread_create(&t, NULL, ship_main, j)) != 0) {
 		log_warn("run %" PRIu64 ": cannot start the shipping thread",

@@ -1,0 +1,138 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+# The benchmark behind `make bench` (and `make bench-quick`): real localhost
+# clusters, each figure the median of several runs, all in one table, with
+# the machine's own loopback UDP rate measured in the same run as the
+# yardstick.  Not part of `make check`; it asserts nothing.
+#
+#   tests/bench/bench.sh [--quick] [--runs R] [--json FILE]
+#
+# Flood (--interval 0:0) in total and none mode for N in 2 3 5 8 16:
+# messages/s delivered at each peer (N*M over first send to last delivery),
+# datagrams and bytes sent per message, CPU seconds per 100,000 deliveries
+# (all peers, getrusage), peak RSS per peer.  Own-message latency at 1,000
+# messages/s per peer for N = 3 and 8, and with 20 ms one-way delay.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+B=${B:-build}
+bin=$top/$B/bin
+runs=3 quick=0 json=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--quick) quick=1; shift ;;
+	--runs) runs=$2; shift 2 ;;
+	--json) json=$2; shift 2 ;;
+	*) sed -n '3,15p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+	esac
+done
+[ $quick -eq 1 ] && [ "$runs" = 3 ] && runs=1
+[ -x "$bin/peer" ] || make -s -C "$top" || exit 3
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/mpcomm-bench.XXXXXX") || exit 3
+pids=
+cleanup() {
+	for p in $pids; do kill "$p" 2>/dev/null; done
+	sleep 0.3
+	for p in $pids; do kill -9 "$p" 2>/dev/null; done
+	[ -n "${KEEP:-}" ] || rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+wait_line() {
+	w=0
+	while [ $w -lt 400 ]; do
+		grep -q -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.05; w=$((w + 1))
+	done
+	echo "bench: no '$2' in $1" >&2; exit 3
+}
+
+if [ $quick -eq 1 ]; then maxn=8; sizes="3 8"; else maxn=16; sizes="2 3 5 8 16"; fi
+"$bin/group_manager" -b 127.0.0.1 -p 0 2>"$T/gm.log" &
+pids="$pids $!"
+wait_line "$T/gm.log" "listening on"
+gm=127.0.0.1:$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$T/gm.log")
+i=0
+while [ $i -lt $maxn ]; do
+	"$bin/peer" -g "$gm" -b 127.0.0.1 -u 0 -p 0 -l "$T/logs" -q \
+	    2>"$T/peer$i.log" &
+	pids="$pids $!"
+	i=$((i + 1))
+done
+w=0
+until "$top/$B/tests/mpctl" "$gm" LIST | grep -q "members=$maxn"; do
+	w=$((w + 1)); [ $w -lt 200 ] || { echo "bench: peers did not register" >&2; exit 3; }
+	sleep 0.05
+done
+
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print 0 }'; }
+
+# measure NAME ARGS...: runs the comparison server R times; keeps CSV rows
+# and the worst own-message latency of each run.
+measure() {
+	name=$1; shift
+	: >"$T/$name.rows"
+	r=0
+	while [ $r -lt "$runs" ]; do
+		rm -f "$T"/logs/*
+		"$bin/comparison_server" -g "$gm" -b 127.0.0.1 -p 0 -q -t 60 \
+		    --csv "$T/run.csv" --json "$T/run.json" "$@" \
+		    >"$T/run.out" 2>"$T/run.err" ||
+		    { echo "bench: run $name failed:" >&2; cat "$T/run.out" >&2; }
+		max=$(grep -o '"max": [0-9]*' "$T/run.json" | awk '$2 > m { m = $2 } END { print m + 0 }')
+		tail -n 1 "$T/run.csv" | awk -F, -v max="$max" '{ print $0 "," max }' >>"$T/$name.rows"
+		r=$((r + 1))
+	done
+}
+# col NAME K: the median of CSV column K over the runs of NAME.
+col() { cut -d, -f"$2" "$T/$1.rows" | median; }
+
+udp=$("$top/$B/tests/udprate" 1200 1 | sed -n 's/.*datagrams_per_s=\([0-9]*\).*/\1/p')
+m_for() {
+	case $1 in 2) echo 300000 ;; 3) echo 200000 ;; 5) echo 80000 ;;
+	8) echo 40000 ;; *) echo 10000 ;; esac
+}
+[ $quick -eq 1 ] && m_for() { case $1 in 3) echo 60000 ;; *) echo 10000 ;; esac; }
+
+printf '%-22s %10s %7s %9s %9s %11s %8s %9s %9s %9s\n' test msgs/s x_udp \
+    dgram/msg bytes/msg cpu_s/100k rss_kb lat_p50 lat_p99 lat_max
+row() {	# row LABEL NAME
+	tput=$(col "$2" 22)
+	printf '%-22s %10s %7s %9s %9s %11s %8s %8sus %8sus %8sus\n' "$1" \
+	    "$tput" "$(awk -v a="$tput" -v b="$udp" 'BEGIN { printf "%.2f", a / b }')" \
+	    "$(col "$2" 23)" "$(col "$2" 24)" "$(col "$2" 25)" "$(col "$2" 26)" \
+	    "$(col "$2" 19)" "$(col "$2" 20)" "$(col "$2" 27)"
+	json_rows="$json_rows{\"test\": \"$1\", \"messages_per_s\": $tput, \"ratio_to_udp\": $(awk -v a="$tput" -v b="$udp" 'BEGIN { printf "%.3f", a / b }'), \"datagrams_per_message\": $(col "$2" 23), \"bytes_per_message\": $(col "$2" 24), \"cpu_s_per_100k_deliveries\": $(col "$2" 25), \"peak_rss_kb\": $(col "$2" 26), \"latency_p50_us\": $(col "$2" 19), \"latency_p99_us\": $(col "$2" 20), \"latency_max_us\": $(col "$2" 27)},
+"
+}
+json_rows=
+for mode in total none; do
+	for n in $sizes; do
+		measure "flood-$mode-$n" -n "$n" -m "$(m_for "$n")" --order "$mode" \
+		    --interval 0:0
+		row "flood $mode n=$n" "flood-$mode-$n"
+	done
+done
+for n in 3 8; do
+	measure "paced-$n" -n "$n" -m "$([ $quick -eq 1 ] && echo 1000 || echo 3000)" \
+	    --interval 1:1
+	row "1000/s total n=$n" "paced-$n"
+done
+measure "delay-3" -n 3 -m "$([ $quick -eq 1 ] && echo 300 || echo 1000)" \
+    --interval 1:1 --delay 20:20
+row "1000/s d=20ms n=3" "delay-3"
+p50=$(col delay-3 19)
+ratio=$(awk -v a="$p50" 'BEGIN { printf "%.3f", a / 40000 }')
+echo
+echo "loopback UDP, one flow, 1200-byte datagrams: $udp datagrams/s (x_udp = msgs/s / this)"
+echo "with 20 ms one-way delay: latency p50 = ${p50}us = $ratio x 2d"
+echo "medians of $runs run(s) each"
+if [ -n "$json" ]; then
+	{
+		echo "{\"udp_datagrams_per_s\": $udp, \"runs\": $runs, \"delay_p50_over_2d\": $ratio, \"results\": ["
+		printf '%s' "$json_rows" | sed '$ s/,$//'
+		echo "]}"
+	} >"$json"
+	echo "JSON: $json"
+fi
