@@ -107,6 +107,31 @@ bench-quick: all $(TOOLS)
 demo: all
 	scripts/cluster.sh -n 4 -m 200 --compare
 
+# libFuzzer targets (clang): each runs FUZZ_SECONDS on a scratch corpus
+# seeded from tests/fuzz/corpus/.
+FUZZ_CC	 = clang
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
+	   -fno-sanitize-recover=undefined $(CSTD) -Iinclude
+FUZZ_TARGETS = msg ctl dlog
+
+fuzz:
+	@mkdir -p build-fuzz
+	@for t in $(FUZZ_TARGETS); do \
+	  $(FUZZ_CC) $(FUZZ_FLAGS) -o build-fuzz/fuzz_$$t tests/fuzz/fuzz_$$t.c \
+	    $(LIB_SRC) || exit 1; \
+	  mkdir -p build-fuzz/corpus-$$t; \
+	  echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
+	  build-fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=1500 \
+	    -print_final_stats=1 build-fuzz/corpus-$$t tests/fuzz/corpus/$$t \
+	    >build-fuzz/fuzz_$$t.log 2>&1 || { tail -40 build-fuzz/fuzz_$$t.log; \
+	    exit 1; }; \
+	  grep -E "stat::number_of_executed_units|Done" build-fuzz/fuzz_$$t.log; \
+	done
+
+# The cluster tests with every program under valgrind's memcheck.
+valgrind: all $(TOOLS)
+	@VALGRIND=1 B=$(B) tests/run.sh cluster
+
 asan:
 	$(MAKE) SAN=address check
 
@@ -114,7 +139,7 @@ tsan:
 	$(MAKE) SAN=thread SEEDS=500 check
 
 clean:
-	rm -rf build build-address build-thread
+	rm -rf build build-address build-thread build-fuzz
 
 install: all
 	install -d $(DESTDIR)$(BINDIR)
