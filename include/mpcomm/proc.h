@@ -6,6 +6,8 @@
 #ifndef MPCOMM_PROC_H
 #define MPCOMM_PROC_H
 
+#include <pthread.h>
+
 #define MPCOMM_VERSION	"1.0.0"
 
 /* Exit statuses, the same for all three programs. */
@@ -34,6 +36,9 @@ int	proc_wait_signal(int timeout_ms);
  * Starts a thread that calls on_signal(arg, sig) for each SIGHUP, SIGINT or
  * SIGTERM, and ends after the first SIGINT or SIGTERM.  0 or -1.
  */
-int	proc_signal_thread(void (*on_signal)(void *, int), void *arg);
+int	proc_signal_thread(void (*on_signal)(void *, int), void *arg,
+	    pthread_t *t);
+/* Ends that thread (if it still runs) and joins it. */
+void	proc_signal_thread_join(pthread_t t);
 
 #endif

@@ -108,6 +108,7 @@ struct cs_ctx {
 	uint16_t	 lport;
 	struct lsrv	*srv;
 	pthread_t	 t_srv;
+	pthread_t	 t_sig;
 	struct collect	 coll;
 	uint64_t	 last_run;
 	FILE		*csv;

@@ -450,7 +450,7 @@ main(int argc, char **argv)
 		fatal(EXIT_NETWORK, "cannot start the LOG server");
 	if ((errno = pthread_create(&ctx.t_srv, NULL, server_main, &ctx)) != 0)
 		fatal(EXIT_NETWORK, "cannot start the LOG server thread");
-	if (proc_signal_thread(on_signal, &ctx) < 0)
+	if (proc_signal_thread(on_signal, &ctx, &ctx.t_sig) < 0)
 		fatal(EXIT_NETWORK, "cannot start the signal thread");
 	log_info("listening for logs on %s",
 	    net_addr_str(&bound, where, sizeof(where)));
@@ -487,6 +487,7 @@ main(int argc, char **argv)
 		status = EXIT_FAILED;
 	if (ctx.shutdown_peers)
 		run_shutdown_peers(&ctx);
+	proc_signal_thread_join(ctx.t_sig);
 	lsrv_stop(ctx.srv);
 	pthread_join(ctx.t_srv, NULL);
 	lsrv_destroy(ctx.srv);

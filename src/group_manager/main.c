@@ -30,6 +30,7 @@ struct gm_ctx {
 	uint64_t	 max_clients;
 	struct registry	 reg;
 	struct lsrv	*srv;
+	pthread_t	 t_sig;
 };
 
 static void
@@ -193,11 +194,12 @@ main(int argc, char **argv)
 	if (!(ctx.srv = lsrv_create(&fd, 1, &ops, &ctx.reg,
 	    (int)ctx.timeout_s * 1000, ctx.max_clients)))
 		fatal(EXIT_NETWORK, "cannot start the server");
-	if (proc_signal_thread(on_signal, &ctx) < 0)
+	if (proc_signal_thread(on_signal, &ctx, &ctx.t_sig) < 0)
 		fatal(EXIT_NETWORK, "cannot start the signal thread");
 	log_info("listening on %s", net_addr_str(&bound, where, sizeof(where)));
 	if (lsrv_run(ctx.srv) < 0)
 		log_warn("server loop failed");
+	proc_signal_thread_join(ctx.t_sig);
 	lsrv_destroy(ctx.srv);
 	close(fd);
 	proc_pidfile_remove(ctx.pidfile);

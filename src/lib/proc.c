@@ -84,6 +84,7 @@ stop_set(sigset_t *set)
 	sigaddset(set, SIGINT);
 	sigaddset(set, SIGTERM);
 	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGUSR1);	/* proc_signal_thread_join() */
 }
 
 void
@@ -128,6 +129,8 @@ sigthread_main(void *p)
 	for (;;) {
 		if ((sig = proc_wait_signal(1000)) == 0)
 			continue;
+		if (sig == SIGUSR1)
+			return NULL;
 		st.on_signal(st.arg, sig);
 		if (sig == SIGINT || sig == SIGTERM)
 			return NULL;
@@ -135,19 +138,24 @@ sigthread_main(void *p)
 }
 
 int
-proc_signal_thread(void (*on_signal)(void *, int), void *arg)
+proc_signal_thread(void (*on_signal)(void *, int), void *arg, pthread_t *t)
 {
 	struct sigthread *st = malloc(sizeof(*st));
-	pthread_t t;
 
 	if (!st)
 		return -1;
 	st->on_signal = on_signal;
 	st->arg = arg;
-	if ((errno = pthread_create(&t, NULL, sigthread_main, st)) != 0) {
+	if ((errno = pthread_create(t, NULL, sigthread_main, st)) != 0) {
 		free(st);
 		return -1;
 	}
-	pthread_detach(t);
 	return 0;
+}
+
+void
+proc_signal_thread_join(pthread_t t)
+{
+	(void)pthread_kill(t, SIGUSR1);
+	pthread_join(t, NULL);
 }
