@@ -1,14 +1,19 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Client side of the control protocol: one request line, its answer, with
- * timeouts; and the group manager's REGISTER, UNREGISTER and LIST on top.
+ * Client side of the control protocol: a connection that sends lines and
+ * reads answers with timeouts and, with a shared secret, authenticates each
+ * line (it reads the server's `HELLO nonce=...` first and appends
+ * `mac=...`); LOG bodies are covered by a MAC on their END line.  The group
+ * manager's REGISTER, UNREGISTER and LIST are built on it.
  */
 #ifndef MPCOMM_GMC_H
 #define MPCOMM_GMC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mpcomm/auth.h"
 #include "mpcomm/net.h"
 
 struct gmc_member {
@@ -17,29 +22,53 @@ struct gmc_member {
 	uint16_t	ctl;
 };
 
+struct gmc_conn {
+	int		 fd;
+	int		 timeout_ms;
+	const struct auth_key *key;	/* NULL: no authentication */
+	char		 nonce[AUTH_NONCE_HEX + 1];
+	bool		 body;		/* inside a LOG body */
+	struct auth_sha256 digest;	/* of the body, when keyed */
+	struct net_reader rd;
+};
+
 /*
- * Connects to a, sends line (with its newline) and reads one answer line into
- * reply.  Returns 0 when the answer starts with "OK", 1 when it is an "ERR"
- * (reply holds it), -1 with errno on a network error.  If fdp is not NULL
- * the connection stays open there (for multi-line answers).
+ * Connects; with a key, reads the server's HELLO.  Returns 0, or -1 with
+ * errno (EPROTO: the server did not greet as an authenticating one).
  */
-int	gmc_request(const struct net_addr *a, const char *line, char *reply,
-	    size_t cap, int timeout_ms, int *fdp);
+int	gmc_open(struct gmc_conn *c, const struct net_addr *a,
+	    const struct auth_key *key, int timeout_ms);
+/* Sends one line (without its newline), with its MAC when keyed. */
+int	gmc_send(struct gmc_conn *c, const char *line);
+/* Body lines of a LOG (whole lines, with newlines): no MAC per line. */
+int	gmc_send_body(struct gmc_conn *c, const char *data, size_t len);
+/* Ends a LOG body: "END", with the MAC of the whole body when keyed. */
+int	gmc_send_end(struct gmc_conn *c);
+/* Reads one answer line.  Its length, or -1 with errno. */
+long	gmc_recv(struct gmc_conn *c, char *line, size_t cap);
+void	gmc_close(struct gmc_conn *c);
+
 /*
- * Registers (or refreshes) a member.  local_host, if not NULL, receives the
- * local address of the connection: the address the manager sees us from.
+ * One request, one answer line in reply.  Returns 0 when the answer is
+ * "OK ...", 1 when it is something else (an ERR: reply holds it), -1 with
+ * errno on a network error.
  */
-int	gmc_register(const struct net_addr *gm, const char *host, uint16_t udp,
-	    uint16_t ctl, char *reply, size_t cap, int timeout_ms);
-int	gmc_local_host(const struct net_addr *gm, char *host, size_t cap,
-	    int timeout_ms);
-int	gmc_unregister(const struct net_addr *gm, const char *host,
-	    uint16_t udp, uint16_t ctl, int timeout_ms);
+int	gmc_request(const struct net_addr *a, const struct auth_key *key,
+	    const char *line, char *reply, size_t cap, int timeout_ms);
+int	gmc_register(const struct net_addr *gm, const struct auth_key *key,
+	    const char *host, uint16_t udp, uint16_t ctl, char *reply,
+	    size_t cap, int timeout_ms);
+/* Our address as the group manager sees the connection to it. */
+int	gmc_local_host(const struct net_addr *gm, const struct auth_key *key,
+	    char *host, size_t cap, int timeout_ms);
+int	gmc_unregister(const struct net_addr *gm, const struct auth_key *key,
+	    const char *host, uint16_t udp, uint16_t ctl, int timeout_ms);
 /*
  * Lists up to max members into out.  Returns how many, or -1 (errno; EPROTO:
- * the answer was malformed, and reply holds what was wrong).
+ * the answer was malformed or an ERR, and reply holds what was wrong).
  */
-long	gmc_list(const struct net_addr *gm, struct gmc_member *out, size_t max,
-	    char *reply, size_t cap, int timeout_ms);
+long	gmc_list(const struct net_addr *gm, const struct auth_key *key,
+	    struct gmc_member *out, size_t max, char *reply, size_t cap,
+	    int timeout_ms);
 
 #endif

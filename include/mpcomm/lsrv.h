@@ -12,6 +12,8 @@
 
 #include <stddef.h>
 
+#include "mpcomm/auth.h"
+
 #define LSRV_LINE_MAX	1024		/* the protocol's line limit */
 
 struct lsrv;
@@ -35,6 +37,21 @@ struct lsrv_ops {
  */
 struct lsrv	*lsrv_create(const int *fds, size_t nfd, const struct lsrv_ops *ops,
 		    void *arg, int idle_timeout_ms, size_t max_conns);
+/*
+ * Requires every client to authenticate with this secret: each connection
+ * is greeted with `HELLO nonce=<hex>`, and each line must end with
+ * ` mac=<hex>` (auth_line_mac()), which is checked and removed before the
+ * line callback sees it; a line that fails gets `ERR 401` and the
+ * connection is closed.  Call before lsrv_run().
+ */
+void		 lsrv_set_key(struct lsrv *s, const struct auth_key *key);
+/*
+ * The lines that follow on c are a body (a LOG): with a key they are not
+ * authenticated one by one; the closing `END mac=<hex>` carries the MAC of
+ * "END <sha256 of the body lines>" and reaches the callback as "END".
+ */
+void		 lsrv_body_begin(struct lsrv_conn *c);
+
 /* Serves until lsrv_stop(); returns 0, or -1 with errno on a poll error. */
 int		 lsrv_run(struct lsrv *s);
 /* Makes lsrv_run() return soon.  Async-signal-safe and thread-safe. */

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mpcomm/auth.h"
+
 #define MSG_MAGIC		0x4d50434dU	/* "MPCM" */
 #define MSG_VERSION		1
 #define MSG_MAX_DGRAM		1392	/* stays under 1400 bytes */
@@ -28,6 +30,8 @@
 #define MSG_END_LEN		4	/* total u32 */
 #define MSG_HEARTBEAT_LEN	1	/* flags u8 */
 #define MSG_MAX_RECORDS	((MSG_MAX_DGRAM - MSG_HDR_LEN) / MSG_REC_HDR_LEN)
+
+#define MSG_FLAG_MAC		0x01	/* header flag: a 16-byte MAC follows */
 
 #define MSG_HB_FINISHED		0x01	/* the sender has finished the run */
 #define MSG_HB_REPLY		0x02	/* an answer: never answered again */
@@ -108,6 +112,17 @@ struct msg_builder {
  */
 int		 msg_decode(const uint8_t *buf, size_t len, struct msg_dgram *out);
 const char	*msg_strerror(int err);
+
+/*
+ * With a key: 0 when the datagram carries MSG_FLAG_MAC and its trailer is
+ * the HMAC of the rest under key; without (key NULL): 0 when it carries no
+ * MAC.  -1 otherwise.  Call before msg_decode(), which skips the trailer.
+ */
+int		 msg_check_mac(const uint8_t *buf, size_t len,
+		    const struct auth_key *key);
+/* Sets MSG_FLAG_MAC and appends the MAC; buf needs AUTH_TAG_LEN more
+ * bytes.  Returns the new length. */
+size_t		 msg_seal(uint8_t *buf, size_t len, const struct auth_key *key);
 
 /* Entry i (< ack->n) of an ACK state's S vector. */
 uint32_t	 msg_ack_s(const struct msg_ack *ack, unsigned i);

@@ -58,6 +58,8 @@ struct order_config {
 	uint64_t	 hs_interval_us;	/* READY retry interval */
 	uint64_t	 peer_timeout_us;	/* silence that aborts a run */
 	unsigned	 flaws;		/* ORDER_FLAW_*: tests only */
+	/* With a shared secret, every datagram is authenticated (auth.h). */
+	const struct auth_key *key;	/* NULL: none; copied at creation */
 };
 
 struct order_delivery {
@@ -85,6 +87,7 @@ struct order_stats {
 	uint64_t	 drop_field;	/* absurd field values */
 	uint64_t	 drop_window;	/* DATA beyond the hold-back window */
 	uint64_t	 drop_payload;	/* payload not what the sender sends */
+	uint64_t	 drop_auth;	/* MAC missing or wrong */
 	uint64_t	 pq_full;	/* processing paused: hold queue full */
 	uint64_t	 outbox_full;	/* output deferred: outbox full */
 };

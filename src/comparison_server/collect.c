@@ -145,6 +145,7 @@ log_header(struct collect *coll, struct lsrv_conn *c, struct ctl_msg *m)
 	lc->peer = (unsigned)peer;
 	lc->declared = count;
 	lsrv_set_data(c, lc);
+	lsrv_body_begin(c);
 	return 0;
 }
 

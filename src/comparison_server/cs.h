@@ -90,6 +90,9 @@ struct cs_ctx {
 	const char	*svg_summary_path;
 	const char	*log_file;
 	const char	*pidfile;
+	const char	*key_file;
+	const struct auth_key *key;	/* NULL without --key-file */
+	struct auth_key	 key_store;
 	struct run_params p;
 	bool		 scripted;	/* --messages given */
 	unsigned	 want_peers;	/* --peers: 0 = all registered */

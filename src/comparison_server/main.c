@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "mpcomm/auth.h"
 #include "mpcomm/ctl.h"
 #include "mpcomm/log.h"
 #include "mpcomm/lsrv.h"
@@ -58,6 +59,7 @@ usage(FILE *f, int status)
 "      --svg-summary FILE   mismatched rounds against messages, per N\n"
 "      --wait SEC           for peers to register (default 30)\n"
 "  -t, --timeout SEC        end a run that makes no progress (default 30)\n"
+"  -k, --key-file PATH      authenticate control lines (as the peers do)\n"
 "      --shutdown-peers     send SHUTDOWN to the peers when done\n"
 "  -P, --pidfile PATH  -L, --log-file PATH  --syslog\n"
 "  -v, --verbose  -q, --quiet  -h, --help  -V, --version\n"
@@ -109,6 +111,7 @@ parse_args(struct cs_ctx *ctx, int argc, char **argv, enum log_level *level,
 		{ "help", no_argument, NULL, 'h' },
 		{ "interval", required_argument, NULL, 'i' },
 		{ "json", required_argument, NULL, 'j' },
+		{ "key-file", required_argument, NULL, 'k' },
 		{ "log-file", required_argument, NULL, 'L' },
 		{ "loss", required_argument, NULL, OPT_LOSS },
 		{ "messages", required_argument, NULL, 'm' },
@@ -135,7 +138,7 @@ parse_args(struct cs_ctx *ctx, int argc, char **argv, enum log_level *level,
 	size_t n, i;
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "a:b:g:hi:j:L:m:n:o:P:p:qr:t:vV",
+	while ((ch = getopt_long(argc, argv, "a:b:g:hi:j:k:L:m:n:o:P:p:qr:t:vV",
 	    opts, NULL)) != -1) {
 		switch (ch) {
 		case 'a':
@@ -172,6 +175,9 @@ parse_args(struct cs_ctx *ctx, int argc, char **argv, enum log_level *level,
 			break;
 		case 'j':
 			ctx->json_path = optarg;
+			break;
+		case 'k':
+			ctx->key_file = optarg;
 			break;
 		case 'L':
 			ctx->log_file = optarg;
@@ -429,6 +435,12 @@ main(int argc, char **argv)
 	log_init("comparison_server", level, use_syslog);
 	if (ctx.log_file && log_set_file(ctx.log_file) < 0)
 		fatal(EXIT_USAGE, "cannot open log file %s", ctx.log_file);
+	if (ctx.key_file) {
+		if (auth_load_key(ctx.key_file, &ctx.key_store) < 0)
+			fatal(EXIT_USAGE, "cannot use key file %s (%d to %d "
+			    "bytes)", ctx.key_file, AUTH_KEY_MIN, AUTH_KEY_MAX);
+		ctx.key = &ctx.key_store;
+	}
 	if (net_resolve_hostport(ctx.gm_spec, "5680", SOCK_STREAM, &ctx.gm) < 0)
 		fatal(EXIT_USAGE, "cannot resolve the group manager %s",
 		    ctx.gm_spec);
@@ -448,6 +460,7 @@ main(int argc, char **argv)
 	if (!(ctx.srv = lsrv_create(&ctx.lfd, 1, collect_ops(), &ctx.coll,
 	    30000, 256)))
 		fatal(EXIT_NETWORK, "cannot start the LOG server");
+	lsrv_set_key(ctx.srv, ctx.key);
 	if ((errno = pthread_create(&ctx.t_srv, NULL, server_main, &ctx)) != 0)
 		fatal(EXIT_NETWORK, "cannot start the LOG server thread");
 	if (proc_signal_thread(on_signal, &ctx, &ctx.t_sig) < 0)

@@ -35,8 +35,8 @@ snapshot(struct cs_ctx *ctx, const struct run_params *p,
 	bool told = false;
 
 	for (;;) {
-		got = gmc_list(&ctx->gm, all, LIST_MAX, reply, sizeof(reply),
-		    NET_TIMEOUT_MS);
+		got = gmc_list(&ctx->gm, ctx->key, all, LIST_MAX, reply,
+		    sizeof(reply), NET_TIMEOUT_MS);
 		if (got < 0 && errno != EPROTO)
 			log_warn("cannot list the group at %s", ctx->gm_spec);
 		else if (got < 0)
@@ -79,16 +79,15 @@ start_peer(struct cs_ctx *ctx, const struct report *rp, unsigned i,
 {
 	const struct run_params *p = &rp->p;
 	struct net_addr a;
-	struct net_reader rd;
+	struct gmc_conn c;
 	char line[CTL_LINE_MAX + 1], host[NET_HOST_MAX], srv[NET_HOST_MAX + 16];
 	unsigned k;
-	int fd, len;
 
 	if (member_ctl_addr(&rp->member[i], &a) < 0) {
 		snprintf(why, cap, "cannot resolve %s", rp->member[i].host);
 		return -1;
 	}
-	if ((fd = net_connect_tcp(&a, NET_TIMEOUT_MS)) < 0) {
+	if (gmc_open(&c, &a, ctx->key, NET_TIMEOUT_MS) < 0) {
 		snprintf(why, cap, "cannot connect to %s:%u: %s",
 		    rp->member[i].host, rp->member[i].ctl, strerror(errno));
 		return -1;
@@ -96,28 +95,27 @@ start_peer(struct cs_ctx *ctx, const struct report *rp, unsigned i,
 	/* Where the peer should send its log: our address as it sees us. */
 	if (ctx->advertise)
 		snprintf(host, sizeof(host), "%s", ctx->advertise);
-	else if (net_local_host(fd, host, sizeof(host)) < 0)
+	else if (net_local_host(c.fd, host, sizeof(host)) < 0)
 		snprintf(host, sizeof(host), "127.0.0.1");
 	snprintf(srv, sizeof(srv), strchr(host, ':') ? "[%s]:%u" : "%s:%u",
 	    host, ctx->lport);
-	len = snprintf(line, sizeof(line), "START run=%" PRIu64 " id=%u n=%u "
+	snprintf(line, sizeof(line), "START run=%" PRIu64 " id=%u n=%u "
 	    "messages=%u order=%s imin=%" PRIu64 " imax=%" PRIu64 " dmin=%"
 	    PRIu64 " dmax=%" PRIu64 " loss=%g dup=%g seed=%" PRIu64
-	    " server=%s\n", rp->run, i, p->n, p->m, order_mode_name(p->mode),
+	    " server=%s", rp->run, i, p->n, p->m, order_mode_name(p->mode),
 	    p->imin_ms, p->imax_ms, p->dmin_ms, p->dmax_ms, p->loss, p->dup,
 	    p->seed, srv);
-	if (net_write_all(fd, line, (size_t)len, NET_TIMEOUT_MS) < 0)
+	if (gmc_send(&c, line) < 0)
 		goto neterr;
 	for (k = 0; k < p->n; k++) {
-		len = snprintf(line, sizeof(line), "MEMBER id=%u host=%s "
-		    "udp=%u\n", k, rp->member[k].host, rp->member[k].udp);
-		if (net_write_all(fd, line, (size_t)len, NET_TIMEOUT_MS) < 0)
+		snprintf(line, sizeof(line), "MEMBER id=%u host=%s udp=%u", k,
+		    rp->member[k].host, rp->member[k].udp);
+		if (gmc_send(&c, line) < 0)
 			goto neterr;
 	}
-	net_reader_init(&rd, fd);
-	if (net_read_line(&rd, line, sizeof(line), NET_TIMEOUT_MS) < 0)
+	if (gmc_recv(&c, line, sizeof(line)) < 0)
 		goto neterr;
-	close(fd);
+	gmc_close(&c);
 	if (strncmp(line, "OK", 2) != 0) {
 		snprintf(why, cap, "%s:%u refused START: %.200s",
 		    rp->member[i].host, rp->member[i].ctl, line);
@@ -127,13 +125,13 @@ start_peer(struct cs_ctx *ctx, const struct report *rp, unsigned i,
 neterr:
 	snprintf(why, cap, "%s:%u: %s", rp->member[i].host, rp->member[i].ctl,
 	    strerror(errno));
-	close(fd);
+	gmc_close(&c);
 	return -1;
 }
 
 /* The delivered count a peer reports in STATUS, or -1. */
 static long long
-peer_delivered(const struct gmc_member *m)
+peer_delivered(const struct cs_ctx *ctx, const struct gmc_member *m)
 {
 	struct net_addr a;
 	struct ctl_msg msg;
@@ -141,7 +139,8 @@ peer_delivered(const struct gmc_member *m)
 	uint64_t d = 0;
 
 	if (member_ctl_addr(m, &a) < 0 ||
-	    gmc_request(&a, "STATUS\n", reply, sizeof(reply), 2000, NULL) != 0)
+	    gmc_request(&a, ctx->key, "STATUS", reply, sizeof(reply),
+	    2000) != 0)
 		return -1;
 	if (ctl_parse(reply, strlen(reply), &msg) < 0 ||
 	    ctl_get_u64(&msg, "delivered", 0, UINT64_MAX, 0, &d) < 0)
@@ -171,7 +170,8 @@ wait_logs(struct cs_ctx *ctx, struct report *rp)
 			uint64_t sum = received, dmin = UINT64_MAX;
 
 			for (i = 0; i < rp->p.n; i++) {
-				long long d = peer_delivered(&rp->member[i]);
+				long long d = peer_delivered(ctx,
+				    &rp->member[i]);
 
 				if (d >= 0) {
 					sum += (uint64_t)d;
@@ -295,15 +295,15 @@ run_shutdown_peers(struct cs_ctx *ctx)
 	struct net_addr a;
 	long n, i;
 
-	if ((n = gmc_list(&ctx->gm, all, LIST_MAX, reply, sizeof(reply),
-	    NET_TIMEOUT_MS)) < 0) {
+	if ((n = gmc_list(&ctx->gm, ctx->key, all, LIST_MAX, reply,
+	    sizeof(reply), NET_TIMEOUT_MS)) < 0) {
 		log_warn("cannot list the group to shut it down");
 		return;
 	}
 	for (i = 0; i < n; i++) {
 		if (member_ctl_addr(&all[i], &a) < 0 ||
-		    gmc_request(&a, "SHUTDOWN\n", reply, sizeof(reply),
-		    NET_TIMEOUT_MS, NULL) != 0)
+		    gmc_request(&a, ctx->key, "SHUTDOWN", reply, sizeof(reply),
+		    NET_TIMEOUT_MS) != 0)
 			log_warnx("peer %s:%u did not take SHUTDOWN",
 			    all[i].host, all[i].ctl);
 	}

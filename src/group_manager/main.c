@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mpcomm/auth.h"
 #include "mpcomm/ctl.h"
 #include "mpcomm/log.h"
 #include "mpcomm/lsrv.h"
@@ -23,6 +24,7 @@ struct gm_ctx {
 	const char	*port;
 	const char	*pidfile;
 	const char	*log_file;
+	const char	*key_file;
 	int		 daemon;
 	int		 use_syslog;
 	enum log_level	 level;
@@ -45,6 +47,7 @@ usage(FILE *f, int status)
 "      --ttl SEC          forget members that stop refreshing (default 30;\n"
 "                         0: never)\n"
 "  -t, --timeout SEC      drop a client silent this long (default 10)\n"
+"  -k, --key-file PATH    authenticate every client with this secret\n"
 "      --max-clients N    connections at once (default 256)\n"
 "  -d, --daemon           detach; log to syslog unless --log-file\n"
 "  -P, --pidfile PATH     write the pid here, remove it at exit\n"
@@ -83,6 +86,7 @@ parse_args(struct gm_ctx *ctx, int argc, char **argv)
 		{ "bind", required_argument, NULL, 'b' },
 		{ "daemon", no_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "key-file", required_argument, NULL, 'k' },
 		{ "log-file", required_argument, NULL, 'L' },
 		{ "max-clients", required_argument, NULL, OPT_MAXC },
 		{ "pidfile", required_argument, NULL, 'P' },
@@ -98,7 +102,7 @@ parse_args(struct gm_ctx *ctx, int argc, char **argv)
 	uint64_t v;
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "b:dhL:P:p:qt:vV", opts,
+	while ((ch = getopt_long(argc, argv, "b:dhk:L:P:p:qt:vV", opts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'b':
@@ -109,6 +113,9 @@ parse_args(struct gm_ctx *ctx, int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout, EXIT_OK);
+			break;
+		case 'k':
+			ctx->key_file = optarg;
 			break;
 		case 'L':
 			ctx->log_file = optarg;
@@ -164,8 +171,10 @@ main(int argc, char **argv)
 {
 	static const struct lsrv_ops ops = {
 		.line = registry_line,
+		.closed = registry_closed,
 		.tick = registry_expire,
 	};
+	struct auth_key key;
 	static struct gm_ctx ctx;	/* large: kept off the stack */
 	struct net_addr bound;
 	char where[80];
@@ -183,6 +192,9 @@ main(int argc, char **argv)
 	if (ctx.log_file && log_set_file(ctx.log_file) < 0)
 		fatal(EXIT_USAGE, "cannot open log file %s", ctx.log_file);
 
+	if (ctx.key_file && auth_load_key(ctx.key_file, &key) < 0)
+		fatal(EXIT_USAGE, "cannot use key file %s (%d to %d bytes)",
+		    ctx.key_file, AUTH_KEY_MIN, AUTH_KEY_MAX);
 	if ((fd = net_listen_tcp(ctx.bind, ctx.port, 128, &bound)) < 0)
 		fatal(EXIT_NETWORK, "cannot listen on %s port %s",
 		    ctx.bind ? ctx.bind : "*", ctx.port);
@@ -194,6 +206,8 @@ main(int argc, char **argv)
 	if (!(ctx.srv = lsrv_create(&fd, 1, &ops, &ctx.reg,
 	    (int)ctx.timeout_s * 1000, ctx.max_clients)))
 		fatal(EXIT_NETWORK, "cannot start the server");
+	if (ctx.key_file)
+		lsrv_set_key(ctx.srv, &key);
 	if (proc_signal_thread(on_signal, &ctx, &ctx.t_sig) < 0)
 		fatal(EXIT_NETWORK, "cannot start the signal thread");
 	log_info("listening on %s", net_addr_str(&bound, where, sizeof(where)));

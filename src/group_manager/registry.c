@@ -130,6 +130,16 @@ registry_line(void *arg, struct lsrv_conn *c, char *line, size_t len)
 }
 
 void
+registry_closed(void *arg, struct lsrv_conn *c, const char *why)
+{
+	(void)arg;
+	if (why && strcmp(why, "idle timeout") == 0)
+		log_debug("%s: dropped: %s", lsrv_peer(c), why);
+	else if (why)
+		log_warnx("%s: dropped: %s", lsrv_peer(c), why);
+}
+
+void
 registry_expire(void *arg)
 {
 	struct registry *r = arg;

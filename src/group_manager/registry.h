@@ -26,6 +26,8 @@ struct registry {
 /* Handles one control line; the lsrv line callback of the group manager. */
 struct lsrv_conn;
 int	registry_line(void *arg, struct lsrv_conn *c, char *line, size_t len);
+/* Logs why a client went away (lsrv closed callback). */
+void	registry_closed(void *arg, struct lsrv_conn *c, const char *why);
 /* Drops members that stopped refreshing; the lsrv tick callback. */
 void	registry_expire(void *arg);
 

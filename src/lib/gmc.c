@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Control-protocol client: one connection per request, every step bounded by
- * the caller's timeout, every answer parsed by ctl_parse().
+ * the caller's timeout, every answer parsed by ctl_parse(), and with a key
+ * every line authenticated against the server's nonce.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -12,99 +13,185 @@
 #include "mpcomm/gmc.h"
 
 int
-gmc_request(const struct net_addr *a, const char *line, char *reply,
-    size_t cap, int timeout_ms, int *fdp)
+gmc_open(struct gmc_conn *c, const struct net_addr *a,
+    const struct auth_key *key, int timeout_ms)
 {
-	struct net_reader *r;
-	int fd, e;
-	long n;
+	char line[CTL_LINE_MAX + 1];
+	struct ctl_msg m;
+	int e;
 
-	static _Thread_local struct net_reader reader;
-
-	r = &reader;
-	if ((fd = net_connect_tcp(a, timeout_ms)) < 0)
+	c->key = key;
+	c->timeout_ms = timeout_ms;
+	c->body = false;
+	c->nonce[0] = '\0';
+	if ((c->fd = net_connect_tcp(a, timeout_ms)) < 0)
 		return -1;
-	if (net_write_all(fd, line, strlen(line), timeout_ms) < 0)
-		goto fail;
-	net_reader_init(r, fd);
-	if ((n = net_read_line(r, reply, cap, timeout_ms)) < 0)
-		goto fail;
-	if (fdp) {
-		/* Bytes already buffered stay with the caller's reads. */
-		*fdp = fd;
-	} else {
-		close(fd);
-	}
-	if (strncmp(reply, "OK", 2) == 0 && (reply[2] == '\0' ||
-	    reply[2] == ' '))
+	net_reader_init(&c->rd, c->fd);
+	if (!key)
 		return 0;
-	return 1;
+	if (net_read_line(&c->rd, line, sizeof(line), timeout_ms) < 0)
+		goto fail;
+	if (ctl_parse(line, strlen(line), &m) < 0 ||
+	    strcmp(m.verb, "HELLO") != 0 ||
+	    ctl_get_str(&m, "nonce", 1, c->nonce, sizeof(c->nonce)) < 0) {
+		errno = EPROTO;
+		goto fail;
+	}
+	return 0;
 fail:
 	e = errno;
-	close(fd);
+	close(c->fd);
+	c->fd = -1;
 	errno = e;
 	return -1;
 }
 
 int
-gmc_register(const struct net_addr *gm, const char *host, uint16_t udp,
-    uint16_t ctl, char *reply, size_t cap, int timeout_ms)
+gmc_send(struct gmc_conn *c, const char *line)
 {
-	char line[CTL_LINE_MAX];
+	char buf[CTL_LINE_MAX + AUTH_MAC_HEX + 8];
+	char mac[AUTH_MAC_HEX + 1];
+	size_t len = strlen(line);
+	int n;
 
-	snprintf(line, sizeof(line), "REGISTER host=%s udp=%u ctl=%u\n", host,
-	    udp, ctl);
-	return gmc_request(gm, line, reply, cap, timeout_ms, NULL);
+	if (c->key) {
+		auth_line_mac(c->key, c->nonce, line, len, mac);
+		n = snprintf(buf, sizeof(buf), "%s mac=%s\n", line, mac);
+	} else {
+		n = snprintf(buf, sizeof(buf), "%s\n", line);
+	}
+	if (n < 0 || (size_t)n >= sizeof(buf)) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	return net_write_all(c->fd, buf, (size_t)n, c->timeout_ms);
 }
 
 int
-gmc_local_host(const struct net_addr *gm, char *host, size_t cap,
+gmc_send_body(struct gmc_conn *c, const char *data, size_t len)
+{
+	if (c->key) {
+		if (!c->body)
+			auth_sha256_init(&c->digest);
+		auth_sha256_update(&c->digest, data, len);
+	}
+	c->body = true;
+	return net_write_all(c->fd, data, len, c->timeout_ms);
+}
+
+int
+gmc_send_end(struct gmc_conn *c)
+{
+	uint8_t d[AUTH_HASH_LEN];
+	char line[8 + 2 * AUTH_HASH_LEN];
+
+	if (!c->key)
+		return net_write_all(c->fd, "END\n", 4, c->timeout_ms);
+	if (!c->body)
+		auth_sha256_init(&c->digest);
+	c->body = false;
+	auth_sha256_final(&c->digest, d);
+	/* The MAC of "END <digest of the body>" travels as END's mac=. */
+	memcpy(line, "END ", 4);
+	auth_hex(d, sizeof(d), line + 4);
+	{
+		char mac[AUTH_MAC_HEX + 1], out[16 + AUTH_MAC_HEX];
+		int n;
+
+		auth_line_mac(c->key, c->nonce, line, strlen(line), mac);
+		n = snprintf(out, sizeof(out), "END mac=%s\n", mac);
+		return net_write_all(c->fd, out, (size_t)n, c->timeout_ms);
+	}
+}
+
+long
+gmc_recv(struct gmc_conn *c, char *line, size_t cap)
+{
+	return net_read_line(&c->rd, line, cap, c->timeout_ms);
+}
+
+void
+gmc_close(struct gmc_conn *c)
+{
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+}
+
+int
+gmc_request(const struct net_addr *a, const struct auth_key *key,
+    const char *line, char *reply, size_t cap, int timeout_ms)
+{
+	struct gmc_conn c;
+	int e;
+
+	if (gmc_open(&c, a, key, timeout_ms) < 0)
+		return -1;
+	if (gmc_send(&c, line) < 0 || gmc_recv(&c, reply, cap) < 0) {
+		e = errno;
+		gmc_close(&c);
+		errno = e;
+		return -1;
+	}
+	gmc_close(&c);
+	return strncmp(reply, "OK", 2) == 0 && (reply[2] == '\0' ||
+	    reply[2] == ' ') ? 0 : 1;
+}
+
+int
+gmc_register(const struct net_addr *gm, const struct auth_key *key,
+    const char *host, uint16_t udp, uint16_t ctl, char *reply, size_t cap,
     int timeout_ms)
 {
-	char reply[CTL_LINE_MAX];
-	int fd, rc, e;
+	char line[CTL_LINE_MAX];
 
-	if ((rc = gmc_request(gm, "PING\n", reply, sizeof(reply), timeout_ms,
-	    &fd)) < 0)
+	snprintf(line, sizeof(line), "REGISTER host=%s udp=%u ctl=%u", host,
+	    udp, ctl);
+	return gmc_request(gm, key, line, reply, cap, timeout_ms);
+}
+
+int
+gmc_local_host(const struct net_addr *gm, const struct auth_key *key,
+    char *host, size_t cap, int timeout_ms)
+{
+	struct gmc_conn c;
+	int rc, e;
+
+	if (gmc_open(&c, gm, key, timeout_ms) < 0)
 		return -1;
-	rc = net_local_host(fd, host, cap);
+	rc = net_local_host(c.fd, host, cap);
 	e = errno;
-	close(fd);
+	gmc_close(&c);
 	errno = e;
 	return rc;
 }
 
 int
-gmc_unregister(const struct net_addr *gm, const char *host, uint16_t udp,
-    uint16_t ctl, int timeout_ms)
+gmc_unregister(const struct net_addr *gm, const struct auth_key *key,
+    const char *host, uint16_t udp, uint16_t ctl, int timeout_ms)
 {
 	char line[CTL_LINE_MAX], reply[CTL_LINE_MAX];
 
-	snprintf(line, sizeof(line), "UNREGISTER host=%s udp=%u ctl=%u\n", host,
+	snprintf(line, sizeof(line), "UNREGISTER host=%s udp=%u ctl=%u", host,
 	    udp, ctl);
-	return gmc_request(gm, line, reply, sizeof(reply), timeout_ms, NULL);
+	return gmc_request(gm, key, line, reply, sizeof(reply), timeout_ms);
 }
 
 long
-gmc_list(const struct net_addr *gm, struct gmc_member *out, size_t max,
-    char *reply, size_t cap, int timeout_ms)
+gmc_list(const struct net_addr *gm, const struct auth_key *key,
+    struct gmc_member *out, size_t max, char *reply, size_t cap,
+    int timeout_ms)
 {
-	struct net_reader *r;
+	struct gmc_conn c;
 	struct ctl_msg m;
 	uint64_t count, v;
 	size_t i, got = 0;
 	char line[CTL_LINE_MAX + 1];
-	int fd, rc;
+	int e;
 
-	static _Thread_local struct net_reader reader;
-
-	r = &reader;
-	if ((fd = net_connect_tcp(gm, timeout_ms)) < 0)
+	if (gmc_open(&c, gm, key, timeout_ms) < 0)
 		return -1;
-	if (net_write_all(fd, "LIST\n", 5, timeout_ms) < 0)
-		goto neterr;
-	net_reader_init(r, fd);
-	if (net_read_line(r, reply, cap, timeout_ms) < 0)
+	if (gmc_send(&c, "LIST") < 0 || gmc_recv(&c, reply, cap) < 0)
 		goto neterr;
 	if (ctl_parse(reply, strlen(reply), &m) < 0 ||
 	    strcmp(m.verb, "OK") != 0 ||
@@ -113,7 +200,7 @@ gmc_list(const struct net_addr *gm, struct gmc_member *out, size_t max,
 	for (i = 0; i < count; i++) {
 		struct gmc_member x;
 
-		if (net_read_line(r, line, sizeof(line), timeout_ms) < 0)
+		if (gmc_recv(&c, line, sizeof(line)) < 0)
 			goto neterr;
 		if (ctl_parse(line, strlen(line), &m) < 0 ||
 		    strcmp(m.verb, "MEMBER") != 0 ||
@@ -128,16 +215,17 @@ gmc_list(const struct net_addr *gm, struct gmc_member *out, size_t max,
 		if (got < max)
 			out[got++] = x;
 	}
-	close(fd);
+	gmc_close(&c);
 	return (long)got;
 proto:
-	close(fd);
-	snprintf(reply, cap, "malformed LIST answer");
+	gmc_close(&c);
+	if (strncmp(reply, "ERR", 3) != 0)
+		snprintf(reply, cap, "malformed LIST answer");
 	errno = EPROTO;
 	return -1;
 neterr:
-	rc = errno;
-	close(fd);
-	errno = rc;
+	e = errno;
+	gmc_close(&c);
+	errno = e;
 	return -1;
 }

@@ -36,6 +36,9 @@ struct lsrv_conn {
 	uint64_t	 last_line;
 	const char	*why;		/* set when the client went away */
 	void		*data;
+	char		 nonce[AUTH_NONCE_HEX + 1];
+	int		 body;		/* inside a body: see lsrv_body_begin */
+	struct auth_sha256 digest;
 };
 
 struct lsrv {
@@ -49,6 +52,8 @@ struct lsrv {
 	uint64_t	 idle_us;
 	int		 wake[2];
 	struct pollfd	*pfd;
+	int		 keyed;
+	struct auth_key	 key;
 };
 
 struct lsrv *
@@ -146,6 +151,15 @@ accept_all(struct lsrv *s, int lfd, uint64_t now)
 		c->fd = fd;
 		c->last_line = now;
 		net_addr_str(&a, c->peer, sizeof(c->peer));
+		if (s->keyed) {
+			if (auth_nonce(c->nonce) < 0) {
+				free(c->in);
+				free(c);
+				close(fd);
+				continue;
+			}
+			(void)lsrv_printf(c, "HELLO nonce=%s\n", c->nonce);
+		}
 		s->c[s->nc++] = c;
 	}
 }
@@ -184,6 +198,64 @@ lsrv_printf(struct lsrv_conn *c, const char *fmt, ...)
 			c->outcap = ncap;
 		}
 	}
+}
+
+void
+lsrv_set_key(struct lsrv *s, const struct auth_key *key)
+{
+	s->keyed = key != NULL;
+	if (key)
+		s->key = *key;
+}
+
+void
+lsrv_body_begin(struct lsrv_conn *c)
+{
+	c->body = 1;
+	auth_sha256_init(&c->digest);
+}
+
+/*
+ * Authenticates a line when the server has a key, then hands it over.
+ * Returns what the callback returned, or -1 when authentication failed.
+ */
+static int
+deliver_line(struct lsrv *s, struct lsrv_conn *c, char *line, size_t len)
+{
+	static const char end[] = "END mac=";
+	size_t elen = sizeof(end) - 1;
+
+	if (!s->keyed) {
+		if (c->body && len == 3 && memcmp(line, "END", 3) == 0)
+			c->body = 0;
+		return s->ops->line(s->arg, c, line, len);
+	}
+	if (c->body && !(len == elen + AUTH_MAC_HEX &&
+	    memcmp(line, end, elen) == 0)) {
+		auth_sha256_update(&c->digest, line, len);
+		auth_sha256_update(&c->digest, "\n", 1);
+	} else if (c->body) {
+		uint8_t d[AUTH_HASH_LEN];
+		char what[4 + AUTH_MAC_HEX + 1], mac[AUTH_MAC_HEX + 1];
+
+		auth_sha256_final(&c->digest, d);
+		memcpy(what, "END ", 4);
+		auth_hex(d, sizeof(d), what + 4);
+		auth_line_mac(&s->key, c->nonce, what, strlen(what), mac);
+		c->body = 0;
+		if (!auth_equal(mac, line + elen, AUTH_MAC_HEX))
+			goto refuse;
+		memcpy(line, "END", 4);
+		len = 3;
+	} else if (!auth_line_check(&s->key, c->nonce, line, &len)) {
+		goto refuse;
+	}
+	return s->ops->line(s->arg, c, line, len);
+refuse:
+	(void)lsrv_printf(c, "ERR 401 authentication failed\n");
+	c->why = "authentication failed";
+	c->closing = 1;
+	return -1;
 }
 
 void
@@ -253,7 +325,7 @@ conn_read(struct lsrv *s, struct lsrv_conn *c, uint64_t now)
 			}
 			c->in[i] = '\0';
 			c->last_line = now;
-			if (s->ops->line(s->arg, c, c->in + start,
+			if (deliver_line(s, c, c->in + start,
 			    i - start) < 0 || c->closing) {
 				c->closing = 1;
 				c->inlen = 0;

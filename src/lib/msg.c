@@ -95,8 +95,14 @@ msg_decode(const uint8_t *buf, size_t len, struct msg_dgram *out)
 	out->hdr.nrec = wire_get_u16(buf + 16);
 	if (out->hdr.version != MSG_VERSION)
 		return -MSG_ERR_VERSION;
-	if (out->hdr.flags != 0)
+	if (out->hdr.flags & ~MSG_FLAG_MAC)
 		return -MSG_ERR_FLAGS;
+	if (out->hdr.flags & MSG_FLAG_MAC) {
+		/* The trailer is checked by msg_check_mac(), not a record. */
+		if (len < MSG_HDR_LEN + AUTH_TAG_LEN)
+			return -MSG_ERR_SHORT;
+		len -= AUTH_TAG_LEN;
+	}
 	if (out->hdr.nrec == 0 || out->hdr.nrec > MSG_MAX_RECORDS)
 		return -MSG_ERR_COUNT;
 
@@ -120,6 +126,34 @@ msg_decode(const uint8_t *buf, size_t len, struct msg_dgram *out)
 		return -MSG_ERR_TRAILING;
 	out->nrec = i;
 	return 0;
+}
+
+int
+msg_check_mac(const uint8_t *buf, size_t len, const struct auth_key *key)
+{
+	uint8_t mac[AUTH_HASH_LEN];
+	int flagged = len >= MSG_HDR_LEN + AUTH_TAG_LEN &&
+	    (wire_get_u8(buf + 5) & MSG_FLAG_MAC);
+
+	if (!key)
+		return len >= MSG_HDR_LEN && (wire_get_u8(buf + 5) &
+		    MSG_FLAG_MAC) ? -1 : 0;
+	if (!flagged)
+		return -1;
+	auth_hmac(key->k, key->len, buf, len - AUTH_TAG_LEN, NULL, 0, NULL, 0,
+	    mac);
+	return auth_equal(mac, buf + len - AUTH_TAG_LEN, AUTH_TAG_LEN) ? 0 : -1;
+}
+
+size_t
+msg_seal(uint8_t *buf, size_t len, const struct auth_key *key)
+{
+	uint8_t mac[AUTH_HASH_LEN];
+
+	wire_put_u8(buf + 5, wire_get_u8(buf + 5) | MSG_FLAG_MAC);
+	auth_hmac(key->k, key->len, buf, len, NULL, 0, NULL, 0, mac);
+	memcpy(buf + len, mac, AUTH_TAG_LEN);
+	return len + AUTH_TAG_LEN;
 }
 
 uint32_t

@@ -108,6 +108,8 @@ struct order {
 	size_t		 held;		/* DATA in hold-back slots */
 
 	struct order_stats st;
+	bool		 keyed;
+	struct auth_key	 key;		/* this run's datagram key */
 	char		 reason[160];
 	uint32_t	*state_s;	/* scratch: my S vector */
 	uint8_t		 payload[MSG_MAX_PAYLOAD];
@@ -234,6 +236,11 @@ order_create(const struct order_config *cfg, order_deliver_fn deliver,
 	if (!(o = calloc(1, sizeof(*o))))
 		return NULL;
 	o->cfg = *cfg;
+	o->cfg.key = NULL;
+	if (cfg->key) {
+		o->keyed = true;
+		auth_run_key(cfg->key, cfg->run, &o->key);
+	}
 	o->deliver = deliver;
 	o->arg = arg;
 	n = cfg->n;
@@ -325,7 +332,8 @@ begin_dgram(struct order *o, struct msg_builder *b, uint8_t *buf)
 
 	for (i = 0; i < o->cfg.n; i++)
 		o->state_s[i] = i == o->cfg.self ? o->stamped : o->m[i].processed;
-	msg_begin(b, buf, MSG_MAX_DGRAM, (uint16_t)o->cfg.self, o->cfg.run);
+	msg_begin(b, buf, MSG_MAX_DGRAM - (o->keyed ? AUTH_TAG_LEN : 0),
+	    (uint16_t)o->cfg.self, o->cfg.run);
 	(void)msg_put_ack(b, o->stamped, o->clock, o->cfg.n, o->state_s);
 	if (o->end_sent)
 		(void)msg_put_end(b, o->cfg.messages);
@@ -350,6 +358,8 @@ out_commit(struct order *o, struct order_outbox *box, struct msg_builder *b,
 	unsigned i;
 
 	out->len = msg_finish(b);
+	if (o->keyed)
+		out->len = msg_seal(out->buf, out->len, &o->key);
 	out->dests = dests;
 	o->st.dgrams_out++;
 	for (i = 0; i < o->cfg.n; i++) {
@@ -893,6 +903,10 @@ order_input(struct order *o, uint64_t now, int from, const uint8_t *buf,
 	int rc;
 
 	o->st.dgrams_in++;
+	if (msg_check_mac(buf, len, o->keyed ? &o->key : NULL) < 0) {
+		o->st.drop_auth++;
+		return;
+	}
 	if ((rc = msg_decode(buf, len, &o->dg)) < 0) {
 		o->st.drop_decode++;
 		return;

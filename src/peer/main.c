@@ -45,6 +45,7 @@ usage(FILE *f, int status)
 "  -a, --advertise HOST     address to register (default: our address on\n"
 "                           the connection to the group manager)\n"
 "  -l, --log-dir DIR        delivery logs go here (default .)\n"
+"  -k, --key-file PATH      authenticate datagrams and control lines\n"
 "      --window N           messages in flight per peer (default 2048)\n"
 "      --peer-timeout MS    abort a run after this silence (default 10000)\n"
 "      --refresh SEC        re-register this often (default 10)\n"
@@ -70,6 +71,7 @@ parse_args(struct peer_ctx *ctx, int argc, char **argv, enum log_level *level)
 		{ "daemon", no_argument, NULL, 'd' },
 		{ "group-manager", required_argument, NULL, 'g' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "key-file", required_argument, NULL, 'k' },
 		{ "log-dir", required_argument, NULL, 'l' },
 		{ "log-file", required_argument, NULL, 'L' },
 		{ "peer-timeout", required_argument, NULL, OPT_PTO },
@@ -89,7 +91,7 @@ parse_args(struct peer_ctx *ctx, int argc, char **argv, enum log_level *level)
 	uint64_t v;
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "a:b:dg:hl:L:P:p:qs:u:vV", opts,
+	while ((ch = getopt_long(argc, argv, "a:b:dg:hk:l:L:P:p:qs:u:vV", opts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'a':
@@ -106,6 +108,9 @@ parse_args(struct peer_ctx *ctx, int argc, char **argv, enum log_level *level)
 			break;
 		case 'h':
 			usage(stdout, EXIT_OK);
+			break;
+		case 'k':
+			ctx->key_file = optarg;
 			break;
 		case 'l':
 			ctx->log_dir = optarg;
@@ -226,7 +231,7 @@ register_self(struct peer_ctx *ctx, bool *registered)
 		if (ctx->advertise) {
 			snprintf(ctx->host, sizeof(ctx->host), "%s",
 			    ctx->advertise);
-		} else if (gmc_local_host(&ctx->gm, ctx->host,
+		} else if (gmc_local_host(&ctx->gm, ctx->key, ctx->host,
 		    sizeof(ctx->host), GM_TIMEOUT_MS) < 0) {
 			if (*registered || ctx->host[0] == '\0')
 				log_warn("cannot reach the group manager %s",
@@ -236,7 +241,8 @@ register_self(struct peer_ctx *ctx, bool *registered)
 			return;
 		}
 	}
-	rc = gmc_register(&ctx->gm, ctx->host, ctx->udp_p, ctx->ctl_p, reply,
+	rc = gmc_register(&ctx->gm, ctx->key, ctx->host, ctx->udp_p, ctx->ctl_p,
+	    reply,
 	    sizeof(reply), GM_TIMEOUT_MS);
 	if (rc < 0) {
 		if (*registered)
@@ -291,6 +297,12 @@ main(int argc, char **argv)
 		strcat(abs, ctx.log_dir);
 		ctx.log_dir = abs;
 	}
+	if (ctx.key_file) {
+		if (auth_load_key(ctx.key_file, &ctx.key_store) < 0)
+			fatal(EXIT_USAGE, "cannot use key file %s (%d to %d "
+			    "bytes)", ctx.key_file, AUTH_KEY_MIN, AUTH_KEY_MAX);
+		ctx.key = &ctx.key_store;
+	}
 	open_sockets(&ctx);
 	if (ctx.daemon && proc_daemonize() < 0)
 		fatal(EXIT_NETWORK, "cannot detach");
@@ -310,6 +322,7 @@ main(int argc, char **argv)
 	if (!(ctx.ctl_srv = lsrv_create(&ctx.ctl_fd, 1, control_ops(), &ctx,
 	    10000, 64)))
 		fatal(EXIT_NETWORK, "cannot start the control server");
+	lsrv_set_key(ctx.ctl_srv, ctx.key);
 	if ((errno = pthread_create(&ctx.t_ctl, NULL, control_main, &ctx)) ||
 	    (errno = pthread_create(&ctx.t_recv, NULL, receiver_main, &ctx)) ||
 	    (errno = pthread_create(&ctx.t_send, NULL, sender_main, &ctx)) ||
@@ -343,7 +356,7 @@ main(int argc, char **argv)
 	pthread_join(ctx.t_recv, NULL);
 	pthread_join(ctx.t_send, NULL);
 	pthread_join(ctx.t_resend, NULL);
-	if (ctx.host[0] && gmc_unregister(&ctx.gm, ctx.host, ctx.udp_p,
+	if (ctx.host[0] && gmc_unregister(&ctx.gm, ctx.key, ctx.host, ctx.udp_p,
 	    ctx.ctl_p, GM_TIMEOUT_MS) < 0)
 		log_warn("cannot unregister at %s", ctx.gm_spec);
 

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "mpcomm/auth.h"
 #include "mpcomm/emu.h"
 #include "mpcomm/hist.h"
 #include "mpcomm/msg.h"
@@ -66,6 +67,7 @@ struct peer_ctx {
 	const char	*log_dir;
 	const char	*pidfile;
 	const char	*log_file;
+	const char	*key_file;
 	int		 daemon;
 	int		 use_syslog;
 	uint64_t	 refresh_s;
@@ -78,6 +80,8 @@ struct peer_ctx {
 	int		 udp_family;
 	int		 ctl_fd;
 	struct net_addr	 gm;
+	const struct auth_key *key;	/* NULL without --key-file */
+	struct auth_key	 key_store;
 	bool		 have_server;
 	struct net_addr	 server;
 	char		 host[NET_HOST_MAX];	/* advertised */

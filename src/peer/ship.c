@@ -15,6 +15,7 @@
 
 #include "mpcomm/ctl.h"
 #include "mpcomm/dlog.h"
+#include "mpcomm/gmc.h"
 #include "mpcomm/log.h"
 #include "mpcomm/mptime.h"
 #include "peer.h"
@@ -36,22 +37,23 @@ struct ship_job {
 static int
 ship_once(struct ship_job *j, const char *path, char *reply, size_t cap)
 {
-	struct net_reader rd;
+	struct gmc_conn c;
 	char buf[65536];
 	bool header_skipped = false;
 	ssize_t n;
-	int fd = -1, in = -1, rc = -1;
+	int in, rc = -1;
 
 	if ((in = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		snprintf(reply, cap, "cannot read %s: %s", path,
 		    strerror(errno));
 		return 1;
 	}
-	if ((fd = net_connect_tcp(&j->server, NET_TIMEOUT_MS)) < 0) {
+	if (gmc_open(&c, &j->server, j->ctx->key, NET_TIMEOUT_MS) < 0) {
 		snprintf(reply, cap, "connect: %s", strerror(errno));
-		goto out;
+		close(in);
+		return -1;
 	}
-	if (net_write_all(fd, j->header, strlen(j->header), NET_TIMEOUT_MS) < 0)
+	if (gmc_send(&c, j->header) < 0)
 		goto neterr;
 	while ((n = read(in, buf, sizeof(buf))) != 0) {
 		char *p = buf;
@@ -76,22 +78,20 @@ ship_once(struct ship_job *j, const char *path, char *reply, size_t cap)
 			p = nl + 1;
 			header_skipped = true;
 		}
-		if (net_write_all(fd, p, (size_t)(buf + n - p),
-		    NET_TIMEOUT_MS) < 0)
+		if (gmc_send_body(&c, p, (size_t)(buf + n - p)) < 0)
 			goto neterr;
 	}
-	if (net_write_all(fd, "END\n", 4, NET_TIMEOUT_MS) < 0)
+	if (gmc_send_end(&c) < 0)
 		goto neterr;
-	net_reader_init(&rd, fd);
-	if (net_read_line(&rd, reply, cap, NET_TIMEOUT_MS * 6) < 0)
+	c.timeout_ms = NET_TIMEOUT_MS * 6;	/* the server compares first */
+	if (gmc_recv(&c, reply, cap) < 0)
 		goto neterr;
 	rc = strncmp(reply, "OK", 2) == 0 ? 0 : 1;
 	goto out;
 neterr:
 	snprintf(reply, cap, "%s", strerror(errno));
 out:
-	if (fd >= 0)
-		close(fd);
+	gmc_close(&c);
 	close(in);
 	return rc;
 }
@@ -174,14 +174,15 @@ ship_start(struct peer_ctx *ctx, struct run *r)
 	j->status = aborted ? "aborted" : "ok";
 	cpu = peer_cpu_us(&rss) - r->cpu_at_start;
 	drops = st->drop_decode + st->drop_run + st->drop_sender +
-	    st->drop_field + st->drop_window + st->drop_payload;
+	    st->drop_field + st->drop_window + st->drop_payload +
+	    st->drop_auth;
 	snprintf(j->header, sizeof(j->header),
 	    "LOG run=%" PRIu64 " peer=%u order=%s status=%s count=%" PRIu64
 	    " lat_p50=%" PRIu64 " lat_p99=%" PRIu64 " lat_max=%" PRIu64
 	    " retrans=%" PRIu64 " dgrams_out=%" PRIu64 " dgrams_in=%" PRIu64
 	    " drops=%" PRIu64 " dup=%" PRIu64 " t_first=%" PRIu64
 	    " t_last=%" PRIu64 " cpu_us=%" PRIu64 " rss_kb=%" PRIu64
-	    " sent_dgrams=%llu sent_bytes=%llu\n",
+	    " sent_dgrams=%llu sent_bytes=%llu",
 	    r->id, r->self, j->mode, j->status, dlog_count(j->log),
 	    hist_quantile(&r->lat, 0.5), hist_quantile(&r->lat, 0.99),
 	    r->lat.max, st->retransmits, st->dgrams_out, st->dgrams_in, drops,

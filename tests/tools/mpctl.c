@@ -2,7 +2,7 @@
 /*
  * A test tool: sends control lines to HOST:PORT and prints every answer line
  * until the server closes or goes quiet (2 s).  Exit 0 when connected.
- *   mpctl HOST:PORT LINE...
+ *   mpctl [--key-file F] HOST:PORT LINE...
  *   mpctl HOST:PORT --idle SECONDS   connects, sends nothing; prints
  *                                    "closed by server" if it was dropped
  */
@@ -13,45 +13,54 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "mpcomm/auth.h"
+#include "mpcomm/gmc.h"
 #include "mpcomm/net.h"
 
 int
 main(int argc, char **argv)
 {
+	struct auth_key key;
+	struct gmc_conn c;
 	struct net_addr a;
-	struct net_reader r;
 	char line[8192];
-	int fd, i;
+	int i = 1;
 
-	if (argc < 3) {
-		fprintf(stderr, "usage: mpctl HOST:PORT LINE...\n");
+	if (argc > 3 && strcmp(argv[1], "--key-file") == 0) {
+		if (auth_load_key(argv[2], &key) < 0) {
+			fprintf(stderr, "mpctl: bad key file %s\n", argv[2]);
+			return 2;
+		}
+		i = 3;
+	}
+	if (argc - i < 2) {
+		fprintf(stderr, "usage: mpctl [--key-file F] HOST:PORT "
+		    "LINE...|--idle S\n");
 		return 2;
 	}
-	if (net_resolve_hostport(argv[1], "5680", SOCK_STREAM, &a) < 0 ||
-	    (fd = net_connect_tcp(&a, 5000)) < 0) {
-		fprintf(stderr, "mpctl: cannot connect to %s: %s\n", argv[1],
+	if (net_resolve_hostport(argv[i], "5680", SOCK_STREAM, &a) < 0 ||
+	    gmc_open(&c, &a, i == 3 ? &key : NULL, 5000) < 0) {
+		fprintf(stderr, "mpctl: cannot connect to %s: %s\n", argv[i],
 		    strerror(errno));
 		return 1;
 	}
-	if (strcmp(argv[2], "--idle") == 0 && argc == 4) {
-		net_reader_init(&r, fd);
-		if (net_read_line(&r, line, sizeof(line),
-		    atoi(argv[3]) * 1000) < 0 && errno == ECONNRESET)
+	i++;
+	if (strcmp(argv[i], "--idle") == 0 && i + 1 < argc) {
+		c.timeout_ms = atoi(argv[i + 1]) * 1000;
+		if (gmc_recv(&c, line, sizeof(line)) < 0 && errno == ECONNRESET)
 			printf("closed by server\n");
 		else
 			printf("still open\n");
-		close(fd);
+		gmc_close(&c);
 		return 0;
 	}
-	for (i = 2; i < argc; i++) {
-		if (net_write_all(fd, argv[i], strlen(argv[i]), 5000) < 0 ||
-		    net_write_all(fd, "\n", 1, 5000) < 0)
+	for (; i < argc; i++)
+		if (gmc_send(&c, argv[i]) < 0)
 			break;
-	}
-	shutdown(fd, SHUT_WR);
-	net_reader_init(&r, fd);
-	while (net_read_line(&r, line, sizeof(line), 2000) >= 0)
+	shutdown(c.fd, SHUT_WR);
+	c.timeout_ms = 2000;
+	while (gmc_recv(&c, line, sizeof(line)) >= 0)
 		printf("%s\n", line);
-	close(fd);
+	gmc_close(&c);
 	return 0;
 }

@@ -75,8 +75,32 @@ main(void)
 	bad[4] = 2;
 	CHECK(msg_decode(bad, len, &dg) == -MSG_ERR_VERSION);
 	memcpy(bad, buf, len);
-	bad[5] = 1;
+	bad[5] = 2;
 	CHECK(msg_decode(bad, len, &dg) == -MSG_ERR_FLAGS);
+
+	/* The MAC trailer: sealed, checked, and anything else refused. */
+	{
+		struct auth_key k = { .len = 16 }, k2 = { .len = 16 };
+		size_t slen;
+
+		memset(k.k, 1, 16);
+		memset(k2.k, 2, 16);
+		memcpy(bad, buf, len);
+		CHECK(msg_check_mac(bad, len, NULL) == 0);
+		CHECK(msg_check_mac(bad, len, &k) < 0);	/* unsealed */
+		slen = msg_seal(bad, len, &k);
+		CHECK(slen == len + AUTH_TAG_LEN);
+		CHECK(msg_check_mac(bad, slen, &k) == 0);
+		CHECK(msg_check_mac(bad, slen, &k2) < 0);
+		CHECK(msg_check_mac(bad, slen, NULL) < 0);
+		CHECK(msg_decode(bad, slen, &dg) == 0 && dg.nrec == 6);
+		for (i = 0; i < slen; i++) {
+			bad[i] ^= 0x10;
+			CHECK(msg_check_mac(bad, slen, &k) < 0);
+			bad[i] ^= 0x10;
+		}
+		CHECK(msg_check_mac(bad, slen - 1, &k) < 0);
+	}
 	/* Record count larger or smaller than the contents. */
 	memcpy(bad, buf, len);
 	wire_put_u16(bad + 16, 7);

@@ -228,6 +228,53 @@ main(void)
 	order_destroy(p0);
 	order_destroy(p1);
 
+	/*
+	 * Authenticated datagrams: a peer of run 77 accepts what a keyed peer
+	 * of run 77 sends, and refuses the same bytes replayed into run 78,
+	 * bytes sealed with another key, and unsealed bytes.
+	 */
+	{
+		struct auth_key key = { .k = "0123456789abcdef", .len = 16 };
+		struct auth_key other = { .k = "fedcba9876543210", .len = 16 };
+		struct order_config kc;
+		struct order *a, *r77, *r78, *stranger;
+
+		order_config_defaults(&kc);
+		kc.run = 77;
+		kc.n = 2;
+		kc.messages = 1;
+		kc.payload_len = 4;
+		kc.key = &key;
+		kc.self = 0;
+		a = order_create(&kc, on_deliver, &l0);
+		kc.self = 1;
+		r77 = order_create(&kc, on_deliver, &l1);
+		kc.run = 78;
+		r78 = order_create(&kc, on_deliver, &l1);
+		kc.run = 77;
+		kc.key = &other;
+		stranger = order_create(&kc, on_deliver, &l1);
+		b0.n = 0;
+		order_start(a, 0, &b0);
+		CHECK(b0.n == 1);
+		feed(r77, 1, 0, &b0);
+		CHECK(order_phase(r77) == ORDER_RUNNING);
+		CHECK(order_stats(r77)->drop_auth == 0);
+		feed(r78, 1, 0, &b0);
+		CHECK(order_stats(r78)->drop_auth == 1);
+		feed(stranger, 1, 0, &b0);
+		CHECK(order_stats(stranger)->drop_auth == 1);
+		msg_begin(&b, buf, sizeof(buf), 0, 77);	/* unsealed */
+		msg_put_ready(&b);
+		len = msg_finish(&b);
+		order_input(r77, 1, 0, buf, len);
+		CHECK(order_stats(r77)->drop_auth == 1);
+		order_destroy(a);
+		order_destroy(r77);
+		order_destroy(r78);
+		order_destroy(stranger);
+	}
+
 	order_outbox_free(&box);
 	order_outbox_free(&b0);
 	order_outbox_free(&b1);
