@@ -6,7 +6,11 @@
 #ifndef MPCOMM_PROC_H
 #define MPCOMM_PROC_H
 
+#include <getopt.h>
 #include <pthread.h>
+
+#include "mpcomm/auth.h"
+#include "mpcomm/log.h"
 
 #define MPCOMM_VERSION	"1.0.0"
 
@@ -15,6 +19,44 @@
 #define EXIT_FAILED	1	/* the comparison failed (logs disagree...) */
 #define EXIT_USAGE	2	/* bad command line */
 #define EXIT_NETWORK	3	/* a socket, a server or a file failed */
+
+/* The options every program takes, with the same names and meanings. */
+struct proc_opts {
+	const char	*bind;		/* -b, --bind ADDR */
+	const char	*port;		/* -p, --port PORT */
+	const char	*pidfile;	/* -P, --pidfile PATH */
+	const char	*log_file;	/* -L, --log-file PATH */
+	const char	*key_file;	/* -k, --key-file PATH */
+	int		 use_syslog;	/* --syslog */
+	enum log_level	 level;		/* -v, --verbose / -q, --quiet */
+};
+
+#define PROC_OPT_SYSLOG	0x1000
+/* Their getopt_long entries and short letters, to add to a program's own. */
+#define PROC_LONG_OPTS							\
+	{ "bind", required_argument, NULL, 'b' },			\
+	{ "key-file", required_argument, NULL, 'k' },			\
+	{ "log-file", required_argument, NULL, 'L' },			\
+	{ "pidfile", required_argument, NULL, 'P' },			\
+	{ "port", required_argument, NULL, 'p' },			\
+	{ "quiet", no_argument, NULL, 'q' },				\
+	{ "syslog", no_argument, NULL, PROC_OPT_SYSLOG },		\
+	{ "verbose", no_argument, NULL, 'v' }
+#define PROC_SHORT_OPTS	"b:k:L:P:p:qv"
+
+/*
+ * Takes one of those options: 1 when ch was one, 0 when it is not, -1
+ * when its value is wrong (a port that is no port).
+ */
+int	proc_option(int ch, const char *arg, struct proc_opts *o);
+/*
+ * Logging as the options say (syslog also when detached without a log
+ * file), and the shared secret if there is one (key is then set, else
+ * NULL).  Returns 0, or -1 with *what naming what failed.
+ */
+int	proc_setup(const char *prog, const struct proc_opts *o, int daemon,
+	    struct auth_key *store, const struct auth_key **key,
+	    const char **what);
 
 /*
  * Detaches from the terminal: double fork, setsid, chdir("/"), stdio to

@@ -16,6 +16,7 @@
 #include "mpcomm/msg.h"
 #include "mpcomm/net.h"
 #include "mpcomm/order.h"
+#include "mpcomm/proc.h"
 
 /* One peer's delivery log as received. */
 struct peer_log {
@@ -80,17 +81,13 @@ struct report {
 
 struct cs_ctx {
 	/* Options. */
+	struct proc_opts opt;
 	const char	*gm_spec;
-	const char	*bind;
-	const char	*port;
 	const char	*advertise;
 	const char	*json_path;
 	const char	*svg_path;
 	const char	*csv_path;
 	const char	*svg_summary_path;
-	const char	*log_file;
-	const char	*pidfile;
-	const char	*key_file;
 	const struct auth_key *key;	/* NULL without --key-file */
 	struct auth_key	 key_store;
 	struct run_params p;

@@ -95,15 +95,13 @@ parse_list(const char *s, uint64_t min, uint64_t max, uint64_t *out,
 }
 
 static void
-parse_args(struct cs_ctx *ctx, int argc, char **argv, enum log_level *level,
-    int *use_syslog)
+parse_args(struct cs_ctx *ctx, int argc, char **argv)
 {
 	enum { OPT_DELAY = 256, OPT_LOSS, OPT_DUP, OPT_SEED, OPT_SWEEPN,
-	    OPT_SWEEPM, OPT_SVG, OPT_CSV, OPT_SVGSUM, OPT_WAIT, OPT_SHUT,
-	    OPT_SYSLOG };
+	    OPT_SWEEPM, OPT_SVG, OPT_CSV, OPT_SVGSUM, OPT_WAIT, OPT_SHUT };
 	static const struct option opts[] = {
+		PROC_LONG_OPTS,
 		{ "advertise", required_argument, NULL, 'a' },
-		{ "bind", required_argument, NULL, 'b' },
 		{ "csv", required_argument, NULL, OPT_CSV },
 		{ "delay", required_argument, NULL, OPT_DELAY },
 		{ "dup", required_argument, NULL, OPT_DUP },
@@ -111,15 +109,10 @@ parse_args(struct cs_ctx *ctx, int argc, char **argv, enum log_level *level,
 		{ "help", no_argument, NULL, 'h' },
 		{ "interval", required_argument, NULL, 'i' },
 		{ "json", required_argument, NULL, 'j' },
-		{ "key-file", required_argument, NULL, 'k' },
-		{ "log-file", required_argument, NULL, 'L' },
 		{ "loss", required_argument, NULL, OPT_LOSS },
 		{ "messages", required_argument, NULL, 'm' },
 		{ "order", required_argument, NULL, 'o' },
 		{ "peers", required_argument, NULL, 'n' },
-		{ "pidfile", required_argument, NULL, 'P' },
-		{ "port", required_argument, NULL, 'p' },
-		{ "quiet", no_argument, NULL, 'q' },
 		{ "runs", required_argument, NULL, 'r' },
 		{ "seed", required_argument, NULL, OPT_SEED },
 		{ "shutdown-peers", no_argument, NULL, OPT_SHUT },
@@ -127,25 +120,24 @@ parse_args(struct cs_ctx *ctx, int argc, char **argv, enum log_level *level,
 		{ "svg-summary", required_argument, NULL, OPT_SVGSUM },
 		{ "sweep-messages", required_argument, NULL, OPT_SWEEPM },
 		{ "sweep-peers", required_argument, NULL, OPT_SWEEPN },
-		{ "syslog", no_argument, NULL, OPT_SYSLOG },
 		{ "timeout", required_argument, NULL, 't' },
-		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "wait", required_argument, NULL, OPT_WAIT },
 		{ NULL, 0, NULL, 0 }
 	};
 	uint64_t v, list[16];
 	size_t n, i;
-	int ch;
+	int ch, rc;
 
-	while ((ch = getopt_long(argc, argv, "a:b:g:hi:j:k:L:m:n:o:P:p:qr:t:vV",
+	while ((ch = getopt_long(argc, argv, PROC_SHORT_OPTS "a:g:hi:j:m:n:o:r:t:V",
 	    opts, NULL)) != -1) {
+		if ((rc = proc_option(ch, optarg, &ctx->opt)) > 0)
+			continue;
+		if (rc < 0)
+			fatalx(EXIT_USAGE, "--port: not a port: %s", optarg);
 		switch (ch) {
 		case 'a':
 			ctx->advertise = optarg;
-			break;
-		case 'b':
-			ctx->bind = optarg;
 			break;
 		case OPT_CSV:
 			ctx->csv_path = optarg;
@@ -176,12 +168,6 @@ parse_args(struct cs_ctx *ctx, int argc, char **argv, enum log_level *level,
 		case 'j':
 			ctx->json_path = optarg;
 			break;
-		case 'k':
-			ctx->key_file = optarg;
-			break;
-		case 'L':
-			ctx->log_file = optarg;
-			break;
 		case OPT_LOSS:
 			if (ctl_parse_double(optarg, 0, 0.95, &ctx->p.loss) < 0)
 				fatalx(EXIT_USAGE, "--loss: expected a "
@@ -204,19 +190,6 @@ parse_args(struct cs_ctx *ctx, int argc, char **argv, enum log_level *level,
 			if (order_mode_parse(optarg, &ctx->p.mode) < 0)
 				fatalx(EXIT_USAGE, "--order: expected none, fifo "
 				    "or total: %s", optarg);
-			break;
-		case 'P':
-			ctx->pidfile = optarg;
-			break;
-		case 'p':
-			if (ctl_parse_u64(optarg, 0, 65535, &v) < 0)
-				fatalx(EXIT_USAGE, "--port: not a port: %s",
-				    optarg);
-			ctx->port = optarg;
-			break;
-		case 'q':
-			*level = LOG_LEVEL_WARN;
-			ctx->quiet = true;
 			break;
 		case 'r':
 			if (ctl_parse_u64(optarg, 1, 1000000, &ctx->runs) < 0)
@@ -256,16 +229,10 @@ parse_args(struct cs_ctx *ctx, int argc, char **argv, enum log_level *level,
 				ctx->sweep_n[i] = (unsigned)list[i];
 			ctx->nsweep_n = n;
 			break;
-		case OPT_SYSLOG:
-			*use_syslog = 1;
-			break;
 		case 't':
 			if (ctl_parse_u64(optarg, 1, 86400, &ctx->timeout_s) < 0)
 				fatalx(EXIT_USAGE, "--timeout: expected seconds "
 				    "in [1, 86400]: %s", optarg);
-			break;
-		case 'v':
-			*level = LOG_LEVEL_DEBUG;
 			break;
 		case 'V':
 			printf("comparison_server (MPComm) %s\n",
@@ -282,6 +249,7 @@ parse_args(struct cs_ctx *ctx, int argc, char **argv, enum log_level *level,
 	}
 	if (optind != argc)
 		usage(stderr, EXIT_USAGE);
+	ctx->quiet = ctx->opt.level == LOG_LEVEL_WARN;
 	if ((ctx->nsweep_n == 0) != (ctx->nsweep_m == 0))
 		fatalx(EXIT_USAGE, "--sweep-peers and --sweep-messages go "
 		    "together");
@@ -412,35 +380,29 @@ int
 main(int argc, char **argv)
 {
 	static struct cs_ctx ctx;
-	enum log_level level = LOG_LEVEL_INFO;
-	int use_syslog = 0, status = EXIT_OK;
+	int status = EXIT_OK;
 	struct net_addr bound;
 	struct run_params p;
 	struct sweep_stats *ss = NULL;
 	char where[80];
-	const char *env;
+	const char *env, *what;
 	size_t i, j;
 
 	ctx.gm_spec = (env = getenv("MPCOMM_GROUP_MANAGER")) && *env ? env :
 	    "127.0.0.1:5680";
-	ctx.port = "5678";
+	ctx.opt.port = "5678";
+	ctx.opt.level = LOG_LEVEL_INFO;
 	ctx.runs = 1;
 	ctx.wait_s = 30;
 	ctx.timeout_s = 30;
 	ctx.p.mode = ORDER_TOTAL;
 	ctx.p.imax_ms = 10;
 	ctx.p.seed = 1;
-	log_init("comparison_server", level, 0);
-	parse_args(&ctx, argc, argv, &level, &use_syslog);
-	log_init("comparison_server", level, use_syslog);
-	if (ctx.log_file && log_set_file(ctx.log_file) < 0)
-		fatal(EXIT_USAGE, "cannot open log file %s", ctx.log_file);
-	if (ctx.key_file) {
-		if (auth_load_key(ctx.key_file, &ctx.key_store) < 0)
-			fatal(EXIT_USAGE, "cannot use key file %s (%d to %d "
-			    "bytes)", ctx.key_file, AUTH_KEY_MIN, AUTH_KEY_MAX);
-		ctx.key = &ctx.key_store;
-	}
+	log_init("comparison_server", LOG_LEVEL_INFO, 0);
+	parse_args(&ctx, argc, argv);
+	if (proc_setup("comparison_server", &ctx.opt, 0, &ctx.key_store,
+	    &ctx.key, &what) < 0)
+		fatal(EXIT_USAGE, "cannot use %s", what);
 	if (net_resolve_hostport(ctx.gm_spec, "5680", SOCK_STREAM, &ctx.gm) < 0)
 		fatal(EXIT_USAGE, "cannot resolve the group manager %s",
 		    ctx.gm_spec);
@@ -451,11 +413,12 @@ main(int argc, char **argv)
 	}
 	ctx.progress = isatty(STDOUT_FILENO) && !ctx.quiet;
 	collect_init(&ctx.coll);
-	if ((ctx.lfd = net_listen_tcp(ctx.bind, ctx.port, 128, &bound)) < 0)
-		fatal(EXIT_NETWORK, "cannot listen on port %s", ctx.port);
+	if ((ctx.lfd = net_listen_tcp(ctx.opt.bind, ctx.opt.port, 128,
+	    &bound)) < 0)
+		fatal(EXIT_NETWORK, "cannot listen on port %s", ctx.opt.port);
 	ctx.lport = net_addr_port(&bound);
-	if (ctx.pidfile && proc_pidfile_write(ctx.pidfile) < 0)
-		fatal(EXIT_NETWORK, "cannot write pidfile %s", ctx.pidfile);
+	if (ctx.opt.pidfile && proc_pidfile_write(ctx.opt.pidfile) < 0)
+		fatal(EXIT_NETWORK, "cannot write pidfile %s", ctx.opt.pidfile);
 	proc_block_signals();
 	if (!(ctx.srv = lsrv_create(&ctx.lfd, 1, collect_ops(), &ctx.coll,
 	    30000, 256)))
@@ -507,6 +470,6 @@ main(int argc, char **argv)
 	close(ctx.lfd);
 	if (ctx.csv && fclose(ctx.csv) != 0)
 		log_warn("cannot write %s", ctx.csv_path);
-	proc_pidfile_remove(ctx.pidfile);
+	proc_pidfile_remove(ctx.opt.pidfile);
 	return status;
 }

@@ -20,14 +20,8 @@
 #include "registry.h"
 
 struct gm_ctx {
-	const char	*bind;
-	const char	*port;
-	const char	*pidfile;
-	const char	*log_file;
-	const char	*key_file;
+	struct proc_opts opt;
 	int		 daemon;
-	int		 use_syslog;
-	enum log_level	 level;
 	uint64_t	 timeout_s;
 	uint64_t	 max_clients;
 	struct registry	 reg;
@@ -81,65 +75,38 @@ on_signal(void *arg, int sig)
 static void
 parse_args(struct gm_ctx *ctx, int argc, char **argv)
 {
-	enum { OPT_TTL = 256, OPT_MAXC, OPT_SYSLOG };
+	enum { OPT_TTL = 256, OPT_MAXC };
 	static const struct option opts[] = {
-		{ "bind", required_argument, NULL, 'b' },
+		PROC_LONG_OPTS,
 		{ "daemon", no_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
-		{ "key-file", required_argument, NULL, 'k' },
-		{ "log-file", required_argument, NULL, 'L' },
 		{ "max-clients", required_argument, NULL, OPT_MAXC },
-		{ "pidfile", required_argument, NULL, 'P' },
-		{ "port", required_argument, NULL, 'p' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "syslog", no_argument, NULL, OPT_SYSLOG },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "ttl", required_argument, NULL, OPT_TTL },
-		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	uint64_t v;
-	int ch;
+	int ch, rc;
 
-	while ((ch = getopt_long(argc, argv, "b:dhk:L:P:p:qt:vV", opts,
+	while ((ch = getopt_long(argc, argv, PROC_SHORT_OPTS "dht:V", opts,
 	    NULL)) != -1) {
+		if ((rc = proc_option(ch, optarg, &ctx->opt)) > 0)
+			continue;
+		if (rc < 0)
+			fatalx(EXIT_USAGE, "--port: not a port: %s", optarg);
 		switch (ch) {
-		case 'b':
-			ctx->bind = optarg;
-			break;
 		case 'd':
 			ctx->daemon = 1;
 			break;
 		case 'h':
 			usage(stdout, EXIT_OK);
 			break;
-		case 'k':
-			ctx->key_file = optarg;
-			break;
-		case 'L':
-			ctx->log_file = optarg;
-			break;
 		case OPT_MAXC:
 			if (ctl_parse_u64(optarg, 1, 100000,
 			    &ctx->max_clients) < 0)
 				fatalx(EXIT_USAGE, "--max-clients: not a "
 				    "number in [1, 100000]: %s", optarg);
-			break;
-		case 'P':
-			ctx->pidfile = optarg;
-			break;
-		case 'p':
-			if (ctl_parse_u64(optarg, 0, 65535, &v) < 0)
-				fatalx(EXIT_USAGE, "--port: not a port: %s",
-				    optarg);
-			ctx->port = optarg;
-			break;
-		case 'q':
-			ctx->level = LOG_LEVEL_WARN;
-			break;
-		case OPT_SYSLOG:
-			ctx->use_syslog = 1;
 			break;
 		case 't':
 			if (ctl_parse_u64(optarg, 1, 86400, &ctx->timeout_s) < 0)
@@ -151,9 +118,6 @@ parse_args(struct gm_ctx *ctx, int argc, char **argv)
 				fatalx(EXIT_USAGE, "--ttl: not a number of "
 				    "seconds: %s", optarg);
 			ctx->reg.ttl_us = v * 1000000;
-			break;
-		case 'v':
-			ctx->level = LOG_LEVEL_DEBUG;
 			break;
 		case 'V':
 			printf("group_manager (MPComm) %s\n", MPCOMM_VERSION);
@@ -174,40 +138,36 @@ main(int argc, char **argv)
 		.closed = registry_closed,
 		.tick = registry_expire,
 	};
-	struct auth_key key;
+	struct auth_key key_store;
+	const struct auth_key *key;
+	const char *what;
 	static struct gm_ctx ctx;	/* large: kept off the stack */
 	struct net_addr bound;
 	char where[80];
 	int fd;
 
-	ctx.port = "5680";
-	ctx.level = LOG_LEVEL_INFO;
+	ctx.opt.port = "5680";
+	ctx.opt.level = LOG_LEVEL_INFO;
 	ctx.timeout_s = 10;
 	ctx.max_clients = 256;
 	ctx.reg.ttl_us = 30ULL * 1000000;
 	log_init("group_manager", LOG_LEVEL_INFO, 0);
 	parse_args(&ctx, argc, argv);
-	log_init("group_manager", ctx.level, ctx.use_syslog ||
-	    (ctx.daemon && !ctx.log_file));
-	if (ctx.log_file && log_set_file(ctx.log_file) < 0)
-		fatal(EXIT_USAGE, "cannot open log file %s", ctx.log_file);
-
-	if (ctx.key_file && auth_load_key(ctx.key_file, &key) < 0)
-		fatal(EXIT_USAGE, "cannot use key file %s (%d to %d bytes)",
-		    ctx.key_file, AUTH_KEY_MIN, AUTH_KEY_MAX);
-	if ((fd = net_listen_tcp(ctx.bind, ctx.port, 128, &bound)) < 0)
+	if (proc_setup("group_manager", &ctx.opt, ctx.daemon, &key_store, &key,
+	    &what) < 0)
+		fatal(EXIT_USAGE, "cannot use %s", what);
+	if ((fd = net_listen_tcp(ctx.opt.bind, ctx.opt.port, 128, &bound)) < 0)
 		fatal(EXIT_NETWORK, "cannot listen on %s port %s",
-		    ctx.bind ? ctx.bind : "*", ctx.port);
+		    ctx.opt.bind ? ctx.opt.bind : "*", ctx.opt.port);
 	if (ctx.daemon && proc_daemonize() < 0)
 		fatal(EXIT_NETWORK, "cannot detach");
-	if (ctx.pidfile && proc_pidfile_write(ctx.pidfile) < 0)
-		fatal(EXIT_NETWORK, "cannot write pidfile %s", ctx.pidfile);
+	if (ctx.opt.pidfile && proc_pidfile_write(ctx.opt.pidfile) < 0)
+		fatal(EXIT_NETWORK, "cannot write pidfile %s", ctx.opt.pidfile);
 	proc_block_signals();
 	if (!(ctx.srv = lsrv_create(&fd, 1, &ops, &ctx.reg,
 	    (int)ctx.timeout_s * 1000, ctx.max_clients)))
 		fatal(EXIT_NETWORK, "cannot start the server");
-	if (ctx.key_file)
-		lsrv_set_key(ctx.srv, &key);
+	lsrv_set_key(ctx.srv, key);
 	if (proc_signal_thread(on_signal, &ctx, &ctx.t_sig) < 0)
 		fatal(EXIT_NETWORK, "cannot start the signal thread");
 	log_info("listening on %s", net_addr_str(&bound, where, sizeof(where)));
@@ -216,7 +176,7 @@ main(int argc, char **argv)
 	proc_signal_thread_join(ctx.t_sig);
 	lsrv_destroy(ctx.srv);
 	close(fd);
-	proc_pidfile_remove(ctx.pidfile);
+	proc_pidfile_remove(ctx.opt.pidfile);
 	log_info("stopped");
 	return EXIT_OK;
 }

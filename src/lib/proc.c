@@ -15,7 +15,62 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mpcomm/ctl.h"
 #include "mpcomm/proc.h"
+
+int
+proc_option(int ch, const char *arg, struct proc_opts *o)
+{
+	uint64_t port;
+
+	switch (ch) {
+	case 'b':
+		o->bind = arg;
+		return 1;
+	case 'k':
+		o->key_file = arg;
+		return 1;
+	case 'L':
+		o->log_file = arg;
+		return 1;
+	case 'P':
+		o->pidfile = arg;
+		return 1;
+	case 'p':
+		o->port = arg;
+		return ctl_parse_u64(arg, 0, 65535, &port) < 0 ? -1 : 1;
+	case 'q':
+		o->level = LOG_LEVEL_WARN;
+		return 1;
+	case PROC_OPT_SYSLOG:
+		o->use_syslog = 1;
+		return 1;
+	case 'v':
+		o->level = LOG_LEVEL_DEBUG;
+		return 1;
+	}
+	return 0;
+}
+
+int
+proc_setup(const char *prog, const struct proc_opts *o, int daemon,
+    struct auth_key *store, const struct auth_key **key, const char **what)
+{
+	log_init(prog, o->level, o->use_syslog || (daemon && !o->log_file));
+	if (o->log_file && log_set_file(o->log_file) < 0) {
+		*what = o->log_file;
+		return -1;
+	}
+	*key = NULL;
+	if (o->key_file) {
+		if (auth_load_key(o->key_file, store) < 0) {
+			*what = o->key_file;
+			return -1;
+		}
+		*key = store;
+	}
+	return 0;
+}
 
 int
 proc_daemonize(void)

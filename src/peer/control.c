@@ -182,10 +182,7 @@ start_run(struct peer_ctx *ctx, struct lsrv_conn *c, struct start_req *s)
 	pthread_mutex_unlock(&ctx->mu);
 
 	run_send(ctx, r, &box);
-	pthread_mutex_lock(&ctx->mu);
-	if (run_put(ctx, r))
-		dead = dead ? dead : r;	/* cannot happen: ctx->run holds r */
-	pthread_mutex_unlock(&ctx->mu);
+	run_release(ctx, r);
 	run_destroy(dead);
 	order_outbox_free(&box);
 	log_info("run %" PRIu64 ": peer %u of %u, %u messages each, order %s",

@@ -62,43 +62,37 @@ usage(FILE *f, int status)
 }
 
 static void
-parse_args(struct peer_ctx *ctx, int argc, char **argv, enum log_level *level)
+parse_args(struct peer_ctx *ctx, int argc, char **argv)
 {
-	enum { OPT_WINDOW = 256, OPT_PTO, OPT_REFRESH, OPT_SHIPTO, OPT_SYSLOG };
+	enum { OPT_WINDOW = 256, OPT_PTO, OPT_REFRESH, OPT_SHIPTO };
 	static const struct option opts[] = {
+		PROC_LONG_OPTS,
 		{ "advertise", required_argument, NULL, 'a' },
-		{ "bind", required_argument, NULL, 'b' },
 		{ "daemon", no_argument, NULL, 'd' },
 		{ "group-manager", required_argument, NULL, 'g' },
 		{ "help", no_argument, NULL, 'h' },
-		{ "key-file", required_argument, NULL, 'k' },
 		{ "log-dir", required_argument, NULL, 'l' },
-		{ "log-file", required_argument, NULL, 'L' },
 		{ "peer-timeout", required_argument, NULL, OPT_PTO },
-		{ "pidfile", required_argument, NULL, 'P' },
-		{ "port", required_argument, NULL, 'p' },
-		{ "quiet", no_argument, NULL, 'q' },
 		{ "refresh", required_argument, NULL, OPT_REFRESH },
 		{ "server", required_argument, NULL, 's' },
 		{ "ship-timeout", required_argument, NULL, OPT_SHIPTO },
-		{ "syslog", no_argument, NULL, OPT_SYSLOG },
 		{ "udp-port", required_argument, NULL, 'u' },
-		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "window", required_argument, NULL, OPT_WINDOW },
 		{ NULL, 0, NULL, 0 }
 	};
 	uint64_t v;
-	int ch;
+	int ch, rc;
 
-	while ((ch = getopt_long(argc, argv, "a:b:dg:hk:l:L:P:p:qs:u:vV", opts,
-	    NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, PROC_SHORT_OPTS "a:dg:hl:s:u:V",
+	    opts, NULL)) != -1) {
+		if ((rc = proc_option(ch, optarg, &ctx->opt)) > 0)
+			continue;
+		if (rc < 0)
+			fatalx(EXIT_USAGE, "--port: not a port: %s", optarg);
 		switch (ch) {
 		case 'a':
 			ctx->advertise = optarg;
-			break;
-		case 'b':
-			ctx->bind = optarg;
 			break;
 		case 'd':
 			ctx->daemon = 1;
@@ -109,32 +103,14 @@ parse_args(struct peer_ctx *ctx, int argc, char **argv, enum log_level *level)
 		case 'h':
 			usage(stdout, EXIT_OK);
 			break;
-		case 'k':
-			ctx->key_file = optarg;
-			break;
 		case 'l':
 			ctx->log_dir = optarg;
-			break;
-		case 'L':
-			ctx->log_file = optarg;
 			break;
 		case OPT_PTO:
 			if (ctl_parse_u64(optarg, 100, 3600000,
 			    &ctx->peer_timeout_ms) < 0)
 				fatalx(EXIT_USAGE, "--peer-timeout: not a number "
 				    "of ms in [100, 3600000]: %s", optarg);
-			break;
-		case 'P':
-			ctx->pidfile = optarg;
-			break;
-		case 'p':
-			if (ctl_parse_u64(optarg, 0, 65535, &v) < 0)
-				fatalx(EXIT_USAGE, "--port: not a port: %s",
-				    optarg);
-			ctx->ctl_port = optarg;
-			break;
-		case 'q':
-			*level = LOG_LEVEL_WARN;
 			break;
 		case OPT_REFRESH:
 			if (ctl_parse_u64(optarg, 1, 86400, &ctx->refresh_s) < 0)
@@ -150,17 +126,11 @@ parse_args(struct peer_ctx *ctx, int argc, char **argv, enum log_level *level)
 				fatalx(EXIT_USAGE, "--ship-timeout: not a number "
 				    "of seconds in [1, 86400]: %s", optarg);
 			break;
-		case OPT_SYSLOG:
-			ctx->use_syslog = 1;
-			break;
 		case 'u':
 			if (ctl_parse_u64(optarg, 0, 65535, &v) < 0)
 				fatalx(EXIT_USAGE, "--udp-port: not a port: %s",
 				    optarg);
 			ctx->udp_port = optarg;
-			break;
-		case 'v':
-			*level = LOG_LEVEL_DEBUG;
 			break;
 		case 'V':
 			printf("peer (MPComm) %s\n", MPCOMM_VERSION);
@@ -208,15 +178,16 @@ open_sockets(struct peer_ctx *ctx)
 			    "server %s", ctx->server_spec);
 		ctx->have_server = true;
 	}
-	if ((ctx->udp_fd = net_bind_udp(ctx->bind, ctx->udp_port, &a)) < 0)
+	if ((ctx->udp_fd = net_bind_udp(ctx->opt.bind, ctx->udp_port, &a)) < 0)
 		fatal(EXIT_NETWORK, "cannot bind UDP port %s", ctx->udp_port);
 	ctx->udp_family = a.ss.ss_family;
 	ctx->udp_p = net_addr_port(&a);
 	size_buffers(ctx->udp_fd);
 	log_debug("UDP on %s", net_addr_str(&a, where, sizeof(where)));
-	if ((ctx->ctl_fd = net_listen_tcp(ctx->bind, ctx->ctl_port, 64, &a)) < 0)
+	if ((ctx->ctl_fd = net_listen_tcp(ctx->opt.bind, ctx->opt.port, 64,
+	    &a)) < 0)
 		fatal(EXIT_NETWORK, "cannot listen on control port %s",
-		    ctx->ctl_port);
+		    ctx->opt.port);
 	ctx->ctl_p = net_addr_port(&a);
 }
 
@@ -263,28 +234,28 @@ int
 main(int argc, char **argv)
 {
 	static struct peer_ctx ctx;
-	enum log_level level = LOG_LEVEL_INFO;
 	uint64_t next_refresh = 0, deadline;
 	bool registered = false;
 	struct run *r;
-	const char *env;
+	const char *env, *what;
 	int sig;
 
 	ctx.gm_spec = (env = getenv("MPCOMM_GROUP_MANAGER")) && *env ? env :
 	    "127.0.0.1:5680";
 	ctx.server_spec = (env = getenv("MPCOMM_SERVER")) && *env ? env : NULL;
 	ctx.udp_port = "6789";
-	ctx.ctl_port = "5679";
+	ctx.opt.port = "5679";
+	ctx.opt.level = LOG_LEVEL_INFO;
 	ctx.log_dir = ".";
 	ctx.refresh_s = 10;
 	ctx.peer_timeout_ms = 10000;
 	ctx.ship_timeout_s = 60;
 	ctx.window = 2048;
-	log_init("peer", level, 0);
-	parse_args(&ctx, argc, argv, &level);
-	log_init("peer", level, ctx.use_syslog || (ctx.daemon && !ctx.log_file));
-	if (ctx.log_file && log_set_file(ctx.log_file) < 0)
-		fatal(EXIT_USAGE, "cannot open log file %s", ctx.log_file);
+	log_init("peer", LOG_LEVEL_INFO, 0);
+	parse_args(&ctx, argc, argv);
+	if (proc_setup("peer", &ctx.opt, ctx.daemon, &ctx.key_store, &ctx.key,
+	    &what) < 0)
+		fatal(EXIT_USAGE, "cannot use %s", what);
 	if (mkdir(ctx.log_dir, 0755) < 0 && errno != EEXIST)
 		fatal(EXIT_USAGE, "cannot create log directory %s", ctx.log_dir);
 	if (ctx.log_dir[0] != '/' && ctx.daemon) {
@@ -297,17 +268,11 @@ main(int argc, char **argv)
 		strcat(abs, ctx.log_dir);
 		ctx.log_dir = abs;
 	}
-	if (ctx.key_file) {
-		if (auth_load_key(ctx.key_file, &ctx.key_store) < 0)
-			fatal(EXIT_USAGE, "cannot use key file %s (%d to %d "
-			    "bytes)", ctx.key_file, AUTH_KEY_MIN, AUTH_KEY_MAX);
-		ctx.key = &ctx.key_store;
-	}
 	open_sockets(&ctx);
 	if (ctx.daemon && proc_daemonize() < 0)
 		fatal(EXIT_NETWORK, "cannot detach");
-	if (ctx.pidfile && proc_pidfile_write(ctx.pidfile) < 0)
-		fatal(EXIT_NETWORK, "cannot write pidfile %s", ctx.pidfile);
+	if (ctx.opt.pidfile && proc_pidfile_write(ctx.opt.pidfile) < 0)
+		fatal(EXIT_NETWORK, "cannot write pidfile %s", ctx.opt.pidfile);
 
 	proc_block_signals();
 	pthread_mutex_init(&ctx.mu, NULL);
@@ -380,7 +345,7 @@ main(int argc, char **argv)
 	lsrv_destroy(ctx.ctl_srv);
 	close(ctx.ctl_fd);
 	close(ctx.udp_fd);
-	proc_pidfile_remove(ctx.pidfile);
+	proc_pidfile_remove(ctx.opt.pidfile);
 	log_info("stopped");
 	return EXIT_OK;
 }

@@ -19,6 +19,7 @@
 #include "mpcomm/msg.h"
 #include "mpcomm/net.h"
 #include "mpcomm/order.h"
+#include "mpcomm/proc.h"
 #include "mpcomm/rng.h"
 
 struct dlog;
@@ -58,18 +59,13 @@ struct run {
 
 struct peer_ctx {
 	/* Options (fixed after startup). */
-	const char	*bind;
+	struct proc_opts opt;		/* opt.port: the control port */
 	const char	*udp_port;
-	const char	*ctl_port;
 	const char	*gm_spec;
 	const char	*server_spec;
 	const char	*advertise;
 	const char	*log_dir;
-	const char	*pidfile;
-	const char	*log_file;
-	const char	*key_file;
 	int		 daemon;
-	int		 use_syslog;
 	uint64_t	 refresh_s;
 	uint64_t	 peer_timeout_ms;
 	uint64_t	 ship_timeout_s;
@@ -123,6 +119,8 @@ struct run *run_get(struct peer_ctx *ctx);
  * (after unlocking) by run_destroy(). */
 struct run *run_put(struct peer_ctx *ctx, struct run *r);
 void	 run_destroy(struct run *r);
+/* Drops a reference taken with run_get() (mu not held). */
+void	 run_release(struct peer_ctx *ctx, struct run *r);
 /* Sends every datagram of box to its members, then empties the box. */
 void	 run_send(struct peer_ctx *ctx, const struct run *r,
 	    struct order_outbox *box);

@@ -51,7 +51,7 @@ receiver_main(void *arg)
 	uint8_t scratch[MSG_MAX_DGRAM + 1];
 	struct order_outbox box;
 	struct pollfd pfd = { .fd = ctx->udp_fd, .events = POLLIN };
-	struct run *r, *dead;
+	struct run *r;
 	uint64_t now, due;
 	int timeout, n, i;
 
@@ -119,11 +119,7 @@ receiver_main(void *arg)
 		pthread_mutex_unlock(&ctx->mu);
 
 		run_send(ctx, r, &box);
-
-		pthread_mutex_lock(&ctx->mu);
-		dead = run_put(ctx, r);
-		pthread_mutex_unlock(&ctx->mu);
-		run_destroy(dead);
+		run_release(ctx, r);
 	}
 	order_outbox_free(&box);
 	return NULL;

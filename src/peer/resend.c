@@ -15,7 +15,7 @@ resend_main(void *arg)
 {
 	struct peer_ctx *ctx = arg;
 	struct order_outbox box;
-	struct run *r, *dead;
+	struct run *r;
 
 	if (order_outbox_init(&box, 256) < 0)
 		return NULL;
@@ -32,11 +32,7 @@ resend_main(void *arg)
 		pthread_mutex_unlock(&ctx->mu);
 
 		run_send(ctx, r, &box);
-
-		pthread_mutex_lock(&ctx->mu);
-		dead = run_put(ctx, r);
-		pthread_mutex_unlock(&ctx->mu);
-		run_destroy(dead);
+		run_release(ctx, r);
 	}
 	order_outbox_free(&box);
 	return NULL;

@@ -108,6 +108,17 @@ run_put(struct peer_ctx *ctx, struct run *r)
 }
 
 void
+run_release(struct peer_ctx *ctx, struct run *r)
+{
+	struct run *dead;
+
+	pthread_mutex_lock(&ctx->mu);
+	dead = run_put(ctx, r);
+	pthread_mutex_unlock(&ctx->mu);
+	run_destroy(dead);
+}
+
+void
 peer_wake(struct peer_ctx *ctx)
 {
 	pthread_mutex_lock(&ctx->mu);

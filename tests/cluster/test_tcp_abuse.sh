@@ -25,6 +25,9 @@ idle=$!
 "$MPCTL" "$GM" PING | grep -q pong || fail "blocked by a silent client"
 wait "$idle"
 grep -q "closed by server" "$T/idle.out" || fail "silent client not dropped"
+# A client that trickles bytes but never ends a line is dropped too.
+"$MPCTL" "$GM" --trickle 6 >"$T/trickle.out"
+grep -q "closed by server" "$T/trickle.out" || fail "trickling client not dropped"
 # Two members claiming one id; an id not below n; a bad order.
 u0=$(peer_udp 0)
 "$MPCTL" "$ctl0" "START run=5 id=0 n=2 messages=3 server=$HOST:1" \

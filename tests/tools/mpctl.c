@@ -5,6 +5,8 @@
  *   mpctl [--key-file F] HOST:PORT LINE...
  *   mpctl HOST:PORT --idle SECONDS   connects, sends nothing; prints
  *                                    "closed by server" if it was dropped
+ *   mpctl HOST:PORT --trickle SECONDS  sends one byte every 200 ms, never
+ *                                    a newline; the same verdict
  */
 #include <errno.h>
 #include <stdio.h>
@@ -15,6 +17,7 @@
 
 #include "mpcomm/auth.h"
 #include "mpcomm/gmc.h"
+#include "mpcomm/mptime.h"
 #include "mpcomm/net.h"
 
 int
@@ -48,6 +51,25 @@ main(int argc, char **argv)
 	if (strcmp(argv[i], "--idle") == 0 && i + 1 < argc) {
 		c.timeout_ms = atoi(argv[i + 1]) * 1000;
 		if (gmc_recv(&c, line, sizeof(line)) < 0 && errno == ECONNRESET)
+			printf("closed by server\n");
+		else
+			printf("still open\n");
+		gmc_close(&c);
+		return 0;
+	}
+	if (strcmp(argv[i], "--trickle") == 0 && i + 1 < argc) {
+		uint64_t end = mptime_now_us() + (uint64_t)atoi(argv[i + 1]) *
+		    1000000;
+		int closed = 0;
+
+		while (!closed && mptime_now_us() < end) {
+			if (send(c.fd, "L", 1, MSG_NOSIGNAL) < 0)
+				closed = 1;
+			mptime_sleep_us(200000);
+		}
+		c.timeout_ms = 100;
+		if (closed || (gmc_recv(&c, line, sizeof(line)) < 0 &&
+		    errno == ECONNRESET))
 			printf("closed by server\n");
 		else
 			printf("still open\n");
