@@ -129,8 +129,8 @@ parse_args(struct cs_ctx *ctx, int argc, char **argv)
 	size_t n, i;
 	int ch, rc;
 
-	while ((ch = getopt_long(argc, argv, PROC_SHORT_OPTS "a:g:hi:j:m:n:o:r:t:V",
-	    opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv,
+	    PROC_SHORT_OPTS "a:g:hi:j:m:n:o:r:t:V", opts, NULL)) != -1) {
 		if ((rc = proc_option(ch, optarg, &ctx->opt)) > 0)
 			continue;
 		if (rc < 0)
