@@ -49,6 +49,7 @@ struct run {
 	uint64_t	 first_stamp;	/* (mu) monotonic µs, 0: none yet */
 	uint64_t	 last_delivery;	/* (mu) */
 	bool		 sender_busy;	/* (mu) flooding: it flushes for us */
+	bool		 sender_waiting;	/* (mu) for the window to open */
 	bool		 shipping;	/* (mu) the log went to the shipper */
 	bool		 log_failed;	/* (mu) */
 	uint64_t	 cpu_at_start;	/* process CPU µs at START */

@@ -114,7 +114,8 @@ receiver_main(void *arg)
 		/* A flooding sender carries our ACK state on its next DATA. */
 		if (!r->sender_busy || order_stampable(r->core) == 0)
 			order_flush(r->core, now, &box);
-		if (order_stampable(r->core) > 0)
+		/* Wake the sender only when it waits for what just came. */
+		if (r->sender_waiting && order_stampable(r->core) > 0)
 			pthread_cond_broadcast(&ctx->cv);
 		pthread_mutex_unlock(&ctx->mu);
 

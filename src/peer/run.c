@@ -51,7 +51,8 @@ run_create(struct peer_ctx *ctx, struct run *t, char *err, size_t errcap)
 	r->log = NULL;
 	r->refs = 1;
 	r->first_stamp = r->last_delivery = 0;
-	r->sender_busy = r->shipping = r->log_failed = false;
+	r->sender_busy = r->sender_waiting = false;
+	r->shipping = r->log_failed = false;
 	r->real_minus_mono = mptime_real_us() - mptime_now_us();
 	r->cpu_at_start = peer_cpu_us(NULL);
 	r->sent_at_start = atomic_load(&ctx->sent_dgrams);

@@ -43,12 +43,15 @@ sender_main(void *arg)
 			    rng_range(&r->pace, r->imin_us, r->imax_us) : 0);
 		}
 		if (!r || order_stampable(r->core) == 0) {
-			if (r)
+			if (r) {
 				r->sender_busy = false;
+				r->sender_waiting = true;
+			}
 			peer_deadline(&ts, 50000);
 			pthread_cond_timedwait(&ctx->cv, &ctx->mu, &ts);
 			continue;
 		}
+		r->sender_waiting = false;
 		now = mptime_now_us();
 		if (r->imax_us) {
 			if (now < next_due) {
