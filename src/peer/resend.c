@@ -9,6 +9,7 @@
 #include "peer.h"
 
 #define TICK_US		2000
+#define IDLE_US		50000
 
 void *
 resend_main(void *arg)
@@ -19,9 +20,18 @@ resend_main(void *arg)
 
 	if (order_outbox_init(&box, 256) < 0)
 		return NULL;
+	uint64_t pause = TICK_US;
+
 	while (!atomic_load(&ctx->stop)) {
-		mptime_sleep_us(TICK_US);
+		mptime_sleep_us(pause);
 		pthread_mutex_lock(&ctx->mu);
+		/*
+		 * Between runs nothing is timed: answers owed to late datagrams
+		 * go out from the receiver.  An idle peer then wakes rarely
+		 * instead of disturbing the busy ones on the same machine.
+		 */
+		pause = !ctx->run || order_phase(ctx->run->core) >= ORDER_DONE ?
+		    IDLE_US : TICK_US;
 		if (!(r = run_get(ctx))) {
 			pthread_mutex_unlock(&ctx->mu);
 			continue;
