@@ -20,6 +20,7 @@
 set -u
 
 here=$(cd "$(dirname "$0")/.." && pwd)
+. "$here/scripts/lib.sh"
 bin=${MPCOMM_BIN:-$here/build/bin}
 peers=4
 messages=200
@@ -35,7 +36,6 @@ usage() {
 	exit 2
 }
 
-quote() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -70,16 +70,8 @@ mkdir -p "$logdir" || exit 3
 pids=
 
 cleanup() {
-	for p in $pids; do kill "$p" 2>/dev/null; done
-	# Give them a moment to unregister and exit, then insist.
-	c=0
-	while [ $c -lt 50 ]; do
-		alive=0
-		for p in $pids; do kill -0 "$p" 2>/dev/null && alive=1; done
-		[ $alive -eq 0 ] && break
-		sleep 0.1; c=$((c + 1))
-	done
-	for p in $pids; do kill -9 "$p" 2>/dev/null; done
+	# shellcheck disable=SC2086
+	stop_pids $pids
 	if [ $keep -eq 0 ] && [ "$logdir" != "$work/logs" ]; then
 		rm -rf "$work"
 	fi
@@ -87,18 +79,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-# Waits until FILE has a line matching PATTERN (at most 10 s); prints it.
-wait_line() {
-	w=0
-	while [ $w -lt 200 ]; do
-		line=$(grep -m1 -- "$2" "$1" 2>/dev/null) && { echo "$line"; return 0; }
-		sleep 0.05; w=$((w + 1))
-	done
-	echo "cluster.sh: no '$2' in $1 after 10 s:" >&2
-	tail -5 "$1" >&2
-	return 1
-}
 
 "$bin/group_manager" -b "$host" -p 0 2>"$work/gm.log" &
 pids="$pids $!"

@@ -18,10 +18,10 @@
 # every other option goes to comparison_server.
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
+. "$here/scripts/lib.sh"
 bin=${MPCOMM_BIN:-$here/build/bin}
 peers=4 messages=200 kloss= oloss= logdir= cs_args=
 
-quote() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 while [ $# -gt 0 ]; do
 	case $1 in
 	-n) peers=$2; shift 2 ;;
@@ -53,15 +53,8 @@ namespaces=
 pids=
 
 cleanup() {
-	for p in $pids; do kill "$p" 2>/dev/null; done
-	c=0
-	while [ $c -lt 50 ]; do
-		alive=0
-		for p in $pids; do kill -0 "$p" 2>/dev/null && alive=1; done
-		[ $alive -eq 0 ] && break
-		sleep 0.1; c=$((c + 1))
-	done
-	for p in $pids; do kill -9 "$p" 2>/dev/null; done
+	# shellcheck disable=SC2086
+	stop_pids $pids
 	for ns in $namespaces; do ip netns del "$ns" 2>/dev/null; done
 	[ "$logdir" = "$work/logs" ] || rm -rf "$work"
 }
@@ -91,21 +84,12 @@ host() {
 }
 addr() { echo "10.77.$(($1 / 250)).$(($1 % 250 + 1))"; }
 
-wait_line() {
-	w=0
-	while [ $w -lt 200 ]; do
-		grep -q -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05; w=$((w + 1))
-	done
-	echo "netns-cluster.sh: no '$2' in $1:" >&2; tail -n 5 "$1" >&2
-	return 1
-}
 
 host s 0
 srv=$(addr 0)
 ip netns exec "${tag}s" "$bin/group_manager" 2>"$work/gm.log" &
 pids="$pids $!"
-wait_line "$work/gm.log" "listening on" || exit 3
+wait_line "$work/gm.log" "listening on" >/dev/null || exit 3
 
 i=0
 while [ $i -lt "$peers" ]; do
@@ -126,7 +110,7 @@ while [ $i -lt "$peers" ]; do
 done
 i=0
 while [ $i -lt "$peers" ]; do
-	wait_line "$work/peer$i.log" "registered at" || exit 3
+	wait_line "$work/peer$i.log" "registered at" >/dev/null || exit 3
 	i=$((i + 1))
 done
 

@@ -95,6 +95,17 @@ net_resolve_hostport(const char *s, const char *defport, int socktype,
 	return net_resolve(host, port, socktype, out);
 }
 
+/* Closes fd on an error path, keeping the errno of the error: -1. */
+static int
+fail_close(int fd)
+{
+	int e = errno;
+
+	close(fd);
+	errno = e;
+	return -1;
+}
+
 static int
 bound_socket(const char *host, const char *port, int socktype,
     struct net_addr *bound)
@@ -144,23 +155,13 @@ bound_socket(const char *host, const char *port, int socktype,
 		    sizeof(off));
 	if (socktype == SOCK_STREAM)
 		(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-	if (bind(fd, (struct sockaddr *)&a.ss, a.len) < 0) {
-		int e = errno;
-
-		close(fd);
-		errno = e;
-		return -1;
-	}
+	if (bind(fd, (struct sockaddr *)&a.ss, a.len) < 0)
+		return fail_close(fd);
 	if (bound) {
 		bound->len = sizeof(bound->ss);
 		if (getsockname(fd, (struct sockaddr *)&bound->ss,
-		    &bound->len) < 0) {
-			int e = errno;
-
-			close(fd);
-			errno = e;
-			return -1;
-		}
+		    &bound->len) < 0)
+			return fail_close(fd);
 	}
 	return fd;
 }
@@ -173,13 +174,8 @@ net_listen_tcp(const char *host, const char *port, int backlog,
 
 	if (fd < 0)
 		return -1;
-	if (listen(fd, backlog) < 0 || net_set_nonblock(fd) < 0) {
-		int e = errno;
-
-		close(fd);
-		errno = e;
-		return -1;
-	}
+	if (listen(fd, backlog) < 0 || net_set_nonblock(fd) < 0)
+		return fail_close(fd);
 	return fd;
 }
 
@@ -247,10 +243,7 @@ net_connect_tcp(const struct net_addr *a, int timeout_ms)
 	}
 	return fd;
 fail:
-	err = errno;
-	close(fd);
-	errno = err;
-	return -1;
+	return fail_close(fd);
 }
 
 int

@@ -1,0 +1,33 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# Shell helpers shared by cluster.sh and netns-cluster.sh (sourced).
+
+# quote ARG: ARG as one single-quoted shell word, for eval.
+quote() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
+
+# stop_pids PID...: SIGTERM to each (they unregister and exit), up to 5 s
+# for them to go, then SIGKILL to whatever is left.  Only the PIDs given.
+stop_pids() {
+	for p in "$@"; do kill "$p" 2>/dev/null; done
+	c=0
+	while [ $c -lt 50 ]; do
+		alive=0
+		for p in "$@"; do kill -0 "$p" 2>/dev/null && alive=1; done
+		[ $alive -eq 0 ] && break
+		sleep 0.1; c=$((c + 1))
+	done
+	for p in "$@"; do kill -9 "$p" 2>/dev/null; done
+	return 0
+}
+
+# wait_line FILE PATTERN: waits (10 s at most) for a line of FILE that
+# matches PATTERN and prints it; on time-out says what FILE ends with.
+wait_line() {
+	w=0
+	while [ $w -lt 200 ]; do
+		line=$(grep -m1 -- "$2" "$1" 2>/dev/null) && { echo "$line"; return 0; }
+		sleep 0.05; w=$((w + 1))
+	done
+	echo "${0##*/}: no '$2' in $1 after 10 s:" >&2
+	tail -n 5 "$1" >&2
+	return 1
+}
