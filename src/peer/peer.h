@@ -134,7 +134,13 @@ uint64_t peer_cpu_us(uint64_t *maxrss_kb);
 /* Absolute CLOCK_MONOTONIC deadline us from now, for cond waits. */
 void	 peer_deadline(struct timespec *ts, uint64_t us);
 
-/* ship.c: hands the finished log of r to a shipping thread (mu held). */
-void	 ship_start(struct peer_ctx *ctx, struct run *r);
+/*
+ * ship.c: takes the finished log of r and the figures of its run (mu held);
+ * NULL only when out of memory.  ship_launch() then ships it from a thread
+ * of its own (mu not held).
+ */
+struct ship_job;
+struct ship_job *ship_prepare(struct peer_ctx *ctx, struct run *r);
+void	 ship_launch(struct ship_job *j);
 
 #endif

@@ -3,8 +3,9 @@
  * The resend thread: every couple of milliseconds it runs the core's timers
  * (handshake retries, retransmissions, heartbeats, failure detection), sends
  * what they produce, and hands the delivery log of a run that has finished
- * or aborted to a shipping thread.
+ * or aborted to a shipping thread (prepared under the lock, started after).
  */
+#include "mpcomm/log.h"
 #include "mpcomm/mptime.h"
 #include "peer.h"
 
@@ -16,7 +17,9 @@ resend_main(void *arg)
 {
 	struct peer_ctx *ctx = arg;
 	struct order_outbox box;
+	struct ship_job *job;
 	struct run *r;
+	bool oom = false;
 
 	if (order_outbox_init(&box, 256) < 0)
 		return NULL;
@@ -37,10 +40,18 @@ resend_main(void *arg)
 			continue;
 		}
 		order_tick(r->core, mptime_now_us(), &box);
-		if (order_phase(r->core) >= ORDER_FINISHED && !r->shipping)
-			ship_start(ctx, r);
+		job = NULL;
+		if (order_phase(r->core) >= ORDER_FINISHED && !r->shipping &&
+		    !(job = ship_prepare(ctx, r)))
+			oom = true;
 		pthread_mutex_unlock(&ctx->mu);
 
+		if (oom) {
+			log_warnx("out of memory: a delivery log is not shipped");
+			oom = false;
+		}
+		if (job)
+			ship_launch(job);
 		run_send(ctx, r, &box);
 		run_release(ctx, r);
 	}

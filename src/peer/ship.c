@@ -3,7 +3,8 @@
  * Shipping a delivery log: the final file is written (header first), then
  * sent to the comparison server as `LOG ...`, one line per delivery, `END`.
  * An unreachable server is retried with exponential backoff for a bounded
- * time; the file stays on disk either way.  One detached thread per run.
+ * time; the file stays on disk either way.  One detached thread per run,
+ * prepared under the core's lock and started after it is released.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,6 +31,8 @@ struct ship_job {
 	unsigned	 self;
 	const char	*mode;
 	const char	*status;
+	char		 reason[160];
+	uint64_t	 cpu_at_start;
 	char		 header[CTL_LINE_MAX];
 };
 
@@ -105,6 +108,10 @@ ship_main(void *arg)
 	char reply[CTL_LINE_MAX];
 	int rc;
 
+	if (!j->log) {
+		log_warnx("run %" PRIu64 ": no delivery log to ship", j->run);
+		goto done;
+	}
 	if (dlog_finish(j->log, j->mode, j->status) < 0) {
 		log_warn("run %" PRIu64 ": cannot write the delivery log %s",
 		    j->run, dlog_path(j->log));
@@ -147,58 +154,66 @@ done:
 	return NULL;
 }
 
-void
-ship_start(struct peer_ctx *ctx, struct run *r)
+struct ship_job *
+ship_prepare(struct peer_ctx *ctx, struct run *r)
 {
 	const struct order_stats *st = order_stats(r->core);
 	struct ship_job *j;
-	pthread_t t;
-	bool aborted = order_phase(r->core) == ORDER_ABORTED;
-	uint64_t drops, cpu, rss = 0;
 
 	r->shipping = true;
-	if (aborted)
-		log_warnx("run %" PRIu64 " aborted: %s", r->id,
-		    order_abort_reason(r->core));
-	if (!r->log || !(j = calloc(1, sizeof(*j)))) {
-		log_warnx("run %" PRIu64 ": no delivery log to ship", r->id);
-		return;
-	}
+	if (!(j = calloc(1, sizeof(*j))))
+		return NULL;
 	j->ctx = ctx;
-	j->log = r->log;
+	j->log = r->log;	/* NULL if it could not be written */
 	r->log = NULL;
 	j->server = r->server;
 	j->run = r->id;
 	j->self = r->self;
 	j->mode = order_mode_name(r->mode);
-	j->status = aborted ? "aborted" : "ok";
-	cpu = peer_cpu_us(&rss) - r->cpu_at_start;
-	drops = st->drop_decode + st->drop_run + st->drop_sender +
-	    st->drop_field + st->drop_window + st->drop_payload +
-	    st->drop_auth;
+	j->status = order_phase(r->core) == ORDER_ABORTED ? "aborted" : "ok";
+	snprintf(j->reason, sizeof(j->reason), "%s",
+	    order_abort_reason(r->core));
+	j->cpu_at_start = r->cpu_at_start;
+	/* The header, but for the CPU and RSS figures: ship_launch() adds
+	 * them, since reading them is a syscall. */
 	snprintf(j->header, sizeof(j->header),
 	    "LOG run=%" PRIu64 " peer=%u order=%s status=%s count=%" PRIu64
 	    " lat_p50=%" PRIu64 " lat_p99=%" PRIu64 " lat_max=%" PRIu64
 	    " retrans=%" PRIu64 " dgrams_out=%" PRIu64 " dgrams_in=%" PRIu64
 	    " drops=%" PRIu64 " dup=%" PRIu64 " t_first=%" PRIu64
-	    " t_last=%" PRIu64 " cpu_us=%" PRIu64 " rss_kb=%" PRIu64
-	    " sent_dgrams=%llu sent_bytes=%llu",
-	    r->id, r->self, j->mode, j->status, dlog_count(j->log),
+	    " t_last=%" PRIu64 " sent_dgrams=%llu sent_bytes=%llu",
+	    r->id, r->self, j->mode, j->status,
+	    j->log ? dlog_count(j->log) : 0,
 	    hist_quantile(&r->lat, 0.5), hist_quantile(&r->lat, 0.99),
-	    r->lat.max, st->retransmits, st->dgrams_out, st->dgrams_in, drops,
-	    st->data_dup,
+	    r->lat.max, st->retransmits, st->dgrams_out, st->dgrams_in,
+	    st->drop_decode + st->drop_run + st->drop_sender + st->drop_field +
+	    st->drop_window + st->drop_payload + st->drop_auth, st->data_dup,
 	    r->first_stamp ? r->first_stamp + r->real_minus_mono : 0,
 	    r->last_delivery ? r->last_delivery + r->real_minus_mono : 0,
-	    cpu, rss,
-	    (unsigned long long)(atomic_load(&ctx->sent_dgrams) - r->sent_at_start),
-	    (unsigned long long)(atomic_load(&ctx->sent_bytes) - r->bytes_at_start));
+	    (unsigned long long)(atomic_load(&ctx->sent_dgrams) -
+	    r->sent_at_start),
+	    (unsigned long long)(atomic_load(&ctx->sent_bytes) -
+	    r->bytes_at_start));
 	ctx->shippers++;
+	return j;
+}
+
+void
+ship_launch(struct ship_job *j)
+{
+	uint64_t cpu, rss = 0;
+	size_t len = strlen(j->header);
+	pthread_t t;
+
+	if (strcmp(j->status, "aborted") == 0)
+		log_warnx("run %" PRIu64 " aborted: %s", j->run, j->reason);
+	cpu = peer_cpu_us(&rss) - j->cpu_at_start;
+	snprintf(j->header + len, sizeof(j->header) - len,
+	    " cpu_us=%" PRIu64 " rss_kb=%" PRIu64, cpu, rss);
 	if ((errno = pthread_create(&t, NULL, ship_main, j)) != 0) {
-		log_warn("run %" PRIu64 ": cannot start the shipping thread",
-		    r->id);
-		ctx->shippers--;
-		r->log = j->log;	/* kept as a part file at least */
-		free(j);
+		log_warn("run %" PRIu64 ": cannot start a shipping thread; "
+		    "shipping from this one", j->run);
+		(void)ship_main(j);
 		return;
 	}
 	pthread_detach(t);
