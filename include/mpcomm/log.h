@@ -26,7 +26,6 @@ void	log_set_id(int id);
 int	log_set_file(const char *path);
 /* Reopens the log file (after rotation, on SIGHUP).  Thread-safe. */
 int	log_reopen(void);
-enum log_level log_get_level(void);
 
 void	log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -72,8 +72,6 @@ const char *net_addr_str(const struct net_addr *a, char *buf, size_t cap);
 int	net_addr_equal(const struct net_addr *a, const struct net_addr *b);
 /* Rewrites an IPv4 address as IPv4-mapped IPv6 when family is AF_INET6. */
 void	net_addr_map(struct net_addr *a, int family);
-/* The address family of a socket. */
-int	net_sock_family(int fd);
 /* The local address of a connected socket, numeric. */
 int	net_local_host(int fd, char *host, size_t cap);
 

@@ -156,9 +156,6 @@ void		 order_flush(struct order *o, uint64_t now,
 void		 order_tick(struct order *o, uint64_t now,
 		    struct order_outbox *box);
 
-/* True when ACK states are waiting for order_flush(). */
-bool		 order_ack_pending(const struct order *o);
-
 enum order_phase order_phase(const struct order *o);
 const char	*order_phase_name(enum order_phase p);
 /* Why the run was aborted ("" otherwise). */

@@ -34,12 +34,6 @@ log_init(const char *prog, enum log_level level, int use_syslog)
 		openlog(prog, LOG_PID | LOG_NDELAY, LOG_DAEMON);
 }
 
-enum log_level
-log_get_level(void)
-{
-	return log_level;
-}
-
 void
 log_set_id(int id)
 {

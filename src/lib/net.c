@@ -444,17 +444,6 @@ net_addr_map(struct net_addr *a, int family)
 }
 
 int
-net_sock_family(int fd)
-{
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof(ss);
-
-	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
-		return -1;
-	return ss.ss_family;
-}
-
-int
 net_local_host(int fd, char *host, size_t cap)
 {
 	struct net_addr a;

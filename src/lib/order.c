@@ -1018,18 +1018,6 @@ order_flush(struct order *o, uint64_t now, struct order_outbox *box)
 	flush(o, now, box);
 }
 
-bool
-order_ack_pending(const struct order *o)
-{
-	unsigned q;
-
-	for (q = 0; q < o->cfg.n; q++)
-		if (q != o->cfg.self && (o->m[q].ack_due ||
-		    o->m[q].hs_ack_due || o->m[q].reply_due || o->m[q].hb_due))
-			return true;
-	return o->sent_upto < o->stamped;
-}
-
 /* Resends the oldest DATA member q has not acknowledged, when due. */
 static void
 resend_to(struct order *o, unsigned q, uint64_t now, struct order_outbox *box)
