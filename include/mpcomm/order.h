@@ -156,6 +156,14 @@ void		 order_flush(struct order *o, uint64_t now,
 void		 order_tick(struct order *o, uint64_t now,
 		    struct order_outbox *box);
 
+/*
+ * Gives up on a run that has not finished (ABORT from the comparison server,
+ * or the program's own decision): the core goes quiet in ORDER_ABORTED with
+ * why as its reason.  Returns 0, or -1 when the run had already finished or
+ * was already aborted (nothing changes then).
+ */
+int		 order_abort(struct order *o, const char *why);
+
 enum order_phase order_phase(const struct order *o);
 const char	*order_phase_name(enum order_phase p);
 /* Why the run was aborted ("" otherwise). */

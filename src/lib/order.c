@@ -1151,6 +1151,15 @@ order_start(struct order *o, uint64_t now, struct order_outbox *box)
 	order_tick(o, now, box);
 }
 
+int
+order_abort(struct order *o, const char *why)
+{
+	if (o->phase >= ORDER_FINISHED)
+		return -1;
+	abort_run(o, why);
+	return 0;
+}
+
 enum order_phase
 order_phase(const struct order *o)
 {
