@@ -9,6 +9,11 @@
 #                    (a silent drop at the receiver, like real loss)
 #   --output-loss P  the same rule in OUTPUT: the sender's sendto() fails
 #                    with EPERM, which the peer must survive as a loss
+#   --cut SPEC       an outage while the run goes on, SPEC in milliseconds
+#                    from the comparison server's start:
+#                    A>B@START+LEN  datagrams from peer A to peer B dropped
+#                    A@START+LEN    peer A cut off from every peer, both ways
+#                    (the control connections stay up)
 # Only addresses inside the namespaces it creates are used (10.77.0.0/24),
 # and it removes everything it created, also on failure.
 #
@@ -20,7 +25,7 @@ set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
 . "$here/scripts/lib.sh"
 bin=${MPCOMM_BIN:-$here/build/bin}
-peers=4 messages=200 kloss= oloss= logdir= cs_args=
+peers=4 messages=200 kloss= oloss= logdir= cs_args= cut=
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -29,7 +34,8 @@ while [ $# -gt 0 ]; do
 	--kernel-loss) kloss=$2; shift 2 ;;
 	--output-loss) oloss=$2; shift 2 ;;
 	--log-dir) logdir=$2; shift 2 ;;
-	-h|--help) sed -n '3,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--cut) cut=$2; shift 2 ;;
+	-h|--help) sed -n '3,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-q|--quiet|--shutdown-peers) cs_args="$cs_args $1"; shift ;;
 	-*) cs_args="$cs_args $(quote "$1") $(quote "$2")"; shift 2 ;;
 	*) echo "netns-cluster.sh: unexpected $1" >&2; exit 2 ;;
@@ -37,8 +43,22 @@ while [ $# -gt 0 ]; do
 done
 [ "$(id -u)" = 0 ] || { echo "netns-cluster.sh: needs root" >&2; exit 77; }
 command -v ip >/dev/null || { echo "netns-cluster.sh: needs ip (iproute2)" >&2; exit 77; }
-if [ -n "$kloss$oloss" ] && ! command -v iptables >/dev/null; then
-	echo "netns-cluster.sh: --kernel-loss needs iptables" >&2; exit 77
+if [ -n "$kloss$oloss$cut" ] && ! command -v iptables >/dev/null; then
+	echo "netns-cluster.sh: --kernel-loss, --output-loss and --cut need iptables" >&2
+	exit 77
+fi
+cut_from= cut_to= cut_start= cut_len=
+if [ -n "$cut" ]; then
+	# A>B@START+LEN or A@START+LEN
+	cut_from=${cut%%[>@]*}
+	case $cut in *">"*) cut_to=${cut#*>}; cut_to=${cut_to%%@*} ;; esac
+	cut_start=${cut#*@}; cut_len=${cut_start#*+}; cut_start=${cut_start%%+*}
+	for v in "$cut_from" "$cut_start" "$cut_len" ${cut_to:+"$cut_to"}; do
+		case $v in ''|*[!0-9]*)
+			echo "netns-cluster.sh: --cut: expected A>B@START+LEN or A@START+LEN (milliseconds), not $cut" >&2
+			exit 2 ;;
+		esac
+	done
 fi
 case $peers in ''|*[!0-9]*) exit 2 ;; esac
 [ "$peers" -ge 2 ] && [ "$peers" -le 200 ] || { echo "netns-cluster.sh: 2..200 peers" >&2; exit 2; }
@@ -114,8 +134,36 @@ while [ $i -lt "$peers" ]; do
 	i=$((i + 1))
 done
 
+# cut_rules -A|-D: adds or deletes the rules of --cut.  Each rule drops at
+# the receiving end, so that no sendto() fails and the cut is silent.
+cut_rules() {
+	if [ -n "$cut_to" ]; then
+		ip netns exec "${tag}p$cut_to" iptables "$1" INPUT -p udp \
+		    -s "$(addr $((cut_from + 1)))" -j DROP
+		return
+	fi
+	ip netns exec "${tag}p$cut_from" iptables "$1" INPUT -p udp \
+	    ! -s "$srv" -j DROP
+	j=0
+	while [ $j -lt "$peers" ]; do
+		[ $j -eq "$cut_from" ] || ip netns exec "${tag}p$j" iptables "$1" \
+		    INPUT -p udp -s "$(addr $((cut_from + 1)))" -j DROP
+		j=$((j + 1))
+	done
+}
+ms_sleep() { sleep "$(awk -v m="$1" 'BEGIN { printf "%.3f", m / 1000 }')"; }
+
 eval "ip netns exec \"${tag}s\" \"$bin/comparison_server\" -g \"$srv:5680\" \
-    -n \"$peers\" -m \"$messages\" $cs_args"
+    -n \"$peers\" -m \"$messages\" $cs_args" &
+cs=$!
+pids="$pids $cs"
+if [ -n "$cut" ]; then
+	ms_sleep "$cut_start"
+	cut_rules -A && echo "cut: $cut from now" >&2
+	ms_sleep "$cut_len"
+	cut_rules -D && echo "cut: $cut healed" >&2
+fi
+wait "$cs"
 status=$?
 send_errors=$(cat "$work"/peer*.log | grep -c "sendmmsg" || true)
 echo "peer logs: $logdir (peers reporting send errors: $send_errors)"

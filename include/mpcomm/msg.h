@@ -14,21 +14,39 @@
 #include "mpcomm/auth.h"
 
 #define MSG_MAGIC		0x4d50434dU	/* "MPCM" */
-#define MSG_VERSION		1
+#define MSG_VERSION		2
 #define MSG_MAX_DGRAM		1392	/* stays under 1400 bytes */
 #define MSG_MAX_PEERS		64	/* a member set fits a uint64_t mask */
 #define MSG_MAX_PAYLOAD		512
 
-/* header: magic u32, version u8, flags u8, sender u16, run u64, nrec u16 */
-#define MSG_HDR_LEN		18
+/*
+ * header: magic u32, version u8, flags u8, sender u16, run u64, tsval u32,
+ * nrec u16.  tsval is the sender's clock (µs, modulo 2^32) when it built the
+ * datagram; receivers echo it (MSG_ECHO) for round-trip samples, as TCP
+ * timestamps do (RFC 7323).
+ */
+#define MSG_HDR_LEN		22
+#define MSG_OFF_MAGIC		0
+#define MSG_OFF_VERSION		4
+#define MSG_OFF_FLAGS		5
+#define MSG_OFF_SENDER		6
+#define MSG_OFF_RUN		8
+#define MSG_OFF_TSVAL		16
+#define MSG_OFF_NREC		20
 /* record header: type u8, body length u16 */
 #define MSG_REC_HDR_LEN		3
 /* DATA body: seq u32, ts u64, send_us u64, then the payload */
 #define MSG_DATA_FIXED_LEN	20
-/* ACK body: k u32, c u64, n u8, then n x u32 */
-#define MSG_ACK_FIXED_LEN	13
+/* ACK body: k u32, c u64, d_ts u64, d_id u16, n u8, then n x u32 */
+#define MSG_ACK_FIXED_LEN	23
 #define MSG_END_LEN		4	/* total u32 */
 #define MSG_HEARTBEAT_LEN	1	/* flags u8 */
+/* SACK body: stream u16, base u32, then a bitmap of 1.. bytes */
+#define MSG_SACK_FIXED_LEN	6
+#define MSG_SACK_MAX_BITS	4096
+/* ECHO body: n u8, then n x (member u16, tsecr u32, held_us u32) */
+#define MSG_ECHO_ENTRY_LEN	10
+#define MSG_ECHO_MAX		8
 #define MSG_MAX_RECORDS	((MSG_MAX_DGRAM - MSG_HDR_LEN) / MSG_REC_HDR_LEN)
 
 #define MSG_FLAG_MAC		0x01	/* header flag: a 16-byte MAC follows */
@@ -43,7 +61,9 @@ enum msg_type {
 	MSG_DATA = 3,
 	MSG_ACK = 4,		/* an ACK state (S, C, K) */
 	MSG_END = 5,		/* no more DATA from me: I sent `total` */
-	MSG_HEARTBEAT = 6
+	MSG_HEARTBEAT = 6,
+	MSG_SACK = 7,		/* which DATA of one stream past a hole I hold */
+	MSG_ECHO = 8		/* tsvals received, echoed for RTT samples */
 };
 
 /* Why msg_decode() refused a datagram (negated in its return value). */
@@ -64,6 +84,7 @@ struct msg_hdr {
 	uint8_t		 flags;
 	uint16_t	 sender;
 	uint64_t	 run;
+	uint32_t	 tsval;		/* sender's µs clock, modulo 2^32 */
 	uint16_t	 nrec;
 };
 
@@ -78,8 +99,33 @@ struct msg_data {
 struct msg_ack {
 	uint32_t	 k;		/* highest seq the acker had stamped */
 	uint64_t	 c;		/* the acker's Lamport clock */
+	/*
+	 * The acker's delivery frontier: the (ts, sender) of the last message
+	 * it delivered in total order (0, 0 before the first, and in the other
+	 * modes).  Every message ordered before it has been delivered there.
+	 */
+	uint64_t	 d_ts;
+	uint16_t	 d_id;
 	uint8_t		 n;		/* number of entries in s */
 	const uint8_t	*s_raw;		/* n big-endian u32: use msg_ack_s() */
+};
+
+/*
+ * Selective acknowledgement of one stream (RFC 2018 in spirit): base is the
+ * first seq missing at the acker (its S[stream] + 1); bit i of the bitmap
+ * says whether seq base + 1 + i is held.  Use msg_sack_has().
+ */
+struct msg_sack {
+	uint16_t	 stream;
+	uint32_t	 base;
+	uint16_t	 nbits;		/* a multiple of 8 */
+	const uint8_t	*bits;
+};
+
+/* Timestamp echoes: entry i says "your tsval was tsecr, I held it held_us". */
+struct msg_echo {
+	uint8_t		 n;
+	const uint8_t	*raw;		/* use msg_echo_get() */
 };
 
 struct msg_rec {
@@ -89,6 +135,8 @@ struct msg_rec {
 		struct msg_ack	ack;
 		uint32_t	end_total;
 		uint8_t		hb_flags;
+		struct msg_sack	sack;
+		struct msg_echo	echo;
 	} u;
 };
 
@@ -126,22 +174,40 @@ size_t		 msg_seal(uint8_t *buf, size_t len, const struct auth_key *key);
 
 /* Entry i (< ack->n) of an ACK state's S vector. */
 uint32_t	 msg_ack_s(const struct msg_ack *ack, unsigned i);
+/* Whether a SACK says seq base + 1 + i (i < nbits) is held. */
+int		 msg_sack_has(const struct msg_sack *sk, unsigned i);
+/* Entry i (< e->n) of an ECHO record. */
+void		 msg_echo_get(const struct msg_echo *e, unsigned i,
+		    uint16_t *member, uint32_t *tsecr, uint32_t *held_us);
 
-/* Starts a datagram in buf (cap >= MSG_HDR_LEN). */
+/* Starts a datagram in buf (cap >= MSG_HDR_LEN), with tsval 0. */
 void		 msg_begin(struct msg_builder *b, uint8_t *buf, size_t cap,
 		    uint16_t sender, uint64_t run);
+/* Sets the header's tsval. */
+void		 msg_set_tsval(struct msg_builder *b, uint32_t tsval);
 /* Each msg_put_* returns 0, or -1 when the record does not fit. */
 int		 msg_put_ready(struct msg_builder *b);
 int		 msg_put_hs_ack(struct msg_builder *b);
 int		 msg_put_data(struct msg_builder *b, const struct msg_data *d);
-int		 msg_put_ack(struct msg_builder *b, uint32_t k, uint64_t c,
-		    unsigned n, const uint32_t *s);
+/* a->s_raw is ignored: the n entries come from s. */
+int		 msg_put_ack(struct msg_builder *b, const struct msg_ack *a,
+		    const uint32_t *s);
+/* A SACK of nbits (a multiple of 8, 8..MSG_SACK_MAX_BITS) from bits. */
+int		 msg_put_sack(struct msg_builder *b, uint16_t stream,
+		    uint32_t base, const uint8_t *bits, unsigned nbits);
+/* An ECHO of n (1..MSG_ECHO_MAX) entries. */
+int		 msg_put_echo(struct msg_builder *b, unsigned n,
+		    const uint16_t *member, const uint32_t *tsecr,
+		    const uint32_t *held_us);
 int		 msg_put_end(struct msg_builder *b, uint32_t total);
 int		 msg_put_heartbeat(struct msg_builder *b, uint8_t flags);
 /* Bytes a DATA record with plen payload bytes takes. */
 size_t		 msg_data_size(size_t plen);
 /* Bytes an ACK record for n peers takes. */
 size_t		 msg_ack_size(unsigned n);
+/* Bytes a SACK record of nbits takes; an ECHO record of n entries. */
+size_t		 msg_sack_size(unsigned nbits);
+size_t		 msg_echo_size(unsigned n);
 /* Free bytes left in the datagram. */
 size_t		 msg_room(const struct msg_builder *b);
 /* Writes the record count into the header; returns the datagram length. */

@@ -2,7 +2,8 @@
 /*
  * The ordering core of one peer for one run: Lamport clock, per-sender
  * streams with FIFO hold-back, ACK states, the total-order hold queue, the
- * retransmission store, handshake, END, heartbeats and failure detection.
+ * retransmission store with selective acknowledgement, handshake, END,
+ * heartbeats, failure and stall detection.
  *
  * It is plain C over one state struct: no sockets, threads or clock reads.
  * Every entry point takes `now` (microseconds, any monotonic origin) and
@@ -57,6 +58,7 @@ struct order_config {
 	uint64_t	 hb_interval_us;
 	uint64_t	 hs_interval_us;	/* READY retry interval */
 	uint64_t	 peer_timeout_us;	/* silence that aborts a run */
+	uint64_t	 stall_timeout_us;	/* no progress: abort (0: never) */
 	unsigned	 flaws;		/* ORDER_FLAW_*: tests only */
 	/* With a shared secret, every datagram is authenticated (auth.h). */
 	const struct auth_key *key;	/* NULL: none; copied at creation */
@@ -86,9 +88,15 @@ struct order_stats {
 	uint64_t	 drop_sender;	/* unknown address or wrong sender id */
 	uint64_t	 drop_field;	/* absurd field values */
 	uint64_t	 drop_window;	/* DATA beyond the hold-back window */
+	uint64_t	 drop_bound;	/* values no run can reach (a forged
+					   clock, an ACK of what was never
+					   sent) */
 	uint64_t	 drop_payload;	/* payload not what the sender sends */
 	uint64_t	 drop_auth;	/* MAC missing or wrong */
-	uint64_t	 pq_full;	/* processing paused: hold queue full */
+	uint64_t	 pq_full;	/* always 0: the queue is sized for the
+					   window (kept for STATUS) */
+	uint64_t	 sacks_out;	/* selective acknowledgements sent */
+	uint64_t	 sacks_in;
 	uint64_t	 outbox_full;	/* output deferred: outbox full */
 };
 
@@ -138,6 +146,10 @@ void		 order_start(struct order *o, uint64_t now,
 void		 order_input(struct order *o, uint64_t now, int from,
 		    const uint8_t *buf, size_t len);
 
+/* How many DATA fit one datagram beside the records every datagram carries:
+ * a flooding sender stamps that many at a time. */
+uint32_t	 order_flood_batch(const struct order *o);
+
 /* How many messages may be stamped now (handshake done, window open). */
 uint32_t	 order_stampable(const struct order *o);
 
@@ -173,6 +185,8 @@ const struct order_stats *order_stats(const struct order *o);
 size_t		 order_queue_len(const struct order *o);
 uint32_t	 order_stamped(const struct order *o);
 const struct order_config *order_config(const struct order *o);
+/* Smoothed round trip to member q, µs (0: no sample yet). */
+uint64_t	 order_srtt_us(const struct order *o, unsigned q);
 
 const char	*order_mode_name(enum order_mode m);
 /* Parses "none", "fifo" or "total"; returns 0 or -1. */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Encoder and the one decoder of MPComm datagrams.  See msg.h for the layout
- * and DESIGN.md section 3 for the rules: fixed-width big-endian fields, a
- * length check before every read, trailing bytes rejected.
+ * and mpcomm(7) for the rules: fixed-width big-endian fields, a length check
+ * before every read, trailing bytes rejected.
  */
 #include <string.h>
 
@@ -55,7 +55,9 @@ decode_record(uint8_t type, const uint8_t *body, size_t blen,
 			return -MSG_ERR_RECLEN;
 		r->u.ack.k = wire_get_u32(body);
 		r->u.ack.c = wire_get_u64(body + 4);
-		r->u.ack.n = wire_get_u8(body + 12);
+		r->u.ack.d_ts = wire_get_u64(body + 12);
+		r->u.ack.d_id = wire_get_u16(body + 20);
+		r->u.ack.n = wire_get_u8(body + 22);
 		if (r->u.ack.n == 0 || r->u.ack.n > MSG_MAX_PEERS ||
 		    blen != msg_ack_size(r->u.ack.n) - MSG_REC_HDR_LEN)
 			return -MSG_ERR_RECLEN;
@@ -71,6 +73,24 @@ decode_record(uint8_t type, const uint8_t *body, size_t blen,
 			return -MSG_ERR_RECLEN;
 		r->u.hb_flags = wire_get_u8(body);
 		return (r->u.hb_flags & ~MSG_HB_KNOWN) ? -MSG_ERR_RECLEN : 0;
+	case MSG_SACK:
+		if (blen <= MSG_SACK_FIXED_LEN ||
+		    (blen - MSG_SACK_FIXED_LEN) * 8 > MSG_SACK_MAX_BITS)
+			return -MSG_ERR_RECLEN;
+		r->u.sack.stream = wire_get_u16(body);
+		r->u.sack.base = wire_get_u32(body + 2);
+		r->u.sack.nbits = (uint16_t)((blen - MSG_SACK_FIXED_LEN) * 8);
+		r->u.sack.bits = body + MSG_SACK_FIXED_LEN;
+		return 0;
+	case MSG_ECHO:
+		if (blen < 1)
+			return -MSG_ERR_RECLEN;
+		r->u.echo.n = wire_get_u8(body);
+		if (r->u.echo.n == 0 || r->u.echo.n > MSG_ECHO_MAX ||
+		    blen != msg_echo_size(r->u.echo.n) - MSG_REC_HDR_LEN)
+			return -MSG_ERR_RECLEN;
+		r->u.echo.raw = body + 1;
+		return 0;
 	default:
 		return -MSG_ERR_TYPE;
 	}
@@ -86,13 +106,14 @@ msg_decode(const uint8_t *buf, size_t len, struct msg_dgram *out)
 		return -MSG_ERR_SHORT;
 	if (len > MSG_MAX_DGRAM)
 		return -MSG_ERR_TRAILING;
-	if (wire_get_u32(buf) != MSG_MAGIC)
+	if (wire_get_u32(buf + MSG_OFF_MAGIC) != MSG_MAGIC)
 		return -MSG_ERR_MAGIC;
-	out->hdr.version = wire_get_u8(buf + 4);
-	out->hdr.flags = wire_get_u8(buf + 5);
-	out->hdr.sender = wire_get_u16(buf + 6);
-	out->hdr.run = wire_get_u64(buf + 8);
-	out->hdr.nrec = wire_get_u16(buf + 16);
+	out->hdr.version = wire_get_u8(buf + MSG_OFF_VERSION);
+	out->hdr.flags = wire_get_u8(buf + MSG_OFF_FLAGS);
+	out->hdr.sender = wire_get_u16(buf + MSG_OFF_SENDER);
+	out->hdr.run = wire_get_u64(buf + MSG_OFF_RUN);
+	out->hdr.tsval = wire_get_u32(buf + MSG_OFF_TSVAL);
+	out->hdr.nrec = wire_get_u16(buf + MSG_OFF_NREC);
 	if (out->hdr.version != MSG_VERSION)
 		return -MSG_ERR_VERSION;
 	if (out->hdr.flags & ~MSG_FLAG_MAC)
@@ -133,10 +154,10 @@ msg_check_mac(const uint8_t *buf, size_t len, const struct auth_key *key)
 {
 	uint8_t mac[AUTH_HASH_LEN];
 	int flagged = len >= MSG_HDR_LEN + AUTH_TAG_LEN &&
-	    (wire_get_u8(buf + 5) & MSG_FLAG_MAC);
+	    (wire_get_u8(buf + MSG_OFF_FLAGS) & MSG_FLAG_MAC);
 
 	if (!key)
-		return len >= MSG_HDR_LEN && (wire_get_u8(buf + 5) &
+		return len >= MSG_HDR_LEN && (wire_get_u8(buf + MSG_OFF_FLAGS) &
 		    MSG_FLAG_MAC) ? -1 : 0;
 	if (!flagged)
 		return -1;
@@ -150,7 +171,8 @@ msg_seal(uint8_t *buf, size_t len, const struct auth_key *key)
 {
 	uint8_t mac[AUTH_HASH_LEN];
 
-	wire_put_u8(buf + 5, wire_get_u8(buf + 5) | MSG_FLAG_MAC);
+	wire_put_u8(buf + MSG_OFF_FLAGS, wire_get_u8(buf + MSG_OFF_FLAGS) |
+	    MSG_FLAG_MAC);
 	auth_hmac(key->k, key->len, buf, len, NULL, 0, NULL, 0, mac);
 	memcpy(buf + len, mac, AUTH_TAG_LEN);
 	return len + AUTH_TAG_LEN;
@@ -162,6 +184,23 @@ msg_ack_s(const struct msg_ack *ack, unsigned i)
 	return wire_get_u32(ack->s_raw + 4 * (size_t)i);
 }
 
+int
+msg_sack_has(const struct msg_sack *sk, unsigned i)
+{
+	return i < sk->nbits && (sk->bits[i / 8] >> (7 - i % 8) & 1);
+}
+
+void
+msg_echo_get(const struct msg_echo *e, unsigned i, uint16_t *member,
+    uint32_t *tsecr, uint32_t *held_us)
+{
+	const uint8_t *p = e->raw + (size_t)i * MSG_ECHO_ENTRY_LEN;
+
+	*member = wire_get_u16(p);
+	*tsecr = wire_get_u32(p + 2);
+	*held_us = wire_get_u32(p + 6);
+}
+
 void
 msg_begin(struct msg_builder *b, uint8_t *buf, size_t cap, uint16_t sender,
     uint64_t run)
@@ -169,13 +208,20 @@ msg_begin(struct msg_builder *b, uint8_t *buf, size_t cap, uint16_t sender,
 	b->buf = buf;
 	b->cap = cap > MSG_MAX_DGRAM ? MSG_MAX_DGRAM : cap;
 	b->nrec = 0;
-	wire_put_u32(buf, MSG_MAGIC);
-	wire_put_u8(buf + 4, MSG_VERSION);
-	wire_put_u8(buf + 5, 0);
-	wire_put_u16(buf + 6, sender);
-	wire_put_u64(buf + 8, run);
-	wire_put_u16(buf + 16, 0);
+	wire_put_u32(buf + MSG_OFF_MAGIC, MSG_MAGIC);
+	wire_put_u8(buf + MSG_OFF_VERSION, MSG_VERSION);
+	wire_put_u8(buf + MSG_OFF_FLAGS, 0);
+	wire_put_u16(buf + MSG_OFF_SENDER, sender);
+	wire_put_u64(buf + MSG_OFF_RUN, run);
+	wire_put_u32(buf + MSG_OFF_TSVAL, 0);
+	wire_put_u16(buf + MSG_OFF_NREC, 0);
 	b->len = MSG_HDR_LEN;
+}
+
+void
+msg_set_tsval(struct msg_builder *b, uint32_t tsval)
+{
+	wire_put_u32(b->buf + MSG_OFF_TSVAL, tsval);
 }
 
 size_t
@@ -242,21 +288,74 @@ msg_ack_size(unsigned n)
 }
 
 int
-msg_put_ack(struct msg_builder *b, uint32_t k, uint64_t c, unsigned n,
-    const uint32_t *s)
+msg_put_ack(struct msg_builder *b, const struct msg_ack *a, const uint32_t *s)
 {
 	uint8_t *p;
 	unsigned i;
 
-	if (n == 0 || n > MSG_MAX_PEERS)
+	if (a->n == 0 || a->n > MSG_MAX_PEERS)
 		return -1;
-	if (!(p = put_record(b, MSG_ACK, msg_ack_size(n) - MSG_REC_HDR_LEN)))
+	if (!(p = put_record(b, MSG_ACK, msg_ack_size(a->n) -
+	    MSG_REC_HDR_LEN)))
 		return -1;
-	wire_put_u32(p, k);
-	wire_put_u64(p + 4, c);
-	wire_put_u8(p + 12, (uint8_t)n);
-	for (i = 0; i < n; i++)
+	wire_put_u32(p, a->k);
+	wire_put_u64(p + 4, a->c);
+	wire_put_u64(p + 12, a->d_ts);
+	wire_put_u16(p + 20, a->d_id);
+	wire_put_u8(p + 22, a->n);
+	for (i = 0; i < a->n; i++)
 		wire_put_u32(p + MSG_ACK_FIXED_LEN + 4 * i, s[i]);
+	return 0;
+}
+
+size_t
+msg_sack_size(unsigned nbits)
+{
+	return MSG_REC_HDR_LEN + MSG_SACK_FIXED_LEN + nbits / 8;
+}
+
+int
+msg_put_sack(struct msg_builder *b, uint16_t stream, uint32_t base,
+    const uint8_t *bits, unsigned nbits)
+{
+	uint8_t *p;
+
+	if (nbits == 0 || nbits % 8 || nbits > MSG_SACK_MAX_BITS)
+		return -1;
+	if (!(p = put_record(b, MSG_SACK, msg_sack_size(nbits) -
+	    MSG_REC_HDR_LEN)))
+		return -1;
+	wire_put_u16(p, stream);
+	wire_put_u32(p + 2, base);
+	memcpy(p + MSG_SACK_FIXED_LEN, bits, nbits / 8);
+	return 0;
+}
+
+size_t
+msg_echo_size(unsigned n)
+{
+	return MSG_REC_HDR_LEN + 1 + (size_t)n * MSG_ECHO_ENTRY_LEN;
+}
+
+int
+msg_put_echo(struct msg_builder *b, unsigned n, const uint16_t *member,
+    const uint32_t *tsecr, const uint32_t *held_us)
+{
+	uint8_t *p;
+	unsigned i;
+
+	if (n == 0 || n > MSG_ECHO_MAX)
+		return -1;
+	if (!(p = put_record(b, MSG_ECHO, msg_echo_size(n) - MSG_REC_HDR_LEN)))
+		return -1;
+	wire_put_u8(p, (uint8_t)n);
+	for (i = 0; i < n; i++) {
+		uint8_t *e = p + 1 + (size_t)i * MSG_ECHO_ENTRY_LEN;
+
+		wire_put_u16(e, member[i]);
+		wire_put_u32(e + 2, tsecr[i]);
+		wire_put_u32(e + 6, held_us[i]);
+	}
 	return 0;
 }
 
@@ -285,7 +384,7 @@ msg_put_heartbeat(struct msg_builder *b, uint8_t flags)
 size_t
 msg_finish(struct msg_builder *b)
 {
-	wire_put_u16(b->buf + 16, b->nrec);
+	wire_put_u16(b->buf + MSG_OFF_NREC, b->nrec);
 	return b->len;
 }
 

@@ -11,9 +11,11 @@
  * larger timestamps, q's earlier ones are already in our queue).
  *
  * Where this departs from the paper, which assumes reliable FIFO channels
- * (DESIGN.md section 4): UDP loses, duplicates and reorders, so
+ * (the rules are numbered as in mpcomm(7)): UDP loses, duplicates and
+ * reorders, so
  *  - each sender's DATA is a numbered stream, held back and processed in
- *    seq order, duplicates dropped, and resent until acknowledged;
+ *    seq order, duplicates dropped, and resent until acknowledged
+ *    (selectively: order_send.c);
  *  - an ACK state (S, C, K) counts only once the acker's stream is processed
  *    up to K, the highest seq it had *stamped* when it took the state;
  *  - ACK states ride on every datagram and on periodic heartbeats, so a lost
@@ -21,6 +23,17 @@
  *  - the stamp-time state of a DATA is taken per batch: a datagram carries
  *    the state taken in the critical section that stamped its DATA (or a
  *    later one), and the DATA's own ts stands for the stamp-time clock.
+ *
+ * Liveness (a run always ends):
+ *  - the send window is keyed on what every member has *delivered* (its
+ *    delivery frontier rides in each ACK state), so a member holds at most
+ *    window DATA of each stream, and every structure is sized for n x window:
+ *    nothing is ever refused for lack of room, so nothing the head of the
+ *    queue needs can be refused;
+ *  - values no run can reach (a clock above the run's event count, an
+ *    acknowledgement of a seq never sent) are dropped and counted;
+ *  - a run whose delivery has not moved for the stall timeout while work is
+ *    pending is aborted, like a run with a silent member.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -32,89 +45,7 @@
 #include "mpcomm/msg.h"
 #include "mpcomm/order.h"
 #include "mpcomm/pq.h"
-
-#define PENDING_SLOTS	4	/* uncounted ACK states kept per member */
-#define RESEND_SCAN	256	/* oldest unacked DATA examined per tick */
-#define RESEND_BURST	4	/* resend datagrams per member per tick */
-#define BACKOFF_MAX	3	/* the timeout doubles up to 8x */
-
-/* A DATA held back until its predecessors from the same sender arrive. */
-struct slot {
-	uint64_t	 ts;
-	uint64_t	 send_us;
-	uint32_t	 seq;		/* 0: empty */
-};
-
-/* What this peer knows about, and owes to, one other member. */
-struct member {
-	/* The member's stream of DATA, as received. */
-	uint32_t	 processed;	/* contiguous seq processed */
-	struct slot	*ring;		/* window slots, index seq % window */
-	bool		 has_end;
-
-	/* Its ACK states that count (rule 3), merged by maximum. */
-	uint32_t	*cs;		/* S vector, n entries */
-	uint64_t	 cc;		/* C */
-	/* Its ACK states waiting for the stream to reach their K. */
-	unsigned	 npend;
-	uint32_t	 pk[PENDING_SLOTS];
-	uint64_t	 pc[PENDING_SLOTS];
-	uint32_t	*ps;		/* PENDING_SLOTS x n */
-
-	/* As received, for resends, END and the window (rule 6). */
-	uint32_t	 acked;		/* its S[self]: my DATA it processed */
-	bool		 finished;	/* its finished flag seen */
-	bool		 confirmed;	/* handshake */
-	uint64_t	 last_heard;
-
-	/* What we owe it. */
-	bool		 ack_due;
-	bool		 hs_ack_due;
-	bool		 hb_due;
-	bool		 reply_due;
-	uint64_t	 last_sent;
-
-	/* Retransmission timeout, from measured round trips (RFC 6298). */
-	uint64_t	 srtt;
-	uint64_t	 rttvar;
-	uint64_t	 rto;
-};
-
-/* One of my own DATA, kept until every member has acknowledged it. */
-struct sent {
-	uint64_t	 ts;
-	uint64_t	 send_us;
-	uint64_t	 first_tx;
-};
-
-struct order {
-	struct order_config cfg;
-	order_deliver_fn deliver;
-	void		*arg;
-
-	enum order_phase phase;
-	uint64_t	 clock;		/* Lamport clock */
-	uint32_t	 stamped;	/* K: my highest stamped seq */
-	uint32_t	 sent_upto;	/* my highest seq transmitted once */
-	bool		 end_sent;
-	uint64_t	 next_hs;	/* next READY round */
-	uint64_t	 next_hb;	/* next finished-flag heartbeat */
-
-	struct member	*m;
-	struct sent	*store;		/* window entries */
-	uint64_t	*deadline;	/* window x n: next resend of (seq, q) */
-	uint8_t		*tries;		/* window x n */
-	struct pq	*pq;		/* total order hold queue */
-	size_t		 held;		/* DATA in hold-back slots */
-
-	struct order_stats st;
-	bool		 keyed;
-	struct auth_key	 key;		/* this run's datagram key */
-	char		 reason[160];
-	uint32_t	*state_s;	/* scratch: my S vector */
-	uint8_t		 payload[MSG_MAX_PAYLOAD];
-	struct msg_dgram dg;		/* decode scratch */
-};
+#include "order_impl.h"
 
 void
 order_config_defaults(struct order_config *cfg)
@@ -129,6 +60,7 @@ order_config_defaults(struct order_config *cfg)
 	cfg->hb_interval_us = 50000;
 	cfg->hs_interval_us = 50000;
 	cfg->peer_timeout_us = 10000000;
+	cfg->stall_timeout_us = 30000000;
 }
 
 const char *
@@ -146,7 +78,8 @@ order_config_check(const struct order_config *c)
 	if (c->payload_len > MSG_MAX_PAYLOAD ||
 	    msg_data_size(c->payload_len) + msg_ack_size(c->n) +
 	    MSG_REC_HDR_LEN + MSG_END_LEN + MSG_REC_HDR_LEN +
-	    MSG_HEARTBEAT_LEN + MSG_HDR_LEN > MSG_MAX_DGRAM)
+	    MSG_HEARTBEAT_LEN + msg_echo_size(MSG_ECHO_MAX) + MSG_HDR_LEN +
+	    AUTH_TAG_LEN > MSG_MAX_DGRAM)
 		return "payload too large";
 	if (c->window < 1 || c->window > (1U << 20))
 		return "window out of range";
@@ -156,6 +89,8 @@ order_config_check(const struct order_config *c)
 	if (c->hb_interval_us == 0 || c->hs_interval_us == 0 ||
 	    c->peer_timeout_us <= c->hb_interval_us)
 		return "timer intervals inconsistent";
+	if (c->stall_timeout_us && c->stall_timeout_us <= c->hb_interval_us)
+		return "stall timeout shorter than the heartbeat interval";
 	return NULL;
 }
 
@@ -222,12 +157,51 @@ order_phase_name(enum order_phase p)
 	return "?";
 }
 
+/*
+ * The largest Lamport clock a run can reach: every event that ticks a clock
+ * is a stamping (n x messages) or the first receipt of a DATA (n - 1 others
+ * each), and a clock never exceeds the number of such events before it.
+ */
+static uint64_t
+clock_bound(const struct order_config *c)
+{
+	return (uint64_t)c->n * c->n * c->messages + c->n;
+}
+
+static int
+alloc_members(struct order *o)
+{
+	size_t n = o->cfg.n, w = o->cfg.window, i;
+
+	o->m = calloc(n, sizeof(*o->m));
+	o->store = calloc(w, sizeof(*o->store));
+	o->to = calloc(w * n, sizeof(*o->to));
+	o->state_s = calloc(n, sizeof(*o->state_s));
+	/* At most window undelivered DATA of each stream: see the window. */
+	o->pq = pq_create(n * w);
+	if (!o->m || !o->store || !o->to || !o->state_s || !o->pq)
+		return -1;
+	for (i = 0; i < n; i++) {
+		struct member *mb = &o->m[i];
+
+		rto_init(&mb->rto, o->cfg.rto_init_us, o->cfg.rto_min_us,
+		    o->cfg.rto_max_us);
+		if (i == o->cfg.self)
+			continue;
+		mb->ring = calloc(w, sizeof(*mb->ring));
+		mb->cs = calloc(n, sizeof(*mb->cs));
+		mb->ps = calloc(PENDING_SLOTS * n, sizeof(*mb->ps));
+		if (!mb->ring || !mb->cs || !mb->ps)
+			return -1;
+	}
+	return 0;
+}
+
 struct order *
 order_create(const struct order_config *cfg, order_deliver_fn deliver,
     void *arg)
 {
 	struct order *o;
-	size_t n, w, i, pq_limit;
 
 	if (order_config_check(cfg) || !deliver) {
 		errno = EINVAL;
@@ -243,42 +217,14 @@ order_create(const struct order_config *cfg, order_deliver_fn deliver,
 	}
 	o->deliver = deliver;
 	o->arg = arg;
-	n = cfg->n;
-	w = cfg->window;
-	/*
-	 * The hold queue is bounded; past the bound, processing pauses and the
-	 * unprocessed DATA waits (and is resent) like a lost datagram.
-	 */
-	pq_limit = 4 * n * w;
-	if (pq_limit < 65536)
-		pq_limit = 65536;
-	o->m = calloc(n, sizeof(*o->m));
-	o->store = calloc(w, sizeof(*o->store));
-	o->deadline = calloc(w * n, sizeof(*o->deadline));
-	o->tries = calloc(w * n, sizeof(*o->tries));
-	o->state_s = calloc(n, sizeof(*o->state_s));
-	o->pq = pq_create(pq_limit);
-	if (!o->m || !o->store || !o->deadline || !o->tries || !o->state_s ||
-	    !o->pq)
-		goto fail;
-	for (i = 0; i < n; i++) {
-		struct member *mb = &o->m[i];
-
-		if (i == cfg->self)
-			continue;
-		mb->ring = calloc(w, sizeof(*mb->ring));
-		mb->cs = calloc(n, sizeof(*mb->cs));
-		mb->ps = calloc(PENDING_SLOTS * n, sizeof(*mb->ps));
-		if (!mb->ring || !mb->cs || !mb->ps)
-			goto fail;
-		mb->rto = cfg->rto_init_us;
+	o->clock_bound = clock_bound(cfg);
+	if (alloc_members(o) < 0) {
+		order_destroy(o);
+		errno = ENOMEM;
+		return NULL;
 	}
 	o->phase = ORDER_HANDSHAKE;
 	return o;
-fail:
-	order_destroy(o);
-	errno = ENOMEM;
-	return NULL;
 }
 
 void
@@ -297,20 +243,10 @@ order_destroy(struct order *o)
 	}
 	free(o->m);
 	free(o->store);
-	free(o->deadline);
-	free(o->tries);
+	free(o->to);
 	free(o->state_s);
 	pq_destroy(o->pq);
 	free(o);
-}
-
-static uint64_t
-others_mask(const struct order *o)
-{
-	uint64_t all = o->cfg.n == 64 ? ~UINT64_C(0) :
-	    (UINT64_C(1) << o->cfg.n) - 1;
-
-	return all & ~(UINT64_C(1) << o->cfg.self);
 }
 
 static void
@@ -320,169 +256,17 @@ abort_run(struct order *o, const char *why)
 	o->phase = ORDER_ABORTED;
 }
 
-/* ---------------------------------------------------------------------
- * Output: every datagram starts with this peer's current ACK state, taken
- * in the same critical section as everything else in it (rule 3).
- */
-
-static void
-begin_dgram(struct order *o, struct msg_builder *b, uint8_t *buf)
-{
-	unsigned i;
-
-	for (i = 0; i < o->cfg.n; i++)
-		o->state_s[i] = i == o->cfg.self ? o->stamped : o->m[i].processed;
-	msg_begin(b, buf, MSG_MAX_DGRAM - (o->keyed ? AUTH_TAG_LEN : 0),
-	    (uint16_t)o->cfg.self, o->cfg.run);
-	(void)msg_put_ack(b, o->stamped, o->clock, o->cfg.n, o->state_s);
-	if (o->end_sent)
-		(void)msg_put_end(b, o->cfg.messages);
-}
-
-/* Reserves the next outbox slot, or NULL (counted) when the box is full. */
-static struct order_out *
-out_slot(struct order *o, struct order_outbox *box)
-{
-	if (box->n == box->cap) {
-		o->st.outbox_full++;
-		return NULL;
-	}
-	return &box->d[box->n];
-}
-
-static void
-out_commit(struct order *o, struct order_outbox *box, struct msg_builder *b,
-    uint64_t dests, uint64_t now)
-{
-	struct order_out *out = &box->d[box->n++];
-	unsigned i;
-
-	out->len = msg_finish(b);
-	if (o->keyed)
-		out->len = msg_seal(out->buf, out->len, &o->key);
-	out->dests = dests;
-	o->st.dgrams_out++;
-	for (i = 0; i < o->cfg.n; i++) {
-		if (!(dests >> i & 1))
-			continue;
-		o->m[i].last_sent = now;
-		o->m[i].ack_due = false;
-	}
-}
-
-static void
-put_own_data(struct order *o, struct msg_builder *b, uint32_t seq, int *fit)
-{
-	const struct sent *s = &o->store[seq % o->cfg.window];
-	struct msg_data d;
-
-	msg_payload_fill(o->payload, o->cfg.payload_len, o->cfg.run,
-	    o->cfg.self, seq);
-	d.seq = seq;
-	d.ts = s->ts;
-	d.send_us = s->send_us;
-	d.plen = o->cfg.payload_len;
-	d.payload = o->payload;
-	*fit = msg_put_data(b, &d) == 0;
-}
-
-/* Transmits, once, every stamped DATA that has not gone out yet (rule 1). */
-static void
-send_new_data(struct order *o, uint64_t now, struct order_outbox *box)
-{
-	uint64_t dests = others_mask(o);
-	struct msg_builder b;
-	struct order_out *out;
-	unsigned q;
-	int fit;
-
-	while (o->sent_upto < o->stamped) {
-		if (!(out = out_slot(o, box)))
-			return;
-		begin_dgram(o, &b, out->buf);
-		for (;;) {
-			uint32_t seq = o->sent_upto + 1;
-			size_t w = seq % o->cfg.window;
-
-			if (seq > o->stamped)
-				break;
-			put_own_data(o, &b, seq, &fit);
-			if (!fit)
-				break;
-			o->store[w].first_tx = now;
-			for (q = 0; q < o->cfg.n; q++) {
-				o->deadline[w * o->cfg.n + q] =
-				    now + o->m[q].rto;
-				o->tries[w * o->cfg.n + q] = 0;
-			}
-			o->sent_upto = seq;
-			o->st.data_out++;
-		}
-		out_commit(o, box, &b, dests, now);
-	}
-}
-
-/*
- * Sends what is owed to each member: HS_ACK, ACK state, heartbeat, reply.
- * Members owed the same kinds of records share one datagram.
- */
-static void
-send_control(struct order *o, uint64_t now, struct order_outbox *box)
-{
-	enum { K_HSACK = 1, K_ACK = 2, K_HB = 4, K_REPLY = 8 };
-	uint64_t mask[16] = { 0 };
-	struct msg_builder b;
-	struct order_out *out;
-	unsigned q, kind;
-	uint8_t flags;
-
-	for (q = 0; q < o->cfg.n; q++) {
-		struct member *mb = &o->m[q];
-
-		if (q == o->cfg.self)
-			continue;
-		kind = (mb->hs_ack_due ? K_HSACK : 0) |
-		    (mb->ack_due ? K_ACK : 0) | (mb->hb_due ? K_HB : 0) |
-		    (mb->reply_due ? K_REPLY : 0);
-		mask[kind] |= UINT64_C(1) << q;
-	}
-	for (kind = 1; kind < 16; kind++) {
-		if (!mask[kind])
-			continue;
-		if (!(out = out_slot(o, box)))
-			return;
-		begin_dgram(o, &b, out->buf);
-		if (kind & K_HSACK)
-			(void)msg_put_hs_ack(&b);
-		if (kind & (K_HB | K_REPLY)) {
-			flags = o->phase >= ORDER_FINISHED &&
-			    o->phase != ORDER_ABORTED ? MSG_HB_FINISHED : 0;
-			if (!(kind & K_HB))
-				flags |= MSG_HB_REPLY;
-			(void)msg_put_heartbeat(&b, flags);
-		}
-		out_commit(o, box, &b, mask[kind], now);
-		for (q = 0; q < o->cfg.n; q++) {
-			if (!(mask[kind] >> q & 1))
-				continue;
-			o->m[q].hs_ack_due = false;
-			o->m[q].hb_due = false;
-			o->m[q].reply_due = false;
-		}
-	}
-}
-
 static void
 flush(struct order *o, uint64_t now, struct order_outbox *box)
 {
 	if (o->phase == ORDER_ABORTED)
 		return;
-	send_new_data(o, now, box);
-	send_control(o, now, box);
+	order_send_new_data(o, now, box);
+	order_send_control(o, now, box);
 }
 
 /* ---------------------------------------------------------------------
- * Input.
+ * Receipt, ACK states, delivery.
  */
 
 static void
@@ -497,6 +281,8 @@ deliver(struct order *o, uint16_t sender, uint32_t seq, uint64_t ts,
 	d.send_us = send_us;
 	d.now = now;
 	o->st.delivered++;
+	if (sender == o->cfg.self)
+		o->self_dlvd = seq;
 	o->deliver(o->arg, &d);
 }
 
@@ -578,6 +364,20 @@ hold_state(struct order *o, struct member *mb, uint32_t k, uint64_t c,
 	memcpy(mb->ps + (size_t)slot * o->cfg.n, s, o->cfg.n * sizeof(*s));
 }
 
+/* Enters one processed DATA into the hold queue, or delivers it (fifo). */
+static void
+process_one(struct order *o, unsigned q, const struct slot *sl, uint64_t now)
+{
+	struct pq_item it = { .ts = sl->ts, .send_us = sl->send_us,
+	    .seq = sl->seq, .sender = (uint16_t)q };
+
+	if (o->cfg.mode == ORDER_FIFO)
+		deliver(o, (uint16_t)q, sl->seq, sl->ts, sl->send_us, now);
+	else if (o->cfg.mode == ORDER_TOTAL && pq_push(o->pq, &it) < 0)
+		/* Cannot happen while the window holds (see alloc_members). */
+		abort_run(o, "internal error: hold queue overflow");
+}
+
 /* Moves DATA from q's hold-back slots into processing, in seq order. */
 static bool
 advance_stream(struct order *o, unsigned q, uint64_t now)
@@ -591,19 +391,7 @@ advance_stream(struct order *o, unsigned q, uint64_t now)
 
 		if (sl->seq != mb->processed + 1)
 			break;
-		if (o->cfg.mode == ORDER_TOTAL) {
-			struct pq_item it = { .ts = sl->ts,
-			    .send_us = sl->send_us, .seq = sl->seq,
-			    .sender = (uint16_t)q };
-
-			if (pq_push(o->pq, &it) < 0) {
-				o->st.pq_full++;
-				break;
-			}
-		} else if (o->cfg.mode == ORDER_FIFO) {
-			deliver(o, (uint16_t)q, sl->seq, sl->ts, sl->send_us,
-			    now);
-		}
+		process_one(o, q, sl, now);
 		/* The DATA is its sender's stamp-time state: (_, ts, seq). */
 		if (sl->ts > mb->cc)
 			mb->cc = sl->ts;
@@ -652,6 +440,8 @@ deliver_heads(struct order *o, uint64_t now)
 		if (o->cfg.flaws & ORDER_FLAW_LATE_CLOCK &&
 		    it.sender != o->cfg.self)
 			lclock_merge(&o->clock, it.ts);
+		o->d_ts = it.ts;
+		o->d_id = it.sender;
 		deliver(o, it.sender, it.seq, it.ts, it.send_us, now);
 		any = true;
 	}
@@ -717,25 +507,14 @@ enter_done(struct order *o)
 		o->m[q].hb_due = false;
 }
 
-/* Processes, delivers, and moves END and the phase on (rules 5, 7, 8). */
+/* Moves the phase on: handshake, END, finished, done (rules 7, 8). */
 static void
-settle(struct order *o, uint64_t now)
+advance_phase(struct order *o, uint64_t now)
 {
 	unsigned q;
-	bool progress;
-
-	do {
-		progress = false;
-		for (q = 0; q < o->cfg.n; q++)
-			if (q != o->cfg.self && advance_stream(o, q, now))
-				progress = true;
-		if (deliver_heads(o, now))
-			progress = true;
-	} while (progress && o->cfg.mode == ORDER_TOTAL && o->st.pq_full);
+	bool all = true;
 
 	if (o->phase == ORDER_HANDSHAKE) {
-		bool all = true;
-
 		for (q = 0; q < o->cfg.n; q++)
 			if (q != o->cfg.self && !o->m[q].confirmed)
 				all = false;
@@ -757,6 +536,20 @@ settle(struct order *o, uint64_t now)
 		enter_done(o);
 }
 
+/* Processes, delivers (rule 5), and moves the phase on. */
+static void
+settle(struct order *o, uint64_t now)
+{
+	unsigned q;
+
+	for (q = 0; q < o->cfg.n; q++)
+		if (q != o->cfg.self)
+			(void)advance_stream(o, q, now);
+	(void)deliver_heads(o, now);
+	if (o->phase != ORDER_ABORTED)
+		advance_phase(o, now);
+}
+
 static void
 mark_ack_due_all(struct order *o)
 {
@@ -767,15 +560,34 @@ mark_ack_due_all(struct order *o)
 			o->m[q].ack_due = true;
 }
 
+/* Broken on purpose (ORDER_FLAW_NO_HOLDBACK): process now, skip the gap. */
+static void
+flaw_process_at_once(struct order *o, unsigned q, const struct msg_data *d,
+    uint64_t now)
+{
+	struct member *mb = &o->m[q];
+	struct slot sl = { .ts = d->ts, .send_us = d->send_us, .seq = d->seq };
+
+	process_one(o, q, &sl, now);
+	if (d->ts > mb->cc)
+		mb->cc = d->ts;
+	if (d->seq > mb->processed)
+		mb->processed = d->seq;
+	count_pending(o, mb);
+}
+
 static void
 on_data(struct order *o, unsigned q, const struct msg_data *d, uint64_t now)
 {
 	struct member *mb = &o->m[q];
 	struct slot *sl;
 
-	if (d->seq == 0 || d->seq > o->cfg.messages || d->ts == 0 ||
-	    d->ts >= LCLOCK_MAX) {
+	if (d->seq == 0 || d->seq > o->cfg.messages || d->ts == 0) {
 		o->st.drop_field++;
+		return;
+	}
+	if (d->ts > o->clock_bound) {
+		o->st.drop_bound++;
 		return;
 	}
 	if (d->plen != o->cfg.payload_len ||
@@ -788,9 +600,11 @@ on_data(struct order *o, unsigned q, const struct msg_data *d, uint64_t now)
 		/* The sender has not seen our state: tell it again. */
 		o->st.data_dup++;
 		mb->ack_due = true;
+		mb->sack_due = mb->held_hi > mb->processed;
 		return;
 	}
 	if (d->seq > mb->processed + o->cfg.window) {
+		/* Never for a member that keeps the window: see order_stampable. */
 		o->st.drop_window++;
 		return;
 	}
@@ -800,98 +614,158 @@ on_data(struct order *o, unsigned q, const struct msg_data *d, uint64_t now)
 	mark_ack_due_all(o);
 	if (o->cfg.mode == ORDER_NONE)
 		deliver(o, (uint16_t)q, d->seq, d->ts, d->send_us, now);
-	if (o->cfg.flaws & ORDER_FLAW_NO_HOLDBACK && o->cfg.mode != ORDER_NONE) {
-		/* Broken on purpose: process now, skip the gap. */
-		struct pq_item it = { .ts = d->ts, .send_us = d->send_us,
-		    .seq = d->seq, .sender = (uint16_t)q };
-
-		if (o->cfg.mode == ORDER_TOTAL)
-			(void)pq_push(o->pq, &it);
-		else
-			deliver(o, (uint16_t)q, d->seq, d->ts, d->send_us,
-			    now);
-		if (d->ts > mb->cc)
-			mb->cc = d->ts;
-		if (d->seq > mb->processed)
-			mb->processed = d->seq;
-		count_pending(o, mb);
-		return;
-	}
+	if (o->cfg.flaws & ORDER_FLAW_NO_HOLDBACK && o->cfg.mode != ORDER_NONE)
+		return flaw_process_at_once(o, q, d, now);
 	sl->seq = d->seq;
 	sl->ts = d->ts;
 	sl->send_us = d->send_us;
 	o->held++;
+	if (d->seq > mb->held_hi)
+		mb->held_hi = d->seq;
+	if (d->seq > mb->processed + 1)
+		mb->sack_due = true;	/* a hole before it */
 }
 
-/* RFC 6298 estimator, fed with samples from DATA sent only once. */
+/*
+ * How many of my DATA member q has delivered, from its delivery frontier:
+ * it delivered every message ordered before (d_ts, d_id), and mine carry
+ * increasing timestamps.
+ */
 static void
-rtt_sample(struct order *o, struct member *mb, uint64_t r)
+advance_delivered(struct order *o, struct member *mb)
 {
-	uint64_t diff;
+	while (mb->dlvd < o->sent_upto) {
+		const struct sent *s = &o->store[(mb->dlvd + 1) % o->cfg.window];
 
-	if (mb->srtt == 0) {
-		mb->srtt = r ? r : 1;
-		mb->rttvar = r / 2;
-	} else {
-		diff = mb->srtt > r ? mb->srtt - r : r - mb->srtt;
-		mb->rttvar = (3 * mb->rttvar + diff) / 4;
-		mb->srtt = (7 * mb->srtt + r) / 8;
+		if (lclock_before(mb->d_ts, mb->d_id, s->ts, o->cfg.self))
+			break;
+		mb->dlvd++;
 	}
-	mb->rto = mb->srtt + (4 * mb->rttvar > 1000 ? 4 * mb->rttvar : 1000);
-	if (mb->rto < o->cfg.rto_min_us)
-		mb->rto = o->cfg.rto_min_us;
-	if (mb->rto > o->cfg.rto_max_us)
-		mb->rto = o->cfg.rto_max_us;
 }
 
-static void
-on_ack(struct order *o, unsigned q, const struct msg_ack *a, uint64_t now)
+/* Checks an ACK state against what the run can produce; 0 if plausible. */
+static int
+check_ack(struct order *o, unsigned q, const struct msg_ack *a, uint32_t *s)
 {
-	struct member *mb = &o->m[q];
-	uint32_t s[MSG_MAX_PEERS];
-	uint32_t mine;
 	unsigned i;
 
-	if (a->n != o->cfg.n || a->c >= LCLOCK_MAX ||
-	    a->k > o->cfg.messages) {
+	if (a->n != o->cfg.n || a->k > o->cfg.messages ||
+	    a->d_id >= o->cfg.n) {
 		o->st.drop_field++;
-		return;
+		return -1;
+	}
+	if (a->c > o->clock_bound || a->d_ts > o->clock_bound) {
+		o->st.drop_bound++;
+		return -1;
 	}
 	for (i = 0; i < a->n; i++) {
 		s[i] = msg_ack_s(a, i);
 		if (s[i] > o->cfg.messages) {
 			o->st.drop_field++;
-			return;
+			return -1;
 		}
 	}
-	mine = s[o->cfg.self];
-	if (mine > o->stamped || s[q] != a->k) {
-		/* Acknowledges what I never stamped, or is inconsistent. */
+	if (s[q] != a->k) {
 		o->st.drop_field++;
-		return;
+		return -1;
 	}
-	if (mine > mb->acked) {
-		size_t w = mine % o->cfg.window;
-		bool clean = mine <= o->sent_upto && o->store[w].first_tx &&
-		    now >= o->store[w].first_tx;
-		uint32_t k;
+	if (s[o->cfg.self] > o->sent_upto) {
+		o->st.drop_bound++;	/* acknowledges what I never sent */
+		return -1;
+	}
+	return 0;
+}
 
-		/*
-		 * Karn: no sample across a resend.  DATA behind a resent hole
-		 * waited in the member's hold-back, so its ACK measures the
-		 * repair, not the round trip.
-		 */
-		for (k = mb->acked + 1; clean && k <= mine; k++)
-			if (o->tries[(k % o->cfg.window) * o->cfg.n + q])
-				clean = false;
-		if (clean)
-			rtt_sample(o, mb, now - o->store[w].first_tx);
-		mb->acked = mine;
+static void
+on_ack(struct order *o, unsigned q, const struct msg_ack *a)
+{
+	struct member *mb = &o->m[q];
+	uint32_t s[MSG_MAX_PEERS];
+
+	if (check_ack(o, q, a, s) < 0)
+		return;
+	if (s[o->cfg.self] > mb->acked)
+		mb->acked = s[o->cfg.self];
+	if (o->cfg.mode == ORDER_TOTAL) {
+		if (lclock_before(mb->d_ts, mb->d_id, a->d_ts, a->d_id)) {
+			mb->d_ts = a->d_ts;
+			mb->d_id = a->d_id;
+		}
+		advance_delivered(o, mb);
+		if (mb->dlvd > mb->acked)	/* delivered implies processed */
+			mb->acked = mb->dlvd;
+	} else {
+		mb->dlvd = mb->acked;	/* processed is delivered here */
 	}
 	if (a->k <= mb->processed || o->cfg.flaws & ORDER_FLAW_EARLY_COUNT)
 		count_state(o, mb, a->c, s);
 	else
 		hold_state(o, mb, a->k, a->c, s);
+}
+
+/* Checks the envelope of a datagram; the member it is from, or -1. */
+static int
+accept_dgram(struct order *o, int from, const uint8_t *buf, size_t len)
+{
+	o->st.dgrams_in++;
+	if (msg_check_mac(buf, len, o->keyed ? &o->key : NULL) < 0) {
+		o->st.drop_auth++;
+		return -1;
+	}
+	if (msg_decode(buf, len, &o->dg) < 0) {
+		o->st.drop_decode++;
+		return -1;
+	}
+	if (o->dg.hdr.run != o->cfg.run) {
+		o->st.drop_run++;
+		return -1;
+	}
+	if (from < 0 || (unsigned)from >= o->cfg.n ||
+	    (unsigned)from == o->cfg.self || o->dg.hdr.sender != from) {
+		o->st.drop_sender++;
+		return -1;
+	}
+	return from;
+}
+
+static void
+on_record(struct order *o, unsigned q, const struct msg_rec *r, uint64_t now)
+{
+	struct member *mb = &o->m[q];
+
+	switch (r->type) {
+	case MSG_READY:
+		mb->hs_ack_due = true;
+		break;
+	case MSG_HS_ACK:
+		break;
+	case MSG_DATA:
+		on_data(o, q, &r->u.data, now);
+		break;
+	case MSG_ACK:
+		on_ack(o, q, &r->u.ack);
+		break;
+	case MSG_END:
+		if (r->u.end_total != o->cfg.messages)
+			o->st.drop_field++;
+		else
+			mb->has_end = true;
+		break;
+	case MSG_HEARTBEAT:
+		if (r->u.hb_flags & MSG_HB_FINISHED)
+			mb->finished = true;
+		if (!(r->u.hb_flags & MSG_HB_REPLY) &&
+		    o->phase >= ORDER_FINISHED)
+			mb->reply_due = true;
+		break;
+	case MSG_SACK:
+		o->st.sacks_in++;
+		order_on_sack(o, q, &r->u.sack, now);
+		break;
+	case MSG_ECHO:
+		order_on_echo(o, q, &r->u.echo, now);
+		break;
+	}
 }
 
 void
@@ -900,83 +774,44 @@ order_input(struct order *o, uint64_t now, int from, const uint8_t *buf,
 {
 	struct member *mb;
 	size_t i;
-	int rc;
+	int q;
 
-	o->st.dgrams_in++;
-	if (msg_check_mac(buf, len, o->keyed ? &o->key : NULL) < 0) {
-		o->st.drop_auth++;
+	if ((q = accept_dgram(o, from, buf, len)) < 0 ||
+	    o->phase == ORDER_ABORTED)
 		return;
-	}
-	if ((rc = msg_decode(buf, len, &o->dg)) < 0) {
-		o->st.drop_decode++;
-		return;
-	}
-	if (o->dg.hdr.run != o->cfg.run) {
-		o->st.drop_run++;
-		return;
-	}
-	if (from < 0 || (unsigned)from >= o->cfg.n ||
-	    (unsigned)from == o->cfg.self || o->dg.hdr.sender != from) {
-		o->st.drop_sender++;
-		return;
-	}
-	if (o->phase == ORDER_ABORTED)
-		return;
-	mb = &o->m[from];
+	mb = &o->m[q];
 	mb->last_heard = now;
 	mb->confirmed = true;
-	for (i = 0; i < o->dg.nrec; i++) {
-		const struct msg_rec *r = &o->dg.rec[i];
-
-		switch (r->type) {
-		case MSG_READY:
-			mb->hs_ack_due = true;
-			break;
-		case MSG_HS_ACK:
-			break;
-		case MSG_DATA:
-			on_data(o, (unsigned)from, &r->u.data, now);
-			break;
-		case MSG_ACK:
-			on_ack(o, (unsigned)from, &r->u.ack, now);
-			break;
-		case MSG_END:
-			if (r->u.end_total != o->cfg.messages)
-				o->st.drop_field++;
-			else
-				mb->has_end = true;
-			break;
-		case MSG_HEARTBEAT:
-			if (r->u.hb_flags & MSG_HB_FINISHED)
-				mb->finished = true;
-			if (!(r->u.hb_flags & MSG_HB_REPLY) &&
-			    o->phase >= ORDER_FINISHED)
-				mb->reply_due = true;
-			break;
-		}
-	}
+	mb->echo_tsval = o->dg.hdr.tsval;
+	mb->echo_at = now;
+	mb->echo_due = true;
+	for (i = 0; i < o->dg.nrec; i++)
+		on_record(o, (unsigned)q, &o->dg.rec[i], now);
 	settle(o, now);
 }
 
+/*
+ * The send window (rule 6, DESIGN of liveness): at most window of my DATA
+ * stamped beyond what the slowest member has delivered (in total order;
+ * processed in the others, where processing is delivery), myself included.
+ * So every member holds at most window DATA of my stream, whatever happens.
+ */
 uint32_t
 order_stampable(const struct order *o)
 {
-	uint32_t slowest = UINT32_MAX, used, room;
+	uint32_t slowest, used, room;
 	unsigned q;
 
 	if (o->phase != ORDER_RUNNING || o->stamped >= o->cfg.messages)
 		return 0;
+	slowest = o->cfg.mode == ORDER_TOTAL ? o->self_dlvd : o->stamped;
 	for (q = 0; q < o->cfg.n; q++)
-		if (q != o->cfg.self && o->m[q].acked < slowest)
-			slowest = o->m[q].acked;
+		if (q != o->cfg.self && o->m[q].dlvd < slowest)
+			slowest = o->m[q].dlvd;
 	used = o->stamped - slowest;
 	room = used >= o->cfg.window ? 0 : o->cfg.window - used;
 	if (room > o->cfg.messages - o->stamped)
 		room = o->cfg.messages - o->stamped;
-	/* A full hold queue must not be filled further by my own DATA. */
-	if (o->cfg.mode == ORDER_TOTAL &&
-	    pq_limit(o->pq) - pq_len(o->pq) < room)
-		room = (uint32_t)(pq_limit(o->pq) - pq_len(o->pq));
 	return room;
 }
 
@@ -994,13 +829,14 @@ order_stamp(struct order *o, uint64_t now, uint32_t max,
 
 		s->ts = lclock_tick(&o->clock);
 		s->send_us = now;
-		s->first_tx = 0;
 		o->stamped = seq;
 		if (o->cfg.mode == ORDER_TOTAL) {
 			struct pq_item it = { .ts = s->ts, .send_us = now,
 			    .seq = seq, .sender = (uint16_t)o->cfg.self };
 
-			(void)pq_push(o->pq, &it);	/* room checked above */
+			if (pq_push(o->pq, &it) < 0)	/* sized: see window */
+				abort_run(o, "internal error: hold queue "
+				    "overflow");
 		} else {
 			deliver(o, (uint16_t)o->cfg.self, seq, s->ts, now, now);
 		}
@@ -1018,124 +854,135 @@ order_flush(struct order *o, uint64_t now, struct order_outbox *box)
 	flush(o, now, box);
 }
 
-/* Resends the oldest DATA member q has not acknowledged, when due. */
-static void
-resend_to(struct order *o, unsigned q, uint64_t now, struct order_outbox *box)
+/* ---------------------------------------------------------------------
+ * Timers.
+ */
+
+/* Aborts the run when a member has been silent for the peer timeout. */
+static bool
+check_silence(struct order *o, uint64_t now)
 {
-	struct member *mb = &o->m[q];
-	uint32_t seq = mb->acked + 1, last = o->sent_upto;
-	unsigned burst = 0;
-	struct msg_builder b;
-	struct order_out *out;
-	int fit;
+	char why[sizeof(o->reason)];
+	unsigned q;
 
-	if (last > mb->acked + RESEND_SCAN)
-		last = mb->acked + RESEND_SCAN;
-	while (seq <= last && burst < RESEND_BURST) {
-		bool any = false;
+	for (q = 0; q < o->cfg.n; q++) {
+		const struct member *mb = &o->m[q];
 
-		if (!(out = out_slot(o, box)))
-			return;
-		begin_dgram(o, &b, out->buf);
-		for (; seq <= last; seq++) {
-			size_t idx = (seq % o->cfg.window) * o->cfg.n + q;
-			unsigned shift;
-
-			if (o->deadline[idx] > now)
-				continue;
-			put_own_data(o, &b, seq, &fit);
-			if (!fit)
-				break;
-			if (o->tries[idx] < UINT8_MAX)
-				o->tries[idx]++;
-			shift = o->tries[idx] < BACKOFF_MAX ? o->tries[idx] :
-			    BACKOFF_MAX;
-			o->deadline[idx] = now + (mb->rto << shift);
-			o->st.retransmits++;
-			any = true;
-		}
-		if (!any)
-			return;
-		out_commit(o, box, &b, UINT64_C(1) << q, now);
-		burst++;
+		if (q == o->cfg.self || now < mb->last_heard ||
+		    now - mb->last_heard <= o->cfg.peer_timeout_us)
+			continue;
+		snprintf(why, sizeof(why), "peer %u silent for %" PRIu64 " ms",
+		    q, (now - mb->last_heard) / 1000);
+		abort_run(o, why);
+		return true;
 	}
-	/*
-	 * The member acknowledges cumulatively, so DATA after a hole looks
-	 * unacknowledged although it is most likely held back there.  Give
-	 * what we did not resend now one more timeout: the resends above
-	 * should fill the hole and move its ACK state past all of it.
-	 */
-	for (; seq <= last; seq++) {
-		size_t idx = (seq % o->cfg.window) * o->cfg.n + q;
+	return false;
+}
 
-		if (o->deadline[idx] <= now)
-			o->deadline[idx] = now + mb->rto;
+/* Whether anything waits on other members: undelivered or unacked DATA. */
+static bool
+work_pending(const struct order *o)
+{
+	unsigned q;
+
+	if (pq_len(o->pq) || o->held)
+		return true;
+	for (q = 0; q < o->cfg.n; q++)
+		if (q != o->cfg.self && o->m[q].acked < o->sent_upto)
+			return true;
+	return false;
+}
+
+/*
+ * Aborts a run that is stuck: members are heard (heartbeats) but nothing
+ * moves while work is pending.  Progress is any change of what was
+ * delivered, processed, acknowledged or stamped.
+ */
+static bool
+check_stall(struct order *o, uint64_t now)
+{
+	char why[sizeof(o->reason)];
+	uint64_t sig = o->st.delivered + o->stamped;
+	unsigned q;
+
+	for (q = 0; q < o->cfg.n; q++)
+		sig += (uint64_t)o->m[q].processed + o->m[q].acked;
+	if (sig != o->progress_sig || !work_pending(o)) {
+		o->progress_sig = sig;
+		o->progress_at = now;
+		return false;
+	}
+	if (!o->cfg.stall_timeout_us ||
+	    now - o->progress_at <= o->cfg.stall_timeout_us)
+		return false;
+	snprintf(why, sizeof(why), "no progress for %" PRIu64 " ms",
+	    (now - o->progress_at) / 1000);
+	abort_run(o, why);
+	return true;
+}
+
+/* Resends what is due and keeps idle links carrying our state. */
+static void
+tick_running(struct order *o, uint64_t now, struct order_outbox *box)
+{
+	unsigned q;
+
+	for (q = 0; q < o->cfg.n; q++) {
+		struct member *mb = &o->m[q];
+
+		if (q == o->cfg.self)
+			continue;
+		if (mb->acked < o->sent_upto)
+			order_resend_to(o, q, now, box);
+		if (mb->held_hi > mb->processed)
+			mb->sack_due = true;	/* the last SACK may be lost */
+		if (now - mb->last_sent >= o->cfg.hb_interval_us)
+			mb->hb_due = true;
+	}
+}
+
+/* Waits for the finished flags; a member silent that long has gone. */
+static void
+tick_finished(struct order *o, uint64_t now)
+{
+	unsigned q;
+
+	for (q = 0; q < o->cfg.n; q++)
+		if (q != o->cfg.self && !o->m[q].finished &&
+		    now - o->m[q].last_heard > o->cfg.peer_timeout_us)
+			o->m[q].finished = true;
+	if (all_finished(o)) {
+		enter_done(o);
+	} else if (now >= o->next_hb) {
+		set_hb_due_unfinished(o);
+		o->next_hb = now + o->cfg.hb_interval_us;
 	}
 }
 
 void
 order_tick(struct order *o, uint64_t now, struct order_outbox *box)
 {
-	unsigned q;
-
-	if (o->phase == ORDER_ABORTED || o->phase == ORDER_DONE) {
-		flush(o, now, box);	/* answers owed from input */
-		return;
-	}
-	if (o->phase == ORDER_HANDSHAKE || o->phase == ORDER_RUNNING) {
-		for (q = 0; q < o->cfg.n; q++) {
-			struct member *mb = &o->m[q];
-			char why[sizeof(o->reason)];
-
-			if (q == o->cfg.self ||
-			    now - mb->last_heard <= o->cfg.peer_timeout_us ||
-			    now < mb->last_heard)
-				continue;
-			snprintf(why, sizeof(why),
-			    "peer %u silent for %" PRIu64 " ms", q,
-			    (now - mb->last_heard) / 1000);
-			abort_run(o, why);
+	switch (o->phase) {
+	case ORDER_HANDSHAKE:
+		if (check_silence(o, now))
 			return;
+		if (now >= o->next_hs) {
+			order_send_ready(o, now, box);
+			o->next_hs = now + o->cfg.hs_interval_us;
 		}
-	}
-	if (o->phase == ORDER_HANDSHAKE && now >= o->next_hs) {
-		struct msg_builder b;
-		struct order_out *out;
-		uint64_t dests = 0;
-
-		for (q = 0; q < o->cfg.n; q++)
-			if (q != o->cfg.self && !o->m[q].confirmed)
-				dests |= UINT64_C(1) << q;
-		if (dests && (out = out_slot(o, box))) {
-			begin_dgram(o, &b, out->buf);
-			(void)msg_put_ready(&b);
-			out_commit(o, box, &b, dests, now);
-		}
-		o->next_hs = now + o->cfg.hs_interval_us;
-	}
-	if (o->phase == ORDER_RUNNING || o->phase == ORDER_HANDSHAKE) {
-		for (q = 0; q < o->cfg.n; q++) {
-			if (q == o->cfg.self)
-				continue;
-			if (o->m[q].acked < o->sent_upto)
-				resend_to(o, q, now, box);
-			/* Idle links carry a heartbeat with our state. */
-			if (now - o->m[q].last_sent >= o->cfg.hb_interval_us)
-				o->m[q].hb_due = true;
-		}
-	}
-	if (o->phase == ORDER_FINISHED) {
-		/* A member silent that long has died or finished without us. */
-		for (q = 0; q < o->cfg.n; q++)
-			if (q != o->cfg.self && !o->m[q].finished &&
-			    now - o->m[q].last_heard > o->cfg.peer_timeout_us)
-				o->m[q].finished = true;
-		if (all_finished(o)) {
-			enter_done(o);
-		} else if (now >= o->next_hb) {
-			set_hb_due_unfinished(o);
-			o->next_hb = now + o->cfg.hb_interval_us;
-		}
+		tick_running(o, now, box);
+		break;
+	case ORDER_RUNNING:
+		if (check_silence(o, now) || check_stall(o, now))
+			return;
+		tick_running(o, now, box);
+		break;
+	case ORDER_FINISHED:
+		tick_finished(o, now);
+		break;
+	case ORDER_DONE:
+	case ORDER_ABORTED:
+		break;	/* answers owed from input only */
 	}
 	flush(o, now, box);
 }
@@ -1148,6 +995,7 @@ order_start(struct order *o, uint64_t now, struct order_outbox *box)
 	for (q = 0; q < o->cfg.n; q++)
 		o->m[q].last_heard = now;
 	o->next_hs = now;
+	o->progress_at = now;
 	order_tick(o, now, box);
 }
 
@@ -1194,4 +1042,10 @@ const struct order_config *
 order_config(const struct order *o)
 {
 	return &o->cfg;
+}
+
+uint64_t
+order_srtt_us(const struct order *o, unsigned q)
+{
+	return q < o->cfg.n ? o->m[q].rto.srtt : 0;
 }

@@ -11,17 +11,6 @@
 #include "mpcomm/mptime.h"
 #include "peer.h"
 
-/* Messages that fit one datagram beside the ACK state and END. */
-static uint32_t
-flood_batch(const struct run *r)
-{
-	size_t room = MSG_MAX_DGRAM - MSG_HDR_LEN - msg_ack_size(r->n) -
-	    (MSG_REC_HDR_LEN + MSG_END_LEN);
-	size_t each = msg_data_size(order_config(r->core)->payload_len);
-
-	return room / each ? (uint32_t)(room / each) : 1;
-}
-
 void *
 sender_main(void *arg)
 {
@@ -63,7 +52,7 @@ sender_main(void *arg)
 			next_due = now + rng_range(&r->pace, r->imin_us,
 			    r->imax_us);
 		} else {
-			batch = flood_batch(r);
+			batch = order_flood_batch(r->core);
 			r->sender_busy = true;
 		}
 		if (!r->first_stamp)

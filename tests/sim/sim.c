@@ -9,8 +9,14 @@
  *
  * Checked from the delivered sequences: no duplicate, nothing missing,
  * per-sender FIFO (fifo and total), identical sequences in total mode (and at
- * every step any two peers' sequences are prefixes of one another), and every
- * peer finished within a bounded simulated time.
+ * every step any two peers' sequences are prefixes of one another), every
+ * peer finished within a bounded simulated time, and no peer ever held more
+ * than its window allows.
+ *
+ * --flood draws floods instead: thousands of messages per peer, small
+ * windows, loss up to 50 %, and outages of a link (one way or both) lasting
+ * seconds.  --case NAME runs one of the named regression cases (deadlocks
+ * seen on real processes before the window was keyed on delivery).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -38,6 +44,11 @@ struct params {
 	uint64_t	gap_max_us;	/* pacing: 0..gap between stamps */
 	uint32_t	window;
 	unsigned	flaws;
+	/* An outage: datagrams from a to b (and b to a if both) are lost. */
+	uint64_t	out_start_us;
+	uint64_t	out_len_us;	/* 0: none */
+	unsigned	out_a, out_b;
+	int		out_both;
 };
 
 struct simpeer {
@@ -62,6 +73,7 @@ struct sim {
 	char		 violation[256];
 	uint64_t	 now;
 	uint64_t	 mismatched;	/* positions where peers differ */
+	uint64_t	 cut;		/* datagrams lost to the outage */
 };
 
 static int verbose;
@@ -110,6 +122,18 @@ on_deliver(void *arg, const struct order_delivery *d)
 	}
 }
 
+static bool
+link_down(const struct sim *s, unsigned from, unsigned to)
+{
+	const struct params *p = &s->p;
+
+	if (!p->out_len_us || s->now < p->out_start_us ||
+	    s->now >= p->out_start_us + p->out_len_us)
+		return false;
+	return (from == p->out_a && to == p->out_b) ||
+	    (p->out_both && from == p->out_b && to == p->out_a);
+}
+
 static void
 route(struct sim *s, unsigned from)
 {
@@ -119,12 +143,28 @@ route(struct sim *s, unsigned from)
 	for (i = 0; i < s->box.n; i++) {
 		const struct order_out *o = &s->box.d[i];
 
-		for (q = 0; q < s->p.n; q++)
-			if (o->dests >> q & 1)
-				(void)emu_push(s->peer[q].net, s->now, (int)from,
-				    o->buf, o->len);
+		for (q = 0; q < s->p.n; q++) {
+			if (!(o->dests >> q & 1))
+				continue;
+			if (link_down(s, from, q))
+				s->cut++;
+			else
+				(void)emu_push(s->peer[q].net, s->now,
+				    (int)from, o->buf, o->len);
+		}
 	}
 	s->box.n = 0;
+}
+
+/* The memory bound: every peer holds at most window DATA per stream. */
+static void
+check_bound(struct sim *s, unsigned i)
+{
+	size_t held = order_queue_len(s->peer[i].core);
+
+	if (held > 2 * (size_t)s->p.n * s->p.window)
+		violate(s, "peer %u holds %u messages, window %u", i,
+		    (unsigned)held, s->p.window);
 }
 
 static uint64_t
@@ -271,6 +311,7 @@ sim_run(struct sim *s)
 			for (i = 0; i < s->p.n; i++) {
 				order_tick(s->peer[i].core, t, &s->box);
 				route(s, i);
+				check_bound(s, i);
 			}
 			next_tick += TICK_US;
 			if (all_quiet(s))
@@ -330,6 +371,74 @@ params_for(uint64_t seed, int mode, unsigned flaws, struct params *p)
 	p->flaws = flaws;
 }
 
+/*
+ * Floods: every bound is hit (small windows), heavy loss, and an outage of
+ * seconds in a third of the seeds.  Sizes keep a seed around a second.
+ */
+static void
+params_for_flood(uint64_t seed, int mode, unsigned flaws, struct params *p)
+{
+	static const unsigned ns[] = { 2, 3, 4, 5, 8 };
+	static const double losses[] = { 0, 0.1, 0.3, 0.5 };
+	static const double dups[] = { 0, 0.05, 0.2 };
+	static const uint32_t windows[] = { 16, 64, 256, 2048 };
+	struct rng r;
+
+	rng_seed(&r, seed ^ 0xf100df100dULL);
+	memset(p, 0, sizeof(*p));
+	p->seed = seed;
+	p->n = ns[rng_below(&r, 5)];
+	p->m = (uint32_t)rng_range(&r, 1000, 24000 / p->n);
+	p->mode = mode >= 0 ? (enum order_mode)mode : ORDER_TOTAL;
+	p->loss = losses[rng_below(&r, 4)];
+	if (p->loss >= 0.5)
+		p->m /= 4;
+	p->dup = dups[rng_below(&r, 3)];
+	p->delay_max_us = rng_range(&r, 0, 20) * 1000;
+	p->window = windows[rng_below(&r, 4)];
+	p->flaws = flaws;
+	if (rng_below(&r, 3) == 0) {
+		p->out_start_us = rng_range(&r, 0, 50) * 1000;
+		p->out_len_us = rng_range(&r, 500, 4000) * 1000;
+		p->out_a = (unsigned)rng_below(&r, p->n);
+		p->out_b = (p->out_a + 1 + (unsigned)rng_below(&r, p->n - 1)) %
+		    p->n;
+		p->out_both = (int)rng_below(&r, 2);
+	}
+}
+
+/* The runs that deadlocked on real processes, as regression cases. */
+static const struct sim_case {
+	const char	*name;
+	struct params	 p;
+} cases[] = {
+	/* A capped hold queue stopped every stream (window on processing). */
+	{ "flood-n4-loss10", { .seed = 4, .n = 4, .m = 25000,
+	    .mode = ORDER_TOTAL, .loss = 0.1, .delay_max_us = 1000,
+	    .window = 2048 } },
+	{ "flood-n3-loss20", { .seed = 2, .n = 3, .m = 30000,
+	    .mode = ORDER_TOTAL, .loss = 0.2, .delay_max_us = 1000,
+	    .window = 4096 } },
+	{ "flood-n8-loss10-dup10", { .seed = 8, .n = 8, .m = 5000,
+	    .mode = ORDER_TOTAL, .loss = 0.1, .dup = 0.1,
+	    .delay_max_us = 5000, .window = 4096 } },
+	/* A 2.4 s one-way outage during a flood wedged every peer. */
+	{ "outage-oneway-2400ms", { .seed = 3, .n = 3, .m = 40000,
+	    .mode = ORDER_TOTAL, .delay_max_us = 1000, .window = 4096,
+	    .out_start_us = 2000,
+	    .out_len_us = 2400000, .out_a = 0, .out_b = 1 } },
+	{ "outage-twoway-5s", { .seed = 5, .n = 3, .m = 40000,
+	    .mode = ORDER_TOTAL, .delay_max_us = 1000, .window = 4096,
+	    .out_start_us = 2000,
+	    .out_len_us = 5000000, .out_a = 2, .out_b = 0, .out_both = 1 } },
+	{ "flood-n3-loss50", { .seed = 7, .n = 3, .m = 4000,
+	    .mode = ORDER_TOTAL, .loss = 0.5, .dup = 0.05,
+	    .delay_max_us = 2000, .window = 256 } },
+	{ "flood-n16-window16", { .seed = 16, .n = 16, .m = 400,
+	    .mode = ORDER_TOTAL, .loss = 0.1, .delay_max_us = 3000,
+	    .window = 16 } },
+};
+
 static void
 print_params(FILE *f, const struct params *p)
 {
@@ -337,6 +446,10 @@ print_params(FILE *f, const struct params *p)
 	    "delay=0:%" PRIu64 "us gap=0:%" PRIu64 "us window=%u flaws=%#x",
 	    p->seed, p->n, p->m, order_mode_name(p->mode), p->loss, p->dup,
 	    p->delay_max_us, p->gap_max_us, p->window, p->flaws);
+	if (p->out_len_us)
+		fprintf(f, " outage=%u%s%u@%" PRIu64 "ms+%" PRIu64 "ms",
+		    p->out_a, p->out_both ? "<->" : "->", p->out_b,
+		    p->out_start_us / 1000, p->out_len_us / 1000);
 }
 
 static const struct {
@@ -354,7 +467,8 @@ usage(void)
 {
 	fprintf(stderr,
 	    "usage: sim [--seeds K] [--start S] [--order none|fifo|total]\n"
-	    "           [--replay SEED] [--flaw NAME --expect-violation]\n"
+	    "           [--flood] [--replay SEED] [--case NAME|all]\n"
+	    "           [--flaw NAME --expect-violation]\n"
 	    "           [--expect-disagreement] [-v]\n"
 	    "flaws: no-holdback early-count no-ack-wait late-clock\n");
 	exit(2);
@@ -373,12 +487,68 @@ parse_u64(const char *s)
 	return v;
 }
 
+/* Runs one simulation; prints it with -v or when it fails.  0: passed. */
+static int
+run_one(const struct params *p, bool expect_violation, uint64_t *mismatched)
+{
+	struct sim s;
+	int rc;
+
+	if (sim_init(&s, p) < 0) {
+		fprintf(stderr, "sim: out of memory\n");
+		exit(2);
+	}
+	rc = sim_run(&s);
+	if (verbose || (rc && !expect_violation)) {
+		printf("%s ", rc ? "FAIL" : "ok");
+		print_params(stdout, p);
+		printf(" mismatched=%" PRIu64 " cut=%" PRIu64 " t=%" PRIu64
+		    "ms%s%s\n", s.mismatched, s.cut, s.now / 1000,
+		    rc ? " : " : "", s.violation);
+	} else if (rc) {
+		printf("found the broken variant, as expected, at ");
+		print_params(stdout, p);
+		printf(": %s\n", s.violation);
+	}
+	*mismatched = s.mismatched;
+	sim_free(&s);
+	return rc;
+}
+
+/* Runs the named case, or all of them; returns the failures. */
+static int
+run_cases(const char *name)
+{
+	uint64_t mm;
+	size_t i;
+	int failures = 0, found = 0;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (strcmp(name, "all") && strcmp(name, cases[i].name))
+			continue;
+		found = 1;
+		if (run_one(&cases[i].p, false, &mm)) {
+			failures++;
+			printf("sim: case %s FAILED\n", cases[i].name);
+		} else {
+			printf("sim: case %s ok\n", cases[i].name);
+		}
+	}
+	if (!found) {
+		fprintf(stderr, "sim: no case named %s\n", name);
+		exit(2);
+	}
+	return failures;
+}
+
 int
 main(int argc, char **argv)
 {
 	uint64_t seeds = 200, start = 1, seed, failures = 0, mismatched = 0;
-	uint64_t disagreeing = 0, replay = 0;
+	uint64_t disagreeing = 0, replay = 0, mm;
 	bool do_replay = false, expect_violation = false, expect_disagree = false;
+	bool flood = false;
+	const char *case_name = NULL;
 	unsigned flaws = 0, i;
 	int mode = -1, a;
 	enum order_mode om;
@@ -402,7 +572,11 @@ main(int argc, char **argv)
 					flaws |= flaw_names[i].flag;
 			if (!flaws)
 				usage();
-		} else if (!strcmp(argv[a], "--expect-violation"))
+		} else if (!strcmp(argv[a], "--case") && a + 1 < argc)
+			case_name = argv[++a];
+		else if (!strcmp(argv[a], "--flood"))
+			flood = true;
+		else if (!strcmp(argv[a], "--expect-violation"))
 			expect_violation = true;
 		else if (!strcmp(argv[a], "--expect-disagreement"))
 			expect_disagree = true;
@@ -411,6 +585,8 @@ main(int argc, char **argv)
 		else
 			usage();
 	}
+	if (case_name)
+		return run_cases(case_name) ? 1 : 0;
 	if (do_replay) {
 		start = replay;
 		seeds = 1;
@@ -418,45 +594,24 @@ main(int argc, char **argv)
 	}
 	for (seed = start; seed < start + seeds; seed++) {
 		struct params p;
-		struct sim s;
-		int rc;
 
-		params_for(seed, mode, flaws, &p);
-		if (sim_init(&s, &p) < 0) {
-			fprintf(stderr, "sim: out of memory\n");
-			return 2;
-		}
-		rc = sim_run(&s);
-		if (verbose) {
-			printf("%s ", rc ? "FAIL" : "ok");
-			print_params(stdout, &p);
-			printf(" mismatched=%" PRIu64 " t=%" PRIu64 "ms%s%s\n",
-			    s.mismatched, s.now / 1000, rc ? " : " : "",
-			    s.violation);
-		}
-		if (rc) {
+		if (flood)
+			params_for_flood(seed, mode, flaws, &p);
+		else
+			params_for(seed, mode, flaws, &p);
+		if (run_one(&p, expect_violation, &mm)) {
 			failures++;
-			if (!expect_violation) {
-				printf("FAIL ");
-				print_params(stdout, &p);
-				printf(": %s\n", s.violation);
-			} else {
-				printf("found the broken variant, as expected, "
-				    "at ");
-				print_params(stdout, &p);
-				printf(": %s\n", s.violation);
-				sim_free(&s);
+			if (expect_violation)
 				return 0;
-			}
 		}
-		mismatched += s.mismatched;
-		if (s.mismatched)
+		mismatched += mm;
+		if (mm)
 			disagreeing++;
-		sim_free(&s);
 	}
-	printf("sim: %" PRIu64 " seeds from %" PRIu64 ", %" PRIu64
+	printf("sim: %" PRIu64 " %sseeds from %" PRIu64 ", %" PRIu64
 	    " failed, %" PRIu64 " runs with disagreement (%" PRIu64
-	    " positions)\n", seeds, start, failures, disagreeing, mismatched);
+	    " positions)\n", seeds, flood ? "flood " : "", start, failures,
+	    disagreeing, mismatched);
 	if (expect_violation) {
 		printf("sim: the broken variant was NOT caught\n");
 		return 1;

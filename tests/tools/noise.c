@@ -42,7 +42,7 @@ bad_datagram(struct rng *r, uint8_t *b, uint64_t run)
 		len = MSG_HDR_LEN + (size_t)rng_below(r, 200);
 		for (i = MSG_HDR_LEN; i < len; i++)
 			b[i] = (uint8_t)rng_next(r);
-		wire_put_u16(b + 16, (uint16_t)rng_below(r, 20));
+		wire_put_u16(b + MSG_OFF_NREC, (uint16_t)rng_below(r, 20));
 		return len;
 	case 2:		/* another run */
 		msg_begin(&mb, b, MSG_MAX_DGRAM, 0, run + 1 + rng_below(r, 9));
@@ -54,7 +54,13 @@ bad_datagram(struct rng *r, uint8_t *b, uint64_t run)
 			s[i] = (uint32_t)rng_next(r);
 		msg_begin(&mb, b, MSG_MAX_DGRAM, (uint16_t)rng_below(r, 8),
 		    run);
-		msg_put_ack(&mb, (uint32_t)rng_next(r), UINT64_MAX - 1, n, s);
+		{
+			struct msg_ack a = { .k = (uint32_t)rng_next(r),
+			    .c = UINT64_MAX - 1, .d_ts = rng_next(r),
+			    .d_id = (uint16_t)rng_next(r), .n = (uint8_t)n };
+
+			msg_put_ack(&mb, &a, s);
+		}
 		return msg_finish(&mb);
 	case 4: {	/* DATA far ahead, huge timestamp */
 		struct msg_data d = { .seq = (uint32_t)rng_next(r),

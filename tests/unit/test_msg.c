@@ -12,12 +12,17 @@ sample(uint8_t *buf)
 {
 	struct msg_builder b;
 	struct msg_data d;
+	struct msg_ack a = { .k = 9, .c = 1234, .d_ts = 1200, .d_id = 2,
+	    .n = 3 };
 	uint32_t s[3] = { 7, 9, 11 };
-	uint8_t pl[16];
+	uint16_t who[2] = { 0, 2 };
+	uint32_t tsecr[2] = { 4000000000U, 17 }, held[2] = { 250, 0 };
+	uint8_t pl[16], bits[2] = { 0xa0, 0x01 };
 
 	msg_payload_fill(pl, sizeof(pl), 42, 1, 5);
 	msg_begin(&b, buf, MSG_MAX_DGRAM, 1, 42);
-	CHECK(msg_put_ack(&b, 9, 1234, 3, s) == 0);
+	msg_set_tsval(&b, 0xdeadbeef);
+	CHECK(msg_put_ack(&b, &a, s) == 0);
 	CHECK(msg_put_end(&b, 100) == 0);
 	d.seq = 5;
 	d.ts = 77;
@@ -27,6 +32,10 @@ sample(uint8_t *buf)
 	CHECK(msg_put_data(&b, &d) == 0);
 	CHECK(msg_put_ready(&b) == 0);
 	CHECK(msg_put_hs_ack(&b) == 0);
+	CHECK(msg_put_sack(&b, 0, 31, bits, 12) < 0);	/* not whole bytes */
+	CHECK(msg_put_sack(&b, 0, 31, bits, 16) == 0);
+	CHECK(msg_put_echo(&b, 0, who, tsecr, held) < 0);
+	CHECK(msg_put_echo(&b, 2, who, tsecr, held) == 0);
 	CHECK(msg_put_heartbeat(&b, MSG_HB_FINISHED) == 0);
 	return msg_finish(&b);
 }
@@ -43,9 +52,11 @@ main(void)
 	/* Round trip. */
 	len = sample(buf);
 	CHECK(msg_decode(buf, len, &dg) == 0);
-	CHECK(dg.hdr.sender == 1 && dg.hdr.run == 42 && dg.nrec == 6);
+	CHECK(dg.hdr.sender == 1 && dg.hdr.run == 42 && dg.nrec == 8 &&
+	    dg.hdr.tsval == 0xdeadbeef);
 	CHECK(dg.rec[0].type == MSG_ACK && dg.rec[0].u.ack.k == 9 &&
 	    dg.rec[0].u.ack.c == 1234 && dg.rec[0].u.ack.n == 3 &&
+	    dg.rec[0].u.ack.d_ts == 1200 && dg.rec[0].u.ack.d_id == 2 &&
 	    msg_ack_s(&dg.rec[0].u.ack, 2) == 11);
 	CHECK(dg.rec[1].type == MSG_END && dg.rec[1].u.end_total == 100);
 	CHECK(dg.rec[2].type == MSG_DATA && dg.rec[2].u.data.seq == 5 &&
@@ -55,8 +66,25 @@ main(void)
 	    msg_payload_ok(dg.rec[2].u.data.payload, 16, 42, 1, 5));
 	CHECK(!msg_payload_ok(dg.rec[2].u.data.payload, 16, 42, 1, 6));
 	CHECK(dg.rec[3].type == MSG_READY && dg.rec[4].type == MSG_HS_ACK);
-	CHECK(dg.rec[5].type == MSG_HEARTBEAT &&
-	    dg.rec[5].u.hb_flags == MSG_HB_FINISHED);
+	{
+		const struct msg_sack *sk = &dg.rec[5].u.sack;
+		const struct msg_echo *e = &dg.rec[6].u.echo;
+		uint32_t ts, h;
+		uint16_t who;
+
+		CHECK(dg.rec[5].type == MSG_SACK && sk->stream == 0 &&
+		    sk->base == 31 && sk->nbits == 16);
+		CHECK(msg_sack_has(sk, 0) && !msg_sack_has(sk, 1) &&
+		    msg_sack_has(sk, 2) && msg_sack_has(sk, 15) &&
+		    !msg_sack_has(sk, 14) && !msg_sack_has(sk, 16));
+		CHECK(dg.rec[6].type == MSG_ECHO && e->n == 2);
+		msg_echo_get(e, 0, &who, &ts, &h);
+		CHECK(who == 0 && ts == 4000000000U && h == 250);
+		msg_echo_get(e, 1, &who, &ts, &h);
+		CHECK(who == 2 && ts == 17 && h == 0);
+	}
+	CHECK(dg.rec[7].type == MSG_HEARTBEAT &&
+	    dg.rec[7].u.hb_flags == MSG_HB_FINISHED);
 
 	/* Every truncation is refused. */
 	for (i = 0; i < len; i++)
@@ -72,10 +100,10 @@ main(void)
 	bad[0] ^= 1;
 	CHECK(msg_decode(bad, len, &dg) == -MSG_ERR_MAGIC);
 	memcpy(bad, buf, len);
-	bad[4] = 2;
+	bad[MSG_OFF_VERSION] = 1;	/* the format before the SACK */
 	CHECK(msg_decode(bad, len, &dg) == -MSG_ERR_VERSION);
 	memcpy(bad, buf, len);
-	bad[5] = 2;
+	bad[MSG_OFF_FLAGS] = 2;
 	CHECK(msg_decode(bad, len, &dg) == -MSG_ERR_FLAGS);
 
 	/* The MAC trailer: sealed, checked, and anything else refused. */
@@ -93,7 +121,7 @@ main(void)
 		CHECK(msg_check_mac(bad, slen, &k) == 0);
 		CHECK(msg_check_mac(bad, slen, &k2) < 0);
 		CHECK(msg_check_mac(bad, slen, NULL) < 0);
-		CHECK(msg_decode(bad, slen, &dg) == 0 && dg.nrec == 6);
+		CHECK(msg_decode(bad, slen, &dg) == 0 && dg.nrec == 8);
 		for (i = 0; i < slen; i++) {
 			bad[i] ^= 0x10;
 			CHECK(msg_check_mac(bad, slen, &k) < 0);
@@ -103,13 +131,13 @@ main(void)
 	}
 	/* Record count larger or smaller than the contents. */
 	memcpy(bad, buf, len);
-	wire_put_u16(bad + 16, 7);
+	wire_put_u16(bad + MSG_OFF_NREC, 9);
 	CHECK(msg_decode(bad, len, &dg) < 0);
-	wire_put_u16(bad + 16, 5);
+	wire_put_u16(bad + MSG_OFF_NREC, 7);
 	CHECK(msg_decode(bad, len, &dg) == -MSG_ERR_TRAILING);
-	wire_put_u16(bad + 16, 0);
+	wire_put_u16(bad + MSG_OFF_NREC, 0);
 	CHECK(msg_decode(bad, len, &dg) == -MSG_ERR_COUNT);
-	wire_put_u16(bad + 16, 0xffff);
+	wire_put_u16(bad + MSG_OFF_NREC, 0xffff);
 	CHECK(msg_decode(bad, len, &dg) == -MSG_ERR_COUNT);
 	/* Unknown record type. */
 	memcpy(bad, buf, len);
@@ -117,10 +145,33 @@ main(void)
 	CHECK(msg_decode(bad, len, &dg) == -MSG_ERR_TYPE);
 	/* ACK whose n does not match its length, or is 0 / too big. */
 	memcpy(bad, buf, len);
-	bad[MSG_HDR_LEN + MSG_REC_HDR_LEN + 12] = 4;
+	bad[MSG_HDR_LEN + MSG_REC_HDR_LEN + 22] = 4;
 	CHECK(msg_decode(bad, len, &dg) == -MSG_ERR_RECLEN);
-	bad[MSG_HDR_LEN + MSG_REC_HDR_LEN + 12] = 0;
+	bad[MSG_HDR_LEN + MSG_REC_HDR_LEN + 22] = 0;
 	CHECK(msg_decode(bad, len, &dg) == -MSG_ERR_RECLEN);
+	/* A SACK without a bitmap; an ECHO whose count is not its length. */
+	{
+		uint8_t one[MSG_MAX_DGRAM];
+		uint16_t who = 1;
+		uint32_t ts = 1, h = 0;
+		uint8_t bits = 0xff;
+		size_t l1;
+
+		msg_begin(&b, one, sizeof(one), 0, 1);
+		CHECK(msg_put_sack(&b, 1, 2, &bits, 8) == 0);
+		l1 = msg_finish(&b);
+		CHECK(msg_decode(one, l1, &dg) == 0);
+		wire_put_u16(one + MSG_HDR_LEN + 1, MSG_SACK_FIXED_LEN);
+		CHECK(msg_decode(one, l1 - 1, &dg) == -MSG_ERR_RECLEN);
+		msg_begin(&b, one, sizeof(one), 0, 1);
+		CHECK(msg_put_echo(&b, 1, &who, &ts, &h) == 0);
+		l1 = msg_finish(&b);
+		CHECK(msg_decode(one, l1, &dg) == 0);
+		one[MSG_HDR_LEN + MSG_REC_HDR_LEN] = 2;
+		CHECK(msg_decode(one, l1, &dg) == -MSG_ERR_RECLEN);
+		one[MSG_HDR_LEN + MSG_REC_HDR_LEN] = 0;
+		CHECK(msg_decode(one, l1, &dg) == -MSG_ERR_RECLEN);
+	}
 	/* A record length that runs past the end. */
 	memcpy(bad, buf, len);
 	wire_put_u16(bad + MSG_HDR_LEN + 1, 2000);

@@ -2,7 +2,8 @@
 /*
  * The ordering core driven by hand: the ACK-state K rule (the race that
  * broke the original demo), bad input dropped and counted, duplicates, a
- * complete run to DONE, and failure detection.
+ * complete run to DONE, failure detection, and the liveness rules: the
+ * window keyed on delivery, selective repair, the stall abort.
  */
 #include <string.h>
 
@@ -31,7 +32,8 @@ on_deliver(void *arg, const struct order_delivery *d)
 }
 
 static struct order *
-make(unsigned self, unsigned n, uint32_t m, struct log *l)
+make_w(unsigned self, unsigned n, uint32_t m, uint32_t window,
+    struct log *l)
 {
 	struct order_config c;
 
@@ -41,7 +43,25 @@ make(unsigned self, unsigned n, uint32_t m, struct log *l)
 	c.n = n;
 	c.messages = m;
 	c.payload_len = 4;
+	c.window = window;
+	c.stall_timeout_us = 1000000;
 	return order_create(&c, on_deliver, l);
+}
+
+static struct order *
+make(unsigned self, unsigned n, uint32_t m, struct log *l)
+{
+	return make_w(self, n, m, 4096, l);
+}
+
+/* An ACK state (S, C, K) without a delivery frontier. */
+static void
+put_ack(struct msg_builder *b, uint32_t k, uint64_t c, unsigned n,
+    const uint32_t *s)
+{
+	struct msg_ack a = { .k = k, .c = c, .n = (uint8_t)n };
+
+	CHECK(msg_put_ack(b, &a, s) == 0 || n != 2);
 }
 
 /* Delivers every datagram of box addressed to `to` (id) into core o. */
@@ -53,6 +73,148 @@ feed(struct order *o, unsigned to, int from, struct order_outbox *box)
 	for (i = 0; i < box->n; i++)
 		if (box->d[i].dests >> to & 1)
 			order_input(o, 0, from, box->d[i].buf, box->d[i].len);
+}
+
+/* Two peers past the handshake; peer 0 is driven, peer 1 is forged. */
+static struct order *
+running_pair(uint32_t m, uint32_t window, struct log *l,
+    struct order_outbox *box)
+{
+	struct order *p0 = make_w(0, 2, m, window, l), *p1;
+	struct log l1 = { 0 };
+
+	p1 = make_w(1, 2, m, window, &l1);
+	order_start(p1, 0, box);
+	feed(p0, 0, 1, box);		/* its READY: peer 0 is running */
+	box->n = 0;
+	order_destroy(p1);
+	CHECK(order_phase(p0) == ORDER_RUNNING);
+	return p0;
+}
+
+/* An ACK state from peer 1 with a delivery frontier (d_ts, d_id). */
+static size_t
+forged_ack(uint8_t *buf, uint32_t s0, uint64_t c, uint64_t d_ts)
+{
+	struct msg_builder b;
+	struct msg_ack a = { .k = 0, .c = c, .d_ts = d_ts, .d_id = 0, .n = 2 };
+	uint32_t s[2] = { s0, 0 };
+
+	msg_begin(&b, buf, MSG_MAX_DGRAM, 1, 77);
+	CHECK(msg_put_ack(&b, &a, s) == 0);
+	return msg_finish(&b);
+}
+
+/*
+ * The window opens on what every member has *delivered*, not processed: a
+ * member that processes but cannot deliver must not be flooded further
+ * (the deadlock of a capped hold queue).
+ */
+static void
+test_window_on_delivery(void)
+{
+	struct order_outbox box;
+	struct log l = { 0 };
+	uint8_t buf[MSG_MAX_DGRAM];
+	struct order *p0;
+	size_t len;
+
+	CHECK(order_outbox_init(&box, 64) == 0);
+	p0 = running_pair(10, 4, &l, &box);
+	CHECK(order_stamp(p0, 10, 10, &box) == 4);	/* ts 1..4 */
+	len = forged_ack(buf, 4, 5, 0);	/* processed all 4, delivered none */
+	order_input(p0, 20, 1, buf, len);
+	CHECK(l.n == 4);		/* peer 0 itself could deliver them */
+	CHECK(order_stampable(p0) == 0);
+	len = forged_ack(buf, 4, 5, 2);	/* delivered up to (ts 2, id 0) */
+	order_input(p0, 30, 1, buf, len);
+	CHECK(order_stampable(p0) == 2);
+	len = forged_ack(buf, 4, 5, 4);
+	order_input(p0, 40, 1, buf, len);
+	CHECK(order_stampable(p0) == 4);
+	order_destroy(p0);
+	order_outbox_free(&box);
+}
+
+/* The DATA seqs in every datagram of box. */
+static unsigned
+data_in_box(const struct order_outbox *box, uint32_t *seqs, unsigned max)
+{
+	static struct msg_dgram dg;
+	unsigned k = 0;
+	size_t i, r;
+
+	for (i = 0; i < box->n; i++) {
+		CHECK(msg_decode(box->d[i].buf, box->d[i].len, &dg) == 0);
+		for (r = 0; r < dg.nrec; r++)
+			if (dg.rec[r].type == MSG_DATA && k < max)
+				seqs[k++] = dg.rec[r].u.data.seq;
+	}
+	return k;
+}
+
+/* A SACK makes the sender resend only what is missing. */
+static void
+test_sack_repairs_only_holes(void)
+{
+	struct order_outbox box;
+	struct msg_builder b;
+	struct msg_ack a = { .k = 0, .c = 7, .n = 2 };
+	struct log l = { 0 };
+	uint8_t buf[MSG_MAX_DGRAM], bits = 0xf0;	/* seqs 3..6 held */
+	uint32_t s[2] = { 1, 0 }, seqs[16];
+	struct order *p0;
+	size_t len;
+
+	CHECK(order_outbox_init(&box, 64) == 0);
+	p0 = running_pair(8, 64, &l, &box);
+	CHECK(order_stamp(p0, 0, 6, &box) == 6);
+	box.n = 0;
+	msg_begin(&b, buf, sizeof(buf), 1, 77);
+	CHECK(msg_put_ack(&b, &a, s) == 0);
+	CHECK(msg_put_sack(&b, 0, 2, &bits, 8) == 0);
+	len = msg_finish(&b);
+	order_input(p0, 1000, 1, buf, len);
+	CHECK(order_stats(p0)->sacks_in == 1);
+	order_tick(p0, 1000000, &box);		/* far past the timeout */
+	CHECK(data_in_box(&box, seqs, 16) == 1 && seqs[0] == 2);
+	/* A SACK of what was never sent is refused and counted. */
+	bits = 0xff;
+	msg_begin(&b, buf, sizeof(buf), 1, 77);
+	CHECK(msg_put_sack(&b, 0, 2, &bits, 8) == 0);
+	len = msg_finish(&b);
+	order_input(p0, 1000001, 1, buf, len);
+	CHECK(order_stats(p0)->drop_bound == 1);
+	order_destroy(p0);
+	order_outbox_free(&box);
+}
+
+/* Members heard, nothing moving while work is pending: the run aborts. */
+static void
+test_stall_aborts(void)
+{
+	struct order_outbox box;
+	struct log l = { 0 };
+	uint8_t buf[MSG_MAX_DGRAM];
+	struct order *p0;
+	uint64_t now;
+	size_t len;
+
+	CHECK(order_outbox_init(&box, 256) == 0);
+	p0 = running_pair(5, 64, &l, &box);
+	CHECK(order_stamp(p0, 0, 1, &box) == 1);
+	len = forged_ack(buf, 0, 0, 0);		/* alive, acknowledges nothing */
+	for (now = 100000; now <= 3000000; now += 100000) {
+		order_input(p0, now, 1, buf, len);
+		box.n = 0;
+		order_tick(p0, now, &box);
+		if (now <= 1000000)
+			CHECK(order_phase(p0) == ORDER_RUNNING);
+	}
+	CHECK(order_phase(p0) == ORDER_ABORTED);
+	CHECK(strstr(order_abort_reason(p0), "no progress") != NULL);
+	order_destroy(p0);
+	order_outbox_free(&box);
 }
 
 int
@@ -110,7 +272,7 @@ main(void)
 		uint32_t s[2] = { 1, 1 };
 
 		msg_begin(&b, buf, sizeof(buf), 0, 77);
-		msg_put_ack(&b, 1, 3, 2, s);	/* K=1: m(0,1) stamped */
+		put_ack(&b, 1, 3, 2, s);	/* K=1: m(0,1) stamped */
 		len = msg_finish(&b);
 	}
 	order_input(p1, 20, 0, buf, len);
@@ -153,14 +315,20 @@ main(void)
 		msg_put_data(&b, &d);
 		len = msg_finish(&b);
 		order_input(p0, 1, 1, buf, len);
-		CHECK(st->drop_field == 1);
+		CHECK(st->drop_bound == 1);
+		d.ts = 3 * 3 * 5 + 3 + 1;	/* just above what 3 x 5 can reach */
+		msg_begin(&b, buf, sizeof(buf), 1, 77);
+		msg_put_data(&b, &d);
+		len = msg_finish(&b);
+		order_input(p0, 1, 1, buf, len);
+		CHECK(st->drop_bound == 2 && st->data_in == 0);
 		d.ts = 5;
 		d.seq = 6;				/* beyond M */
 		msg_begin(&b, buf, sizeof(buf), 1, 77);
 		msg_put_data(&b, &d);
 		len = msg_finish(&b);
 		order_input(p0, 1, 1, buf, len);
-		CHECK(st->drop_field == 2);
+		CHECK(st->drop_field == 1);
 		d.seq = 1;
 		pl[0] ^= 1;				/* wrong payload */
 		msg_begin(&b, buf, sizeof(buf), 1, 77);
@@ -180,15 +348,15 @@ main(void)
 		uint32_t s[3] = { 4, 0, 0 };		/* acks unstamped DATA */
 
 		msg_begin(&b, buf, sizeof(buf), 1, 77);
-		msg_put_ack(&b, 0, 1, 3, s);
+		put_ack(&b, 0, 1, 3, s);
 		len = msg_finish(&b);
 		order_input(p0, 1, 1, buf, len);
-		CHECK(st->drop_field == 3);
+		CHECK(st->drop_bound == 3);
 		msg_begin(&b, buf, sizeof(buf), 1, 77);	/* wrong n */
-		msg_put_ack(&b, 0, 1, 2, s);
+		put_ack(&b, 0, 1, 2, s);
 		len = msg_finish(&b);
 		order_input(p0, 1, 1, buf, len);
-		CHECK(st->drop_field == 4);
+		CHECK(st->drop_field == 2);
 	}
 	CHECK(l0.n == 0);	/* peer 2 never acknowledged anything */
 	/* Silence aborts the run, with a reason. */
@@ -278,5 +446,8 @@ main(void)
 	order_outbox_free(&box);
 	order_outbox_free(&b0);
 	order_outbox_free(&b1);
+	test_window_on_delivery();
+	test_sack_repairs_only_holes();
+	test_stall_aborts();
 	CHECK_DONE("test_order");
 }

@@ -1,0 +1,390 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The ordering core's output: every datagram it builds, and the repair of
+ * loss.  Each datagram opens with this peer's current ACK state, taken in
+ * the same critical section as everything else in it (rule 3 of mpcomm(7)),
+ * then its timestamp echoes; then DATA, SACKs or control records.
+ *
+ * Repair (rule 6): a DATA is resent to a member when its per-(DATA, member)
+ * timeout expires, unless that member's SACK says it holds it; a SACK that
+ * shows a DATA missing while one sent after it arrived makes it due at once
+ * (loss detection by time order, as RACK does for TCP, RFC 8985).  Timeouts
+ * come from rto.c, fed by timestamp echoes.
+ */
+#include <string.h>
+
+#include "mpcomm/msg.h"
+#include "order_impl.h"
+
+#define RESEND_SCAN	1024	/* oldest unacked DATA examined per member */
+#define RESEND_BURST	8	/* resend datagrams per member per call */
+
+static void
+put_echoes(struct order *o, struct msg_builder *b, uint64_t dests,
+    uint64_t now)
+{
+	uint16_t id[MSG_ECHO_MAX];
+	uint32_t tsecr[MSG_ECHO_MAX], held[MSG_ECHO_MAX];
+	unsigned i, q, k = 0;
+
+	for (i = 0; i < o->cfg.n && k < MSG_ECHO_MAX; i++) {
+		q = (o->echo_next + i) % o->cfg.n;
+		if (!(dests >> q & 1) || !o->m[q].echo_due)
+			continue;
+		id[k] = (uint16_t)q;
+		tsecr[k] = o->m[q].echo_tsval;
+		held[k] = (uint32_t)(now - o->m[q].echo_at);
+		o->m[q].echo_due = false;
+		k++;
+		o->echo_next = q + 1;
+	}
+	if (k)
+		(void)msg_put_echo(b, k, id, tsecr, held);
+}
+
+static void
+begin_dgram(struct order *o, struct msg_builder *b, uint8_t *buf,
+    uint64_t dests, uint64_t now)
+{
+	struct msg_ack a;
+	unsigned i;
+
+	for (i = 0; i < o->cfg.n; i++)
+		o->state_s[i] = i == o->cfg.self ? o->stamped : o->m[i].processed;
+	msg_begin(b, buf, MSG_MAX_DGRAM - (o->keyed ? AUTH_TAG_LEN : 0),
+	    (uint16_t)o->cfg.self, o->cfg.run);
+	msg_set_tsval(b, (uint32_t)now);
+	a.k = o->stamped;
+	a.c = o->clock;
+	a.d_ts = o->d_ts;
+	a.d_id = o->d_id;
+	a.n = (uint8_t)o->cfg.n;
+	(void)msg_put_ack(b, &a, o->state_s);
+	if (o->end_sent)
+		(void)msg_put_end(b, o->cfg.messages);
+	put_echoes(o, b, dests, now);
+}
+
+/* Reserves the next outbox slot, or NULL (counted) when the box is full. */
+static struct order_out *
+out_slot(struct order *o, struct order_outbox *box)
+{
+	if (box->n == box->cap) {
+		o->st.outbox_full++;
+		return NULL;
+	}
+	return &box->d[box->n];
+}
+
+static void
+out_commit(struct order *o, struct order_outbox *box, struct msg_builder *b,
+    uint64_t dests, uint64_t now)
+{
+	struct order_out *out = &box->d[box->n++];
+	unsigned i;
+
+	out->len = msg_finish(b);
+	if (o->keyed)
+		out->len = msg_seal(out->buf, out->len, &o->key);
+	out->dests = dests;
+	o->st.dgrams_out++;
+	for (i = 0; i < o->cfg.n; i++) {
+		if (!(dests >> i & 1))
+			continue;
+		o->m[i].last_sent = now;
+		o->m[i].ack_due = false;
+	}
+}
+
+static int
+put_own_data(struct order *o, struct msg_builder *b, uint32_t seq)
+{
+	const struct sent *s = &o->store[seq % o->cfg.window];
+	struct msg_data d;
+
+	msg_payload_fill(o->payload, o->cfg.payload_len, o->cfg.run,
+	    o->cfg.self, seq);
+	d.seq = seq;
+	d.ts = s->ts;
+	d.send_us = s->send_us;
+	d.plen = o->cfg.payload_len;
+	d.payload = o->payload;
+	return msg_put_data(b, &d);
+}
+
+uint32_t
+order_flood_batch(const struct order *o)
+{
+	unsigned echoes = o->cfg.n - 1 < MSG_ECHO_MAX ? o->cfg.n - 1 :
+	    MSG_ECHO_MAX;
+	size_t room = MSG_MAX_DGRAM - MSG_HDR_LEN - msg_ack_size(o->cfg.n) -
+	    (MSG_REC_HDR_LEN + MSG_END_LEN) - msg_echo_size(echoes) -
+	    (o->keyed ? AUTH_TAG_LEN : 0);
+	size_t each = msg_data_size(o->cfg.payload_len);
+
+	return room / each ? (uint32_t)(room / each) : 1;
+}
+
+/* Transmits, once, every stamped DATA that has not gone out yet (rule 1). */
+void
+order_send_new_data(struct order *o, uint64_t now, struct order_outbox *box)
+{
+	uint64_t dests = order_others(o);
+	struct msg_builder b;
+	struct order_out *out;
+	unsigned q;
+
+	while (o->sent_upto < o->stamped) {
+		if (!(out = out_slot(o, box)))
+			return;
+		begin_dgram(o, &b, out->buf, dests, now);
+		while (o->sent_upto < o->stamped) {
+			uint32_t seq = o->sent_upto + 1;
+
+			if (put_own_data(o, &b, seq) < 0)
+				break;
+			for (q = 0; q < o->cfg.n; q++) {
+				struct sent_to *t = order_sent_to(o, seq, q);
+
+				t->deadline = now + rto_timeout(&o->m[q].rto, 0);
+				t->txtime = now;
+				t->tries = 0;
+			}
+			o->sent_upto = seq;
+			o->st.data_out++;
+		}
+		out_commit(o, box, &b, dests, now);
+	}
+}
+
+/* Resends the DATA member q has neither acknowledged nor SACKed, when due. */
+void
+order_resend_to(struct order *o, unsigned q, uint64_t now,
+    struct order_outbox *box)
+{
+	struct member *mb = &o->m[q];
+	uint32_t seq = mb->acked + 1, last = o->sent_upto;
+	unsigned burst = 0;
+	struct msg_builder b;
+	struct order_out *out;
+
+	if (last > mb->acked + RESEND_SCAN)
+		last = mb->acked + RESEND_SCAN;
+	while (seq <= last && burst < RESEND_BURST) {
+		bool any = false;
+
+		if (!(out = out_slot(o, box)))
+			return;
+		begin_dgram(o, &b, out->buf, UINT64_C(1) << q, now);
+		for (; seq <= last; seq++) {
+			struct sent_to *t = order_sent_to(o, seq, q);
+
+			if (t->deadline > now)
+				continue;	/* not due, or SACKED */
+			if (put_own_data(o, &b, seq) < 0)
+				break;
+			if (t->tries < UINT8_MAX)
+				t->tries++;
+			t->deadline = now + rto_timeout(&mb->rto, t->tries);
+			t->txtime = now;
+			o->st.retransmits++;
+			any = true;
+		}
+		if (!any)
+			return;
+		out_commit(o, box, &b, UINT64_C(1) << q, now);
+		burst++;
+	}
+}
+
+/*
+ * Says which DATA of q's stream past its hole this peer holds, so that q
+ * resends only what is missing: all holes repaired in one round trip.
+ */
+static void
+send_sack(struct order *o, unsigned q, uint64_t now, struct order_outbox *box)
+{
+	struct member *mb = &o->m[q];
+	uint32_t base = mb->processed + 1, seq;
+	struct msg_builder b;
+	struct order_out *out;
+	unsigned nbits, i, room;
+
+	if (!(out = out_slot(o, box)))
+		return;
+	begin_dgram(o, &b, out->buf, UINT64_C(1) << q, now);
+	nbits = (mb->held_hi - base + 7) / 8 * 8;
+	room = msg_room(&b) > msg_sack_size(8) ?
+	    (unsigned)(msg_room(&b) - msg_sack_size(0)) * 8 : 0;
+	if (nbits > room)
+		nbits = room;
+	if (nbits > MSG_SACK_MAX_BITS)
+		nbits = MSG_SACK_MAX_BITS;
+	if (nbits) {
+		memset(o->sack_bits, 0, nbits / 8);
+		for (i = 0; i < nbits; i++) {
+			seq = base + 1 + i;
+			if (o->m[q].ring[seq % o->cfg.window].seq == seq)
+				o->sack_bits[i / 8] |= (uint8_t)(0x80 >> i % 8);
+		}
+		(void)msg_put_sack(&b, (uint16_t)q, base, o->sack_bits, nbits);
+	}
+	out_commit(o, box, &b, UINT64_C(1) << q, now);
+	mb->sack_due = false;
+	mb->last_sack = now;
+	o->st.sacks_out++;
+}
+
+void
+order_on_sack(struct order *o, unsigned q, const struct msg_sack *sk,
+    uint64_t now)
+{
+	struct member *mb = &o->m[q];
+	uint32_t hi = 0, seq, reo;
+	uint64_t t_hi;
+	unsigned i;
+
+	if (sk->stream != o->cfg.self || sk->base == 0) {
+		o->st.drop_field++;
+		return;
+	}
+	if (sk->base - 1 > o->sent_upto ||
+	    (uint64_t)sk->base + sk->nbits > (uint64_t)o->sent_upto + 8) {
+		o->st.drop_bound++;	/* holds what I never sent */
+		return;
+	}
+	for (i = 0; i < sk->nbits; i++) {
+		seq = sk->base + 1 + i;
+		if (!msg_sack_has(sk, i))
+			continue;
+		if (seq > o->sent_upto) {
+			o->st.drop_bound++;
+			return;
+		}
+		if (seq > mb->acked) {
+			order_sent_to(o, seq, q)->deadline = SACKED;
+			hi = seq;
+		}
+	}
+	if (sk->base - 1 > mb->acked)
+		mb->acked = sk->base - 1;
+	if (!hi)
+		return;
+	/* A DATA sent a while before one that arrived is lost: resend now. */
+	t_hi = order_sent_to(o, hi, q)->txtime;
+	reo = (uint32_t)(mb->rto.srtt / 4);
+	for (seq = mb->acked + 1; seq < hi; seq++) {
+		struct sent_to *t = order_sent_to(o, seq, q);
+
+		if (t->deadline != SACKED && t->deadline > now &&
+		    t->txtime + reo < t_hi) {
+			t->deadline = now;
+			mb->resend_due = true;
+		}
+	}
+}
+
+void
+order_on_echo(struct order *o, unsigned q, const struct msg_echo *e,
+    uint64_t now)
+{
+	uint32_t tsecr, held;
+	uint64_t rtt;
+	uint16_t who;
+	unsigned i;
+
+	for (i = 0; i < e->n; i++) {
+		msg_echo_get(e, i, &who, &tsecr, &held);
+		if (who != o->cfg.self)
+			continue;
+		if (rto_echo_rtt((uint32_t)now, tsecr, held,
+		    o->cfg.peer_timeout_us, &rtt) < 0) {
+			o->st.drop_bound++;
+			continue;
+		}
+		rto_sample(&o->m[q].rto, rtt);
+	}
+}
+
+void
+order_send_ready(struct order *o, uint64_t now, struct order_outbox *box)
+{
+	struct msg_builder b;
+	struct order_out *out;
+	uint64_t dests = 0;
+	unsigned q;
+
+	for (q = 0; q < o->cfg.n; q++)
+		if (q != o->cfg.self && !o->m[q].confirmed)
+			dests |= UINT64_C(1) << q;
+	if (dests && (out = out_slot(o, box))) {
+		begin_dgram(o, &b, out->buf, dests, now);
+		(void)msg_put_ready(&b);
+		out_commit(o, box, &b, dests, now);
+	}
+}
+
+/* SACKs are rate-limited to about four a round trip per member. */
+static bool
+sack_now(const struct member *mb, uint64_t now)
+{
+	return mb->sack_due && mb->held_hi > mb->processed &&
+	    now - mb->last_sack >= mb->rto.srtt / 4;
+}
+
+/*
+ * Sends what is owed to each member: SACK and repairs (each on its own),
+ * then HS_ACK, ACK state, heartbeat, reply: members owed the same kinds of
+ * these share one datagram.
+ */
+void
+order_send_control(struct order *o, uint64_t now, struct order_outbox *box)
+{
+	enum { K_HSACK = 1, K_ACK = 2, K_HB = 4, K_REPLY = 8 };
+	uint64_t mask[16] = { 0 };
+	struct msg_builder b;
+	struct order_out *out;
+	unsigned q, kind;
+	uint8_t flags;
+
+	for (q = 0; q < o->cfg.n; q++) {
+		struct member *mb = &o->m[q];
+
+		if (q == o->cfg.self)
+			continue;
+		if (sack_now(mb, now))
+			send_sack(o, q, now, box);
+		if (mb->resend_due) {
+			mb->resend_due = false;
+			order_resend_to(o, q, now, box);
+		}
+		kind = (mb->hs_ack_due ? K_HSACK : 0) |
+		    (mb->ack_due ? K_ACK : 0) | (mb->hb_due ? K_HB : 0) |
+		    (mb->reply_due ? K_REPLY : 0);
+		mask[kind] |= UINT64_C(1) << q;
+	}
+	for (kind = 1; kind < 16; kind++) {
+		if (!mask[kind])
+			continue;
+		if (!(out = out_slot(o, box)))
+			return;
+		begin_dgram(o, &b, out->buf, mask[kind], now);
+		if (kind & K_HSACK)
+			(void)msg_put_hs_ack(&b);
+		if (kind & (K_HB | K_REPLY)) {
+			flags = o->phase >= ORDER_FINISHED &&
+			    o->phase != ORDER_ABORTED ? MSG_HB_FINISHED : 0;
+			if (!(kind & K_HB))
+				flags |= MSG_HB_REPLY;
+			(void)msg_put_heartbeat(&b, flags);
+		}
+		out_commit(o, box, &b, mask[kind], now);
+		for (q = 0; q < o->cfg.n; q++) {
+			if (!(mask[kind] >> q & 1))
+				continue;
+			o->m[q].hs_ack_due = false;
+			o->m[q].hb_due = false;
+			o->m[q].reply_due = false;
+		}
+	}
+}
