@@ -44,7 +44,7 @@ TOOLS	 = $(B)/tests/mpctl $(B)/tests/noise $(B)/tests/udprate
 .DELETE_ON_ERROR:
 .SECONDARY:
 .PHONY: all check unit sim cluster demo clean install uninstall asan tsan \
-	valgrind bench bench-quick fuzz
+	valgrind bench bench-quick fuzz soak
 
 all: $(BINS)
 
@@ -91,11 +91,20 @@ check: all $(UNITS) $(SIM) $(TOOLS)
 unit: $(UNITS)
 	@B=$(B) tests/run.sh unit
 
+# The simulation alone, as long as you like: make sim SEEDS=20000.
 sim: $(SIM)
 	$(SIM) --seeds $(SEEDS)
+	$(SIM) --flood --seeds $(SEEDS)
+	$(SIM) --case all
 
 cluster: all $(TOOLS)
 	@B=$(B) tests/run.sh cluster
+
+# The liveness soak: 50 runs of each configuration that used to hang
+# (SOAK_RUNS=N for more or fewer).  Not part of check: it takes an hour.
+SOAK_RUNS ?= 50
+soak: all
+	@B=$(B) tests/soak/liveness.sh -r $(SOAK_RUNS)
 
 # Benchmarks: not part of check.  BENCH_ARGS="--json FILE" to keep results.
 bench: all $(TOOLS)

@@ -43,6 +43,8 @@ unit() {
 sim() {
 	s=$B/tests/sim
 	t "sim/total: $SEEDS seeds" "$s" --seeds "$SEEDS"
+	t "sim/flood: $((SEEDS / 10)) seeds" "$s" --flood --seeds $((SEEDS / 10))
+	t "sim/regression cases (deadlocks of real runs)" "$s" --case all
 	t "sim/fifo: 500 seeds" "$s" --order fifo --seeds 500
 	t "sim/none disagrees under jitter" "$s" --order none --seeds 200 \
 	    --expect-disagreement

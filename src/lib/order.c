@@ -55,7 +55,7 @@ order_config_defaults(struct order_config *cfg)
 	cfg->payload_len = 32;
 	cfg->window = 4096;
 	cfg->rto_init_us = 100000;
-	cfg->rto_min_us = 5000;
+	cfg->rto_min_us = 3000;
 	cfg->rto_max_us = 2000000;
 	cfg->hb_interval_us = 50000;
 	cfg->hs_interval_us = 50000;

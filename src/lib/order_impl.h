@@ -65,6 +65,7 @@ struct member {
 	uint64_t	 echo_at;	/* when it arrived */
 	uint64_t	 last_sent;
 	uint64_t	 last_sack;
+	uint64_t	 next_due;	/* no resend to it is due before */
 };
 
 /* One of my own DATA, kept until every member has delivered it. */

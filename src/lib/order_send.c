@@ -16,7 +16,6 @@
 #include "mpcomm/msg.h"
 #include "order_impl.h"
 
-#define RESEND_SCAN	1024	/* oldest unacked DATA examined per member */
 #define RESEND_BURST	8	/* resend datagrams per member per call */
 
 static void
@@ -149,6 +148,8 @@ order_send_new_data(struct order *o, uint64_t now, struct order_outbox *box)
 				t->deadline = now + rto_timeout(&o->m[q].rto, 0);
 				t->txtime = now;
 				t->tries = 0;
+				if (t->deadline < o->m[q].next_due)
+					o->m[q].next_due = t->deadline;
 			}
 			o->sent_upto = seq;
 			o->st.data_out++;
@@ -157,44 +158,59 @@ order_send_new_data(struct order *o, uint64_t now, struct order_outbox *box)
 	}
 }
 
-/* Resends the DATA member q has neither acknowledged nor SACKed, when due. */
+/*
+ * Resends the DATA member q has neither acknowledged nor SACKed, when due.
+ * The whole unacknowledged range is scanned, but only when something in it
+ * is due (next_due), so an idle link costs nothing.
+ */
 void
 order_resend_to(struct order *o, unsigned q, uint64_t now,
     struct order_outbox *box)
 {
 	struct member *mb = &o->m[q];
-	uint32_t seq = mb->acked + 1, last = o->sent_upto;
+	uint32_t seq = mb->acked + 1;
+	uint64_t next = UINT64_MAX;
 	unsigned burst = 0;
 	struct msg_builder b;
-	struct order_out *out;
+	struct order_out *out = NULL;
+	bool open = false;
 
-	if (last > mb->acked + RESEND_SCAN)
-		last = mb->acked + RESEND_SCAN;
-	while (seq <= last && burst < RESEND_BURST) {
-		bool any = false;
+	if (now < mb->next_due)
+		return;
+	for (; seq <= o->sent_upto; seq++) {
+		struct sent_to *t = order_sent_to(o, seq, q);
 
-		if (!(out = out_slot(o, box)))
-			return;
-		begin_dgram(o, &b, out->buf, UINT64_C(1) << q, now);
-		for (; seq <= last; seq++) {
-			struct sent_to *t = order_sent_to(o, seq, q);
-
-			if (t->deadline > now)
-				continue;	/* not due, or SACKED */
-			if (put_own_data(o, &b, seq) < 0)
-				break;
-			if (t->tries < UINT8_MAX)
-				t->tries++;
-			t->deadline = now + rto_timeout(&mb->rto, t->tries);
-			t->txtime = now;
-			o->st.retransmits++;
-			any = true;
+		if (t->deadline > now) {	/* not due, or SACKED */
+			if (t->deadline < next)
+				next = t->deadline;
+			continue;
 		}
-		if (!any)
-			return;
-		out_commit(o, box, &b, UINT64_C(1) << q, now);
-		burst++;
+		if (open && put_own_data(o, &b, seq) < 0) {
+			out_commit(o, box, &b, UINT64_C(1) << q, now);
+			open = false;
+		}
+		if (!open) {
+			if (burst == RESEND_BURST || !(out = out_slot(o, box))) {
+				next = now;	/* more is due: next call */
+				break;
+			}
+			begin_dgram(o, &b, out->buf, UINT64_C(1) << q, now);
+			open = true;
+			burst++;
+			if (put_own_data(o, &b, seq) < 0)
+				break;		/* cannot happen: checked config */
+		}
+		if (t->tries < UINT8_MAX)
+			t->tries++;
+		t->deadline = now + rto_timeout(&mb->rto, t->tries);
+		t->txtime = now;
+		if (t->deadline < next)
+			next = t->deadline;
+		o->st.retransmits++;
 	}
+	if (open)
+		out_commit(o, box, &b, UINT64_C(1) << q, now);
+	mb->next_due = next;
 }
 
 /*
@@ -235,13 +251,20 @@ send_sack(struct order *o, unsigned q, uint64_t now, struct order_outbox *box)
 	o->st.sacks_out++;
 }
 
+/*
+ * Marks what q holds and finds what it lost.  A DATA is lost when it was
+ * last sent a while (a quarter of a round trip, for reordering) before a
+ * DATA that has since arrived (RACK, RFC 8985 section 6.2): so a lost
+ * retransmission is found as soon as a later one arrives, without waiting
+ * for its backed-off timeout.
+ */
 void
 order_on_sack(struct order *o, unsigned q, const struct msg_sack *sk,
     uint64_t now)
 {
 	struct member *mb = &o->m[q];
 	uint32_t hi = 0, seq, reo;
-	uint64_t t_hi;
+	uint64_t t_arrived = 0;
 	unsigned i;
 
 	if (sk->stream != o->cfg.self || sk->base == 0) {
@@ -261,24 +284,31 @@ order_on_sack(struct order *o, unsigned q, const struct msg_sack *sk,
 			o->st.drop_bound++;
 			return;
 		}
-		if (seq > mb->acked) {
-			order_sent_to(o, seq, q)->deadline = SACKED;
+		if (seq > mb->acked)
 			hi = seq;
-		}
+	}
+	/* What arrived since the last word from q: its latest send time. */
+	for (seq = mb->acked + 1; seq <= hi || seq < sk->base; seq++) {
+		struct sent_to *t = order_sent_to(o, seq, q);
+		bool held = seq < sk->base ||
+		    msg_sack_has(sk, seq - sk->base - 1);
+
+		if (!held || t->deadline == SACKED)
+			continue;
+		if (t->txtime > t_arrived)
+			t_arrived = t->txtime;
+		t->deadline = SACKED;
 	}
 	if (sk->base - 1 > mb->acked)
 		mb->acked = sk->base - 1;
-	if (!hi)
-		return;
-	/* A DATA sent a while before one that arrived is lost: resend now. */
-	t_hi = order_sent_to(o, hi, q)->txtime;
 	reo = (uint32_t)(mb->rto.srtt / 4);
 	for (seq = mb->acked + 1; seq < hi; seq++) {
 		struct sent_to *t = order_sent_to(o, seq, q);
 
 		if (t->deadline != SACKED && t->deadline > now &&
-		    t->txtime + reo < t_hi) {
+		    t->txtime + reo < t_arrived) {
 			t->deadline = now;
+			mb->next_due = now;
 			mb->resend_due = true;
 		}
 	}
