@@ -12,6 +12,9 @@
 # datagrams and bytes sent per message, CPU seconds per 100,000 deliveries
 # (all peers, getrusage), peak RSS per peer.  Own-message latency at 1,000
 # messages/s per peer for N = 3 and 8, and with 20 ms one-way delay.
+# Goodput under trouble, each also as a ratio to the lossless flood of the
+# same N in the same run: 3-peer floods at 10 % and 30 % emulated loss, and
+# a 3-peer flood during which one peer is frozen (SIGSTOP) for 1 s.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 B=${B:-build}
@@ -88,6 +91,43 @@ measure() {
 # col NAME K: the median of CSV column K over the runs of NAME.
 col() { cut -d, -f"$2" "$T/$1.rows" | median; }
 
+# measure_outage NAME ARGS...: like measure, but once the run delivers,
+# one of its peers is frozen for a second (an outage both ways).
+measure_outage() {
+	name=$1; shift
+	: >"$T/$name.rows"
+	r=0
+	while [ $r -lt "$runs" ]; do
+		rm -f "$T"/logs/*
+		"$bin/comparison_server" -g "$gm" -b 127.0.0.1 -p 0 -q -t 60 \
+		    --csv "$T/run.csv" --json "$T/run.json" "$@" \
+		    >"$T/run.out" 2>"$T/run.err" &
+		cs=$!
+		victim=
+		w=0
+		while [ -z "$victim" ] && [ $w -lt 400 ]; do
+			for c in $("$top/$B/tests/mpctl" "$gm" LIST | sed -n 's/.* ctl=\([0-9]*\).*/\1/p'); do
+				"$top/$B/tests/mpctl" "127.0.0.1:$c" STATUS 2>/dev/null |
+				    grep -qE "state=running.* delivered=[1-9]" && { victim=$c; break; }
+			done
+			sleep 0.01; w=$((w + 1))
+		done
+		# The peer listening on that control port, if it is one of ours.
+		vpid=$(ss -Htlnp "sport = :${victim:-0}" 2>/dev/null |
+		    sed -n 's/.*pid=\([0-9]*\),.*/\1/p' | head -n 1)
+		case " $pids " in *" ${vpid:-none} "*) ;; *) vpid= ;; esac
+		if [ -n "$vpid" ]; then
+			kill -STOP "$vpid"; sleep 1; kill -CONT "$vpid"
+		else
+			echo "bench: $name: no peer to freeze (the run ended first?)" >&2
+		fi
+		wait "$cs" || { echo "bench: run $name failed:" >&2; cat "$T/run.out" >&2; }
+		max=$(grep -o '"max": [0-9]*' "$T/run.json" | awk '$2 > m { m = $2 } END { print m + 0 }')
+		tail -n 1 "$T/run.csv" | awk -F, -v max="$max" '{ print $0 "," max }' >>"$T/$name.rows"
+		r=$((r + 1))
+	done
+}
+
 udp=$("$top/$B/tests/udprate" 1200 1 | sed -n 's/.*datagrams_per_s=\([0-9]*\).*/\1/p')
 m_for() {
 	case $1 in 2) echo 300000 ;; 3) echo 200000 ;; 5) echo 80000 ;;
@@ -114,6 +154,25 @@ for mode in total none; do
 		row "flood $mode n=$n" "flood-$mode-$n"
 	done
 done
+# trouble ROW NAME: a row whose goodput is also a ratio to the lossless
+# 3-peer flood of this run.
+trouble() {
+	row "$1" "$2"
+	g=$(awk -v a="$(col "$2" 22)" -v b="$(col flood-total-3 22)" \
+	    'BEGIN { printf "%.3f", b ? a / b : 0 }')
+	trouble_rows="$trouble_rows$(printf '%-22s goodput %s x lossless' "$1" "$g")
+"
+	json_trouble="$json_trouble\"$2\": $g, "
+}
+trouble_rows= json_trouble=
+m3=$(m_for 3)
+for l in 10 30; do
+	measure "loss$l-3" -n 3 -m "$m3" --order total --interval 0:0 \
+	    --loss "0.$l" --seed "$l"
+	trouble "flood total n=3 $l%" "loss$l-3"
+done
+measure_outage "outage-3" -n 3 -m "$m3" --order total --interval 0:0
+trouble "flood n=3 1s outage" "outage-3"
 for n in 3 8; do
 	measure "paced-$n" -n "$n" -m "$([ $quick -eq 1 ] && echo 1000 || echo 3000)" \
 	    --interval 1:1
@@ -127,10 +186,11 @@ ratio=$(awk -v a="$p50" 'BEGIN { printf "%.3f", a / 40000 }')
 echo
 echo "loopback UDP, one flow, 1200-byte datagrams: $udp datagrams/s (x_udp = msgs/s / this)"
 echo "with 20 ms one-way delay: latency p50 = ${p50}us = $ratio x 2d"
+printf '%s' "$trouble_rows"
 echo "medians of $runs run(s) each"
 if [ -n "$json" ]; then
 	{
-		echo "{\"udp_datagrams_per_s\": $udp, \"runs\": $runs, \"delay_p50_over_2d\": $ratio, \"results\": ["
+		echo "{\"udp_datagrams_per_s\": $udp, \"runs\": $runs, \"delay_p50_over_2d\": $ratio, \"goodput_over_lossless\": {${json_trouble%, }}, \"results\": ["
 		printf '%s' "$json_rows" | sed '$ s/,$//'
 		echo "]}"
 	} >"$json"
