@@ -21,18 +21,20 @@
 
 /*
  * header: magic u32, version u8, flags u8, sender u16, run u64, tsval u32,
- * nrec u16.  tsval is the sender's clock (µs, modulo 2^32) when it built the
- * datagram; receivers echo it (MSG_ECHO) for round-trip samples, as TCP
- * timestamps do (RFC 7323).
+ * counter u32, nrec u16.  tsval is the sender's clock (µs, modulo 2^32) when
+ * it built the datagram; receivers echo it (MSG_ECHO) for round-trip
+ * samples, as TCP timestamps do (RFC 7323).  counter numbers the sender's
+ * datagrams of a run from 1; under a MAC it makes a replay recognisable.
  */
-#define MSG_HDR_LEN		22
+#define MSG_HDR_LEN		26
 #define MSG_OFF_MAGIC		0
 #define MSG_OFF_VERSION		4
 #define MSG_OFF_FLAGS		5
 #define MSG_OFF_SENDER		6
 #define MSG_OFF_RUN		8
 #define MSG_OFF_TSVAL		16
-#define MSG_OFF_NREC		20
+#define MSG_OFF_COUNTER		20
+#define MSG_OFF_NREC		24
 /* record header: type u8, body length u16 */
 #define MSG_REC_HDR_LEN		3
 /* DATA body: seq u32, ts u64, send_us u64, then the payload */
@@ -85,6 +87,7 @@ struct msg_hdr {
 	uint16_t	 sender;
 	uint64_t	 run;
 	uint32_t	 tsval;		/* sender's µs clock, modulo 2^32 */
+	uint32_t	 counter;	/* sender's datagram number in the run */
 	uint16_t	 nrec;
 };
 
@@ -183,8 +186,9 @@ void		 msg_echo_get(const struct msg_echo *e, unsigned i,
 /* Starts a datagram in buf (cap >= MSG_HDR_LEN), with tsval 0. */
 void		 msg_begin(struct msg_builder *b, uint8_t *buf, size_t cap,
 		    uint16_t sender, uint64_t run);
-/* Sets the header's tsval. */
+/* Sets the header's tsval; its counter. */
 void		 msg_set_tsval(struct msg_builder *b, uint32_t tsval);
+void		 msg_set_counter(struct msg_builder *b, uint32_t counter);
 /* Each msg_put_* returns 0, or -1 when the record does not fit. */
 int		 msg_put_ready(struct msg_builder *b);
 int		 msg_put_hs_ack(struct msg_builder *b);

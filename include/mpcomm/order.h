@@ -93,6 +93,7 @@ struct order_stats {
 					   sent) */
 	uint64_t	 drop_payload;	/* payload not what the sender sends */
 	uint64_t	 drop_auth;	/* MAC missing or wrong */
+	uint64_t	 drop_replay;	/* authenticated, but seen before */
 	uint64_t	 pq_full;	/* always 0: the queue is sized for the
 					   window (kept for STATUS) */
 	uint64_t	 sacks_out;	/* selective acknowledgements sent */

@@ -113,6 +113,7 @@ msg_decode(const uint8_t *buf, size_t len, struct msg_dgram *out)
 	out->hdr.sender = wire_get_u16(buf + MSG_OFF_SENDER);
 	out->hdr.run = wire_get_u64(buf + MSG_OFF_RUN);
 	out->hdr.tsval = wire_get_u32(buf + MSG_OFF_TSVAL);
+	out->hdr.counter = wire_get_u32(buf + MSG_OFF_COUNTER);
 	out->hdr.nrec = wire_get_u16(buf + MSG_OFF_NREC);
 	if (out->hdr.version != MSG_VERSION)
 		return -MSG_ERR_VERSION;
@@ -214,6 +215,7 @@ msg_begin(struct msg_builder *b, uint8_t *buf, size_t cap, uint16_t sender,
 	wire_put_u16(buf + MSG_OFF_SENDER, sender);
 	wire_put_u64(buf + MSG_OFF_RUN, run);
 	wire_put_u32(buf + MSG_OFF_TSVAL, 0);
+	wire_put_u32(buf + MSG_OFF_COUNTER, 0);
 	wire_put_u16(buf + MSG_OFF_NREC, 0);
 	b->len = MSG_HDR_LEN;
 }
@@ -222,6 +224,12 @@ void
 msg_set_tsval(struct msg_builder *b, uint32_t tsval)
 {
 	wire_put_u32(b->buf + MSG_OFF_TSVAL, tsval);
+}
+
+void
+msg_set_counter(struct msg_builder *b, uint32_t counter)
+{
+	wire_put_u32(b->buf + MSG_OFF_COUNTER, counter);
 }
 
 size_t

@@ -703,6 +703,35 @@ on_ack(struct order *o, unsigned q, const struct msg_ack *a)
 		hold_state(o, mb, a->k, a->c, s);
 }
 
+/*
+ * Whether an authenticated datagram is new: its counter is above what was
+ * seen, or within the window and not seen yet.  Only called once its MAC
+ * has verified, so that forged counters cannot move the window.
+ */
+static bool
+fresh_counter(struct member *mb, uint32_t c)
+{
+	uint64_t *w = mb->replay_seen;
+	uint32_t k;
+
+	if (c == 0)
+		return false;
+	if (c > mb->replay_hi) {
+		if (c - mb->replay_hi >= REPLAY_WINDOW)
+			memset(mb->replay_seen, 0, sizeof(mb->replay_seen));
+		else
+			for (k = mb->replay_hi + 1; k < c; k++)
+				w[k % REPLAY_WINDOW / 64] &=
+				    ~(UINT64_C(1) << (k % 64));
+		mb->replay_hi = c;
+	} else if (mb->replay_hi - c >= REPLAY_WINDOW ||
+	    (w[c % REPLAY_WINDOW / 64] >> (c % 64) & 1)) {
+		return false;
+	}
+	w[c % REPLAY_WINDOW / 64] |= UINT64_C(1) << (c % 64);
+	return true;
+}
+
 /* Checks the envelope of a datagram; the member it is from, or -1. */
 static int
 accept_dgram(struct order *o, int from, const uint8_t *buf, size_t len)
@@ -723,6 +752,10 @@ accept_dgram(struct order *o, int from, const uint8_t *buf, size_t len)
 	if (from < 0 || (unsigned)from >= o->cfg.n ||
 	    (unsigned)from == o->cfg.self || o->dg.hdr.sender != from) {
 		o->st.drop_sender++;
+		return -1;
+	}
+	if (o->keyed && !fresh_counter(&o->m[from], o->dg.hdr.counter)) {
+		o->st.drop_replay++;
 		return -1;
 	}
 	return from;

@@ -18,6 +18,9 @@
 #include "mpcomm/rto.h"
 
 #define PENDING_SLOTS	4	/* uncounted ACK states kept per member */
+/* Datagram counters remembered per member, against replays (RFC 4303
+ * section 3.4.3): deep enough for the emulation's reordering of a flood. */
+#define REPLAY_WINDOW	1024
 
 /* A DATA held back until its predecessors from the same sender arrive. */
 struct slot {
@@ -52,6 +55,8 @@ struct member {
 	bool		 confirmed;	/* handshake */
 	uint64_t	 last_heard;
 	struct rto	 rto;		/* from its timestamp echoes */
+	uint32_t	 replay_hi;	/* highest datagram counter seen */
+	uint64_t	 replay_seen[REPLAY_WINDOW / 64];	/* bit c % window */
 
 	/* What we owe it. */
 	bool		 ack_due;
@@ -101,6 +106,7 @@ struct order {
 	uint64_t	 progress_sig;	/* sum of every progress counter */
 	uint64_t	 progress_at;	/* when it last moved */
 	unsigned	 echo_next;	/* round robin over echo entries */
+	uint32_t	 counter;	/* my last datagram's number */
 
 	struct member	*m;
 	struct sent	*store;		/* window entries */

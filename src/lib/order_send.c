@@ -82,6 +82,7 @@ out_commit(struct order *o, struct order_outbox *box, struct msg_builder *b,
 	struct order_out *out = &box->d[box->n++];
 	unsigned i;
 
+	msg_set_counter(b, ++o->counter);
 	out->len = msg_finish(b);
 	if (o->keyed)
 		out->len = msg_seal(out->buf, out->len, &o->key);

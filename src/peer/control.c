@@ -216,8 +216,8 @@ status(struct peer_ctx *ctx, struct lsrv_conn *c)
 	    " dgrams_in=%" PRIu64 " dgrams_out=%" PRIu64 " dup_data=%" PRIu64
 	    " drop_decode=%" PRIu64 " drop_run=%" PRIu64 " drop_sender=%"
 	    PRIu64 " drop_field=%" PRIu64 " drop_window=%" PRIu64
-	    " drop_payload=%" PRIu64 " drop_auth=%" PRIu64 " drop_bound=%"
-	    PRIu64 " queue_full=%" PRIu64 " emu_lost=%"
+	    " drop_payload=%" PRIu64 " drop_auth=%" PRIu64 " drop_replay=%"
+	    PRIu64 " drop_bound=%" PRIu64 " queue_full=%" PRIu64 " emu_lost=%"
 	    PRIu64 " emu_dup=%" PRIu64 " emu_overflow=%" PRIu64
 	    " send_errors=%llu recv_errors=%llu%s%s",
 	    order_phase_name(order_phase(r->core)), r->id, r->self, r->n,
@@ -225,7 +225,8 @@ status(struct peer_ctx *ctx, struct lsrv_conn *c)
 	    st->delivered, order_queue_len(r->core), st->retransmits,
 	    st->dgrams_in, st->dgrams_out, st->data_dup, st->drop_decode,
 	    st->drop_run, st->drop_sender, st->drop_field, st->drop_window,
-	    st->drop_payload, st->drop_auth, st->drop_bound, st->pq_full,
+	    st->drop_payload, st->drop_auth, st->drop_replay, st->drop_bound,
+	    st->pq_full,
 	    r->emu ? emu_stats(r->emu)->lost : 0,
 	    r->emu ? emu_stats(r->emu)->duplicated : 0,
 	    r->emu ? emu_stats(r->emu)->overflow : 0,

@@ -22,6 +22,7 @@ sample(uint8_t *buf)
 	msg_payload_fill(pl, sizeof(pl), 42, 1, 5);
 	msg_begin(&b, buf, MSG_MAX_DGRAM, 1, 42);
 	msg_set_tsval(&b, 0xdeadbeef);
+	msg_set_counter(&b, 0xc0ffee);
 	CHECK(msg_put_ack(&b, &a, s) == 0);
 	CHECK(msg_put_end(&b, 100) == 0);
 	d.seq = 5;
@@ -53,7 +54,7 @@ main(void)
 	len = sample(buf);
 	CHECK(msg_decode(buf, len, &dg) == 0);
 	CHECK(dg.hdr.sender == 1 && dg.hdr.run == 42 && dg.nrec == 8 &&
-	    dg.hdr.tsval == 0xdeadbeef);
+	    dg.hdr.tsval == 0xdeadbeef && dg.hdr.counter == 0xc0ffee);
 	CHECK(dg.rec[0].type == MSG_ACK && dg.rec[0].u.ack.k == 9 &&
 	    dg.rec[0].u.ack.c == 1234 && dg.rec[0].u.ack.n == 3 &&
 	    dg.rec[0].u.ack.d_ts == 1200 && dg.rec[0].u.ack.d_id == 2 &&

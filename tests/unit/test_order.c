@@ -217,6 +217,59 @@ test_stall_aborts(void)
 	order_outbox_free(&box);
 }
 
+/*
+ * Authenticated datagrams are numbered: the same datagram replayed, or one
+ * older than the replay window, is dropped and counted, and does not make
+ * its sender look alive.
+ */
+static void
+test_replay_dropped(void)
+{
+	struct auth_key key = { .k = "0123456789abcdef", .len = 16 };
+	struct order_config c;
+	struct order_outbox box;
+	struct log l0 = { 0 }, l1 = { 0 };
+	struct order *a, *r;
+	uint8_t first[MSG_MAX_DGRAM];
+	size_t flen, i;
+
+	CHECK(order_outbox_init(&box, 256) == 0);
+	order_config_defaults(&c);
+	c.run = 77;
+	c.n = 2;
+	c.messages = 5;
+	c.payload_len = 4;
+	c.key = &key;
+	c.self = 0;
+	a = order_create(&c, on_deliver, &l0);
+	c.self = 1;
+	r = order_create(&c, on_deliver, &l1);
+	order_start(a, 0, &box);		/* READY, counter 1 */
+	flen = box.d[0].len;
+	memcpy(first, box.d[0].buf, flen);
+	feed(r, 1, 0, &box);
+	CHECK(order_stats(r)->drop_replay == 0);
+	order_input(r, 1, 0, first, flen);		/* replayed */
+	CHECK(order_stats(r)->drop_replay == 1);
+	for (i = 0; i < 1100; i++) {			/* 1100 newer ones */
+		box.n = 0;
+		order_tick(a, 50000 * (i + 1), &box);
+		feed(r, 1, 0, &box);
+	}
+	CHECK(order_stats(r)->drop_replay == 1);
+	order_input(r, 60000000, 0, first, flen);	/* now older than all */
+	CHECK(order_stats(r)->drop_replay == 2);
+	/* Replays alone do not keep a silent member alive. */
+	for (i = 0; i < 30; i++)
+		order_input(r, 60000000 + i * 1000000, 0, first, flen);
+	box.n = 0;
+	order_tick(r, 60000000 + 30 * 1000000ULL, &box);
+	CHECK(order_phase(r) == ORDER_ABORTED);
+	order_destroy(a);
+	order_destroy(r);
+	order_outbox_free(&box);
+}
+
 int
 main(void)
 {
@@ -449,5 +502,6 @@ main(void)
 	test_window_on_delivery();
 	test_sack_repairs_only_holes();
 	test_stall_aborts();
+	test_replay_dropped();
 	CHECK_DONE("test_order");
 }

@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * A test tool that forges MPComm datagrams as if a member had sent them:
+ * the source address is 127.0.0.1 and the member's UDP port, written into
+ * the packet through a raw socket (needs root).  Only for the hardening
+ * tests on loopback: the destination must be 127.0.0.1.
+ *
+ *   forge --to PORT --from PORT --run R --sender ID --n N --kind KIND
+ *         [--seq S] [--key-file F] [--counter C] [--count K]
+ *         [--interval-ms I]
+ *
+ * KIND: clock  a DATA of seq S whose timestamp is just under 2^62
+ *       ack    an ACK state acknowledging seq S of every member
+ *       hb     a heartbeat (with --key-file, sealed: a "captured" datagram)
+ * Sends K copies (default 1), I ms apart; prints how many it sent.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/udp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "mpcomm/auth.h"
+#include "mpcomm/msg.h"
+#include "mpcomm/mptime.h"
+#include "mpcomm/wire.h"
+
+struct forge {
+	uint16_t	 to, from;
+	uint64_t	 run;
+	uint16_t	 sender;
+	unsigned	 n;
+	const char	*kind;
+	const char	*key_file;
+	uint32_t	 counter;
+	uint32_t	 seq;
+	unsigned long	 count, interval_ms;
+};
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: forge --to PORT --from PORT --run R --sender ID "
+	    "--n N --kind clock|ack|hb\n"
+	    "             [--seq S] [--key-file F] [--counter C] [--count K] "
+	    "[--interval-ms I]\n");
+	exit(2);
+}
+
+static unsigned long long
+num(const char *s, unsigned long long max)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s || *end || v > max)
+		usage();
+	return v;
+}
+
+static size_t
+build(const struct forge *f, uint8_t *buf)
+{
+	struct msg_ack a = { .n = (uint8_t)f->n };
+	struct msg_data d = { .seq = f->seq, .ts = (UINT64_C(1) << 62) - 2 };
+	uint32_t s[MSG_MAX_PEERS];
+	struct msg_builder b;
+	struct auth_key key, run_key;
+	size_t len;
+	unsigned i;
+
+	msg_begin(&b, buf, MSG_MAX_DGRAM - AUTH_TAG_LEN, f->sender, f->run);
+	msg_set_counter(&b, f->counter);
+	if (strcmp(f->kind, "clock") == 0) {
+		d.plen = 32;
+		d.payload = buf + MSG_MAX_DGRAM - 32;	/* scratch */
+		msg_payload_fill(buf + MSG_MAX_DGRAM - 32, 32, f->run,
+		    f->sender, f->seq);
+		(void)msg_put_data(&b, &d);
+	} else if (strcmp(f->kind, "ack") == 0) {
+		for (i = 0; i < f->n; i++)
+			s[i] = f->seq;
+		a.k = f->seq;
+		a.c = 5;
+		(void)msg_put_ack(&b, &a, s);
+	} else if (strcmp(f->kind, "hb") == 0) {
+		(void)msg_put_heartbeat(&b, 0);
+	} else {
+		usage();
+	}
+	len = msg_finish(&b);
+	if (f->key_file) {
+		if (auth_load_key(f->key_file, &key) < 0) {
+			fprintf(stderr, "forge: cannot load %s\n", f->key_file);
+			exit(2);
+		}
+		auth_run_key(&key, f->run, &run_key);
+		len = msg_seal(buf, len, &run_key);
+	}
+	return len;
+}
+
+/* Sends payload from 127.0.0.1:from to 127.0.0.1:to through a raw socket. */
+static int
+send_spoofed(int fd, const struct forge *f, const uint8_t *p, size_t plen)
+{
+	uint8_t pkt[20 + 8 + MSG_MAX_DGRAM];
+	struct sockaddr_in dst = { .sin_family = AF_INET };
+	size_t tot = 20 + 8 + plen;
+
+	memset(pkt, 0, 28);
+	pkt[0] = 0x45;				/* IPv4, 5 words */
+	wire_put_u16(pkt + 2, (uint16_t)tot);
+	pkt[8] = 64;				/* TTL */
+	pkt[9] = IPPROTO_UDP;
+	wire_put_u32(pkt + 12, 0x7f000001);	/* 127.0.0.1 */
+	wire_put_u32(pkt + 16, 0x7f000001);
+	wire_put_u16(pkt + 20, f->from);
+	wire_put_u16(pkt + 22, f->to);
+	wire_put_u16(pkt + 24, (uint16_t)(8 + plen));	/* checksum 0: none */
+	memcpy(pkt + 28, p, plen);
+	dst.sin_addr.s_addr = htonl(0x7f000001);
+	return sendto(fd, pkt, tot, 0, (struct sockaddr *)&dst,
+	    sizeof(dst)) == (ssize_t)tot ? 0 : -1;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct forge f = { .count = 1, .counter = 1, .seq = 1 };
+	uint8_t dgram[MSG_MAX_DGRAM];
+	unsigned long i, sent = 0;
+	size_t len;
+	int a, fd;
+
+	for (a = 1; a + 1 < argc; a += 2) {
+		const char *o = argv[a], *v = argv[a + 1];
+
+		if (!strcmp(o, "--to"))
+			f.to = (uint16_t)num(v, 65535);
+		else if (!strcmp(o, "--from"))
+			f.from = (uint16_t)num(v, 65535);
+		else if (!strcmp(o, "--run"))
+			f.run = num(v, UINT64_MAX);
+		else if (!strcmp(o, "--sender"))
+			f.sender = (uint16_t)num(v, MSG_MAX_PEERS - 1);
+		else if (!strcmp(o, "--n"))
+			f.n = (unsigned)num(v, MSG_MAX_PEERS);
+		else if (!strcmp(o, "--kind"))
+			f.kind = v;
+		else if (!strcmp(o, "--key-file"))
+			f.key_file = v;
+		else if (!strcmp(o, "--seq"))
+			f.seq = (uint32_t)num(v, UINT32_MAX);
+		else if (!strcmp(o, "--counter"))
+			f.counter = (uint32_t)num(v, UINT32_MAX);
+		else if (!strcmp(o, "--count"))
+			f.count = (unsigned long)num(v, 100000);
+		else if (!strcmp(o, "--interval-ms"))
+			f.interval_ms = (unsigned long)num(v, 10000);
+		else
+			usage();
+	}
+	if (a != argc || !f.to || !f.from || !f.run || !f.n || !f.kind)
+		usage();
+	len = build(&f, dgram);
+	if ((fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW)) < 0) {
+		perror("forge: raw socket (needs root)");
+		return 77;
+	}
+	for (i = 0; i < f.count; i++) {
+		if (send_spoofed(fd, &f, dgram, len) == 0)
+			sent++;
+		if (f.interval_ms && i + 1 < f.count)
+			mptime_sleep_us(f.interval_ms * 1000);
+	}
+	close(fd);
+	printf("forge: sent %lu of %lu\n", sent, f.count);
+	return sent == f.count ? 0 : 1;
+}
