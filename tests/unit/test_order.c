@@ -270,24 +270,12 @@ test_replay_dropped(void)
 	order_outbox_free(&box);
 }
 
-int
-main(void)
+/* Configurations are checked. */
+static void
+test_config_checked(void)
 {
 	struct order_config c;
-	struct order_outbox box, b0, b1;
-	struct log l0 = { 0 }, l1 = { 0 };
-	struct order *p0, *p1;
-	uint8_t buf[MSG_MAX_DGRAM];
-	struct msg_builder b;
-	const struct order_stats *st;
-	size_t len;
-	int i;
 
-	order_outbox_init(&box, 64);
-	order_outbox_init(&b0, 64);
-	order_outbox_init(&b1, 64);
-
-	/* Configurations are checked. */
 	order_config_defaults(&c);
 	c.n = 1;
 	c.messages = 1;
@@ -299,15 +287,33 @@ main(void)
 	CHECK(order_config_check(&c) != NULL);
 	c.self = 0;
 	CHECK(order_config_check(&c) == NULL);
+	c.stall_timeout_us = 1;		/* below the heartbeat interval */
+	CHECK(order_config_check(&c) != NULL);
+	c.stall_timeout_us = 0;		/* never */
+	CHECK(order_config_check(&c) == NULL);
 	c.messages = 0;
 	CHECK(order_create(&c, on_deliver, NULL) == NULL);
+}
 
-	/*
-	 * The K rule.  Peer 1 stamps m(1,1) ts=1; peer 0 stamps m(0,1) ts=1,
-	 * which precedes it (same ts, lower id).  Peer 0's ACK state, taken
-	 * after it processed m(1,1), reaches peer 1 before peer 0's DATA:
-	 * counting it would deliver m(1,1) first.
-	 */
+/*
+ * The K rule.  Peer 1 stamps m(1,1) ts=1; peer 0 stamps m(0,1) ts=1, which
+ * precedes it (same ts, lower id).  Peer 0's ACK state, taken after it
+ * processed m(1,1), reaches peer 1 before peer 0's DATA: counting it would
+ * deliver m(1,1) first.
+ */
+static void
+test_k_rule(void)
+{
+	struct order_outbox b0, b1;
+	struct log l0 = { 0 }, l1 = { 0 };
+	struct order *p0, *p1;
+	uint8_t buf[MSG_MAX_DGRAM];
+	struct msg_builder b;
+	uint32_t s[2] = { 1, 1 };
+	size_t len;
+
+	order_outbox_init(&b0, 64);
+	order_outbox_init(&b1, 64);
 	p0 = make(0, 2, 1, &l0);
 	p1 = make(1, 2, 1, &l1);
 	order_start(p0, 0, &b0);
@@ -320,110 +326,111 @@ main(void)
 	CHECK(order_stamp(p1, 10, 1, &b1) == 1);
 	CHECK(order_stamp(p0, 10, 1, &b0) == 1);
 	feed(p0, 0, 1, &b1);	/* peer 0 processes m(1,1) */
-	b1.n = 0;
-	{
-		uint32_t s[2] = { 1, 1 };
-
-		msg_begin(&b, buf, sizeof(buf), 0, 77);
-		put_ack(&b, 1, 3, 2, s);	/* K=1: m(0,1) stamped */
-		len = msg_finish(&b);
-	}
+	msg_begin(&b, buf, sizeof(buf), 0, 77);
+	put_ack(&b, 1, 3, 2, s);	/* K=1: m(0,1) stamped */
+	len = msg_finish(&b);
 	order_input(p1, 20, 0, buf, len);
 	CHECK(l1.n == 0);	/* held: peer 0's stream is not at K yet */
 	feed(p1, 1, 0, &b0);	/* now m(0,1) itself */
 	CHECK(l1.n == 2 && l1.sender[0] == 0 && l1.sender[1] == 1);
 	order_destroy(p0);
 	order_destroy(p1);
+	order_outbox_free(&b0);
+	order_outbox_free(&b1);
+}
 
-	/* Bad input is dropped and counted, never delivered. */
-	memset(&l0, 0, sizeof(l0));
+/* A DATA from peer 1 of run 77 into o, with payload pl. */
+static void
+input_data(struct order *o, const uint8_t *pl, uint32_t seq, uint64_t ts)
+{
+	uint8_t buf[MSG_MAX_DGRAM];
+	struct msg_builder b;
+	struct msg_data d = { .seq = seq, .ts = ts, .plen = 4, .payload = pl };
+
+	msg_begin(&b, buf, sizeof(buf), 1, 77);
+	CHECK(msg_put_data(&b, &d) == 0);
+	order_input(o, 1, 1, buf, msg_finish(&b));
+}
+
+/* A one-record datagram from sender to o, as if from member from. */
+static void
+input_ready(struct order *o, uint16_t sender, uint64_t run, int from)
+{
+	uint8_t buf[MSG_MAX_DGRAM];
+	struct msg_builder b;
+
+	msg_begin(&b, buf, sizeof(buf), sender, run);
+	msg_put_ready(&b);
+	order_input(o, 1, from, buf, msg_finish(&b));
+}
+
+/* Bad input is dropped and counted, never delivered; silence aborts. */
+static void
+test_bad_input(void)
+{
+	struct order_outbox box;
+	struct log l0 = { 0 };
+	uint8_t buf[MSG_MAX_DGRAM], pl[4];
+	struct msg_builder b;
+	const struct order_stats *st;
+	uint32_t s[3] = { 4, 0, 0 };		/* acks unstamped DATA */
+	struct order *p0;
+	int i;
+
+	order_outbox_init(&box, 64);
 	p0 = make(0, 3, 5, &l0);
 	order_start(p0, 0, &box);
-	box.n = 0;
 	st = order_stats(p0);
 	order_input(p0, 1, 1, (const uint8_t *)"garbage", 7);
 	CHECK(st->drop_decode == 1);
-	msg_begin(&b, buf, sizeof(buf), 1, 78);		/* another run */
-	msg_put_ready(&b);
-	len = msg_finish(&b);
-	order_input(p0, 1, 1, buf, len);
+	input_ready(p0, 1, 78, 1);		/* another run */
 	CHECK(st->drop_run == 1);
-	msg_begin(&b, buf, sizeof(buf), 2, 77);		/* claims id 2 */
-	msg_put_ready(&b);
-	len = msg_finish(&b);
-	order_input(p0, 1, 1, buf, len);		/* ... from 1's address */
-	order_input(p0, 1, -1, buf, len);		/* ... from a stranger */
+	input_ready(p0, 2, 77, 1);		/* claims id 2, from 1's address */
+	input_ready(p0, 2, 77, -1);		/* ... from a stranger */
 	CHECK(st->drop_sender == 2);
-	{
-		struct msg_data d;
-		uint8_t pl[4];
-
-		msg_payload_fill(pl, 4, 77, 1, 1);
-		d.seq = 1;
-		d.ts = UINT64_MAX - 1;			/* near the maximum */
-		d.send_us = 0;
-		d.plen = 4;
-		d.payload = pl;
-		msg_begin(&b, buf, sizeof(buf), 1, 77);
-		msg_put_data(&b, &d);
-		len = msg_finish(&b);
-		order_input(p0, 1, 1, buf, len);
-		CHECK(st->drop_bound == 1);
-		d.ts = 3 * 3 * 5 + 3 + 1;	/* just above what 3 x 5 can reach */
-		msg_begin(&b, buf, sizeof(buf), 1, 77);
-		msg_put_data(&b, &d);
-		len = msg_finish(&b);
-		order_input(p0, 1, 1, buf, len);
-		CHECK(st->drop_bound == 2 && st->data_in == 0);
-		d.ts = 5;
-		d.seq = 6;				/* beyond M */
-		msg_begin(&b, buf, sizeof(buf), 1, 77);
-		msg_put_data(&b, &d);
-		len = msg_finish(&b);
-		order_input(p0, 1, 1, buf, len);
-		CHECK(st->drop_field == 1);
-		d.seq = 1;
-		pl[0] ^= 1;				/* wrong payload */
-		msg_begin(&b, buf, sizeof(buf), 1, 77);
-		msg_put_data(&b, &d);
-		len = msg_finish(&b);
-		order_input(p0, 1, 1, buf, len);
-		CHECK(st->drop_payload == 1);
-		pl[0] ^= 1;
-		msg_begin(&b, buf, sizeof(buf), 1, 77);	/* a valid one ... */
-		msg_put_data(&b, &d);
-		len = msg_finish(&b);
-		for (i = 0; i < 1000; i++)		/* ... a thousand times */
-			order_input(p0, 1, 1, buf, len);
-		CHECK(st->data_in == 1 && st->data_dup == 999);
-	}
-	{
-		uint32_t s[3] = { 4, 0, 0 };		/* acks unstamped DATA */
-
-		msg_begin(&b, buf, sizeof(buf), 1, 77);
-		put_ack(&b, 0, 1, 3, s);
-		len = msg_finish(&b);
-		order_input(p0, 1, 1, buf, len);
-		CHECK(st->drop_bound == 3);
-		msg_begin(&b, buf, sizeof(buf), 1, 77);	/* wrong n */
-		put_ack(&b, 0, 1, 2, s);
-		len = msg_finish(&b);
-		order_input(p0, 1, 1, buf, len);
-		CHECK(st->drop_field == 2);
-	}
+	msg_payload_fill(pl, 4, 77, 1, 1);
+	input_data(p0, pl, 1, UINT64_MAX - 1);	/* near the maximum */
+	CHECK(st->drop_bound == 1);
+	input_data(p0, pl, 1, 3 * 3 * 5 + 3 + 1);	/* above what 3 x 5 reach */
+	CHECK(st->drop_bound == 2 && st->data_in == 0);
+	input_data(p0, pl, 6, 5);		/* beyond M */
+	CHECK(st->drop_field == 1);
+	pl[0] ^= 1;				/* wrong payload */
+	input_data(p0, pl, 1, 5);
+	CHECK(st->drop_payload == 1);
+	pl[0] ^= 1;
+	for (i = 0; i < 1000; i++)		/* a valid one, 1000 times */
+		input_data(p0, pl, 1, 5);
+	CHECK(st->data_in == 1 && st->data_dup == 999);
+	msg_begin(&b, buf, sizeof(buf), 1, 77);
+	put_ack(&b, 0, 1, 3, s);
+	order_input(p0, 1, 1, buf, msg_finish(&b));
+	CHECK(st->drop_bound == 3);
+	msg_begin(&b, buf, sizeof(buf), 1, 77);	/* wrong n */
+	put_ack(&b, 0, 1, 2, s);
+	order_input(p0, 1, 1, buf, msg_finish(&b));
+	CHECK(st->drop_field == 2);
 	CHECK(l0.n == 0);	/* peer 2 never acknowledged anything */
-	/* Silence aborts the run, with a reason. */
 	order_tick(p0, 60ULL * 1000000, &box);
 	CHECK(order_phase(p0) == ORDER_ABORTED);
 	CHECK(strstr(order_abort_reason(p0), "silent for") != NULL);
 	order_destroy(p0);
+	order_outbox_free(&box);
+}
 
-	/* A whole run, lossless, to DONE at both peers. */
-	memset(&l0, 0, sizeof(l0));
-	memset(&l1, 0, sizeof(l1));
+/* A whole run, lossless, to DONE at both peers; DONE is quiet. */
+static void
+test_whole_run(void)
+{
+	struct order_outbox b0, b1;
+	struct log l0 = { 0 }, l1 = { 0 };
+	struct order *p0, *p1;
+	int i;
+
+	order_outbox_init(&b0, 64);
+	order_outbox_init(&b1, 64);
 	p0 = make(0, 2, 10, &l0);
 	p1 = make(1, 2, 10, &l1);
-	b0.n = b1.n = 0;
 	order_start(p0, 0, &b0);
 	order_start(p1, 0, &b1);
 	for (i = 0; i < 200 && !(order_phase(p0) == ORDER_DONE &&
@@ -442,63 +449,72 @@ main(void)
 	CHECK(l0.n == 20 && l1.n == 20);
 	CHECK(memcmp(l0.sender, l1.sender, sizeof(l0.sender)) == 0 &&
 	    memcmp(l0.seq, l1.seq, sizeof(l0.seq)) == 0);
-	/* DONE is quiet: a tick sends nothing of its own. */
 	b0.n = 0;
 	order_tick(p0, 10000000, &b0);
 	CHECK(b0.n == 0);
 	order_destroy(p0);
 	order_destroy(p1);
-
-	/*
-	 * Authenticated datagrams: a peer of run 77 accepts what a keyed peer
-	 * of run 77 sends, and refuses the same bytes replayed into run 78,
-	 * bytes sealed with another key, and unsealed bytes.
-	 */
-	{
-		struct auth_key key = { .k = "0123456789abcdef", .len = 16 };
-		struct auth_key other = { .k = "fedcba9876543210", .len = 16 };
-		struct order_config kc;
-		struct order *a, *r77, *r78, *stranger;
-
-		order_config_defaults(&kc);
-		kc.run = 77;
-		kc.n = 2;
-		kc.messages = 1;
-		kc.payload_len = 4;
-		kc.key = &key;
-		kc.self = 0;
-		a = order_create(&kc, on_deliver, &l0);
-		kc.self = 1;
-		r77 = order_create(&kc, on_deliver, &l1);
-		kc.run = 78;
-		r78 = order_create(&kc, on_deliver, &l1);
-		kc.run = 77;
-		kc.key = &other;
-		stranger = order_create(&kc, on_deliver, &l1);
-		b0.n = 0;
-		order_start(a, 0, &b0);
-		CHECK(b0.n == 1);
-		feed(r77, 1, 0, &b0);
-		CHECK(order_phase(r77) == ORDER_RUNNING);
-		CHECK(order_stats(r77)->drop_auth == 0);
-		feed(r78, 1, 0, &b0);
-		CHECK(order_stats(r78)->drop_auth == 1);
-		feed(stranger, 1, 0, &b0);
-		CHECK(order_stats(stranger)->drop_auth == 1);
-		msg_begin(&b, buf, sizeof(buf), 0, 77);	/* unsealed */
-		msg_put_ready(&b);
-		len = msg_finish(&b);
-		order_input(r77, 1, 0, buf, len);
-		CHECK(order_stats(r77)->drop_auth == 1);
-		order_destroy(a);
-		order_destroy(r77);
-		order_destroy(r78);
-		order_destroy(stranger);
-	}
-
-	order_outbox_free(&box);
 	order_outbox_free(&b0);
 	order_outbox_free(&b1);
+}
+
+/*
+ * Authenticated datagrams: a peer of run 77 accepts what a keyed peer of
+ * run 77 sends, and refuses the same bytes replayed into run 78, bytes
+ * sealed with another key, and unsealed bytes.
+ */
+static void
+test_authenticated(void)
+{
+	struct auth_key key = { .k = "0123456789abcdef", .len = 16 };
+	struct auth_key other = { .k = "fedcba9876543210", .len = 16 };
+	struct order_config kc;
+	struct order_outbox b0;
+	struct log l0 = { 0 }, l1 = { 0 };
+	struct order *a, *r77, *r78, *stranger;
+
+	order_outbox_init(&b0, 64);
+	order_config_defaults(&kc);
+	kc.run = 77;
+	kc.n = 2;
+	kc.messages = 1;
+	kc.payload_len = 4;
+	kc.key = &key;
+	kc.self = 0;
+	a = order_create(&kc, on_deliver, &l0);
+	kc.self = 1;
+	r77 = order_create(&kc, on_deliver, &l1);
+	kc.run = 78;
+	r78 = order_create(&kc, on_deliver, &l1);
+	kc.run = 77;
+	kc.key = &other;
+	stranger = order_create(&kc, on_deliver, &l1);
+	order_start(a, 0, &b0);
+	CHECK(b0.n == 1);
+	feed(r77, 1, 0, &b0);
+	CHECK(order_phase(r77) == ORDER_RUNNING);
+	CHECK(order_stats(r77)->drop_auth == 0);
+	feed(r78, 1, 0, &b0);
+	CHECK(order_stats(r78)->drop_auth == 1);
+	feed(stranger, 1, 0, &b0);
+	CHECK(order_stats(stranger)->drop_auth == 1);
+	input_ready(r77, 0, 77, 0);		/* unsealed */
+	CHECK(order_stats(r77)->drop_auth == 1);
+	order_destroy(a);
+	order_destroy(r77);
+	order_destroy(r78);
+	order_destroy(stranger);
+	order_outbox_free(&b0);
+}
+
+int
+main(void)
+{
+	test_config_checked();
+	test_k_rule();
+	test_bad_input();
+	test_whole_run();
+	test_authenticated();
 	test_window_on_delivery();
 	test_sack_repairs_only_holes();
 	test_stall_aborts();
