@@ -72,28 +72,10 @@ done
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print 0 }'; }
 
 # measure NAME ARGS...: runs the comparison server R times; keeps CSV rows
-# and the worst own-message latency of each run.
+# and the worst own-message latency of each run.  With FREEZE=1, once a
+# run delivers, one of its peers is frozen for a second (an outage both
+# ways).
 measure() {
-	name=$1; shift
-	: >"$T/$name.rows"
-	r=0
-	while [ $r -lt "$runs" ]; do
-		rm -f "$T"/logs/*
-		"$bin/comparison_server" -g "$gm" -b 127.0.0.1 -p 0 -q -t 60 \
-		    --csv "$T/run.csv" --json "$T/run.json" "$@" \
-		    >"$T/run.out" 2>"$T/run.err" ||
-		    { echo "bench: run $name failed:" >&2; cat "$T/run.out" >&2; }
-		max=$(grep -o '"max": [0-9]*' "$T/run.json" | awk '$2 > m { m = $2 } END { print m + 0 }')
-		tail -n 1 "$T/run.csv" | awk -F, -v max="$max" '{ print $0 "," max }' >>"$T/$name.rows"
-		r=$((r + 1))
-	done
-}
-# col NAME K: the median of CSV column K over the runs of NAME.
-col() { cut -d, -f"$2" "$T/$1.rows" | median; }
-
-# measure_outage NAME ARGS...: like measure, but once the run delivers,
-# one of its peers is frozen for a second (an outage both ways).
-measure_outage() {
 	name=$1; shift
 	: >"$T/$name.rows"
 	r=0
@@ -103,30 +85,37 @@ measure_outage() {
 		    --csv "$T/run.csv" --json "$T/run.json" "$@" \
 		    >"$T/run.out" 2>"$T/run.err" &
 		cs=$!
-		victim=
-		w=0
-		while [ -z "$victim" ] && [ $w -lt 400 ]; do
-			for c in $("$top/$B/tests/mpctl" "$gm" LIST | sed -n 's/.* ctl=\([0-9]*\).*/\1/p'); do
-				"$top/$B/tests/mpctl" "127.0.0.1:$c" STATUS 2>/dev/null |
-				    grep -qE "state=running.* delivered=[1-9]" && { victim=$c; break; }
-			done
-			sleep 0.01; w=$((w + 1))
-		done
-		# The peer listening on that control port, if it is one of ours.
-		vpid=$(ss -Htlnp "sport = :${victim:-0}" 2>/dev/null |
-		    sed -n 's/.*pid=\([0-9]*\),.*/\1/p' | head -n 1)
-		case " $pids " in *" ${vpid:-none} "*) ;; *) vpid= ;; esac
-		if [ -n "$vpid" ]; then
-			kill -STOP "$vpid"; sleep 1; kill -CONT "$vpid"
-		else
-			echo "bench: $name: no peer to freeze (the run ended first?)" >&2
-		fi
+		[ "${FREEZE:-0}" = 1 ] && freeze_one "$name"
 		wait "$cs" || { echo "bench: run $name failed:" >&2; cat "$T/run.out" >&2; }
 		max=$(grep -o '"max": [0-9]*' "$T/run.json" | awk '$2 > m { m = $2 } END { print m + 0 }')
 		tail -n 1 "$T/run.csv" | awk -F, -v max="$max" '{ print $0 "," max }' >>"$T/$name.rows"
 		r=$((r + 1))
 	done
 }
+
+# freeze_one NAME: SIGSTOP for 1 s to a peer of ours that is running.
+freeze_one() {
+	victim=
+	w=0
+	while [ -z "$victim" ] && [ $w -lt 400 ]; do
+		for c in $("$top/$B/tests/mpctl" "$gm" LIST | sed -n 's/.* ctl=\([0-9]*\).*/\1/p'); do
+			"$top/$B/tests/mpctl" "127.0.0.1:$c" STATUS 2>/dev/null |
+			    grep -qE "state=running.* delivered=[1-9]" && { victim=$c; break; }
+		done
+		sleep 0.01; w=$((w + 1))
+	done
+	# The peer listening on that control port, if it is one of ours.
+	vpid=$(ss -Htlnp "sport = :${victim:-0}" 2>/dev/null |
+	    sed -n 's/.*pid=\([0-9]*\),.*/\1/p' | head -n 1)
+	case " $pids " in *" ${vpid:-none} "*) ;; *) vpid= ;; esac
+	if [ -n "$vpid" ]; then
+		kill -STOP "$vpid"; sleep 1; kill -CONT "$vpid"
+	else
+		echo "bench: $1: no peer to freeze (the run ended first?)" >&2
+	fi
+}
+# col NAME K: the median of CSV column K over the runs of NAME.
+col() { cut -d, -f"$2" "$T/$1.rows" | median; }
 
 udp=$("$top/$B/tests/udprate" 1200 1 | sed -n 's/.*datagrams_per_s=\([0-9]*\).*/\1/p')
 m_for() {
@@ -171,7 +160,9 @@ for l in 10 30; do
 	    --loss "0.$l" --seed "$l"
 	trouble "flood total n=3 $l%" "loss$l-3"
 done
-measure_outage "outage-3" -n 3 -m "$m3" --order total --interval 0:0
+FREEZE=1
+measure "outage-3" -n 3 -m "$m3" --order total --interval 0:0
+FREEZE=0
 trouble "flood n=3 1s outage" "outage-3"
 for n in 3 8; do
 	measure "paced-$n" -n "$n" -m "$([ $quick -eq 1 ] && echo 1000 || echo 3000)" \

@@ -134,6 +134,31 @@ peer_with_id() {
 	return 1
 }
 
+# wait_running ID [MPCTL ARGS...]: waits until the peer with run id ID
+# runs and has delivered something; prints its STATUS line.  Extra
+# arguments go to mpctl before the address (--key-file F).
+wait_running() {
+	id=$1; shift
+	w=0
+	until k=$(peer_with_id "$id") &&
+	    st=$("$TOP/$B/tests/mpctl" "$@" "$(peer_ctl "$k")" STATUS) &&
+	    echo "$st" | grep -qE "state=running.* delivered=[1-9]"; do
+		w=$((w + 1)); [ $w -lt 400 ] || return 1; sleep 0.05
+	done
+	echo "$st"
+}
+
+# need_netns: skips the test unless it can make network namespaces and
+# iptables rules (root, ip, iptables).
+need_netns() {
+	[ "$(id -u)" = 0 ] || skip "needs root for network namespaces"
+	command -v ip >/dev/null || skip "needs ip (iproute2)"
+	command -v iptables >/dev/null || skip "needs iptables"
+	ip netns add "mpcprobe$$" 2>/dev/null ||
+	    skip "cannot create network namespaces here"
+	ip netns del "mpcprobe$$"
+}
+
 # run_cs NAME ARGS...: runs comparison_server; output in $T/NAME.out/.err.
 run_cs() {
 	name=$1; shift

@@ -21,23 +21,12 @@ ctl() { "$MPCTL" ${KEY:+--key-file "$KEY"} "$@"; }
 # field K LINE: the value of key K in a STATUS line.
 field() { echo "$2" | sed -n 's/.* '"$1"'=\([^ ]*\).*/\1/p'; }
 
-# running ID: waits until the peer with run id ID runs; prints its STATUS.
-running() {
-	w=0
-	until k=$(peer_with_id "$1") &&
-	    st=$(ctl "$(peer_ctl "$k")" STATUS) &&
-	    echo "$st" | grep -qE "state=running.* delivered=[1-9]"; do
-		w=$((w + 1)); [ $w -lt 400 ] || fail "run did not start"; sleep 0.05
-	done
-	echo "$st"
-}
-
 start_gm
 start_peers 3
 run_cs forged -n 3 -m 3000 --interval 1:1 -t 30 -q &
 cs=$!
 PIDS="$PIDS $cs"
-st=$(running 0) || fail "run did not start"
+st=$(wait_running 0) || fail "run did not start"
 run=$(field run "$st")
 victim=$(peer_with_id 0) forger=$(peer_with_id 1)
 "$FORGE" --to "$(peer_udp "$victim")" --from "$(peer_udp "$forger")" \
@@ -67,7 +56,7 @@ start_peers 3 --key-file "$T/key" --peer-timeout 2000
 run_cs replayed --key-file "$T/key" -n 3 -m 100000 --interval 1:1 -t 30 -q &
 cs=$!
 PIDS="$PIDS $cs"
-st=$(running 2) || fail "run did not start"
+st=$(wait_running 2 --key-file "$KEY") || fail "run did not start"
 run=$(field run "$st")
 dead=$(peer_with_id 2)
 eval "kill -9 \$PEER_PID_$dead"

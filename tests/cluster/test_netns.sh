@@ -5,11 +5,7 @@
 # EPERM at a 10% rate; total order judged from the logs.  Needs root, ip and
 # iptables; skipped otherwise.
 . "$(dirname "$0")/lib.sh"
-[ "$(id -u)" = 0 ] || skip "needs root for network namespaces"
-command -v ip >/dev/null || skip "needs ip (iproute2)"
-command -v iptables >/dev/null || skip "needs iptables"
-ip netns add "mpcprobe$$" 2>/dev/null || skip "cannot create network namespaces here"
-ip netns del "mpcprobe$$"
+need_netns
 MPCOMM_BIN=$BIN "$TOP/scripts/netns-cluster.sh" -n 4 -m 200 --kernel-loss 0.1 \
     --log-dir "$T/logs" -q >"$T/in.out" 2>"$T/in.err"
 rc=$?

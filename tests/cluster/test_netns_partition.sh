@@ -7,11 +7,7 @@
 # peer for ever).  The longest own-message latency shows that the cut fell
 # inside the run.  Needs root, ip and iptables; skipped otherwise.
 . "$(dirname "$0")/lib.sh"
-[ "$(id -u)" = 0 ] || skip "needs root for network namespaces"
-command -v ip >/dev/null || skip "needs ip (iproute2)"
-command -v iptables >/dev/null || skip "needs iptables"
-ip netns add "mpcprobe$$" 2>/dev/null || skip "cannot create network namespaces here"
-ip netns del "mpcprobe$$"
+need_netns
 for cut in "1@300+3000" "0>1@300+2400"; do
 	MPCOMM_BIN=$BIN "$TOP/scripts/netns-cluster.sh" -n 3 -m 150000 \
 	    --interval 0:0 --cut "$cut" --log-dir "$T/logs" -q --json "$T/cut.json" \

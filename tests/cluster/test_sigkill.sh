@@ -5,17 +5,13 @@
 # and take the next START; the comparison server names the missing peer and
 # exits non-zero.
 . "$(dirname "$0")/lib.sh"
-MPCTL=$TOP/$B/tests/mpctl
 start_gm
 start_peers 3 --peer-timeout 1000
 run_cs killed -n 3 -m 100000 --interval 1:2 -t 5 -q &
 cs=$!
 PIDS="$PIDS $cs"
-w=0
-until victim=$(peer_with_id 2) &&
-    "$MPCTL" "$(peer_ctl "$victim")" STATUS | grep -qE "delivered=[1-9]"; do
-	w=$((w + 1)); [ $w -lt 200 ] || fail "run did not start"; sleep 0.05
-done
+wait_running 2 >/dev/null || fail "run did not start"
+victim=$(peer_with_id 2)
 eval "kill -9 \$PEER_PID_$victim"
 wait $cs
 rc=$?

@@ -4,17 +4,13 @@
 # flood, then resumed (SIGCONT): the others wait for it, resend what it
 # missed, and the run ends ok, in total order.
 . "$(dirname "$0")/lib.sh"
-MPCTL=$TOP/$B/tests/mpctl
 start_gm
 start_peers 3 --peer-timeout 3000
 run_cs frozen -n 3 -m 300000 --interval 0:0 -t 30 -q &
 cs=$!
 PIDS="$PIDS $cs"
-w=0
-until victim=$(peer_with_id 1) &&
-    "$MPCTL" "$(peer_ctl "$victim")" STATUS | grep -qE "delivered=[1-9]"; do
-	w=$((w + 1)); [ $w -lt 400 ] || fail "run did not start"; sleep 0.05
-done
+wait_running 1 >/dev/null || fail "run did not start"
+victim=$(peer_with_id 1)
 eval "vpid=\$PEER_PID_$victim"
 kill -STOP "$vpid"
 sleep 1.5	# the fault itself: half the peer timeout

@@ -54,6 +54,23 @@ make(unsigned self, unsigned n, uint32_t m, struct log *l)
 	return make_w(self, n, m, 4096, l);
 }
 
+/* A core of a two-peer run that authenticates its datagrams with key. */
+static struct order *
+make_keyed(unsigned self, uint64_t run, uint32_t m,
+    const struct auth_key *key, struct log *l)
+{
+	struct order_config c;
+
+	order_config_defaults(&c);
+	c.run = run;
+	c.self = self;
+	c.n = 2;
+	c.messages = m;
+	c.payload_len = 4;
+	c.key = key;
+	return order_create(&c, on_deliver, l);
+}
+
 /* An ACK state (S, C, K) without a delivery frontier. */
 static void
 put_ack(struct msg_builder *b, uint32_t k, uint64_t c, unsigned n,
@@ -226,7 +243,6 @@ static void
 test_replay_dropped(void)
 {
 	struct auth_key key = { .k = "0123456789abcdef", .len = 16 };
-	struct order_config c;
 	struct order_outbox box;
 	struct log l0 = { 0 }, l1 = { 0 };
 	struct order *a, *r;
@@ -234,16 +250,8 @@ test_replay_dropped(void)
 	size_t flen, i;
 
 	CHECK(order_outbox_init(&box, 256) == 0);
-	order_config_defaults(&c);
-	c.run = 77;
-	c.n = 2;
-	c.messages = 5;
-	c.payload_len = 4;
-	c.key = &key;
-	c.self = 0;
-	a = order_create(&c, on_deliver, &l0);
-	c.self = 1;
-	r = order_create(&c, on_deliver, &l1);
+	a = make_keyed(0, 77, 5, &key, &l0);
+	r = make_keyed(1, 77, 5, &key, &l1);
 	order_start(a, 0, &box);		/* READY, counter 1 */
 	flen = box.d[0].len;
 	memcpy(first, box.d[0].buf, flen);
@@ -468,27 +476,15 @@ test_authenticated(void)
 {
 	struct auth_key key = { .k = "0123456789abcdef", .len = 16 };
 	struct auth_key other = { .k = "fedcba9876543210", .len = 16 };
-	struct order_config kc;
 	struct order_outbox b0;
 	struct log l0 = { 0 }, l1 = { 0 };
 	struct order *a, *r77, *r78, *stranger;
 
 	order_outbox_init(&b0, 64);
-	order_config_defaults(&kc);
-	kc.run = 77;
-	kc.n = 2;
-	kc.messages = 1;
-	kc.payload_len = 4;
-	kc.key = &key;
-	kc.self = 0;
-	a = order_create(&kc, on_deliver, &l0);
-	kc.self = 1;
-	r77 = order_create(&kc, on_deliver, &l1);
-	kc.run = 78;
-	r78 = order_create(&kc, on_deliver, &l1);
-	kc.run = 77;
-	kc.key = &other;
-	stranger = order_create(&kc, on_deliver, &l1);
+	a = make_keyed(0, 77, 1, &key, &l0);
+	r77 = make_keyed(1, 77, 1, &key, &l1);
+	r78 = make_keyed(1, 78, 1, &key, &l1);
+	stranger = make_keyed(1, 77, 1, &other, &l1);
 	order_start(a, 0, &b0);
 	CHECK(b0.n == 1);
 	feed(r77, 1, 0, &b0);
