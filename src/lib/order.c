@@ -81,16 +81,18 @@ order_config_check(const struct order_config *c)
 	    MSG_HEARTBEAT_LEN + msg_echo_size(MSG_ECHO_MAX) + MSG_HDR_LEN +
 	    AUTH_TAG_LEN > MSG_MAX_DGRAM)
 		return "payload too large";
-	if (c->window < 1 || c->window > (1U << 20))
-		return "window out of range";
+	if (c->window < 1 || c->window > (1U << 20) ||
+	    (uint64_t)c->n * c->window > (1U << 20))
+		return "window out of range (n x window at most 1048576)";
 	if (c->rto_min_us == 0 || c->rto_init_us < c->rto_min_us ||
 	    c->rto_max_us < c->rto_init_us)
 		return "retransmission timeouts inconsistent";
 	if (c->hb_interval_us == 0 || c->hs_interval_us == 0 ||
 	    c->peer_timeout_us <= c->hb_interval_us)
 		return "timer intervals inconsistent";
-	if (c->stall_timeout_us && c->stall_timeout_us <= c->hb_interval_us)
-		return "stall timeout shorter than the heartbeat interval";
+	/* An outage shorter than the peer timeout must not look stuck. */
+	if (c->stall_timeout_us && c->stall_timeout_us <= c->peer_timeout_us)
+		return "stall timeout not above the peer timeout";
 	return NULL;
 }
 
@@ -364,6 +366,26 @@ hold_state(struct order *o, struct member *mb, uint32_t k, uint64_t c,
 	memcpy(mb->ps + (size_t)slot * o->cfg.n, s, o->cfg.n * sizeof(*s));
 }
 
+static void
+mark_ack_due_all(struct order *o)
+{
+	unsigned q;
+
+	for (q = 0; q < o->cfg.n; q++)
+		if (q != o->cfg.self)
+			o->m[q].ack_due = true;
+}
+
+/* A hold queue that refuses a message: only out of memory, or a bug (it is
+ * sized for the window).  The run cannot go on either way. */
+static void
+queue_refused(struct order *o)
+{
+	o->st.pq_full++;
+	abort_run(o, errno == ENOMEM ? "out of memory for the hold queue" :
+	    "internal error: hold queue overflow");
+}
+
 /* Enters one processed DATA into the hold queue, or delivers it (fifo). */
 static void
 process_one(struct order *o, unsigned q, const struct slot *sl, uint64_t now)
@@ -374,8 +396,7 @@ process_one(struct order *o, unsigned q, const struct slot *sl, uint64_t now)
 	if (o->cfg.mode == ORDER_FIFO)
 		deliver(o, (uint16_t)q, sl->seq, sl->ts, sl->send_us, now);
 	else if (o->cfg.mode == ORDER_TOTAL && pq_push(o->pq, &it) < 0)
-		/* Cannot happen while the window holds (see alloc_members). */
-		abort_run(o, "internal error: hold queue overflow");
+		queue_refused(o);
 }
 
 /* Moves DATA from q's hold-back slots into processing, in seq order. */
@@ -445,6 +466,9 @@ deliver_heads(struct order *o, uint64_t now)
 		deliver(o, it.sender, it.seq, it.ts, it.send_us, now);
 		any = true;
 	}
+	/* The senders' windows open on our new delivery frontier: tell them. */
+	if (any)
+		mark_ack_due_all(o);
 	return any;
 }
 
@@ -548,16 +572,6 @@ settle(struct order *o, uint64_t now)
 	(void)deliver_heads(o, now);
 	if (o->phase != ORDER_ABORTED)
 		advance_phase(o, now);
-}
-
-static void
-mark_ack_due_all(struct order *o)
-{
-	unsigned q;
-
-	for (q = 0; q < o->cfg.n; q++)
-		if (q != o->cfg.self)
-			o->m[q].ack_due = true;
 }
 
 /* Broken on purpose (ORDER_FLAW_NO_HOLDBACK): process now, skip the gap. */
@@ -815,8 +829,14 @@ order_input(struct order *o, uint64_t now, int from, const uint8_t *buf,
 	mb = &o->m[q];
 	mb->last_heard = now;
 	mb->confirmed = true;
-	mb->echo_tsval = o->dg.hdr.tsval;
-	mb->echo_at = now;
+	/* Echo the newest tsval (RFC 7323): an older one, overtaken or
+	 * duplicated on the way, would inflate the round trip. */
+	if (!mb->echo_valid ||
+	    (int32_t)(o->dg.hdr.tsval - mb->echo_tsval) >= 0) {
+		mb->echo_tsval = o->dg.hdr.tsval;
+		mb->echo_at = now;
+		mb->echo_valid = true;
+	}
 	mb->echo_due = true;
 	for (i = 0; i < o->dg.nrec; i++)
 		on_record(o, (unsigned)q, &o->dg.rec[i], now);
@@ -868,8 +888,7 @@ order_stamp(struct order *o, uint64_t now, uint32_t max,
 			    .seq = seq, .sender = (uint16_t)o->cfg.self };
 
 			if (pq_push(o->pq, &it) < 0)	/* sized: see window */
-				abort_run(o, "internal error: hold queue "
-				    "overflow");
+				queue_refused(o);
 		} else {
 			deliver(o, (uint16_t)o->cfg.self, seq, s->ts, now, now);
 		}
@@ -958,11 +977,15 @@ check_stall(struct order *o, uint64_t now)
 static void
 tick_running(struct order *o, uint64_t now, struct order_outbox *box)
 {
-	unsigned q;
+	unsigned i, q;
 
-	for (q = 0; q < o->cfg.n; q++) {
-		struct member *mb = &o->m[q];
+	/* Start at another member each tick: a full outbox is shared. */
+	o->tick_first = (o->tick_first + 1) % o->cfg.n;
+	for (i = 0; i < o->cfg.n; i++) {
+		struct member *mb;
 
+		q = (o->tick_first + i) % o->cfg.n;
+		mb = &o->m[q];
 		if (q == o->cfg.self)
 			continue;
 		if (mb->acked < o->sent_upto)

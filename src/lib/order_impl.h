@@ -18,9 +18,13 @@
 #include "mpcomm/rto.h"
 
 #define PENDING_SLOTS	4	/* uncounted ACK states kept per member */
-/* Datagram counters remembered per member, against replays (RFC 4303
- * section 3.4.3): deep enough for the emulation's reordering of a flood. */
-#define REPLAY_WINDOW	1024
+/*
+ * Datagram counters remembered per member, against replays (RFC 4303
+ * section 3.4.3).  A sender numbers all its datagrams, to every member, so
+ * a receiver sees gaps; the window must cover the reordering of a flood
+ * under the emulation's delay jitter (1024 did not): 8 KiB per member.
+ */
+#define REPLAY_WINDOW	65536
 
 /* A DATA held back until its predecessors from the same sender arrive. */
 struct slot {
@@ -66,7 +70,8 @@ struct member {
 	bool		 sack_due;	/* its stream has a hole: say what we hold */
 	bool		 resend_due;	/* its SACK showed a loss: repair now */
 	bool		 echo_due;
-	uint32_t	 echo_tsval;	/* its last tsval, to echo */
+	uint32_t	 echo_tsval;	/* its newest tsval, to echo */
+	bool		 echo_valid;
 	uint64_t	 echo_at;	/* when it arrived */
 	uint64_t	 last_sent;
 	uint64_t	 last_sack;
@@ -107,6 +112,7 @@ struct order {
 	uint64_t	 progress_at;	/* when it last moved */
 	unsigned	 echo_next;	/* round robin over echo entries */
 	uint32_t	 counter;	/* my last datagram's number */
+	unsigned	 tick_first;	/* where the last tick began */
 
 	struct member	*m;
 	struct sent	*store;		/* window entries */

@@ -355,12 +355,15 @@ order_send_ready(struct order *o, uint64_t now, struct order_outbox *box)
 	}
 }
 
-/* SACKs are rate-limited to about four a round trip per member. */
+/* SACKs are rate-limited to about four a round trip per member, and to one
+ * a quarter of the minimum timeout before the first round trip is known. */
 static bool
 sack_now(const struct member *mb, uint64_t now)
 {
+	uint64_t gap = mb->rto.srtt > mb->rto.min ? mb->rto.srtt : mb->rto.min;
+
 	return mb->sack_due && mb->held_hi > mb->processed &&
-	    now - mb->last_sack >= mb->rto.srtt / 4;
+	    now - mb->last_sack >= gap / 4;
 }
 
 /*

@@ -36,6 +36,10 @@ run_create(struct peer_ctx *ctx, struct run *t, char *err, size_t errcap)
 	cfg.messages = t->messages;
 	cfg.window = ctx->window;
 	cfg.peer_timeout_us = ctx->peer_timeout_ms * 1000;
+	/* A stuck run is one that does not move for longer than any outage
+	 * the peer timeout lets a run ride through. */
+	if (cfg.stall_timeout_us < 3 * cfg.peer_timeout_us)
+		cfg.stall_timeout_us = 3 * cfg.peer_timeout_us;
 	cfg.key = ctx->key;
 	if ((why = order_config_check(&cfg))) {
 		snprintf(err, errcap, "%s", why);

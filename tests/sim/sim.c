@@ -200,6 +200,7 @@ sim_init(struct sim *s, const struct params *p)
 		cfg.window = p->window;
 		cfg.flaws = p->flaws;
 		cfg.peer_timeout_us = 60ULL * 1000000;
+		cfg.stall_timeout_us = 90ULL * 1000000;
 		/* Every fourth seed runs with authenticated datagrams. */
 		if (p->seed % 4 == 0)
 			cfg.key = &sim_key;
@@ -331,6 +332,15 @@ sim_run(struct sim *s)
 		if (sp->ndel != (size_t)s->p.n * s->p.m) {
 			violate(s, "peer %u delivered %u of %u messages", i,
 			    (unsigned)sp->ndel, s->p.n * s->p.m);
+			return -1;
+		}
+		/* What the rules say never happens between honest peers. */
+		if (!s->p.flaws && (order_stats(sp->core)->drop_window ||
+		    order_stats(sp->core)->drop_bound)) {
+			violate(s, "peer %u dropped %u beyond its window, %u "
+			    "as impossible", i,
+			    (unsigned)order_stats(sp->core)->drop_window,
+			    (unsigned)order_stats(sp->core)->drop_bound);
 			return -1;
 		}
 	}

@@ -44,6 +44,7 @@ make_w(unsigned self, unsigned n, uint32_t m, uint32_t window,
 	c.messages = m;
 	c.payload_len = 4;
 	c.window = window;
+	c.peer_timeout_us = 500000;
 	c.stall_timeout_us = 1000000;
 	return order_create(&c, on_deliver, l);
 }
@@ -193,14 +194,14 @@ test_sack_repairs_only_holes(void)
 	len = msg_finish(&b);
 	order_input(p0, 1000, 1, buf, len);
 	CHECK(order_stats(p0)->sacks_in == 1);
-	order_tick(p0, 1000000, &box);		/* far past the timeout */
+	order_tick(p0, 300000, &box);		/* past the 100 ms timeout */
 	CHECK(data_in_box(&box, seqs, 16) == 1 && seqs[0] == 2);
 	/* A SACK of what was never sent is refused and counted. */
 	bits = 0xff;
 	msg_begin(&b, buf, sizeof(buf), 1, 77);
 	CHECK(msg_put_sack(&b, 0, 2, &bits, 8) == 0);
 	len = msg_finish(&b);
-	order_input(p0, 1000001, 1, buf, len);
+	order_input(p0, 300001, 1, buf, len);
 	CHECK(order_stats(p0)->drop_bound == 1);
 	order_destroy(p0);
 	order_outbox_free(&box);
@@ -295,7 +296,7 @@ test_config_checked(void)
 	CHECK(order_config_check(&c) != NULL);
 	c.self = 0;
 	CHECK(order_config_check(&c) == NULL);
-	c.stall_timeout_us = 1;		/* below the heartbeat interval */
+	c.stall_timeout_us = c.peer_timeout_us;	/* an outage would stall */
 	CHECK(order_config_check(&c) != NULL);
 	c.stall_timeout_us = 0;		/* never */
 	CHECK(order_config_check(&c) == NULL);
