@@ -35,8 +35,9 @@ uint64_t	 rto_timeout(const struct rto *r, unsigned tries);
 /*
  * The round trip shown by an echo: our tsval came back as tsecr, after the
  * other side held it held_us, and now32 is our clock (µs modulo 2^32).
- * Returns 0 and sets *rtt_us, or -1 for an echo no real path can produce
- * (held longer than the whole trip, or a trip longer than limit_us).
+ * Returns 0 and sets *rtt_us; 1 for a trip longer than limit_us (a stale
+ * echo, as after a long pause: no sample); -1 for an echo no real path can
+ * produce (held longer than the whole trip).
  */
 int		 rto_echo_rtt(uint32_t now32, uint32_t tsecr, uint32_t held_us,
 		    uint64_t limit_us, uint64_t *rtt_us);

@@ -328,12 +328,17 @@ order_on_echo(struct order *o, unsigned q, const struct msg_echo *e,
 		msg_echo_get(e, i, &who, &tsecr, &held);
 		if (who != o->cfg.self)
 			continue;
-		if (rto_echo_rtt((uint32_t)now, tsecr, held,
-		    o->cfg.peer_timeout_us, &rtt) < 0) {
-			o->st.drop_bound++;
-			continue;
+		switch (rto_echo_rtt((uint32_t)now, tsecr, held,
+		    o->cfg.peer_timeout_us, &rtt)) {
+		case 0:
+			rto_sample(&o->m[q].rto, rtt);
+			break;
+		case -1:
+			o->st.drop_bound++;	/* held longer than the trip */
+			break;
+		default:
+			break;			/* stale: no sample */
 		}
-		rto_sample(&o->m[q].rto, rtt);
 	}
 }
 

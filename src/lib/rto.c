@@ -55,8 +55,10 @@ rto_echo_rtt(uint32_t now32, uint32_t tsecr, uint32_t held_us,
 {
 	uint32_t trip = now32 - tsecr;	/* modulo 2^32: wraps correctly */
 
-	if (held_us > trip || trip - held_us > limit_us)
+	if (held_us > trip)
 		return -1;
+	if (trip - held_us > limit_us)
+		return 1;
 	*rtt_us = trip - held_us;
 	return 0;
 }

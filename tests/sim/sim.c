@@ -14,8 +14,8 @@
  * than its window allows.
  *
  * --flood draws floods instead: thousands of messages per peer, small
- * windows, loss up to 50 %, and outages of a link (one way or both) lasting
- * seconds.  --case NAME runs one of the named regression cases (deadlocks
+ * windows, loss up to 50 %, outages of a link (one way or both) lasting
+ * seconds, and a peer that pauses (as under SIGSTOP) or crashes.  --case NAME runs one of the named regression cases (deadlocks
  * seen on real processes before the window was keyed on delivery).
  */
 #include <errno.h>
@@ -49,7 +49,13 @@ struct params {
 	uint64_t	out_len_us;	/* 0: none */
 	unsigned	out_a, out_b;
 	int		out_both;
+	/* A peer that stops at stop_at_us: for stop_len_us (a pause, like
+	 * SIGSTOP: what reaches it waits), or for ever (a crash). */
+	unsigned	stop_peer;
+	uint64_t	stop_at_us;
+	uint64_t	stop_len_us;	/* 0: none; STOP_CRASH: for ever */
 };
+#define STOP_CRASH	UINT64_MAX
 
 struct simpeer {
 	struct order	*core;
@@ -132,6 +138,24 @@ link_down(const struct sim *s, unsigned from, unsigned to)
 		return false;
 	return (from == p->out_a && to == p->out_b) ||
 	    (p->out_both && from == p->out_b && to == p->out_a);
+}
+
+/* Whether peer i is stopped (paused or crashed) at the current time. */
+static bool
+stopped(const struct sim *s, unsigned i)
+{
+	const struct params *p = &s->p;
+
+	if (!p->stop_len_us || p->stop_peer != i || s->now < p->stop_at_us)
+		return false;
+	return p->stop_len_us == STOP_CRASH ||
+	    s->now - p->stop_at_us < p->stop_len_us;
+}
+
+static bool
+crashed(const struct sim *s, unsigned i)
+{
+	return s->p.stop_peer == i && s->p.stop_len_us == STOP_CRASH;
 }
 
 static void
@@ -246,10 +270,102 @@ all_quiet(const struct sim *s)
 	for (i = 0; i < s->p.n; i++) {
 		enum order_phase ph = order_phase(s->peer[i].core);
 
+		if (crashed(s, i) && s->now >= s->p.stop_at_us)
+			continue;
 		if (ph != ORDER_DONE && ph != ORDER_ABORTED)
 			return false;
 	}
 	return true;
+}
+
+/* The next event: a tick, a stamping, or an arrival at a running peer. */
+static uint64_t
+next_event(struct sim *s, uint64_t next_tick)
+{
+	uint64_t t = next_tick;
+	unsigned i;
+
+	for (i = 0; i < s->p.n; i++) {
+		struct simpeer *sp = &s->peer[i];
+
+		if (stopped(s, i))
+			continue;
+		if (order_stamped(sp->core) < s->p.m && sp->next_stamp < t)
+			t = sp->next_stamp;
+		if (emu_next_due(sp->net) < t)
+			t = emu_next_due(sp->net);
+	}
+	return t;
+}
+
+/* Peer i takes what has arrived by t, and stamps when its time has come. */
+static void
+step_peer(struct sim *s, unsigned i, uint64_t t)
+{
+	struct simpeer *sp = &s->peer[i];
+	uint8_t buf[MSG_MAX_DGRAM];
+	uint32_t batch;
+	size_t len;
+	int from;
+
+	while ((len = emu_pop(sp->net, t, &from, buf, sizeof(buf))) > 0) {
+		order_input(sp->core, t, from, buf, len);
+		/* Sometimes coalesce ACKs until the tick. */
+		if (rng_below(&s->rng, 4) != 0) {
+			order_flush(sp->core, t, &s->box);
+			route(s, i);
+		}
+	}
+	if (order_stamped(sp->core) < s->p.m && sp->next_stamp <= t) {
+		batch = 1 + (uint32_t)rng_below(&s->rng, 3);
+		if (order_stamp(sp->core, t, batch, &s->box) > 0)
+			sp->next_stamp = t + next_gap(s);
+		else
+			sp->next_stamp = t + TICK_US;
+		route(s, i);
+	}
+}
+
+/*
+ * What must hold at the end.  Without a fault: every peer DONE with every
+ * message.  A pause under half the peer timeout is ridden through the same
+ * way.  After a crash or a longer pause every peer that can still act ends
+ * DONE (with every message) or ABORTED: with the runs of today, one dead
+ * member ends the run; agreement was checked at every delivery.
+ */
+static int
+final_checks(struct sim *s)
+{
+	const struct params *p = &s->p;
+	bool strict = p->stop_len_us < 30000000;	/* none, or short */
+	unsigned i;
+
+	for (i = 0; i < p->n; i++) {
+		struct simpeer *sp = &s->peer[i];
+		enum order_phase ph = order_phase(sp->core);
+
+		if (crashed(s, i))
+			continue;
+		if (ph != ORDER_DONE && (strict || ph != ORDER_ABORTED)) {
+			violate(s, "peer %u ended in phase %u", i, ph, 0);
+			return -1;
+		}
+		if (ph == ORDER_DONE && sp->ndel != (size_t)p->n * p->m) {
+			violate(s, "peer %u delivered %u of %u messages", i,
+			    (unsigned)sp->ndel, p->n * p->m);
+			return -1;
+		}
+		/* What the rules say never happens between honest peers. */
+		if (!p->flaws && (order_stats(sp->core)->drop_window ||
+		    order_stats(sp->core)->drop_bound)) {
+			violate(s, "peer %u dropped %u beyond its window, %u "
+			    "as impossible", i,
+			    (unsigned)order_stats(sp->core)->drop_window,
+			    (unsigned)order_stats(sp->core)->drop_bound);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 /* Runs one simulation; returns 0 when every check held. */
@@ -257,59 +373,27 @@ static int
 sim_run(struct sim *s)
 {
 	uint64_t next_tick = 0, t;
-	uint8_t buf[MSG_MAX_DGRAM];
+	size_t pos;
 	unsigned i;
-	size_t len;
-	int from;
 
 	for (i = 0; i < s->p.n; i++) {
 		order_start(s->peer[i].core, 0, &s->box);
 		route(s, i);
 	}
 	while (!s->violation[0]) {
-		/* The next event: a tick, a stamping, or an arrival. */
-		t = next_tick;
-		for (i = 0; i < s->p.n; i++) {
-			struct simpeer *sp = &s->peer[i];
-
-			if (order_stamped(sp->core) < s->p.m &&
-			    sp->next_stamp < t)
-				t = sp->next_stamp;
-			if (emu_next_due(sp->net) < t)
-				t = emu_next_due(sp->net);
-		}
-		s->now = t;
+		s->now = t = next_event(s, next_tick);
 		if (t > LIMIT_US) {
 			violate(s, "not finished after %u s (simulated)",
 			    (unsigned)(LIMIT_US / 1000000), 0, 0);
 			break;
 		}
-		for (i = 0; i < s->p.n; i++) {
-			struct simpeer *sp = &s->peer[i];
-
-			while ((len = emu_pop(sp->net, t, &from, buf,
-			    sizeof(buf))) > 0) {
-				order_input(sp->core, t, from, buf, len);
-				/* Sometimes coalesce ACKs until the tick. */
-				if (rng_below(&s->rng, 4) != 0) {
-					order_flush(sp->core, t, &s->box);
-					route(s, i);
-				}
-			}
-			if (order_stamped(sp->core) < s->p.m &&
-			    sp->next_stamp <= t) {
-				uint32_t batch = 1 + (uint32_t)rng_below(&s->rng,
-				    3);
-
-				if (order_stamp(sp->core, t, batch, &s->box) > 0)
-					sp->next_stamp = t + next_gap(s);
-				else
-					sp->next_stamp = t + TICK_US;
-				route(s, i);
-			}
-		}
+		for (i = 0; i < s->p.n; i++)
+			if (!stopped(s, i))
+				step_peer(s, i, t);
 		if (t == next_tick) {
 			for (i = 0; i < s->p.n; i++) {
+				if (stopped(s, i))
+					continue;
 				order_tick(s->peer[i].core, t, &s->box);
 				route(s, i);
 				check_bound(s, i);
@@ -319,35 +403,14 @@ sim_run(struct sim *s)
 				break;
 		}
 	}
-	if (s->violation[0])
+	if (s->violation[0] || final_checks(s) < 0)
 		return -1;
-	for (i = 0; i < s->p.n; i++) {
-		struct simpeer *sp = &s->peer[i];
-
-		if (order_phase(sp->core) != ORDER_DONE) {
-			violate(s, "peer %u ended in phase %u", i,
-			    order_phase(sp->core), 0);
-			return -1;
-		}
-		if (sp->ndel != (size_t)s->p.n * s->p.m) {
-			violate(s, "peer %u delivered %u of %u messages", i,
-			    (unsigned)sp->ndel, s->p.n * s->p.m);
-			return -1;
-		}
-		/* What the rules say never happens between honest peers. */
-		if (!s->p.flaws && (order_stats(sp->core)->drop_window ||
-		    order_stats(sp->core)->drop_bound)) {
-			violate(s, "peer %u dropped %u beyond its window, %u "
-			    "as impossible", i,
-			    (unsigned)order_stats(sp->core)->drop_window,
-			    (unsigned)order_stats(sp->core)->drop_bound);
-			return -1;
-		}
-	}
+	if (s->p.stop_len_us)
+		return 0;
 	/* How much the peers disagree (the point of `none` mode). */
-	for (len = 0; len < (size_t)s->p.n * s->p.m; len++)
+	for (pos = 0; pos < (size_t)s->p.n * s->p.m; pos++)
 		for (i = 1; i < s->p.n; i++)
-			if (s->peer[i].seq[len] != s->peer[0].seq[len]) {
+			if (s->peer[i].seq[pos] != s->peer[0].seq[pos]) {
 				s->mismatched++;
 				break;
 			}
@@ -415,6 +478,16 @@ params_for_flood(uint64_t seed, int mode, unsigned flaws, struct params *p)
 		    p->n;
 		p->out_both = (int)rng_below(&r, 2);
 	}
+	/* A quarter of the seeds: a peer crashes, or pauses 1-5 s or 70 s. */
+	if (rng_below(&r, 4) == 0) {
+		static const uint64_t lens[] = { STOP_CRASH, 70000000 };
+		unsigned k = (unsigned)rng_below(&r, 4);
+
+		p->stop_peer = (unsigned)rng_below(&r, p->n);
+		p->stop_at_us = rng_range(&r, 0, 100) * 1000;
+		p->stop_len_us = k < 2 ? lens[k] :
+		    rng_range(&r, 1000, 5000) * 1000;
+	}
 }
 
 /* The runs that deadlocked on real processes, as regression cases. */
@@ -447,6 +520,15 @@ static const struct sim_case {
 	{ "flood-n16-window16", { .seed = 16, .n = 16, .m = 400,
 	    .mode = ORDER_TOTAL, .loss = 0.1, .delay_max_us = 3000,
 	    .window = 16 } },
+	/* A peer frozen mid-flood for 3 s (SIGSTOP, then SIGCONT): ok. */
+	{ "pause-3s", { .seed = 9, .n = 3, .m = 20000, .mode = ORDER_TOTAL,
+	    .loss = 0.05, .delay_max_us = 1000, .window = 2048,
+	    .stop_peer = 1, .stop_at_us = 3000, .stop_len_us = 3000000 } },
+	/* A peer killed mid-flood: the others abort, in agreement. */
+	{ "crash-mid-flood", { .seed = 10, .n = 4, .m = 20000,
+	    .mode = ORDER_TOTAL, .loss = 0.05, .delay_max_us = 1000,
+	    .window = 2048, .stop_peer = 2, .stop_at_us = 3000,
+	    .stop_len_us = STOP_CRASH } },
 };
 
 static void
@@ -460,6 +542,12 @@ print_params(FILE *f, const struct params *p)
 		fprintf(f, " outage=%u%s%u@%" PRIu64 "ms+%" PRIu64 "ms",
 		    p->out_a, p->out_both ? "<->" : "->", p->out_b,
 		    p->out_start_us / 1000, p->out_len_us / 1000);
+	if (p->stop_len_us == STOP_CRASH)
+		fprintf(f, " crash=%u@%" PRIu64 "ms", p->stop_peer,
+		    p->stop_at_us / 1000);
+	else if (p->stop_len_us)
+		fprintf(f, " pause=%u@%" PRIu64 "ms+%" PRIu64 "ms",
+		    p->stop_peer, p->stop_at_us / 1000, p->stop_len_us / 1000);
 }
 
 static const struct {
