@@ -50,6 +50,8 @@ usage(FILE *f, int status)
 "      --peer-timeout MS    abort a run after this silence (default 10000)\n"
 "      --refresh SEC        re-register this often (default 10)\n"
 "      --ship-timeout SEC   keep retrying to ship a log (default 60)\n"
+"      --stall-timeout MS   abort a run whose delivery has not moved for MS\n"
+"                           (default 30000; 0: never)\n"
 "  -d, --daemon             detach; -P, --pidfile PATH  write the pid\n"
 "  -L, --log-file PATH      log here (reopened on SIGHUP); --syslog\n"
 "  -v, --verbose  -q, --quiet  -h, --help  -V, --version\n"
@@ -64,7 +66,7 @@ usage(FILE *f, int status)
 static void
 parse_args(struct peer_ctx *ctx, int argc, char **argv)
 {
-	enum { OPT_WINDOW = 256, OPT_PTO, OPT_REFRESH, OPT_SHIPTO };
+	enum { OPT_WINDOW = 256, OPT_PTO, OPT_REFRESH, OPT_SHIPTO, OPT_STALL };
 	static const struct option opts[] = {
 		PROC_LONG_OPTS,
 		{ "advertise", required_argument, NULL, 'a' },
@@ -76,6 +78,7 @@ parse_args(struct peer_ctx *ctx, int argc, char **argv)
 		{ "refresh", required_argument, NULL, OPT_REFRESH },
 		{ "server", required_argument, NULL, 's' },
 		{ "ship-timeout", required_argument, NULL, OPT_SHIPTO },
+		{ "stall-timeout", required_argument, NULL, OPT_STALL },
 		{ "udp-port", required_argument, NULL, 'u' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "window", required_argument, NULL, OPT_WINDOW },
@@ -125,6 +128,14 @@ parse_args(struct peer_ctx *ctx, int argc, char **argv)
 			    &ctx->ship_timeout_s) < 0)
 				fatalx(EXIT_USAGE, "--ship-timeout: not a number "
 				    "of seconds in [1, 86400]: %s", optarg);
+			break;
+		case OPT_STALL:
+			if (ctl_parse_u64(optarg, 0, 3600000,
+			    &ctx->stall_timeout_ms) < 0 ||
+			    (ctx->stall_timeout_ms > 0 &&
+			    ctx->stall_timeout_ms < 100))
+				fatalx(EXIT_USAGE, "--stall-timeout: not 0 or a "
+				    "number of ms in [100, 3600000]: %s", optarg);
 			break;
 		case 'u':
 			if (ctl_parse_u64(optarg, 0, 65535, &v) < 0)
@@ -250,6 +261,7 @@ main(int argc, char **argv)
 	ctx.refresh_s = 10;
 	ctx.peer_timeout_ms = 10000;
 	ctx.ship_timeout_s = 60;
+	ctx.stall_timeout_ms = 30000;
 	ctx.window = 2048;
 	log_init("peer", LOG_LEVEL_INFO, 0);
 	parse_args(&ctx, argc, argv);

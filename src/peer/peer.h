@@ -70,6 +70,7 @@ struct peer_ctx {
 	int		 daemon;
 	uint64_t	 refresh_s;
 	uint64_t	 peer_timeout_ms;
+	uint64_t	 stall_timeout_ms;	/* 0: never give up by itself */
 	uint64_t	 ship_timeout_s;
 	uint32_t	 window;
 

@@ -36,6 +36,7 @@ run_create(struct peer_ctx *ctx, struct run *t, char *err, size_t errcap)
 	cfg.messages = t->messages;
 	cfg.window = ctx->window;
 	cfg.peer_timeout_us = ctx->peer_timeout_ms * 1000;
+	/* TODO(lead): cfg.stall_timeout_us = ctx->stall_timeout_ms * 1000; */
 	cfg.key = ctx->key;
 	if ((why = order_config_check(&cfg))) {
 		snprintf(err, errcap, "%s", why);
