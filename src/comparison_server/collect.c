@@ -79,7 +79,7 @@ log_header(struct collect *coll, struct lsrv_conn *c, struct ctl_msg *m)
 {
 	struct log_conn *lc;
 	uint64_t run, peer, count, limit;
-	char order[8], status[16], why[160];
+	char order[8], status[16], why[160], *p;
 	int known, dup;
 	unsigned n;
 
@@ -108,6 +108,8 @@ log_header(struct collect *coll, struct lsrv_conn *c, struct ctl_msg *m)
 	    &lc->l.sent_dgrams) < 0 ||
 	    ctl_get_u64(m, "sent_bytes", 0, UINT64_MAX, 0,
 	    &lc->l.sent_bytes) < 0 ||
+	    ctl_get_str(m, "reason", 0, lc->l.reason,
+	    sizeof(lc->l.reason)) < 0 ||
 	    ctl_check_unused(m) < 0) {
 		free(lc);
 		return refuse(c, 400, m->err);
@@ -141,6 +143,9 @@ log_header(struct collect *coll, struct lsrv_conn *c, struct ctl_msg *m)
 		return refuse(c, 413, why);
 	}
 	snprintf(lc->l.status, sizeof(lc->l.status), "%s", status);
+	for (p = lc->l.reason; *p; p++)	/* one field: '_' stood for ' ' */
+		if (*p == '_')
+			*p = ' ';
 	lc->run = run;
 	lc->peer = (unsigned)peer;
 	lc->declared = count;

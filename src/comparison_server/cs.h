@@ -22,6 +22,7 @@
 struct peer_log {
 	bool		 received;
 	char		 status[16];	/* ok | aborted */
+	char		 reason[160];	/* why it aborted, spaces restored */
 	uint64_t	*keys;		/* sender << 32 | seq, delivery order */
 	size_t		 n;
 	uint64_t	 lat_p50, lat_p99, lat_max;	/* µs */

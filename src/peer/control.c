@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The peer's control port: START (a header line, then one MEMBER line per
- * member), STATUS and SHUTDOWN.  START builds the whole run outside the lock
- * and publishes it in one step; it is refused while a run is in progress.
+ * member), ABORT, STATUS and SHUTDOWN.  START builds the whole run outside
+ * the lock and publishes it in one step; it is refused while a run is in
+ * progress.  ABORT ends the current run at once and hands its log to a
+ * shipper before answering, so that a START right after it is taken.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -195,7 +197,7 @@ status(struct peer_ctx *ctx, struct lsrv_conn *c)
 {
 	const struct order_stats *st;
 	struct run *r;
-	char line[CTL_LINE_MAX], reason[160], *p;
+	char line[CTL_LINE_MAX], reason[160];
 
 	pthread_mutex_lock(&ctx->mu);
 	if (!(r = ctx->run)) {
@@ -205,11 +207,7 @@ status(struct peer_ctx *ctx, struct lsrv_conn *c)
 		return;
 	}
 	st = order_stats(r->core);
-	/* The reason becomes one field: spaces to underscores. */
-	snprintf(reason, sizeof(reason), "%s", order_abort_reason(r->core));
-	for (p = reason; *p; p++)
-		if (*p == ' ')
-			*p = '_';
+	peer_field_text(reason, sizeof(reason), order_abort_reason(r->core));
 	snprintf(line, sizeof(line),
 	    "OK state=%s run=%" PRIu64 " peer=%u n=%u order=%s messages=%u "
 	    "stamped=%u delivered=%" PRIu64 " queue=%zu retrans=%" PRIu64
@@ -235,6 +233,48 @@ status(struct peer_ctx *ctx, struct lsrv_conn *c)
 	    reason[0] ? " reason=" : "", reason);
 	pthread_mutex_unlock(&ctx->mu);
 	lsrv_printf(c, "%s\n", line);
+}
+
+/*
+ * ABORT run=R: gives up on the current run R if it has not ended.  The log
+ * is handed to a shipper here rather than at the resend thread's next tick.
+ */
+static void
+abort_req(struct peer_ctx *ctx, struct lsrv_conn *c, struct ctl_msg *m)
+{
+	struct ship_job *job = NULL;
+	enum order_phase ph;
+	uint64_t id;
+	int rc = 0;
+	char why[80];
+
+	if (ctl_get_u64(m, "run", 1, UINT64_MAX, 1, &id) < 0 ||
+	    ctl_check_unused(m) < 0)
+		return (void)reply_err(c, 400, "ABORT", m->err);
+	pthread_mutex_lock(&ctx->mu);
+	if (!ctx->run || ctx->run->id != id) {
+		pthread_mutex_unlock(&ctx->mu);
+		snprintf(why, sizeof(why), "run %" PRIu64 " is not the current "
+		    "run", id);
+		return (void)reply_err(c, 404, "ABORT", why);
+	}
+	if (order_abort(ctx->run->core, "aborted by the comparison server") ==
+	    0)
+		rc = ship_if_ended(ctx, ctx->run, &job) < 0 ? -1 : 1;
+	ph = order_phase(ctx->run->core);
+	pthread_cond_broadcast(&ctx->cv);
+	pthread_mutex_unlock(&ctx->mu);
+	if (rc < 0)
+		log_warnx("out of memory: a delivery log is not shipped");
+	if (job)
+		ship_launch(job);
+	if (rc == 0) {
+		lsrv_printf(c, "OK already finished run=%" PRIu64 " state=%s\n",
+		    id, order_phase_name(ph));
+		return;
+	}
+	log_info("run %" PRIu64 ": ABORT from %s", id, lsrv_peer(c));
+	lsrv_printf(c, "OK aborted run=%" PRIu64 "\n", id);
 }
 
 static int
@@ -283,6 +323,10 @@ on_line(void *arg, struct lsrv_conn *c, char *line, size_t len)
 			return -1;
 		}
 		lsrv_set_data(c, s);
+		return 0;
+	}
+	if (strcmp(m.verb, "ABORT") == 0) {
+		abort_req(ctx, c, &m);
 		return 0;
 	}
 	if (strcmp(m.verb, "STATUS") == 0) {

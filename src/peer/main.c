@@ -27,6 +27,7 @@
 
 #define GM_TIMEOUT_MS	5000
 #define SOCKBUF		(8 * 1024 * 1024)
+#define STALL_UNSET	UINT64_MAX	/* --stall-timeout not given */
 
 static void
 usage(FILE *f, int status)
@@ -50,6 +51,9 @@ usage(FILE *f, int status)
 "      --peer-timeout MS    abort a run after this silence (default 10000)\n"
 "      --refresh SEC        re-register this often (default 10)\n"
 "      --ship-timeout SEC   keep retrying to ship a log (default 60)\n"
+"      --stall-timeout MS   abort a run whose delivery has not moved for MS,\n"
+"                           above the peer timeout (default: 30000 or 3x\n"
+"                           the peer timeout; 0: never)\n"
 "  -d, --daemon             detach; -P, --pidfile PATH  write the pid\n"
 "  -L, --log-file PATH      log here (reopened on SIGHUP); --syslog\n"
 "  -v, --verbose  -q, --quiet  -h, --help  -V, --version\n"
@@ -64,7 +68,7 @@ usage(FILE *f, int status)
 static void
 parse_args(struct peer_ctx *ctx, int argc, char **argv)
 {
-	enum { OPT_WINDOW = 256, OPT_PTO, OPT_REFRESH, OPT_SHIPTO };
+	enum { OPT_WINDOW = 256, OPT_PTO, OPT_REFRESH, OPT_SHIPTO, OPT_STALL };
 	static const struct option opts[] = {
 		PROC_LONG_OPTS,
 		{ "advertise", required_argument, NULL, 'a' },
@@ -76,6 +80,7 @@ parse_args(struct peer_ctx *ctx, int argc, char **argv)
 		{ "refresh", required_argument, NULL, OPT_REFRESH },
 		{ "server", required_argument, NULL, 's' },
 		{ "ship-timeout", required_argument, NULL, OPT_SHIPTO },
+		{ "stall-timeout", required_argument, NULL, OPT_STALL },
 		{ "udp-port", required_argument, NULL, 'u' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "window", required_argument, NULL, OPT_WINDOW },
@@ -126,6 +131,14 @@ parse_args(struct peer_ctx *ctx, int argc, char **argv)
 				fatalx(EXIT_USAGE, "--ship-timeout: not a number "
 				    "of seconds in [1, 86400]: %s", optarg);
 			break;
+		case OPT_STALL:
+			if (ctl_parse_u64(optarg, 0, 3600000,
+			    &ctx->stall_timeout_ms) < 0 ||
+			    (ctx->stall_timeout_ms > 0 &&
+			    ctx->stall_timeout_ms < 100))
+				fatalx(EXIT_USAGE, "--stall-timeout: not 0 or a "
+				    "number of ms in [100, 3600000]: %s", optarg);
+			break;
 		case 'u':
 			if (ctl_parse_u64(optarg, 0, 65535, &v) < 0)
 				fatalx(EXIT_USAGE, "--udp-port: not a port: %s",
@@ -147,6 +160,16 @@ parse_args(struct peer_ctx *ctx, int argc, char **argv)
 	}
 	if (optind != argc)
 		usage(stderr, EXIT_USAGE);
+	/* An outage the peer timeout tolerates must not look stuck. */
+	if (ctx->stall_timeout_ms == STALL_UNSET)
+		ctx->stall_timeout_ms = 3 * ctx->peer_timeout_ms > 30000 ?
+		    3 * ctx->peer_timeout_ms : 30000;
+	else if (ctx->stall_timeout_ms &&
+	    ctx->stall_timeout_ms <= ctx->peer_timeout_ms)
+		fatalx(EXIT_USAGE, "--stall-timeout: %llu ms is not above the "
+		    "peer timeout (%llu ms)",
+		    (unsigned long long)ctx->stall_timeout_ms,
+		    (unsigned long long)ctx->peer_timeout_ms);
 }
 
 /* Large socket buffers absorb bursts that would otherwise become losses. */
@@ -250,6 +273,7 @@ main(int argc, char **argv)
 	ctx.refresh_s = 10;
 	ctx.peer_timeout_ms = 10000;
 	ctx.ship_timeout_s = 60;
+	ctx.stall_timeout_ms = STALL_UNSET;
 	ctx.window = 2048;
 	log_init("peer", LOG_LEVEL_INFO, 0);
 	parse_args(&ctx, argc, argv);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The peer's context and its threads: control (START, STATUS, SHUTDOWN),
+ * The peer's context and its threads: control (START, ABORT, STATUS, SHUTDOWN),
  * sender (paces and stamps), receiver (UDP, emulation, feeding the core),
  * resend (timers, END of a run, log shipping).  One mutex guards the core and
  * everything of the current run; no socket call is made while holding it.
@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "mpcomm/auth.h"
@@ -69,6 +70,7 @@ struct peer_ctx {
 	int		 daemon;
 	uint64_t	 refresh_s;
 	uint64_t	 peer_timeout_ms;
+	uint64_t	 stall_timeout_ms;	/* 0: never give up by itself */
 	uint64_t	 ship_timeout_s;
 	uint32_t	 window;
 
@@ -129,6 +131,11 @@ void	 run_send(struct peer_ctx *ctx, const struct run *r,
 void	 run_deliver(void *arg, const struct order_delivery *d);
 /* Wakes every thread waiting on ctx->cv. */
 void	 peer_wake(struct peer_ctx *ctx);
+/*
+ * Copies text into dst as one control-line value: spaces become '_', other
+ * bytes that are not printable ASCII become '?'; truncated to fit cap.
+ */
+void	 peer_field_text(char *dst, size_t cap, const char *text);
 /* CPU time this process used so far, µs; peak RSS in KiB. */
 uint64_t peer_cpu_us(uint64_t *maxrss_kb);
 /* Absolute CLOCK_MONOTONIC deadline us from now, for cond waits. */
@@ -142,5 +149,12 @@ void	 peer_deadline(struct timespec *ts, uint64_t us);
 struct ship_job;
 struct ship_job *ship_prepare(struct peer_ctx *ctx, struct run *r);
 void	 ship_launch(struct ship_job *j);
+/*
+ * (mu held) When r has ended (finished or aborted) and its log has not gone
+ * to a shipper yet, prepares its shipment in *job; otherwise *job is NULL.
+ * Returns 0, or -1 when out of memory (the log is then not shipped).
+ */
+int	 ship_if_ended(struct peer_ctx *ctx, struct run *r,
+	    struct ship_job **job);
 
 #endif

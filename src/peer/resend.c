@@ -40,9 +40,7 @@ resend_main(void *arg)
 			continue;
 		}
 		order_tick(r->core, mptime_now_us(), &box);
-		job = NULL;
-		if (order_phase(r->core) >= ORDER_FINISHED && !r->shipping &&
-		    !(job = ship_prepare(ctx, r)))
+		if (ship_if_ended(ctx, r, &job) < 0)
 			oom = true;
 		pthread_mutex_unlock(&ctx->mu);
 

@@ -36,10 +36,8 @@ run_create(struct peer_ctx *ctx, struct run *t, char *err, size_t errcap)
 	cfg.messages = t->messages;
 	cfg.window = ctx->window;
 	cfg.peer_timeout_us = ctx->peer_timeout_ms * 1000;
-	/* A stuck run is one that does not move for longer than any outage
-	 * the peer timeout lets a run ride through. */
-	if (cfg.stall_timeout_us < 3 * cfg.peer_timeout_us)
-		cfg.stall_timeout_us = 3 * cfg.peer_timeout_us;
+	/* parse_args made it exceed the peer timeout (or 0: never). */
+	cfg.stall_timeout_us = ctx->stall_timeout_ms * 1000;
 	cfg.key = ctx->key;
 	if ((why = order_config_check(&cfg))) {
 		snprintf(err, errcap, "%s", why);
@@ -129,6 +127,21 @@ peer_wake(struct peer_ctx *ctx)
 	pthread_mutex_lock(&ctx->mu);
 	pthread_cond_broadcast(&ctx->cv);
 	pthread_mutex_unlock(&ctx->mu);
+}
+
+void
+peer_field_text(char *dst, size_t cap, const char *text)
+{
+	size_t i;
+
+	if (cap == 0)
+		return;
+	for (i = 0; text[i] && i + 1 < cap; i++) {
+		unsigned char c = (unsigned char)text[i];
+
+		dst[i] = c == ' ' ? '_' : c < 0x20 || c > 0x7e ? '?' : (char)c;
+	}
+	dst[i] = '\0';
 }
 
 uint64_t

@@ -159,6 +159,7 @@ ship_prepare(struct peer_ctx *ctx, struct run *r)
 {
 	const struct order_stats *st = order_stats(r->core);
 	struct ship_job *j;
+	char field[sizeof(j->reason)];
 
 	r->shipping = true;
 	if (!(j = calloc(1, sizeof(*j))))
@@ -173,6 +174,7 @@ ship_prepare(struct peer_ctx *ctx, struct run *r)
 	j->status = order_phase(r->core) == ORDER_ABORTED ? "aborted" : "ok";
 	snprintf(j->reason, sizeof(j->reason), "%s",
 	    order_abort_reason(r->core));
+	peer_field_text(field, sizeof(field), j->reason);
 	j->cpu_at_start = r->cpu_at_start;
 	/* The header, but for the CPU and RSS figures: ship_launch() adds
 	 * them, since reading them is a syscall. */
@@ -181,7 +183,7 @@ ship_prepare(struct peer_ctx *ctx, struct run *r)
 	    " lat_p50=%" PRIu64 " lat_p99=%" PRIu64 " lat_max=%" PRIu64
 	    " retrans=%" PRIu64 " dgrams_out=%" PRIu64 " dgrams_in=%" PRIu64
 	    " drops=%" PRIu64 " dup=%" PRIu64 " t_first=%" PRIu64
-	    " t_last=%" PRIu64 " sent_dgrams=%llu sent_bytes=%llu",
+	    " t_last=%" PRIu64 " sent_dgrams=%llu sent_bytes=%llu%s%s",
 	    r->id, r->self, j->mode, j->status,
 	    j->log ? dlog_count(j->log) : 0,
 	    hist_quantile(&r->lat, 0.5), hist_quantile(&r->lat, 0.99),
@@ -193,9 +195,18 @@ ship_prepare(struct peer_ctx *ctx, struct run *r)
 	    (unsigned long long)(atomic_load(&ctx->sent_dgrams) -
 	    r->sent_at_start),
 	    (unsigned long long)(atomic_load(&ctx->sent_bytes) -
-	    r->bytes_at_start));
+	    r->bytes_at_start), field[0] ? " reason=" : "", field);
 	ctx->shippers++;
 	return j;
+}
+
+int
+ship_if_ended(struct peer_ctx *ctx, struct run *r, struct ship_job **job)
+{
+	*job = NULL;
+	if (order_phase(r->core) < ORDER_FINISHED || r->shipping)
+		return 0;
+	return (*job = ship_prepare(ctx, r)) ? 0 : -1;
 }
 
 void

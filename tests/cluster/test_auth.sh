@@ -38,6 +38,10 @@ v=$(echo "$st" | sed -n 's/.* drop_auth=\([0-9]*\).*/\1/p')
     fail "a wrong key was not refused with ERR 401"
 "$MPCTL" --key-file "$T/other" "$(peer_ctl 0)" "SHUTDOWN" | grep -q "^ERR 401" ||
     fail "forged SHUTDOWN not refused"
+"$MPCTL" "$(peer_ctl 0)" "ABORT run=$run" | grep -q "^ERR 401" ||
+    fail "unauthenticated ABORT not refused"
+"$MPCTL" --key-file "$T/key" "$(peer_ctl 0)" "ABORT run=$run" |
+    grep -q "^OK already finished run=$run " || fail "authenticated ABORT"
 "$MPCTL" --key-file "$T/key" "$GM" LIST | grep -q "members=3" || fail "LIST"
 # A peer without the key does not get in.
 "$BIN/peer" -g "$GM" -b "$HOST" -u 0 -p 0 -l "$T/logs" 2>"$T/nokey.err" &
