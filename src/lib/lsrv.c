@@ -215,37 +215,36 @@ lsrv_body_begin(struct lsrv_conn *c)
 	auth_sha256_init(&c->digest);
 }
 
+/* An END line of a body: "END" alone or followed by fields. */
+static int
+is_end(const char *line, size_t len)
+{
+	return len >= 3 && memcmp(line, "END", 3) == 0 &&
+	    (len == 3 || line[3] == ' ');
+}
+
 /*
- * Authenticates a line when the server has a key, then hands it over.
+ * Authenticates a line when the server has a key, then hands it over.  In
+ * a body, lines are hashed, and an END line must carry the body's MAC
+ * (auth_body_check()): a body is never handed over as complete otherwise.
  * Returns what the callback returned, or -1 when authentication failed.
  */
 static int
 deliver_line(struct lsrv *s, struct lsrv_conn *c, char *line, size_t len)
 {
-	static const char end[] = "END mac=";
-	size_t elen = sizeof(end) - 1;
-
 	if (!s->keyed) {
 		if (c->body && len == 3 && memcmp(line, "END", 3) == 0)
 			c->body = 0;
 		return s->ops->line(s->arg, c, line, len);
 	}
-	if (c->body && !(len == elen + AUTH_MAC_HEX &&
-	    memcmp(line, end, elen) == 0)) {
+	if (c->body && !is_end(line, len)) {
 		auth_sha256_update(&c->digest, line, len);
 		auth_sha256_update(&c->digest, "\n", 1);
 	} else if (c->body) {
-		uint8_t d[AUTH_HASH_LEN];
-		char what[4 + AUTH_MAC_HEX + 1], mac[AUTH_MAC_HEX + 1];
-
-		auth_sha256_final(&c->digest, d);
-		memcpy(what, "END ", 4);
-		auth_hex(d, sizeof(d), what + 4);
-		auth_line_mac(&s->key, c->nonce, what, strlen(what), mac);
 		c->body = 0;
-		if (!auth_equal(mac, line + elen, AUTH_MAC_HEX))
+		if (!auth_body_check(&s->key, c->nonce, &c->digest, line, len))
 			goto refuse;
-		memcpy(line, "END", 4);
+		line[3] = '\0';
 		len = 3;
 	} else if (!auth_line_check(&s->key, c->nonce, line, &len)) {
 		goto refuse;
