@@ -144,17 +144,47 @@ parse_member(struct peer_ctx *ctx, struct ctl_msg *m, struct start_req *s)
 	return 0;
 }
 
-/* Publishes a complete START as the current run. */
+/*
+ * Why a START of run id cannot replace ctx->run now, into err; 0 when it
+ * can.  A run in progress, or the same run again (its log is on disk), is
+ * never touched.  mu held.
+ */
+static int
+start_conflict(struct peer_ctx *ctx, uint64_t id, char *err, size_t cap)
+{
+	const struct run *old = ctx->run;
+
+	if (!old)
+		return 0;
+	if (order_phase(old->core) < ORDER_FINISHED || !old->shipping)
+		snprintf(err, cap, "run %" PRIu64 " in progress", old->id);
+	else if (old->id == id)
+		snprintf(err, cap, "run %" PRIu64 " already ran here", id);
+	else
+		return 0;
+	return -1;
+}
+
+/*
+ * Publishes a complete START as the current run.  Everything is checked
+ * before the run is created, since creating it creates its log file.
+ */
 static void
 start_run(struct peer_ctx *ctx, struct lsrv_conn *c, struct start_req *s)
 {
 	struct order_outbox box;
 	struct run *r, *old, *dead = NULL;
 	char err[200];
+	int busy;
 
 	if (!s->tmpl.have_server)
 		return (void)reply_err(c, 400, "START", "no comparison "
 		    "server: give server= or start the peer with --server");
+	pthread_mutex_lock(&ctx->mu);
+	busy = start_conflict(ctx, s->tmpl.id, err, sizeof(err));
+	pthread_mutex_unlock(&ctx->mu);
+	if (busy)
+		return (void)reply_err(c, 409, "START", err);
 	if (order_outbox_init(&box, 8) < 0)
 		return (void)reply_err(c, 500, "START", "out of memory");
 	if (!(r = run_create(ctx, &s->tmpl, err, sizeof(err)))) {
@@ -162,16 +192,8 @@ start_run(struct peer_ctx *ctx, struct lsrv_conn *c, struct start_req *s)
 		return (void)reply_err(c, 400, "START", err);
 	}
 	pthread_mutex_lock(&ctx->mu);
+	/* Only this thread publishes runs: the check above still holds. */
 	old = ctx->run;
-	if (old && (order_phase(old->core) < ORDER_FINISHED ||
-	    !old->shipping)) {
-		pthread_mutex_unlock(&ctx->mu);
-		snprintf(err, sizeof(err), "run %" PRIu64 " in progress",
-		    old->id);
-		run_destroy(r);
-		order_outbox_free(&box);
-		return (void)reply_err(c, 409, "START", err);
-	}
 	ctx->run = r;
 	if (old)
 		dead = run_put(ctx, old);
