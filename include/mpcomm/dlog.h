@@ -14,6 +14,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The longest log folder dlog_open() takes: check it once at startup. */
+#define DLOG_DIR_MAX	1024
+
 struct dlog_header {
 	uint64_t	run;
 	unsigned	peer;
@@ -25,7 +28,7 @@ struct dlog;
 
 /*
  * Starts the log of (run, peer) in dir.  NULL with errno on failure
- * (EEXIST: that log, or its part file, is already there: an existing log is
+ * (ENAMETOOLONG: dir is longer than DLOG_DIR_MAX; EEXIST: that log, or its part file, is already there: an existing log is
  * never truncated or replaced).
  */
 struct dlog	*dlog_open(const char *dir, uint64_t run, unsigned peer);

@@ -59,6 +59,13 @@ int	proc_setup(const char *prog, const struct proc_opts *o, int daemon,
 	    const char **what);
 
 /*
+ * path made absolute against the current folder (so that it means the same
+ * after a daemon's chdir("/")), into out.  Returns 0, or -1 with errno
+ * (ENAMETOOLONG: it does not fit in cap).
+ */
+int	proc_abspath(const char *path, char *out, size_t cap);
+
+/*
  * Detaches from the terminal: double fork, setsid, chdir("/"), stdio to
  * /dev/null.  Returns 0 in the daemon, -1 with errno on failure.
  */

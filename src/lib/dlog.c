@@ -26,8 +26,8 @@ struct dlog {
 	unsigned	 peer;
 	uint64_t	 count;
 	size_t		 len;
-	char		 part[1100];
-	char		 path[1100];
+	char		 part[DLOG_DIR_MAX + 64];	/* + "/run<R>-peer<I>.log.part" */
+	char		 path[DLOG_DIR_MAX + 64];
 	char		 buf[DLOG_BUF];
 };
 
@@ -37,6 +37,10 @@ dlog_open(const char *dir, uint64_t run, unsigned peer)
 	struct dlog *d;
 	int n, m;
 
+	if (strlen(dir) > DLOG_DIR_MAX) {
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
 	if (!(d = malloc(sizeof(*d))))
 		return NULL;
 	d->err = 0;

@@ -73,6 +73,25 @@ proc_setup(const char *prog, const struct proc_opts *o, int daemon,
 }
 
 int
+proc_abspath(const char *path, char *out, size_t cap)
+{
+	char cwd[4096];
+	int n;
+
+	if (path[0] == '/')
+		n = snprintf(out, cap, "%s", path);
+	else if (!getcwd(cwd, sizeof(cwd)))
+		return -1;
+	else
+		n = snprintf(out, cap, "%s/%s", cwd, path);
+	if (n < 0 || (size_t)n >= cap) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+int
 proc_daemonize(void)
 {
 	pid_t pid;

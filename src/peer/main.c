@@ -149,6 +149,29 @@ parse_args(struct peer_ctx *ctx, int argc, char **argv)
 		usage(stderr, EXIT_USAGE);
 }
 
+/*
+ * The log folder, once: absolute for a daemon (which runs in /), short
+ * enough for every log path, and there.  Exits 2 otherwise.
+ */
+static void
+check_log_dir(struct peer_ctx *ctx)
+{
+	if (ctx->daemon && ctx->log_dir[0] != '/') {
+		if (proc_abspath(ctx->log_dir, ctx->log_dir_abs,
+		    sizeof(ctx->log_dir_abs)) < 0)
+			fatal(EXIT_USAGE, "--log-dir: cannot make %.64s... "
+			    "absolute (at most %d bytes)", ctx->log_dir,
+			    DLOG_DIR_MAX);
+		ctx->log_dir = ctx->log_dir_abs;
+	}
+	if (strlen(ctx->log_dir) > DLOG_DIR_MAX)
+		fatalx(EXIT_USAGE, "--log-dir: the path is %zu bytes long; "
+		    "at most %d", strlen(ctx->log_dir), DLOG_DIR_MAX);
+	if (mkdir(ctx->log_dir, 0755) < 0 && errno != EEXIST)
+		fatal(EXIT_USAGE, "cannot create log directory %s",
+		    ctx->log_dir);
+}
+
 /* Large socket buffers absorb bursts that would otherwise become losses. */
 static void
 size_buffers(int fd)
@@ -256,18 +279,7 @@ main(int argc, char **argv)
 	if (proc_setup("peer", &ctx.opt, ctx.daemon, &ctx.key_store, &ctx.key,
 	    &what) < 0)
 		fatal(EXIT_USAGE, "cannot use %s", what);
-	if (mkdir(ctx.log_dir, 0755) < 0 && errno != EEXIST)
-		fatal(EXIT_USAGE, "cannot create log directory %s", ctx.log_dir);
-	if (ctx.log_dir[0] != '/' && ctx.daemon) {
-		static char abs[4096];
-
-		/* A daemon runs in /: keep the log directory where it was. */
-		if (!getcwd(abs, sizeof(abs) - strlen(ctx.log_dir) - 2))
-			fatal(EXIT_USAGE, "getcwd");
-		strcat(abs, "/");
-		strcat(abs, ctx.log_dir);
-		ctx.log_dir = abs;
-	}
+	check_log_dir(&ctx);
 	open_sockets(&ctx);
 	if (ctx.daemon && proc_daemonize() < 0)
 		fatal(EXIT_NETWORK, "cannot detach");

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "mpcomm/auth.h"
+#include "mpcomm/dlog.h"
 #include "mpcomm/emu.h"
 #include "mpcomm/hist.h"
 #include "mpcomm/msg.h"
@@ -66,6 +67,7 @@ struct peer_ctx {
 	const char	*server_spec;
 	const char	*advertise;
 	const char	*log_dir;
+	char		 log_dir_abs[DLOG_DIR_MAX + 1];	/* with --daemon */
 	int		 daemon;
 	uint64_t	 refresh_s;
 	uint64_t	 peer_timeout_ms;
