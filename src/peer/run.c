@@ -50,6 +50,9 @@ run_create(struct peer_ctx *ctx, struct run *t, char *err, size_t errcap)
 	r->emu = NULL;
 	r->log = NULL;
 	r->refs = 1;
+	r->keyed = ctx->key != NULL;
+	if (r->keyed)
+		auth_run_key(ctx->key, t->id, &r->run_key);
 	r->first_stamp = r->last_delivery = 0;
 	r->sender_busy = r->sender_waiting = false;
 	r->shipping = r->log_failed = false;
