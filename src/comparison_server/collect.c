@@ -55,6 +55,7 @@ collect_begin(struct collect *c, uint64_t run, unsigned n, uint32_t m)
 	c->n = n;
 	c->m = m;
 	c->received = 0;
+	c->uploading = 0;
 	pthread_mutex_unlock(&c->mu);
 }
 
@@ -80,7 +81,7 @@ log_header(struct collect *coll, struct lsrv_conn *c, struct ctl_msg *m)
 	struct log_conn *lc;
 	uint64_t run, peer, count, limit;
 	char order[8], status[16], why[160];
-	int known, dup;
+	int known, dup, busy;
 	unsigned n;
 
 	if (!(lc = calloc(1, sizeof(*lc))))
@@ -119,8 +120,11 @@ log_header(struct collect *coll, struct lsrv_conn *c, struct ctl_msg *m)
 	pthread_mutex_lock(&coll->mu);
 	known = coll->run == run && peer < coll->n;
 	dup = known && coll->log[peer].received;
+	busy = known && !dup && (coll->uploading >> peer & 1);
 	n = coll->n;
 	limit = 2 * (uint64_t)coll->n * coll->m + 16;
+	if (known && !dup && !busy && count <= limit)
+		coll->uploading |= UINT64_C(1) << peer;
 	pthread_mutex_unlock(&coll->mu);
 	if (!known) {
 		free(lc);
@@ -133,6 +137,12 @@ log_header(struct collect *coll, struct lsrv_conn *c, struct ctl_msg *m)
 		snprintf(why, sizeof(why), "peer %" PRIu64 " already sent its "
 		    "log of run %" PRIu64, peer, run);
 		return refuse(c, 409, why);
+	}
+	if (busy) {
+		free(lc);
+		snprintf(why, sizeof(why), "busy: a LOG of peer %" PRIu64
+		    " for run %" PRIu64 " is already arriving", peer, run);
+		return refuse(c, 503, why);
 	}
 	if (count > limit) {
 		free(lc);
@@ -147,6 +157,18 @@ log_header(struct collect *coll, struct lsrv_conn *c, struct ctl_msg *m)
 	lsrv_set_data(c, lc);
 	lsrv_body_begin(c);
 	return 0;
+}
+
+/* The upload on this connection ends (committed, refused or cut). */
+static void
+upload_end(struct collect *coll, struct log_conn *lc)
+{
+	pthread_mutex_lock(&coll->mu);
+	if (coll->run == lc->run)
+		coll->uploading &= ~(UINT64_C(1) << lc->peer);
+	pthread_mutex_unlock(&coll->mu);
+	peer_log_free(&lc->l);
+	free(lc);
 }
 
 /* The LOG is complete: hand it to the run, if it is still wanted. */
@@ -191,8 +213,7 @@ log_body(struct collect *coll, struct lsrv_conn *c, struct log_conn *lc,
 
 	if (strcmp(line, "END") == 0) {
 		rc = log_commit(coll, c, lc);
-		peer_log_free(&lc->l);
-		free(lc);
+		upload_end(coll, lc);
 		lsrv_set_data(c, NULL);
 		return rc;
 	}
@@ -246,13 +267,11 @@ on_closed(void *arg, struct lsrv_conn *c, const char *why)
 {
 	struct log_conn *lc = lsrv_get_data(c);
 
-	(void)arg;
 	if (lc) {
 		log_warnx("%s: LOG of peer %u dropped: connection %s after %zu "
 		    "of %" PRIu64 " lines", lsrv_peer(c), lc->peer,
 		    why ? why : "closed", lc->l.n, lc->declared);
-		peer_log_free(&lc->l);
-		free(lc);
+		upload_end(arg, lc);
 	}
 }
 

@@ -39,6 +39,7 @@ struct collect {
 	unsigned	 n;
 	uint32_t	 m;
 	unsigned	 received;
+	uint64_t	 uploading;	/* peers whose LOG is arriving */
 	struct peer_log	 log[MSG_MAX_PEERS];
 };
 

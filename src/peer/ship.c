@@ -89,7 +89,9 @@ ship_once(struct ship_job *j, const char *path, char *reply, size_t cap)
 	c.timeout_ms = NET_TIMEOUT_MS * 6;	/* the server compares first */
 	if (gmc_recv(&c, reply, cap) < 0)
 		goto neterr;
-	rc = strncmp(reply, "OK", 2) == 0 ? 0 : 1;
+	/* ERR 503: busy (no slot, another upload of this log): retry. */
+	rc = strncmp(reply, "OK", 2) == 0 ? 0 :
+	    strncmp(reply, "ERR 503", 7) == 0 ? -1 : 1;
 	goto out;
 neterr:
 	snprintf(reply, cap, "%s", strerror(errno));
