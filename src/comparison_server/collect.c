@@ -109,13 +109,20 @@ log_header(struct collect *coll, struct lsrv_conn *c, struct ctl_msg *m)
 	    &lc->l.sent_dgrams) < 0 ||
 	    ctl_get_u64(m, "sent_bytes", 0, UINT64_MAX, 0,
 	    &lc->l.sent_bytes) < 0 ||
+	    ctl_get_str(m, "error", 0, lc->l.error, sizeof(lc->l.error)) < 0 ||
 	    ctl_check_unused(m) < 0) {
 		free(lc);
 		return refuse(c, 400, m->err);
 	}
-	if (strcmp(status, "ok") != 0 && strcmp(status, "aborted") != 0) {
+	if (strcmp(status, "ok") != 0 && strcmp(status, "aborted") != 0 &&
+	    strcmp(status, "failed") != 0) {
 		free(lc);
-		return refuse(c, 400, "status must be ok or aborted");
+		return refuse(c, 400, "status must be ok, aborted or failed");
+	}
+	if ((strcmp(status, "failed") == 0) != (lc->l.error[0] != '\0')) {
+		free(lc);
+		return refuse(c, 400, "error= goes with status=failed, and "
+		    "only with it");
 	}
 	pthread_mutex_lock(&coll->mu);
 	known = coll->run == run && peer < coll->n;
@@ -195,8 +202,12 @@ log_commit(struct collect *coll, struct lsrv_conn *c, struct log_conn *lc)
 	pthread_mutex_unlock(&coll->mu);
 	if (!ok)
 		return refuse(c, 409, "run over, or log already received");
-	log_info("run %" PRIu64 ": log of peer %u received (%" PRIu64
-	    " deliveries)", lc->run, lc->peer, lc->declared);
+	if (lc->l.error[0])
+		log_warnx("run %" PRIu64 ": peer %u could not keep its log: %s",
+		    lc->run, lc->peer, lc->l.error);
+	else
+		log_info("run %" PRIu64 ": log of peer %u received (%" PRIu64
+		    " deliveries)", lc->run, lc->peer, lc->declared);
 	lsrv_printf(c, "OK received=%" PRIu64 "\n", lc->declared);
 	return 0;
 }

@@ -21,7 +21,8 @@
 /* One peer's delivery log as received. */
 struct peer_log {
 	bool		 received;
-	char		 status[16];	/* ok | aborted */
+	char		 status[16];	/* ok | aborted | failed */
+	char		 error[128];	/* failed: why, as the peer said */
 	uint64_t	*keys;		/* sender << 32 | seq, delivery order */
 	size_t		 n;
 	uint64_t	 lat_p50, lat_p99, lat_max;	/* µs */

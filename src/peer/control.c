@@ -228,7 +228,7 @@ status(struct peer_ctx *ctx, struct lsrv_conn *c)
 	}
 	st = order_stats(r->core);
 	/* The reason becomes one field: spaces to underscores. */
-	snprintf(reason, sizeof(reason), "%s", order_abort_reason(r->core));
+	run_reason(r, reason, sizeof(reason));
 	for (p = reason; *p; p++)
 		if (*p == ' ')
 			*p = '_';

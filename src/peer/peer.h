@@ -55,6 +55,7 @@ struct run {
 	bool		 sender_waiting;	/* (mu) for the window to open */
 	bool		 shipping;	/* (mu) the log went to the shipper */
 	bool		 log_failed;	/* (mu) */
+	int		 log_errno;	/* (mu) the first write error */
 	uint64_t	 cpu_at_start;	/* process CPU µs at START */
 	uint64_t	 sent_at_start;	/* ctx->sent_dgrams at START */
 	uint64_t	 bytes_at_start;
@@ -129,6 +130,11 @@ void	 run_release(struct peer_ctx *ctx, struct run *r);
 /* Sends every datagram of box to its members, then empties the box. */
 void	 run_send(struct peer_ctx *ctx, const struct run *r,
 	    struct order_outbox *box);
+/*
+ * Why r is not well (mu held), for STATUS reason= and the shipped LOG: its
+ * abort reason, or its delivery log's write error; "" when it is well.
+ */
+void	 run_reason(const struct run *r, char *buf, size_t cap);
 /* The delivery callback of the core (mu held). */
 void	 run_deliver(void *arg, const struct order_delivery *d);
 /* Wakes every thread waiting on ctx->cv. */
