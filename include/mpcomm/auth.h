@@ -45,8 +45,9 @@ int	auth_equal(const void *a, const void *b, size_t n);
 void	auth_hex(const uint8_t *p, size_t n, char *out);
 
 /*
- * Reads a secret of AUTH_KEY_MIN..AUTH_KEY_MAX bytes from path (one trailing
- * newline is not part of it).  Returns 0, or -1 with errno (EINVAL: size).
+ * Reads a secret of AUTH_KEY_MIN..AUTH_KEY_MAX bytes from the regular file
+ * path (one trailing newline is not part of it); never blocks on a FIFO.
+ * Returns 0, or -1 with errno (EINVAL: size; ENODEV: not a regular file).
  */
 int	auth_load_key(const char *path, struct auth_key *key);
 /* The key of one run's datagrams: HMAC(key, "mpcomm-run" || run). */

@@ -172,6 +172,35 @@ check_log_dir(struct peer_ctx *ctx)
 		    ctx->log_dir);
 }
 
+/*
+ * Detaches; the original process exits once the daemon serves (0) or has
+ * died (EXIT_NETWORK; why is in the daemon's log).
+ */
+static void
+detach(int *notify)
+{
+	int rc = proc_daemonize(notify);
+
+	if (rc < 0)
+		fatal(EXIT_NETWORK, "cannot detach");
+	if (rc == 1)
+		exit(EXIT_OK);
+	if (rc == 2) {
+		fprintf(stderr, "peer: the daemon exited before it was ready; "
+		    "see its log\n");
+		exit(EXIT_NETWORK);
+	}
+}
+
+static void
+pidfile_fatal(const char *path)
+{
+	if (errno == EEXIST)
+		fatalx(EXIT_NETWORK, "pidfile %s is held by another running "
+		    "instance", path);
+	fatal(EXIT_NETWORK, "cannot write pidfile %s", path);
+}
+
 /* Large socket buffers absorb bursts that would otherwise become losses. */
 static void
 size_buffers(int fd)
@@ -261,7 +290,7 @@ main(int argc, char **argv)
 	bool registered = false;
 	struct run *r;
 	const char *env, *what;
-	int sig;
+	int sig, notify = -1;
 
 	ctx.gm_spec = (env = getenv("MPCOMM_GROUP_MANAGER")) && *env ? env :
 	    "127.0.0.1:5680";
@@ -279,12 +308,14 @@ main(int argc, char **argv)
 	if (proc_setup("peer", &ctx.opt, ctx.daemon, &ctx.key_store, &ctx.key,
 	    &what) < 0)
 		fatal(EXIT_USAGE, "cannot use %s", what);
+	if (ctx.opt.warning[0])
+		log_warnx("%s", ctx.opt.warning);
 	check_log_dir(&ctx);
 	open_sockets(&ctx);
-	if (ctx.daemon && proc_daemonize() < 0)
-		fatal(EXIT_NETWORK, "cannot detach");
+	if (ctx.daemon)
+		detach(&notify);
 	if (ctx.opt.pidfile && proc_pidfile_write(ctx.opt.pidfile) < 0)
-		fatal(EXIT_NETWORK, "cannot write pidfile %s", ctx.opt.pidfile);
+		pidfile_fatal(ctx.opt.pidfile);
 
 	proc_block_signals();
 	pthread_mutex_init(&ctx.mu, NULL);
@@ -307,6 +338,7 @@ main(int argc, char **argv)
 		fatal(EXIT_NETWORK, "cannot start threads");
 	log_info("ready: udp port %u, control port %u, logs in %s", ctx.udp_p,
 	    ctx.ctl_p, ctx.log_dir);
+	proc_daemon_ready(&notify);
 
 	while (!atomic_load(&ctx.stop)) {
 		if (mptime_now_us() >= next_refresh) {
