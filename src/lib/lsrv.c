@@ -32,6 +32,7 @@
 #define SOURCE_SHARE	4	/* one source holds at most 1/4 of the slots */
 #define SOURCE_MIN	4	/* ... but at least this many */
 #define EMFILE_PAUSE_MS	100	/* no descriptor at all: stop accepting */
+#define ACCEPT_BATCH	16	/* per wakeup: clients accepted get a turn */
 
 struct lsrv_conn {
 	int		 fd;
@@ -268,15 +269,18 @@ fail:
 	return -1;
 }
 
+static const char *conn_read(struct lsrv *s, struct lsrv_conn *c,
+    uint64_t now);
+
 static void
 accept_all(struct lsrv *s, int lfd, uint64_t now)
 {
 	static const char busy[] = "ERR 503 too many connections\n";
 	struct net_addr a;
 	char host[64];
-	int fd;
+	int fd, n;
 
-	for (;;) {
+	for (n = 0; n < ACCEPT_BATCH; n++) {
 		a.len = sizeof(a.ss);
 		fd = accept4(lfd, (struct sockaddr *)&a.ss, &a.len,
 		    SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -293,7 +297,10 @@ accept_all(struct lsrv *s, int lfd, uint64_t now)
 			close(fd);
 			continue;
 		}
-		(void)conn_add(s, fd, &a, now);
+		/* What the client sent with its connection counts at once:
+		 * a client that asked before it was accepted is proven. */
+		if (conn_add(s, fd, &a, now) == 0)
+			(void)conn_read(s, s->c[s->nc - 1], now);
 	}
 }
 
