@@ -3,6 +3,8 @@
  * The peer's control port: START (a header line, then one MEMBER line per
  * member), STATUS and SHUTDOWN.  START builds the whole run outside the lock
  * and publishes it in one step; it is refused while a run is in progress.
+ * START takes numeric addresses only (the comparison server resolves
+ * names), so no resolver ever stalls this loop.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -93,10 +95,14 @@ parse_start(struct peer_ctx *ctx, struct ctl_msg *m, struct start_req *s)
 		t->server = ctx->server;	/* the command line wins */
 		t->have_server = true;
 	} else if (ctl_get(m, "server")) {
-		if (net_resolve_hostport(buf, "5678", SOCK_STREAM,
-		    &t->server) < 0) {
-			snprintf(m->err, sizeof(m->err), "cannot resolve "
-			    "server %.64s", buf);
+		char host[NET_HOST_MAX], port[NET_PORT_MAX];
+
+		/* Numeric only: a resolver would stall this loop. */
+		if (net_split_hostport(buf, "5678", host, sizeof(host), port,
+		    sizeof(port)) < 0 || net_resolve_numeric(host, port,
+		    SOCK_STREAM, &t->server) < 0) {
+			snprintf(m->err, sizeof(m->err), "server %.64s is not "
+			    "a numeric address and port", buf);
 			return -1;
 		}
 		t->have_server = true;
@@ -127,9 +133,9 @@ parse_member(struct peer_ctx *ctx, struct ctl_msg *m, struct start_req *s)
 		return -1;
 	}
 	snprintf(port, sizeof(port), "%" PRIu64, udp);
-	if (net_resolve(host, port, SOCK_DGRAM, &a) < 0) {
-		snprintf(m->err, sizeof(m->err), "cannot resolve member %"
-		    PRIu64 " host %.64s", id, host);
+	if (net_resolve_numeric(host, port, SOCK_DGRAM, &a) < 0) {
+		snprintf(m->err, sizeof(m->err), "member %" PRIu64 " host "
+		    "%.64s is not a numeric address", id, host);
 		return -1;
 	}
 	net_addr_map(&a, ctx->udp_family);
