@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Judging a run from its delivery logs (DESIGN section 6): mismatched rounds
+ * Judging a run from its delivery logs: mismatched rounds
  * over all N x M positions and all N peers (a position where a peer has no
  * entry counts as mismatched), and per peer: missing and duplicated
  * messages, entries naming no real message, per-sender FIFO violations.
