@@ -223,10 +223,13 @@ pidfile_lock(const char *path)
 
 	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 	    0644);
-	if (fd < 0 && errno == EEXIST)
+	if (fd < 0 && errno == EEXIST) {
 		fd = open(path, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		if (fd < 0 && errno == ENOENT)
+			errno = EAGAIN;	/* removed in between: again */
+	}
 	if (fd < 0)
-		return errno == ENOENT ? (errno = EAGAIN, -1) : -1;
+		return -1;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		errno = ENODEV;	/* a FIFO, a device... never ours */

@@ -12,7 +12,7 @@ GMD="$BIN/group_manager -b 127.0.0.1 -p 0"
 $GMD -d -P /nonexistent/x.pid -L "$T/bad.log"
 rc=$?
 [ $rc -eq 3 ] || fail "a daemon that cannot write its pidfile: exit $rc, not 3"
-grep -q "cannot write pidfile /nonexistent/x.pid" bad.log || fail "not said why"
+grep -q "cannot write pidfile /nonexistent/x.pid: No such file" bad.log || fail "not said why"
 # Relative paths; no waiting: the parent returns once the daemon serves.
 $GMD -d -P gm.pid -L gm.log || fail "group_manager -d"
 [ -s gm.pid ] || fail "no pidfile in the starting folder when -d returned"
