@@ -140,6 +140,22 @@ out:
 	return rc;
 }
 
+/* The final file could not be written: say so in the LOG and STATUS. */
+static void
+finish_failed(struct ship_job *j, int e)
+{
+	struct peer_ctx *ctx = j->ctx;
+
+	snprintf(j->error, sizeof(j->error), "cannot write the delivery log: "
+	    "%s", strerror(e));
+	pthread_mutex_lock(&ctx->mu);
+	if (ctx->run && ctx->run->id == j->run && !ctx->run->log_failed) {
+		ctx->run->log_failed = true;
+		ctx->run->log_errno = e;
+	}
+	pthread_mutex_unlock(&ctx->mu);
+}
+
 static void *
 ship_main(void *arg)
 {
@@ -154,8 +170,7 @@ ship_main(void *arg)
 		goto done;
 	}
 	if (!j->error[0] && dlog_finish(j->log, j->mode, j->status) < 0)
-		snprintf(j->error, sizeof(j->error), "cannot write the "
-		    "delivery log: %s", strerror(errno));
+		finish_failed(j, errno);
 	if (j->error[0])
 		log_warnx("run %" PRIu64 ": %s (%s); telling the comparison "
 		    "server", j->run, j->error, dlog_path(j->log));
