@@ -39,7 +39,8 @@ BINS	 = $(PROGS:%=$(B)/bin/%)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNITS	 = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 SIM	 = $(B)/tests/sim
-TOOLS	 = $(B)/tests/mpctl $(B)/tests/noise $(B)/tests/forge $(B)/tests/udprate
+TOOLS	 = $(B)/tests/mpctl $(B)/tests/noise $(B)/tests/forge $(B)/tests/udprate \
+	   $(B)/tests/hold
 
 .DELETE_ON_ERROR:
 .SECONDARY:

@@ -45,8 +45,9 @@ int	auth_equal(const void *a, const void *b, size_t n);
 void	auth_hex(const uint8_t *p, size_t n, char *out);
 
 /*
- * Reads a secret of AUTH_KEY_MIN..AUTH_KEY_MAX bytes from path (one trailing
- * newline is not part of it).  Returns 0, or -1 with errno (EINVAL: size).
+ * Reads a secret of AUTH_KEY_MIN..AUTH_KEY_MAX bytes from the regular file
+ * path (one trailing newline is not part of it); never blocks on a FIFO.
+ * Returns 0, or -1 with errno (EINVAL: size; ENODEV: not a regular file).
  */
 int	auth_load_key(const char *path, struct auth_key *key);
 /* The key of one run's datagrams: HMAC(key, "mpcomm-run" || run). */
@@ -63,5 +64,19 @@ void	auth_line_mac(const struct auth_key *key, const char *nonce,
  */
 int	auth_line_check(const struct auth_key *key, const char *nonce,
 	    char *line, size_t *len);
+/*
+ * The mac= of a LOG body's END line: the line MAC of "END <hex SHA-256 of
+ * the body lines>".  Finalises digest (the body so far, newlines included).
+ */
+void	auth_body_mac(const struct auth_key *key, const char *nonce,
+	    struct auth_sha256 *digest, char out[AUTH_MAC_HEX + 1]);
+/*
+ * Checks an END line of a body hashed into digest (finalised): 1 when line
+ * is exactly "END mac=<hex>" with the right MAC, 0 otherwise.  The one
+ * check of a LOG body, for the server; the client signs with
+ * auth_body_mac().
+ */
+int	auth_body_check(const struct auth_key *key, const char *nonce,
+	    struct auth_sha256 *digest, const char *line, size_t len);
 
 #endif

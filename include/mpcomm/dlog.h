@@ -14,6 +14,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The longest log folder dlog_open() takes: check it once at startup. */
+#define DLOG_DIR_MAX	1024
+
 struct dlog_header {
 	uint64_t	run;
 	unsigned	peer;
@@ -23,7 +26,11 @@ struct dlog_header {
 
 struct dlog;
 
-/* Starts the log of (run, peer) in dir.  NULL with errno on failure. */
+/*
+ * Starts the log of (run, peer) in dir.  NULL with errno on failure
+ * (ENAMETOOLONG: dir is longer than DLOG_DIR_MAX; EEXIST: that log, or its part file, is already there: an existing log is
+ * never truncated or replaced).
+ */
 struct dlog	*dlog_open(const char *dir, uint64_t run, unsigned peer);
 /* Appends one delivery.  Returns 0, or -1 with errno (the log is bad). */
 int		 dlog_append(struct dlog *d, unsigned sender, uint32_t seq,
@@ -31,7 +38,8 @@ int		 dlog_append(struct dlog *d, unsigned sender, uint32_t seq,
 uint64_t	 dlog_count(const struct dlog *d);
 /*
  * Writes the final file with its header and removes the part file.
- * Returns 0 or -1 with errno.  The path is then dlog_path().
+ * Returns 0 or -1 with errno (EEXIST: the final file appeared meanwhile; it
+ * is left alone).  The path is then dlog_path().
  */
 int		 dlog_finish(struct dlog *d, const char *order,
 		    const char *status);

@@ -29,6 +29,12 @@ int	net_split_hostport(const char *s, const char *defport, char *host,
 /* Resolves to the first address of socktype (SOCK_STREAM or SOCK_DGRAM). */
 int	net_resolve(const char *host, const char *port, int socktype,
 	    struct net_addr *out);
+/*
+ * The same for a numeric host and port only (never a name, so never a
+ * resolver's wait).  -1 with errno EINVAL for anything else.
+ */
+int	net_resolve_numeric(const char *host, const char *port, int socktype,
+	    struct net_addr *out);
 /* "host:port" string in one go. */
 int	net_resolve_hostport(const char *s, const char *defport, int socktype,
 	    struct net_addr *out);

@@ -20,6 +20,8 @@
 #define EXIT_USAGE	2	/* bad command line */
 #define EXIT_NETWORK	3	/* a socket, a server or a file failed */
 
+#define PROC_PATH_MAX	4096
+
 /* The options every program takes, with the same names and meanings. */
 struct proc_opts {
 	const char	*bind;		/* -b, --bind ADDR */
@@ -29,6 +31,11 @@ struct proc_opts {
 	const char	*key_file;	/* -k, --key-file PATH */
 	int		 use_syslog;	/* --syslog */
 	enum log_level	 level;		/* -v, --verbose / -q, --quiet */
+	/* Filled by proc_setup(). */
+	char		 pidfile_abs[PROC_PATH_MAX];	/* for a daemon */
+	char		 log_file_abs[PROC_PATH_MAX];
+	char		 why[PROC_PATH_MAX + 64];	/* what failed */
+	char		 warning[PROC_PATH_MAX + 96];	/* "": none */
 };
 
 #define PROC_OPT_SYSLOG	0x1000
@@ -52,19 +59,40 @@ int	proc_option(int ch, const char *arg, struct proc_opts *o);
 /*
  * Logging as the options say (syslog also when detached without a log
  * file), and the shared secret if there is one (key is then set, else
- * NULL).  Returns 0, or -1 with *what naming what failed.
+ * NULL).  For a daemon, relative -P and -L paths are made absolute first
+ * (it will run in /).  The key must be a regular file; one that group or
+ * others may read is taken, with o->warning set for the caller to log.
+ * Returns 0, or -1 with *what naming what failed.
  */
-int	proc_setup(const char *prog, const struct proc_opts *o, int daemon,
+int	proc_setup(const char *prog, struct proc_opts *o, int daemon,
 	    struct auth_key *store, const struct auth_key **key,
 	    const char **what);
 
 /*
- * Detaches from the terminal: double fork, setsid, chdir("/"), stdio to
- * /dev/null.  Returns 0 in the daemon, -1 with errno on failure.
+ * path made absolute against the current folder (so that it means the same
+ * after a daemon's chdir("/")), into out.  Returns 0, or -1 with errno
+ * (ENAMETOOLONG: it does not fit in cap).
  */
-int	proc_daemonize(void);
-/* Writes our pid to path atomically (temp file, rename).  0 or -1. */
+int	proc_abspath(const char *path, char *out, size_t cap);
+
+/*
+ * Detaches from the terminal: double fork, setsid, chdir("/"), stdio to
+ * /dev/null.  Returns 0 in the daemon, with *notify the descriptor to hand
+ * to proc_daemon_ready(); -1 with errno on failure.  The original process
+ * waits for the daemon and returns 1 once it is ready, 2 when it exited
+ * before (the caller then exits, 0 or EXIT_NETWORK).
+ */
+int	proc_daemonize(int *notify);
+/* Tells the waiting original process that we serve.  notify -1: no-op. */
+void	proc_daemon_ready(int *notify);
+/*
+ * Creates the pidfile (O_EXCL, O_NOFOLLOW; a stale one of a dead process is
+ * taken over), locks it for the life of the process (the descriptor stays
+ * open) and writes our pid.  Returns 0, or -1 with errno: EEXIST when a
+ * running process holds it, ENODEV when path is not a regular file.
+ */
 int	proc_pidfile_write(const char *path);
+/* Removes the pidfile only if it is still ours. */
 void	proc_pidfile_remove(const char *path);
 
 /*

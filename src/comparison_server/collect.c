@@ -55,6 +55,7 @@ collect_begin(struct collect *c, uint64_t run, unsigned n, uint32_t m)
 	c->n = n;
 	c->m = m;
 	c->received = 0;
+	c->uploading = 0;
 	pthread_mutex_unlock(&c->mu);
 }
 
@@ -80,7 +81,7 @@ log_header(struct collect *coll, struct lsrv_conn *c, struct ctl_msg *m)
 	struct log_conn *lc;
 	uint64_t run, peer, count, limit;
 	char order[8], status[16], why[160], *p;
-	int known, dup;
+	int known, dup, busy;
 	unsigned n;
 
 	if (!(lc = calloc(1, sizeof(*lc))))
@@ -110,19 +111,29 @@ log_header(struct collect *coll, struct lsrv_conn *c, struct ctl_msg *m)
 	    &lc->l.sent_bytes) < 0 ||
 	    ctl_get_str(m, "reason", 0, lc->l.reason,
 	    sizeof(lc->l.reason)) < 0 ||
+	    ctl_get_str(m, "error", 0, lc->l.error, sizeof(lc->l.error)) < 0 ||
 	    ctl_check_unused(m) < 0) {
 		free(lc);
 		return refuse(c, 400, m->err);
 	}
-	if (strcmp(status, "ok") != 0 && strcmp(status, "aborted") != 0) {
+	if (strcmp(status, "ok") != 0 && strcmp(status, "aborted") != 0 &&
+	    strcmp(status, "failed") != 0) {
 		free(lc);
-		return refuse(c, 400, "status must be ok or aborted");
+		return refuse(c, 400, "status must be ok, aborted or failed");
+	}
+	if ((strcmp(status, "failed") == 0) != (lc->l.error[0] != '\0')) {
+		free(lc);
+		return refuse(c, 400, "error= goes with status=failed, and "
+		    "only with it");
 	}
 	pthread_mutex_lock(&coll->mu);
 	known = coll->run == run && peer < coll->n;
 	dup = known && coll->log[peer].received;
+	busy = known && !dup && (coll->uploading >> peer & 1);
 	n = coll->n;
 	limit = 2 * (uint64_t)coll->n * coll->m + 16;
+	if (known && !dup && !busy && count <= limit)
+		coll->uploading |= UINT64_C(1) << peer;
 	pthread_mutex_unlock(&coll->mu);
 	if (!known) {
 		free(lc);
@@ -135,6 +146,12 @@ log_header(struct collect *coll, struct lsrv_conn *c, struct ctl_msg *m)
 		snprintf(why, sizeof(why), "peer %" PRIu64 " already sent its "
 		    "log of run %" PRIu64, peer, run);
 		return refuse(c, 409, why);
+	}
+	if (busy) {
+		free(lc);
+		snprintf(why, sizeof(why), "busy: a LOG of peer %" PRIu64
+		    " for run %" PRIu64 " is already arriving", peer, run);
+		return refuse(c, 503, why);
 	}
 	if (count > limit) {
 		free(lc);
@@ -152,6 +169,18 @@ log_header(struct collect *coll, struct lsrv_conn *c, struct ctl_msg *m)
 	lsrv_set_data(c, lc);
 	lsrv_body_begin(c);
 	return 0;
+}
+
+/* The upload on this connection ends (committed, refused or cut). */
+static void
+upload_end(struct collect *coll, struct log_conn *lc)
+{
+	pthread_mutex_lock(&coll->mu);
+	if (coll->run == lc->run)
+		coll->uploading &= ~(UINT64_C(1) << lc->peer);
+	pthread_mutex_unlock(&coll->mu);
+	peer_log_free(&lc->l);
+	free(lc);
 }
 
 /* The LOG is complete: hand it to the run, if it is still wanted. */
@@ -178,8 +207,12 @@ log_commit(struct collect *coll, struct lsrv_conn *c, struct log_conn *lc)
 	pthread_mutex_unlock(&coll->mu);
 	if (!ok)
 		return refuse(c, 409, "run over, or log already received");
-	log_info("run %" PRIu64 ": log of peer %u received (%" PRIu64
-	    " deliveries)", lc->run, lc->peer, lc->declared);
+	if (lc->l.error[0])
+		log_warnx("run %" PRIu64 ": peer %u could not keep its log: %s",
+		    lc->run, lc->peer, lc->l.error);
+	else
+		log_info("run %" PRIu64 ": log of peer %u received (%" PRIu64
+		    " deliveries)", lc->run, lc->peer, lc->declared);
 	lsrv_printf(c, "OK received=%" PRIu64 "\n", lc->declared);
 	return 0;
 }
@@ -196,8 +229,7 @@ log_body(struct collect *coll, struct lsrv_conn *c, struct log_conn *lc,
 
 	if (strcmp(line, "END") == 0) {
 		rc = log_commit(coll, c, lc);
-		peer_log_free(&lc->l);
-		free(lc);
+		upload_end(coll, lc);
 		lsrv_set_data(c, NULL);
 		return rc;
 	}
@@ -251,13 +283,11 @@ on_closed(void *arg, struct lsrv_conn *c, const char *why)
 {
 	struct log_conn *lc = lsrv_get_data(c);
 
-	(void)arg;
 	if (lc) {
 		log_warnx("%s: LOG of peer %u dropped: connection %s after %zu "
 		    "of %" PRIu64 " lines", lsrv_peer(c), lc->peer,
 		    why ? why : "closed", lc->l.n, lc->declared);
-		peer_log_free(&lc->l);
-		free(lc);
+		upload_end(arg, lc);
 	}
 }
 

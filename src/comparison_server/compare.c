@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Judging a run from its delivery logs (DESIGN section 6): mismatched rounds
+ * Judging a run from its delivery logs: mismatched rounds
  * over all N x M positions and all N peers (a position where a peer has no
  * entry counts as mismatched), and per peer: missing and duplicated
  * messages, entries naming no real message, per-sender FIFO violations.
@@ -42,6 +42,30 @@ judge_peer(const struct report *rp, const struct peer_log *l,
 	}
 	r->missing = rp->total - (l->n - r->unexpected - r->duplicates);
 	free(seen);
+}
+
+/*
+ * A peer that could not keep its delivery log says why (error=): the first
+ * such peer and its error become the problem.  True when there is one.
+ */
+static bool
+log_error(struct report *rp, const char **why)
+{
+	unsigned i;
+
+	for (i = 0; i < rp->p.n; i++) {
+		const struct peer_log *l = &rp->log[i];
+
+		if (!l->received || !l->error[0])
+			continue;
+		if (!rp->problem[0])
+			snprintf(rp->problem, sizeof(rp->problem), "peer %u "
+			    "(%s:%u) failed: %s", i, rp->member[i].host,
+			    rp->member[i].ctl, l->error);
+		*why = NULL;
+		return true;
+	}
+	return false;
 }
 
 void
@@ -107,6 +131,8 @@ compare_run(struct report *rp)
 	if (any_missing_log) {
 		rp->status = "timeout";
 		why = "not every peer sent its log";
+	} else if (log_error(rp, &why)) {
+		rp->status = "failed";
 	} else if (any_aborted) {
 		rp->status = "aborted";
 		why = "a peer aborted the run";

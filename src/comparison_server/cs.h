@@ -21,8 +21,9 @@
 /* One peer's delivery log as received. */
 struct peer_log {
 	bool		 received;
-	char		 status[16];	/* ok | aborted */
-	char		 reason[160];	/* why it aborted, spaces restored */
+	char		 status[16];	/* ok | aborted | failed */
+	char		 reason[160];	/* aborted: why, spaces restored */
+	char		 error[128];	/* failed: why, as the peer said */
 	uint64_t	*keys;		/* sender << 32 | seq, delivery order */
 	size_t		 n;
 	uint64_t	 lat_p50, lat_p99, lat_max;	/* µs */
@@ -40,6 +41,7 @@ struct collect {
 	unsigned	 n;
 	uint32_t	 m;
 	unsigned	 received;
+	uint64_t	 uploading;	/* peers whose LOG is arriving */
 	struct peer_log	 log[MSG_MAX_PEERS];
 };
 

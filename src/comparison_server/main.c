@@ -403,6 +403,8 @@ main(int argc, char **argv)
 	if (proc_setup("comparison_server", &ctx.opt, 0, &ctx.key_store,
 	    &ctx.key, &what) < 0)
 		fatal(EXIT_USAGE, "cannot use %s", what);
+	if (ctx.opt.warning[0])
+		log_warnx("%s", ctx.opt.warning);
 	if (net_resolve_hostport(ctx.gm_spec, "5680", SOCK_STREAM, &ctx.gm) < 0)
 		fatal(EXIT_USAGE, "cannot resolve the group manager %s",
 		    ctx.gm_spec);

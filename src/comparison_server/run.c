@@ -72,6 +72,21 @@ member_ctl_addr(const struct gmc_member *m, struct net_addr *a)
 	return net_resolve(m->host, port, SOCK_STREAM, a);
 }
 
+/*
+ * name as a numeric address into buf (peers take only those in START), or
+ * name itself when it does not resolve (the peer then says so).
+ */
+static const char *
+numeric_host(const char *name, char *buf, size_t cap)
+{
+	struct net_addr a;
+
+	if (net_resolve(name, NULL, SOCK_STREAM, &a) < 0 ||
+	    net_addr_host(&a, buf, cap) < 0)
+		snprintf(buf, cap, "%s", name);
+	return buf;
+}
+
 /* Sends START to peer i; 0, or -1 with why filled in. */
 static int
 start_peer(struct cs_ctx *ctx, const struct report *rp, unsigned i,
@@ -94,7 +109,7 @@ start_peer(struct cs_ctx *ctx, const struct report *rp, unsigned i,
 	}
 	/* Where the peer should send its log: our address as it sees us. */
 	if (ctx->advertise)
-		snprintf(host, sizeof(host), "%s", ctx->advertise);
+		numeric_host(ctx->advertise, host, sizeof(host));
 	else if (net_local_host(c.fd, host, sizeof(host)) < 0)
 		snprintf(host, sizeof(host), "127.0.0.1");
 	snprintf(srv, sizeof(srv), strchr(host, ':') ? "[%s]:%u" : "%s:%u",
@@ -109,7 +124,8 @@ start_peer(struct cs_ctx *ctx, const struct report *rp, unsigned i,
 		goto neterr;
 	for (k = 0; k < p->n; k++) {
 		snprintf(line, sizeof(line), "MEMBER id=%u host=%s udp=%u", k,
-		    rp->member[k].host, rp->member[k].udp);
+		    numeric_host(rp->member[k].host, host, sizeof(host)),
+		    rp->member[k].udp);
 		if (gmc_send(&c, line) < 0)
 			goto neterr;
 	}

@@ -4,6 +4,7 @@
  * (and refresh) their UDP and control ports; anyone may LIST them.  One
  * poll(2) loop serves every client; a signal thread stops it.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -130,6 +131,35 @@ parse_args(struct gm_ctx *ctx, int argc, char **argv)
 		usage(stderr, EXIT_USAGE);
 }
 
+/*
+ * Detaches; the original process exits once the daemon serves (0) or has
+ * died (EXIT_NETWORK; why is in the daemon's log).
+ */
+static void
+detach(int *notify)
+{
+	int rc = proc_daemonize(notify);
+
+	if (rc < 0)
+		fatal(EXIT_NETWORK, "cannot detach");
+	if (rc == 1)
+		exit(EXIT_OK);
+	if (rc == 2) {
+		fprintf(stderr, "group_manager: the daemon exited before it "
+		    "was ready; see its log\n");
+		exit(EXIT_NETWORK);
+	}
+}
+
+static void
+pidfile_fatal(const char *path)
+{
+	if (errno == EEXIST)
+		fatalx(EXIT_NETWORK, "pidfile %s is held by another running "
+		    "instance", path);
+	fatal(EXIT_NETWORK, "cannot write pidfile %s", path);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -144,7 +174,7 @@ main(int argc, char **argv)
 	static struct gm_ctx ctx;	/* large: kept off the stack */
 	struct net_addr bound;
 	char where[80];
-	int fd;
+	int fd, notify = -1;
 
 	ctx.opt.port = "5680";
 	ctx.opt.level = LOG_LEVEL_INFO;
@@ -156,13 +186,15 @@ main(int argc, char **argv)
 	if (proc_setup("group_manager", &ctx.opt, ctx.daemon, &key_store, &key,
 	    &what) < 0)
 		fatal(EXIT_USAGE, "cannot use %s", what);
+	if (ctx.opt.warning[0])
+		log_warnx("%s", ctx.opt.warning);
 	if ((fd = net_listen_tcp(ctx.opt.bind, ctx.opt.port, 128, &bound)) < 0)
 		fatal(EXIT_NETWORK, "cannot listen on %s port %s",
 		    ctx.opt.bind ? ctx.opt.bind : "*", ctx.opt.port);
-	if (ctx.daemon && proc_daemonize() < 0)
-		fatal(EXIT_NETWORK, "cannot detach");
+	if (ctx.daemon)
+		detach(&notify);
 	if (ctx.opt.pidfile && proc_pidfile_write(ctx.opt.pidfile) < 0)
-		fatal(EXIT_NETWORK, "cannot write pidfile %s", ctx.opt.pidfile);
+		pidfile_fatal(ctx.opt.pidfile);
 	proc_block_signals();
 	if (!(ctx.srv = lsrv_create(&fd, 1, &ops, &ctx.reg,
 	    (int)ctx.timeout_s * 1000, ctx.max_clients)))
@@ -171,6 +203,7 @@ main(int argc, char **argv)
 	if (proc_signal_thread(on_signal, &ctx, &ctx.t_sig) < 0)
 		fatal(EXIT_NETWORK, "cannot start the signal thread");
 	log_info("listening on %s", net_addr_str(&bound, where, sizeof(where)));
+	proc_daemon_ready(&notify);
 	if (lsrv_run(ctx.srv) < 0)
 		log_warn("server loop failed");
 	proc_signal_thread_join(ctx.t_sig);

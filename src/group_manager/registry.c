@@ -133,7 +133,10 @@ void
 registry_closed(void *arg, struct lsrv_conn *c, const char *why)
 {
 	(void)arg;
-	if (why && strcmp(why, "idle timeout") == 0)
+	/* Routine under load or abuse: not worth a warning each. */
+	if (why && (strcmp(why, "idle timeout") == 0 ||
+	    strcmp(why, "slot reclaimed") == 0 ||
+	    strncmp(why, "no ", 3) == 0))
 		log_debug("%s: dropped: %s", lsrv_peer(c), why);
 	else if (why)
 		log_warnx("%s: dropped: %s", lsrv_peer(c), why);

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "mpcomm/auth.h"
@@ -174,12 +175,19 @@ int
 auth_load_key(const char *path, struct auth_key *key)
 {
 	uint8_t buf[AUTH_KEY_MAX + 2];
+	struct stat st;
 	ssize_t n;
 	size_t len = 0;
 	int fd, e;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+	/* Non-blocking: a FIFO planted at path must not hang us. */
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
 		return -1;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = ENODEV;
+		return -1;
+	}
 	while (len < sizeof(buf) &&
 	    (n = read(fd, buf + len, sizeof(buf) - len)) != 0) {
 		if (n < 0 && errno == EINTR)
@@ -263,4 +271,31 @@ auth_line_check(const struct auth_key *key, const char *nonce, char *line,
 	line[body] = '\0';
 	*len = body;
 	return 1;
+}
+
+void
+auth_body_mac(const struct auth_key *key, const char *nonce,
+    struct auth_sha256 *digest, char out[AUTH_MAC_HEX + 1])
+{
+	uint8_t d[AUTH_HASH_LEN];
+	char what[4 + 2 * AUTH_HASH_LEN + 1];
+
+	auth_sha256_final(digest, d);
+	memcpy(what, "END ", 4);
+	auth_hex(d, sizeof(d), what + 4);
+	auth_line_mac(key, nonce, what, sizeof(what) - 1, out);
+}
+
+int
+auth_body_check(const struct auth_key *key, const char *nonce,
+    struct auth_sha256 *digest, const char *line, size_t len)
+{
+	static const char end[] = "END mac=";
+	size_t elen = sizeof(end) - 1;
+	char want[AUTH_MAC_HEX + 1];
+
+	auth_body_mac(key, nonce, digest, want);
+	if (len != elen + AUTH_MAC_HEX || memcmp(line, end, elen) != 0)
+		return 0;
+	return auth_equal(want, line + elen, AUTH_MAC_HEX);
 }

@@ -26,8 +26,8 @@ struct dlog {
 	unsigned	 peer;
 	uint64_t	 count;
 	size_t		 len;
-	char		 part[1100];
-	char		 path[1100];
+	char		 part[DLOG_DIR_MAX + 64];	/* + "/run<R>-peer<I>.log.part" */
+	char		 path[DLOG_DIR_MAX + 64];
 	char		 buf[DLOG_BUF];
 };
 
@@ -37,6 +37,10 @@ dlog_open(const char *dir, uint64_t run, unsigned peer)
 	struct dlog *d;
 	int n, m;
 
+	if (strlen(dir) > DLOG_DIR_MAX) {
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
 	if (!(d = malloc(sizeof(*d))))
 		return NULL;
 	d->err = 0;
@@ -53,7 +57,14 @@ dlog_open(const char *dir, uint64_t run, unsigned peer)
 		errno = ENAMETOOLONG;
 		return NULL;
 	}
-	d->fd = open(d->part, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	/* Never over the log of another run, finished or not. */
+	if (access(d->path, F_OK) == 0) {
+		free(d);
+		errno = EEXIST;
+		return NULL;
+	}
+	d->fd = open(d->part, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0644);
 	if (d->fd < 0) {
 		free(d);
 		return NULL;
@@ -160,8 +171,8 @@ dlog_finish(struct dlog *d, const char *order, const char *status)
 	snprintf(h.status, sizeof(h.status), "%s", status);
 	n = dlog_format_header(line, sizeof(line) - 1, &h);
 	line[n++] = '\n';
-	if ((out = open(d->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0644)) < 0)
+	if ((out = open(d->path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0644)) < 0)
 		return -1;
 	if (write_all(out, line, (size_t)n) < 0)
 		goto fail;

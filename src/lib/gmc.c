@@ -82,26 +82,17 @@ gmc_send_body(struct gmc_conn *c, const char *data, size_t len)
 int
 gmc_send_end(struct gmc_conn *c)
 {
-	uint8_t d[AUTH_HASH_LEN];
-	char line[8 + 2 * AUTH_HASH_LEN];
+	char mac[AUTH_MAC_HEX + 1], out[16 + AUTH_MAC_HEX];
+	int n;
 
 	if (!c->key)
 		return net_write_all(c->fd, "END\n", 4, c->timeout_ms);
 	if (!c->body)
 		auth_sha256_init(&c->digest);
 	c->body = false;
-	auth_sha256_final(&c->digest, d);
-	/* The MAC of "END <digest of the body>" travels as END's mac=. */
-	memcpy(line, "END ", 4);
-	auth_hex(d, sizeof(d), line + 4);
-	{
-		char mac[AUTH_MAC_HEX + 1], out[16 + AUTH_MAC_HEX];
-		int n;
-
-		auth_line_mac(c->key, c->nonce, line, strlen(line), mac);
-		n = snprintf(out, sizeof(out), "END mac=%s\n", mac);
-		return net_write_all(c->fd, out, (size_t)n, c->timeout_ms);
-	}
+	auth_body_mac(c->key, c->nonce, &c->digest, mac);
+	n = snprintf(out, sizeof(out), "END mac=%s\n", mac);
+	return net_write_all(c->fd, out, (size_t)n, c->timeout_ms);
 }
 
 long

@@ -2,7 +2,12 @@
 /*
  * poll(2)-driven line server for the control ports of all three programs.
  * Single-threaded by design: the only cross-thread entry is lsrv_stop(),
- * which writes one byte to a self-pipe.
+ * which writes one byte to a self-pipe.  Slots are defended: a client that
+ * has not completed a line (an authenticated one, with a key) within
+ * HELLO_MS is dropped; when the table is full, or a source holds its share,
+ * a new client takes the slot of the least useful one (unproven first, then
+ * the longest idle between requests) instead of being refused; a spare
+ * descriptor sheds connections when the process runs out of descriptors.
  */
 #define _GNU_SOURCE		/* accept4, pipe2 */
 #include <errno.h>
@@ -23,11 +28,19 @@
 #define IN_CAP		(64 * 1024)
 #define OUT_LIMIT	(1024 * 1024)
 #define TICK_MS		200
+#define HELLO_MS	2000	/* to complete a first (authenticated) line */
+#define SOURCE_SHARE	4	/* one source holds at most 1/4 of the slots */
+#define SOURCE_MIN	4	/* ... but at least this many */
+#define EMFILE_PAUSE_MS	100	/* no descriptor at all: stop accepting */
+#define ACCEPT_BATCH	16	/* per wakeup: clients accepted get a turn */
 
 struct lsrv_conn {
 	int		 fd;
 	int		 closing;
+	int		 proven;	/* a line got through (authenticated) */
+	uint64_t	 accepted;
 	char		 peer[80];
+	char		 host[64];	/* the source, without its port */
 	char		*in;
 	size_t		 inlen;
 	char		*out;
@@ -47,6 +60,9 @@ struct lsrv {
 	struct lsrv_conn **c;
 	size_t		 nc;
 	size_t		 maxc;
+	size_t		 per_source;
+	int		 spare;		/* /dev/null, given up on EMFILE */
+	uint64_t	 pause_until;	/* no accept before (EMFILE) */
 	const struct lsrv_ops *ops;
 	void		*arg;
 	uint64_t	 idle_us;
@@ -81,6 +97,9 @@ lsrv_create(const int *fds, size_t nfd, const struct lsrv_ops *ops, void *arg,
 		s->lfd[i] = fds[i];
 	s->nl = nfd;
 	s->maxc = max_conns;
+	s->per_source = max_conns / SOURCE_SHARE > SOURCE_MIN ?
+	    max_conns / SOURCE_SHARE : SOURCE_MIN;
+	s->spare = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	s->ops = ops;
 	s->arg = arg;
 	s->idle_us = (uint64_t)idle_timeout_ms * 1000;
@@ -110,6 +129,8 @@ lsrv_destroy(struct lsrv *s)
 		conn_free(s, s->nc - 1, "server stopping");
 	close(s->wake[0]);
 	close(s->wake[1]);
+	if (s->spare >= 0)
+		close(s->spare);
 	free(s->c);
 	free(s->pfd);
 	free(s);
@@ -123,44 +144,163 @@ lsrv_stop(struct lsrv *s)
 	(void)!write(s->wake[1], &b, 1);
 }
 
+/* Between requests: nothing of the client is in flight. */
+static int
+conn_between(const struct lsrv_conn *c)
+{
+	return !c->body && !c->data && c->inlen == 0;
+}
+
+/*
+ * The connection to close for a newcomer (of host, when only that source's
+ * slots count): the oldest unproven one, else the longest idle between
+ * requests.  Returns its index, or s->nc when there is none to spare.
+ */
+static size_t
+pick_victim(const struct lsrv *s, const char *host)
+{
+	size_t i, best = s->nc;
+	const struct lsrv_conn *c, *b = NULL;
+
+	for (i = 0; i < s->nc; i++) {
+		c = s->c[i];
+		if (host && strcmp(c->host, host) != 0)
+			continue;
+		if (!c->proven && (!b || b->proven ||
+		    c->accepted < b->accepted))
+			b = c, best = i;
+		else if (c->proven && conn_between(c) && (!b ||
+		    (b->proven && c->last_line < b->last_line)))
+			b = c, best = i;
+	}
+	return best;
+}
+
+/* Closes connection i to give its slot to a newcomer. */
+static void
+reclaim(struct lsrv *s, size_t i)
+{
+	static const char msg[] = "ERR 503 slot reclaimed for a new client\n";
+
+	(void)!send(s->c[i]->fd, msg, sizeof(msg) - 1,
+	    MSG_NOSIGNAL | MSG_DONTWAIT);
+	conn_free(s, i, "slot reclaimed");
+}
+
+/*
+ * Room for a client from host: 0 when there is (a slot was reclaimed if
+ * need be), -1 when every slot is busy with a request.
+ */
+static int
+make_room(struct lsrv *s, const char *host)
+{
+	size_t i, same = 0, v;
+
+	for (i = 0; i < s->nc; i++)
+		same += strcmp(s->c[i]->host, host) == 0;
+	if (same >= s->per_source)
+		v = pick_victim(s, host);
+	else if (s->nc >= s->maxc)
+		v = pick_victim(s, NULL);
+	else
+		return 0;
+	if (v == s->nc)
+		return -1;
+	reclaim(s, v);
+	return 0;
+}
+
+/*
+ * Out of descriptors: close the least useful client, or failing that take
+ * the pending one with the spare descriptor and turn it away.  Returns 1
+ * when accept() is worth trying again, 0 when accepting must pause.
+ */
+static int
+out_of_fds(struct lsrv *s, int lfd, uint64_t now)
+{
+	static const char busy[] = "ERR 503 too many connections\n";
+	size_t v = pick_victim(s, NULL);
+	int fd;
+
+	if (v < s->nc) {
+		reclaim(s, v);
+		return 1;
+	}
+	if (s->spare >= 0) {
+		close(s->spare);
+		if ((fd = accept(lfd, NULL, NULL)) >= 0) {
+			(void)!send(fd, busy, sizeof(busy) - 1,
+			    MSG_NOSIGNAL | MSG_DONTWAIT);
+			close(fd);
+		}
+		s->spare = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (fd >= 0 && s->spare >= 0)
+			return 1;
+	}
+	s->pause_until = now + EMFILE_PAUSE_MS * 1000ULL;
+	return 0;
+}
+
+/* A new connection: 0, or -1 (fd is closed then). */
+static int
+conn_add(struct lsrv *s, int fd, const struct net_addr *a, uint64_t now)
+{
+	struct lsrv_conn *c;
+
+	if (!(c = calloc(1, sizeof(*c))) || !(c->in = malloc(IN_CAP)))
+		goto fail;
+	c->fd = fd;
+	c->last_line = c->accepted = now;
+	net_addr_str(a, c->peer, sizeof(c->peer));
+	if (net_addr_host(a, c->host, sizeof(c->host)) < 0)
+		snprintf(c->host, sizeof(c->host), "?");
+	if (s->keyed) {
+		if (auth_nonce(c->nonce) < 0)
+			goto fail;
+		(void)lsrv_printf(c, "HELLO nonce=%s\n", c->nonce);
+	}
+	s->c[s->nc++] = c;
+	return 0;
+fail:
+	if (c)
+		free(c->in);
+	free(c);
+	close(fd);
+	return -1;
+}
+
+static const char *conn_read(struct lsrv *s, struct lsrv_conn *c,
+    uint64_t now);
+
 static void
 accept_all(struct lsrv *s, int lfd, uint64_t now)
 {
 	static const char busy[] = "ERR 503 too many connections\n";
-	struct lsrv_conn *c;
 	struct net_addr a;
-	int fd;
+	char host[64];
+	int fd, n;
 
-	for (;;) {
+	for (n = 0; n < ACCEPT_BATCH; n++) {
 		a.len = sizeof(a.ss);
 		fd = accept4(lfd, (struct sockaddr *)&a.ss, &a.len,
 		    SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0 && (errno == EMFILE || errno == ENFILE) &&
+		    out_of_fds(s, lfd, now))
+			continue;
 		if (fd < 0)
 			return;	/* EAGAIN, or a transient error: poll again */
-		if (s->nc == s->maxc) {
+		if (net_addr_host(&a, host, sizeof(host)) < 0)
+			snprintf(host, sizeof(host), "?");
+		if (make_room(s, host) < 0) {
 			(void)!send(fd, busy, sizeof(busy) - 1,
 			    MSG_NOSIGNAL | MSG_DONTWAIT);
 			close(fd);
 			continue;
 		}
-		if (!(c = calloc(1, sizeof(*c))) || !(c->in = malloc(IN_CAP))) {
-			free(c);
-			close(fd);
-			continue;
-		}
-		c->fd = fd;
-		c->last_line = now;
-		net_addr_str(&a, c->peer, sizeof(c->peer));
-		if (s->keyed) {
-			if (auth_nonce(c->nonce) < 0) {
-				free(c->in);
-				free(c);
-				close(fd);
-				continue;
-			}
-			(void)lsrv_printf(c, "HELLO nonce=%s\n", c->nonce);
-		}
-		s->c[s->nc++] = c;
+		/* What the client sent with its connection counts at once:
+		 * a client that asked before it was accepted is proven. */
+		if (conn_add(s, fd, &a, now) == 0)
+			(void)conn_read(s, s->c[s->nc - 1], now);
 	}
 }
 
@@ -215,41 +355,42 @@ lsrv_body_begin(struct lsrv_conn *c)
 	auth_sha256_init(&c->digest);
 }
 
+/* An END line of a body: "END" alone or followed by fields. */
+static int
+is_end(const char *line, size_t len)
+{
+	return len >= 3 && memcmp(line, "END", 3) == 0 &&
+	    (len == 3 || line[3] == ' ');
+}
+
 /*
- * Authenticates a line when the server has a key, then hands it over.
+ * Authenticates a line when the server has a key, then hands it over.  In
+ * a body, lines are hashed, and an END line must carry the body's MAC
+ * (auth_body_check()): a body is never handed over as complete otherwise.
  * Returns what the callback returned, or -1 when authentication failed.
  */
 static int
 deliver_line(struct lsrv *s, struct lsrv_conn *c, char *line, size_t len)
 {
-	static const char end[] = "END mac=";
-	size_t elen = sizeof(end) - 1;
-
 	if (!s->keyed) {
 		if (c->body && len == 3 && memcmp(line, "END", 3) == 0)
 			c->body = 0;
+		c->proven = 1;
 		return s->ops->line(s->arg, c, line, len);
 	}
-	if (c->body && !(len == elen + AUTH_MAC_HEX &&
-	    memcmp(line, end, elen) == 0)) {
+	if (c->body && !is_end(line, len)) {
 		auth_sha256_update(&c->digest, line, len);
 		auth_sha256_update(&c->digest, "\n", 1);
 	} else if (c->body) {
-		uint8_t d[AUTH_HASH_LEN];
-		char what[4 + AUTH_MAC_HEX + 1], mac[AUTH_MAC_HEX + 1];
-
-		auth_sha256_final(&c->digest, d);
-		memcpy(what, "END ", 4);
-		auth_hex(d, sizeof(d), what + 4);
-		auth_line_mac(&s->key, c->nonce, what, strlen(what), mac);
 		c->body = 0;
-		if (!auth_equal(mac, line + elen, AUTH_MAC_HEX))
+		if (!auth_body_check(&s->key, c->nonce, &c->digest, line, len))
 			goto refuse;
-		memcpy(line, "END", 4);
+		line[3] = '\0';
 		len = 3;
 	} else if (!auth_line_check(&s->key, c->nonce, line, &len)) {
 		goto refuse;
 	}
+	c->proven = 1;
 	return s->ops->line(s->arg, c, line, len);
 refuse:
 	(void)lsrv_printf(c, "ERR 401 authentication failed\n");
@@ -369,18 +510,21 @@ conn_write(struct lsrv_conn *c)
 int
 lsrv_run(struct lsrv *s)
 {
-	uint64_t last_tick = 0, now;
+	uint64_t last_tick = 0, now, hello_us;
 	size_t i, np;
 	char drain[64];
-	int rc;
+	int rc, paused;
 
+	hello_us = s->idle_us < HELLO_MS * 1000ULL ? s->idle_us :
+	    HELLO_MS * 1000ULL;
 	for (;;) {
 		np = 0;
 		s->pfd[np++] = (struct pollfd){ .fd = s->wake[0],
 		    .events = POLLIN };
+		paused = mptime_now_us() < s->pause_until;
 		for (i = 0; i < s->nl; i++)
 			s->pfd[np++] = (struct pollfd){ .fd = s->lfd[i],
-			    .events = POLLIN };
+			    .events = paused ? 0 : POLLIN };
 		for (i = 0; i < s->nc; i++)
 			s->pfd[np++] = (struct pollfd){ .fd = s->c[i]->fd,
 			    .events = (short)((s->c[i]->closing ? 0 : POLLIN) |
@@ -412,6 +556,9 @@ lsrv_run(struct lsrv *s)
 				why = c->why ? c->why : "";
 			if (!why && now - c->last_line > s->idle_us)
 				why = "idle timeout";
+			if (!why && !c->proven && now - c->accepted > hello_us)
+				why = s->keyed ? "no authenticated line in time" :
+				    "no line in time";
 			if (why)
 				conn_free(s, i, *why ? why : NULL);
 		}

@@ -84,6 +84,26 @@ net_resolve(const char *host, const char *port, int socktype,
 }
 
 int
+net_resolve_numeric(const char *host, const char *port, int socktype,
+    struct net_addr *out)
+{
+	struct addrinfo hints, *res;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = socktype;
+	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
+	if (getaddrinfo(host, port, &hints, &res) != 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	memcpy(&out->ss, res->ai_addr, res->ai_addrlen);
+	out->len = res->ai_addrlen;
+	freeaddrinfo(res);
+	return 0;
+}
+
+int
 net_resolve_hostport(const char *s, const char *defport, int socktype,
     struct net_addr *out)
 {

@@ -4,6 +4,7 @@
  * with sigtimedwait() in one thread, so no handler ever runs in the middle of
  * library code.
  */
+#define _GNU_SOURCE		/* pipe2 */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -11,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -52,42 +55,119 @@ proc_option(int ch, const char *arg, struct proc_opts *o)
 	return 0;
 }
 
+/* The key file, or -1 with o->why saying what is wrong with it. */
+static int
+setup_key(struct proc_opts *o, struct auth_key *store)
+{
+	struct stat st;
+
+	if (auth_load_key(o->key_file, store) < 0) {
+		snprintf(o->why, sizeof(o->why), "key file %s%s", o->key_file,
+		    errno == ENODEV ? " (not a regular file)" :
+		    errno == EINVAL ? " (it must hold 16 to 64 bytes)" : "");
+		return -1;
+	}
+	/* Like Corosync's authkey: a secret others can read is no secret. */
+	if (stat(o->key_file, &st) == 0 && (st.st_mode & 077))
+		snprintf(o->warning, sizeof(o->warning), "key file %s can be "
+		    "read by group or others (mode %03o): chmod 600 it",
+		    o->key_file, (unsigned)(st.st_mode & 0777));
+	return 0;
+}
+
+/* Makes *path absolute into buf, for a daemon; -1 with o->why. */
+static int
+setup_path(struct proc_opts *o, const char **path, char *buf, size_t cap)
+{
+	if (!*path || (*path)[0] == '/')
+		return 0;
+	if (proc_abspath(*path, buf, cap) < 0) {
+		snprintf(o->why, sizeof(o->why), "%.*s (cannot make it "
+		    "absolute)", PROC_PATH_MAX, *path);
+		return -1;
+	}
+	*path = buf;
+	return 0;
+}
+
 int
-proc_setup(const char *prog, const struct proc_opts *o, int daemon,
+proc_setup(const char *prog, struct proc_opts *o, int daemon,
     struct auth_key *store, const struct auth_key **key, const char **what)
 {
+	*what = o->why;
+	o->warning[0] = '\0';
+	if (daemon && (setup_path(o, &o->pidfile, o->pidfile_abs,
+	    sizeof(o->pidfile_abs)) < 0 || setup_path(o, &o->log_file,
+	    o->log_file_abs, sizeof(o->log_file_abs)) < 0))
+		return -1;
 	log_init(prog, o->level, o->use_syslog || (daemon && !o->log_file));
 	if (o->log_file && log_set_file(o->log_file) < 0) {
-		*what = o->log_file;
+		snprintf(o->why, sizeof(o->why), "%s", o->log_file);
 		return -1;
 	}
 	*key = NULL;
 	if (o->key_file) {
-		if (auth_load_key(o->key_file, store) < 0) {
-			*what = o->key_file;
+		if (setup_key(o, store) < 0)
 			return -1;
-		}
 		*key = store;
 	}
 	return 0;
 }
 
 int
-proc_daemonize(void)
+proc_abspath(const char *path, char *out, size_t cap)
+{
+	char cwd[4096];
+	int n;
+
+	if (path[0] == '/')
+		n = snprintf(out, cap, "%s", path);
+	else if (!getcwd(cwd, sizeof(cwd)))
+		return -1;
+	else
+		n = snprintf(out, cap, "%s/%s", cwd, path);
+	if (n < 0 || (size_t)n >= cap) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+/* The original process: waits for the daemon's word on fd. */
+static int
+daemon_wait(int fd, pid_t child)
+{
+	char b;
+	ssize_t n;
+
+	(void)waitpid(child, NULL, 0);
+	while ((n = read(fd, &b, 1)) < 0 && errno == EINTR)
+		;
+	close(fd);
+	return n == 1 ? 1 : 2;
+}
+
+int
+proc_daemonize(int *notify)
 {
 	pid_t pid;
-	int fd;
+	int fd, p[2];
 
-	if ((pid = fork()) < 0)
-		return -1;
-	if (pid > 0)
-		_exit(0);
-	if (setsid() < 0)
+	*notify = -1;
+	if (pipe2(p, O_CLOEXEC) < 0)
 		return -1;
 	if ((pid = fork()) < 0)
 		return -1;
+	if (pid > 0) {
+		close(p[1]);
+		return daemon_wait(p[0], pid);
+	}
+	close(p[0]);
+	if (setsid() < 0 || (pid = fork()) < 0)
+		_exit(EXIT_NETWORK);
 	if (pid > 0)
 		_exit(0);
+	*notify = p[1];
 	umask(022);
 	if (chdir("/") < 0)
 		return -1;
@@ -101,35 +181,111 @@ proc_daemonize(void)
 	return 0;
 }
 
-int
-proc_pidfile_write(const char *path)
+void
+proc_daemon_ready(int *notify)
 {
-	char tmp[4096], buf[32];
-	int fd, n, e;
+	if (*notify < 0)
+		return;
+	(void)!write(*notify, "1", 1);
+	close(*notify);
+	*notify = -1;
+}
 
-	n = snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid());
-	if (n < 0 || (size_t)n >= sizeof(tmp)) {
-		errno = ENAMETOOLONG;
+/* The pid in the pidfile open at fd, or 0. */
+static long
+pidfile_pid(int fd)
+{
+	char buf[32];
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	return strtol(buf, NULL, 10);
+}
+
+/* Whether path still names the file open at fd (not replaced, not gone). */
+static int
+pidfile_same(const char *path, int fd)
+{
+	struct stat a, b;
+
+	return lstat(path, &a) == 0 && fstat(fd, &b) == 0 &&
+	    a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/* Opens and locks the pidfile; fd or -1 (errno EAGAIN: try again). */
+static int
+pidfile_lock(const char *path)
+{
+	struct stat st;
+	int fd, e;
+
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0644);
+	if (fd < 0 && errno == EEXIST) {
+		fd = open(path, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		if (fd < 0 && errno == ENOENT)
+			errno = EAGAIN;	/* removed in between: again */
+	}
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = ENODEV;	/* a FIFO, a device... never ours */
 		return -1;
 	}
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
-		return -1;
-	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
-	if (write(fd, buf, (size_t)n) != n || close(fd) < 0 ||
-	    rename(tmp, path) < 0) {
-		e = errno;
-		unlink(tmp);
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		e = errno == EWOULDBLOCK ? EEXIST : errno;
+		close(fd);
 		errno = e;
 		return -1;
 	}
+	if (!pidfile_same(path, fd)) {	/* removed by its owner meanwhile */
+		close(fd);
+		errno = EAGAIN;
+		return -1;
+	}
+	return fd;
+}
+
+int
+proc_pidfile_write(const char *path)
+{
+	char buf[32];
+	int fd = -1, n, e, tries;
+
+	for (tries = 0; tries < 5 && fd < 0; tries++)
+		if ((fd = pidfile_lock(path)) < 0 && errno != EAGAIN)
+			return -1;
+	if (fd < 0)
+		return -1;
+	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) < 0 || pwrite(fd, buf, (size_t)n, 0) != n) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	/* fd stays open: the lock lasts as long as the process. */
 	return 0;
 }
 
 void
 proc_pidfile_remove(const char *path)
 {
-	if (path)
+	int fd;
+
+	if (!path)
+		return;
+	/* Ours when it holds our pid: nobody else can write it while we
+	 * hold the lock. */
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC)) < 0)
+		return;
+	if (pidfile_pid(fd) == (long)getpid())
 		unlink(path);
+	close(fd);
 }
 
 static void

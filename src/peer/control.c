@@ -3,8 +3,10 @@
  * The peer's control port: START (a header line, then one MEMBER line per
  * member), ABORT, STATUS and SHUTDOWN.  START builds the whole run outside
  * the lock and publishes it in one step; it is refused while a run is in
- * progress.  ABORT ends the current run at once and hands its log to a
- * shipper before answering, so that a START right after it is taken.
+ * progress.  START takes numeric addresses only (the comparison server
+ * resolves names), so no resolver ever stalls this loop.  ABORT ends the
+ * current run at once and hands its log to a shipper before answering, so
+ * that a START right after it is taken.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -95,10 +97,14 @@ parse_start(struct peer_ctx *ctx, struct ctl_msg *m, struct start_req *s)
 		t->server = ctx->server;	/* the command line wins */
 		t->have_server = true;
 	} else if (ctl_get(m, "server")) {
-		if (net_resolve_hostport(buf, "5678", SOCK_STREAM,
-		    &t->server) < 0) {
-			snprintf(m->err, sizeof(m->err), "cannot resolve "
-			    "server %.64s", buf);
+		char host[NET_HOST_MAX], port[NET_PORT_MAX];
+
+		/* Numeric only: a resolver would stall this loop. */
+		if (net_split_hostport(buf, "5678", host, sizeof(host), port,
+		    sizeof(port)) < 0 || net_resolve_numeric(host, port,
+		    SOCK_STREAM, &t->server) < 0) {
+			snprintf(m->err, sizeof(m->err), "server %.64s is not "
+			    "a numeric address and port", buf);
 			return -1;
 		}
 		t->have_server = true;
@@ -129,9 +135,9 @@ parse_member(struct peer_ctx *ctx, struct ctl_msg *m, struct start_req *s)
 		return -1;
 	}
 	snprintf(port, sizeof(port), "%" PRIu64, udp);
-	if (net_resolve(host, port, SOCK_DGRAM, &a) < 0) {
-		snprintf(m->err, sizeof(m->err), "cannot resolve member %"
-		    PRIu64 " host %.64s", id, host);
+	if (net_resolve_numeric(host, port, SOCK_DGRAM, &a) < 0) {
+		snprintf(m->err, sizeof(m->err), "member %" PRIu64 " host "
+		    "%.64s is not a numeric address", id, host);
 		return -1;
 	}
 	net_addr_map(&a, ctx->udp_family);
@@ -146,17 +152,47 @@ parse_member(struct peer_ctx *ctx, struct ctl_msg *m, struct start_req *s)
 	return 0;
 }
 
-/* Publishes a complete START as the current run. */
+/*
+ * Why a START of run id cannot replace ctx->run now, into err; 0 when it
+ * can.  A run in progress, or the same run again (its log is on disk), is
+ * never touched.  mu held.
+ */
+static int
+start_conflict(struct peer_ctx *ctx, uint64_t id, char *err, size_t cap)
+{
+	const struct run *old = ctx->run;
+
+	if (!old)
+		return 0;
+	if (order_phase(old->core) < ORDER_FINISHED || !old->shipping)
+		snprintf(err, cap, "run %" PRIu64 " in progress", old->id);
+	else if (old->id == id)
+		snprintf(err, cap, "run %" PRIu64 " already ran here", id);
+	else
+		return 0;
+	return -1;
+}
+
+/*
+ * Publishes a complete START as the current run.  Everything is checked
+ * before the run is created, since creating it creates its log file.
+ */
 static void
 start_run(struct peer_ctx *ctx, struct lsrv_conn *c, struct start_req *s)
 {
 	struct order_outbox box;
 	struct run *r, *old, *dead = NULL;
 	char err[200];
+	int busy;
 
 	if (!s->tmpl.have_server)
 		return (void)reply_err(c, 400, "START", "no comparison "
 		    "server: give server= or start the peer with --server");
+	pthread_mutex_lock(&ctx->mu);
+	busy = start_conflict(ctx, s->tmpl.id, err, sizeof(err));
+	pthread_mutex_unlock(&ctx->mu);
+	if (busy)
+		return (void)reply_err(c, 409, "START", err);
 	if (order_outbox_init(&box, 8) < 0)
 		return (void)reply_err(c, 500, "START", "out of memory");
 	if (!(r = run_create(ctx, &s->tmpl, err, sizeof(err)))) {
@@ -164,16 +200,8 @@ start_run(struct peer_ctx *ctx, struct lsrv_conn *c, struct start_req *s)
 		return (void)reply_err(c, 400, "START", err);
 	}
 	pthread_mutex_lock(&ctx->mu);
+	/* Only this thread publishes runs: the check above still holds. */
 	old = ctx->run;
-	if (old && (order_phase(old->core) < ORDER_FINISHED ||
-	    !old->shipping)) {
-		pthread_mutex_unlock(&ctx->mu);
-		snprintf(err, sizeof(err), "run %" PRIu64 " in progress",
-		    old->id);
-		run_destroy(r);
-		order_outbox_free(&box);
-		return (void)reply_err(c, 409, "START", err);
-	}
 	ctx->run = r;
 	if (old)
 		dead = run_put(ctx, old);
@@ -197,7 +225,7 @@ status(struct peer_ctx *ctx, struct lsrv_conn *c)
 {
 	const struct order_stats *st;
 	struct run *r;
-	char line[CTL_LINE_MAX], reason[160];
+	char line[CTL_LINE_MAX], reason[160], raw[160];
 
 	pthread_mutex_lock(&ctx->mu);
 	if (!(r = ctx->run)) {
@@ -207,7 +235,9 @@ status(struct peer_ctx *ctx, struct lsrv_conn *c)
 		return;
 	}
 	st = order_stats(r->core);
-	peer_field_text(reason, sizeof(reason), order_abort_reason(r->core));
+	/* The reason becomes one field: spaces to underscores. */
+	run_reason(r, raw, sizeof(raw));
+	peer_field_text(reason, sizeof(reason), raw);
 	snprintf(line, sizeof(line),
 	    "OK state=%s run=%" PRIu64 " peer=%u n=%u order=%s messages=%u "
 	    "stamped=%u delivered=%" PRIu64 " queue=%zu retrans=%" PRIu64

@@ -172,6 +172,58 @@ parse_args(struct peer_ctx *ctx, int argc, char **argv)
 		    (unsigned long long)ctx->peer_timeout_ms);
 }
 
+/*
+ * The log folder, once: absolute for a daemon (which runs in /), short
+ * enough for every log path, and there.  Exits 2 otherwise.
+ */
+static void
+check_log_dir(struct peer_ctx *ctx)
+{
+	if (ctx->daemon && ctx->log_dir[0] != '/') {
+		if (proc_abspath(ctx->log_dir, ctx->log_dir_abs,
+		    sizeof(ctx->log_dir_abs)) < 0)
+			fatal(EXIT_USAGE, "--log-dir: cannot make %.64s... "
+			    "absolute (at most %d bytes)", ctx->log_dir,
+			    DLOG_DIR_MAX);
+		ctx->log_dir = ctx->log_dir_abs;
+	}
+	if (strlen(ctx->log_dir) > DLOG_DIR_MAX)
+		fatalx(EXIT_USAGE, "--log-dir: the path is %zu bytes long; "
+		    "at most %d", strlen(ctx->log_dir), DLOG_DIR_MAX);
+	if (mkdir(ctx->log_dir, 0755) < 0 && errno != EEXIST)
+		fatal(EXIT_USAGE, "cannot create log directory %s",
+		    ctx->log_dir);
+}
+
+/*
+ * Detaches; the original process exits once the daemon serves (0) or has
+ * died (EXIT_NETWORK; why is in the daemon's log).
+ */
+static void
+detach(int *notify)
+{
+	int rc = proc_daemonize(notify);
+
+	if (rc < 0)
+		fatal(EXIT_NETWORK, "cannot detach");
+	if (rc == 1)
+		exit(EXIT_OK);
+	if (rc == 2) {
+		fprintf(stderr, "peer: the daemon exited before it was ready; "
+		    "see its log\n");
+		exit(EXIT_NETWORK);
+	}
+}
+
+static void
+pidfile_fatal(const char *path)
+{
+	if (errno == EEXIST)
+		fatalx(EXIT_NETWORK, "pidfile %s is held by another running "
+		    "instance", path);
+	fatal(EXIT_NETWORK, "cannot write pidfile %s", path);
+}
+
 /* Large socket buffers absorb bursts that would otherwise become losses. */
 static void
 size_buffers(int fd)
@@ -261,7 +313,7 @@ main(int argc, char **argv)
 	bool registered = false;
 	struct run *r;
 	const char *env, *what;
-	int sig;
+	int sig, notify = -1;
 
 	ctx.gm_spec = (env = getenv("MPCOMM_GROUP_MANAGER")) && *env ? env :
 	    "127.0.0.1:5680";
@@ -280,23 +332,14 @@ main(int argc, char **argv)
 	if (proc_setup("peer", &ctx.opt, ctx.daemon, &ctx.key_store, &ctx.key,
 	    &what) < 0)
 		fatal(EXIT_USAGE, "cannot use %s", what);
-	if (mkdir(ctx.log_dir, 0755) < 0 && errno != EEXIST)
-		fatal(EXIT_USAGE, "cannot create log directory %s", ctx.log_dir);
-	if (ctx.log_dir[0] != '/' && ctx.daemon) {
-		static char abs[4096];
-
-		/* A daemon runs in /: keep the log directory where it was. */
-		if (!getcwd(abs, sizeof(abs) - strlen(ctx.log_dir) - 2))
-			fatal(EXIT_USAGE, "getcwd");
-		strcat(abs, "/");
-		strcat(abs, ctx.log_dir);
-		ctx.log_dir = abs;
-	}
+	if (ctx.opt.warning[0])
+		log_warnx("%s", ctx.opt.warning);
+	check_log_dir(&ctx);
 	open_sockets(&ctx);
-	if (ctx.daemon && proc_daemonize() < 0)
-		fatal(EXIT_NETWORK, "cannot detach");
+	if (ctx.daemon)
+		detach(&notify);
 	if (ctx.opt.pidfile && proc_pidfile_write(ctx.opt.pidfile) < 0)
-		fatal(EXIT_NETWORK, "cannot write pidfile %s", ctx.opt.pidfile);
+		pidfile_fatal(ctx.opt.pidfile);
 
 	proc_block_signals();
 	pthread_mutex_init(&ctx.mu, NULL);
@@ -319,6 +362,7 @@ main(int argc, char **argv)
 		fatal(EXIT_NETWORK, "cannot start threads");
 	log_info("ready: udp port %u, control port %u, logs in %s", ctx.udp_p,
 	    ctx.ctl_p, ctx.log_dir);
+	proc_daemon_ready(&notify);
 
 	while (!atomic_load(&ctx.stop)) {
 		if (mptime_now_us() >= next_refresh) {

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "mpcomm/auth.h"
+#include "mpcomm/dlog.h"
 #include "mpcomm/emu.h"
 #include "mpcomm/hist.h"
 #include "mpcomm/msg.h"
@@ -40,6 +41,8 @@ struct run {
 	struct net_addr	 addr[MSG_MAX_PEERS];	/* members' UDP addresses */
 	struct net_addr	 server;	/* where the log goes */
 	bool		 have_server;
+	bool		 keyed;		/* run_key is this run's datagram key */
+	struct auth_key	 run_key;
 	uint64_t	 real_minus_mono;	/* to report wall-clock times */
 
 	struct order	*core;		/* (mu) */
@@ -53,6 +56,7 @@ struct run {
 	bool		 sender_waiting;	/* (mu) for the window to open */
 	bool		 shipping;	/* (mu) the log went to the shipper */
 	bool		 log_failed;	/* (mu) */
+	int		 log_errno;	/* (mu) the first write error */
 	uint64_t	 cpu_at_start;	/* process CPU µs at START */
 	uint64_t	 sent_at_start;	/* ctx->sent_dgrams at START */
 	uint64_t	 bytes_at_start;
@@ -67,6 +71,7 @@ struct peer_ctx {
 	const char	*server_spec;
 	const char	*advertise;
 	const char	*log_dir;
+	char		 log_dir_abs[DLOG_DIR_MAX + 1];	/* with --daemon */
 	int		 daemon;
 	uint64_t	 refresh_s;
 	uint64_t	 peer_timeout_ms;
@@ -127,6 +132,11 @@ void	 run_release(struct peer_ctx *ctx, struct run *r);
 /* Sends every datagram of box to its members, then empties the box. */
 void	 run_send(struct peer_ctx *ctx, const struct run *r,
 	    struct order_outbox *box);
+/*
+ * Why r is not well (mu held), for STATUS reason= and the shipped LOG: its
+ * abort reason, or its delivery log's write error; "" when it is well.
+ */
+void	 run_reason(const struct run *r, char *buf, size_t cap);
 /* The delivery callback of the core (mu held). */
 void	 run_deliver(void *arg, const struct order_delivery *d);
 /* Wakes every thread waiting on ctx->cv. */

@@ -52,9 +52,13 @@ run_create(struct peer_ctx *ctx, struct run *t, char *err, size_t errcap)
 	r->emu = NULL;
 	r->log = NULL;
 	r->refs = 1;
+	r->keyed = ctx->key != NULL;
+	if (r->keyed)
+		auth_run_key(ctx->key, t->id, &r->run_key);
 	r->first_stamp = r->last_delivery = 0;
 	r->sender_busy = r->sender_waiting = false;
 	r->shipping = r->log_failed = false;
+	r->log_errno = 0;
 	r->real_minus_mono = mptime_real_us() - mptime_now_us();
 	r->cpu_at_start = peer_cpu_us(NULL);
 	r->sent_at_start = atomic_load(&ctx->sent_dgrams);
@@ -244,6 +248,21 @@ run_deliver(void *arg, const struct order_delivery *d)
 	if (r->log && dlog_append(r->log, d->sender, d->seq, d->ts) < 0 &&
 	    !r->log_failed) {
 		r->log_failed = true;
-		log_warn("cannot write the delivery log");
+		r->log_errno = errno;
+		log_warn("cannot write the delivery log %s", dlog_path(r->log));
 	}
+}
+
+void
+run_reason(const struct run *r, char *buf, size_t cap)
+{
+	const char *why = order_abort_reason(r->core);
+
+	if (why[0])
+		snprintf(buf, cap, "%s", why);
+	else if (r->log_failed)
+		snprintf(buf, cap, "cannot write the delivery log: %s",
+		    strerror(r->log_errno));
+	else if (cap)
+		buf[0] = '\0';
 }

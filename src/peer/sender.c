@@ -3,7 +3,7 @@
  * The sender thread: waits for a run whose handshake is done, then stamps
  * this peer's messages at the run's pacing (a random interval in [min, max];
  * 0 floods, batching a datagram's worth per stamping) and transmits them at
- * once, outside the lock (DESIGN 4.1).
+ * once, outside the lock.
  */
 #include <errno.h>
 #include <time.h>

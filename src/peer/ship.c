@@ -3,8 +3,11 @@
  * Shipping a delivery log: the final file is written (header first), then
  * sent to the comparison server as `LOG ...`, one line per delivery, `END`.
  * An unreachable server is retried with exponential backoff for a bounded
- * time; the file stays on disk either way.  One detached thread per run,
- * prepared under the core's lock and started after it is released.
+ * time; the file stays on disk either way.  A log that could not be
+ * written is not shipped half: the LOG then says status=failed, count=0 and
+ * error=<why>, so that the report names the peer and the error.  One
+ * detached thread per run, prepared under the core's lock and started after
+ * it is released.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -32,32 +35,38 @@ struct ship_job {
 	const char	*mode;
 	const char	*status;
 	char		 reason[160];
+	char		 error[128];	/* the log could not be written */
 	uint64_t	 cpu_at_start;
-	char		 header[CTL_LINE_MAX];
+	char		 header[CTL_LINE_MAX - 256];	/* but status, count,
+						 * error: they fit after */
 };
 
-/* Sends the log once.  0: accepted; 1: refused (do not retry); -1: retry. */
-static int
-ship_once(struct ship_job *j, const char *path, char *reply, size_t cap)
+/* The LOG line: the header with its status, count and error. */
+static void
+ship_line(const struct ship_job *j, char *line, size_t cap)
 {
-	struct gmc_conn c;
+	char err[sizeof(j->error)], *p;
+
+	/* One field: anything but a plain character becomes '_'. */
+	snprintf(err, sizeof(err), "%s", j->error);
+	for (p = err; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-.:/", *p)))
+			*p = '_';
+	snprintf(line, cap, "%s status=%s count=%" PRIu64 "%s%s", j->header,
+	    err[0] ? "failed" : j->status, err[0] ? 0 : dlog_count(j->log),
+	    err[0] ? " error=" : "", err);
+}
+
+/* Sends the file at path as the body, after its header line; 0, 1 or -1. */
+static int
+ship_body(struct gmc_conn *c, int in, const char *path, char *reply,
+    size_t cap)
+{
 	char buf[65536];
 	bool header_skipped = false;
 	ssize_t n;
-	int in, rc = -1;
 
-	if ((in = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		snprintf(reply, cap, "cannot read %s: %s", path,
-		    strerror(errno));
-		return 1;
-	}
-	if (gmc_open(&c, &j->server, j->ctx->key, NET_TIMEOUT_MS) < 0) {
-		snprintf(reply, cap, "connect: %s", strerror(errno));
-		close(in);
-		return -1;
-	}
-	if (gmc_send(&c, j->header) < 0)
-		goto neterr;
 	while ((n = read(in, buf, sizeof(buf))) != 0) {
 		char *p = buf;
 
@@ -66,8 +75,7 @@ ship_once(struct ship_job *j, const char *path, char *reply, size_t cap)
 		if (n < 0) {
 			snprintf(reply, cap, "read %s: %s", path,
 			    strerror(errno));
-			rc = 1;
-			goto out;
+			return 1;
 		}
 		if (!header_skipped) {
 			char *nl = memchr(buf, '\n', (size_t)n);
@@ -75,28 +83,77 @@ ship_once(struct ship_job *j, const char *path, char *reply, size_t cap)
 			if (!nl) {
 				snprintf(reply, cap, "%s: header line too "
 				    "long", path);
-				rc = 1;
-				goto out;
+				return 1;
 			}
 			p = nl + 1;
 			header_skipped = true;
 		}
-		if (gmc_send_body(&c, p, (size_t)(buf + n - p)) < 0)
-			goto neterr;
+		if (gmc_send_body(c, p, (size_t)(buf + n - p)) < 0) {
+			snprintf(reply, cap, "%s", strerror(errno));
+			return -1;
+		}
 	}
+	return 0;
+}
+
+/* Sends the log once.  0: accepted; 1: refused (do not retry); -1: retry. */
+static int
+ship_once(struct ship_job *j, char *reply, size_t cap)
+{
+	const char *path = dlog_path(j->log);
+	struct gmc_conn c;
+	char line[CTL_LINE_MAX];
+	int in = -1, rc;
+
+	if (!j->error[0] && (in = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		snprintf(reply, cap, "cannot read %s: %s", path,
+		    strerror(errno));
+		return 1;
+	}
+	if (gmc_open(&c, &j->server, j->ctx->key, NET_TIMEOUT_MS) < 0) {
+		snprintf(reply, cap, "connect: %s", strerror(errno));
+		if (in >= 0)
+			close(in);
+		return -1;
+	}
+	ship_line(j, line, sizeof(line));
+	if (gmc_send(&c, line) < 0)
+		goto neterr;
+	if (in >= 0 && (rc = ship_body(&c, in, path, reply, cap)) != 0)
+		goto out;
 	if (gmc_send_end(&c) < 0)
 		goto neterr;
 	c.timeout_ms = NET_TIMEOUT_MS * 6;	/* the server compares first */
 	if (gmc_recv(&c, reply, cap) < 0)
 		goto neterr;
-	rc = strncmp(reply, "OK", 2) == 0 ? 0 : 1;
+	/* ERR 503: busy (no slot, another upload of this log): retry. */
+	rc = strncmp(reply, "OK", 2) == 0 ? 0 :
+	    strncmp(reply, "ERR 503", 7) == 0 ? -1 : 1;
 	goto out;
 neterr:
 	snprintf(reply, cap, "%s", strerror(errno));
+	rc = -1;
 out:
 	gmc_close(&c);
-	close(in);
+	if (in >= 0)
+		close(in);
 	return rc;
+}
+
+/* The final file could not be written: say so in the LOG and STATUS. */
+static void
+finish_failed(struct ship_job *j, int e)
+{
+	struct peer_ctx *ctx = j->ctx;
+
+	snprintf(j->error, sizeof(j->error), "cannot write the delivery log: "
+	    "%s", strerror(e));
+	pthread_mutex_lock(&ctx->mu);
+	if (ctx->run && ctx->run->id == j->run && !ctx->run->log_failed) {
+		ctx->run->log_failed = true;
+		ctx->run->log_errno = e;
+	}
+	pthread_mutex_unlock(&ctx->mu);
 }
 
 static void *
@@ -112,16 +169,17 @@ ship_main(void *arg)
 		log_warnx("run %" PRIu64 ": no delivery log to ship", j->run);
 		goto done;
 	}
-	if (dlog_finish(j->log, j->mode, j->status) < 0) {
-		log_warn("run %" PRIu64 ": cannot write the delivery log %s",
-		    j->run, dlog_path(j->log));
-		goto done;
-	}
-	log_info("run %" PRIu64 " %s: %" PRIu64 " deliveries in %s", j->run,
-	    j->status, dlog_count(j->log), dlog_path(j->log));
+	if (!j->error[0] && dlog_finish(j->log, j->mode, j->status) < 0)
+		finish_failed(j, errno);
+	if (j->error[0])
+		log_warnx("run %" PRIu64 ": %s (%s); telling the comparison "
+		    "server", j->run, j->error, dlog_path(j->log));
+	else
+		log_info("run %" PRIu64 " %s: %" PRIu64 " deliveries in %s",
+		    j->run, j->status, dlog_count(j->log), dlog_path(j->log));
 	deadline = mptime_now_us() + ctx->ship_timeout_s * 1000000;
 	for (;;) {
-		rc = ship_once(j, dlog_path(j->log), reply, sizeof(reply));
+		rc = ship_once(j, reply, sizeof(reply));
 		if (rc == 0) {
 			log_info("run %" PRIu64 ": log shipped", j->run);
 			break;
@@ -175,17 +233,18 @@ ship_prepare(struct peer_ctx *ctx, struct run *r)
 	snprintf(j->reason, sizeof(j->reason), "%s",
 	    order_abort_reason(r->core));
 	peer_field_text(field, sizeof(field), j->reason);
+	if (r->log_failed)
+		run_reason(r, j->error, sizeof(j->error));
 	j->cpu_at_start = r->cpu_at_start;
 	/* The header, but for the CPU and RSS figures: ship_launch() adds
 	 * them, since reading them is a syscall. */
 	snprintf(j->header, sizeof(j->header),
-	    "LOG run=%" PRIu64 " peer=%u order=%s status=%s count=%" PRIu64
+	    "LOG run=%" PRIu64 " peer=%u order=%s"
 	    " lat_p50=%" PRIu64 " lat_p99=%" PRIu64 " lat_max=%" PRIu64
 	    " retrans=%" PRIu64 " dgrams_out=%" PRIu64 " dgrams_in=%" PRIu64
 	    " drops=%" PRIu64 " dup=%" PRIu64 " t_first=%" PRIu64
 	    " t_last=%" PRIu64 " sent_dgrams=%llu sent_bytes=%llu%s%s",
-	    r->id, r->self, j->mode, j->status,
-	    j->log ? dlog_count(j->log) : 0,
+	    r->id, r->self, j->mode,
 	    hist_quantile(&r->lat, 0.5), hist_quantile(&r->lat, 0.99),
 	    r->lat.max, st->retransmits, st->dgrams_out, st->dgrams_in,
 	    st->drop_decode + st->drop_run + st->drop_sender + st->drop_field +

@@ -3,6 +3,10 @@
  * A test tool: sends control lines to HOST:PORT and prints every answer line
  * until the server closes or goes quiet (2 s).  Exit 0 when connected.
  *   mpctl [--key-file F] HOST:PORT LINE...
+ *                                    a LINE "raw:TEXT" sends TEXT as it is,
+ *                                    without a MAC (forged LOG bodies);
+ *                                    "hold:S" prints "holding" and keeps
+ *                                    the connection open S seconds
  *   mpctl HOST:PORT --idle SECONDS   connects, sends nothing; prints
  *                                    "closed by server" if it was dropped
  *   mpctl HOST:PORT --trickle SECONDS  sends one byte every 200 ms, never
@@ -76,9 +80,19 @@ main(int argc, char **argv)
 		gmc_close(&c);
 		return 0;
 	}
-	for (; i < argc; i++)
-		if (gmc_send(&c, argv[i]) < 0)
+	for (; i < argc; i++) {
+		if (strncmp(argv[i], "hold:", 5) == 0) {
+			printf("holding\n");
+			fflush(stdout);
+			mptime_sleep_us((uint64_t)atoi(argv[i] + 5) * 1000000);
+		} else if (strncmp(argv[i], "raw:", 4) == 0) {
+			snprintf(line, sizeof(line), "%s\n", argv[i] + 4);
+			if (net_write_all(c.fd, line, strlen(line), 5000) < 0)
+				break;
+		} else if (gmc_send(&c, argv[i]) < 0) {
 			break;
+		}
+	}
 	shutdown(c.fd, SHUT_WR);
 	c.timeout_ms = 2000;
 	while (gmc_recv(&c, line, sizeof(line)) >= 0)

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The histogram, the emulation queue and the delivery-log writer. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +102,15 @@ main(void)
 		}
 		snprintf(path, sizeof(path), "%s/run12-peer3.log.part", dir);
 		CHECK(access(path, F_OK) != 0);
+		/* A second log of the same run and peer touches nothing. */
+		errno = 0;
+		CHECK(dlog_open(dir, 12, 3) == NULL && errno == EEXIST);
+		CHECK(access(path, F_OK) != 0);
+		d = dlog_open(dir, 12, 4);
+		CHECK(d != NULL && dlog_append(d, 0, 1, 1) == 0);
+		dlog_close(d);		/* its part file stays */
+		errno = 0;
+		CHECK(dlog_open(dir, 12, 4) == NULL && errno == EEXIST);
 		snprintf(path, sizeof(path), "rm -rf %s", dir);
 		CHECK(system(path) == 0);
 		CHECK(dlog_open("/nonexistent/dir", 1, 1) == NULL);

@@ -1,0 +1,35 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+# One LOG upload per (run, peer) at a time: while one connection streams a
+# peer's log, a second LOG for that peer gets ERR 503 (busy) instead of
+# growing memory; a LOG is never longer than its count=; the real log of
+# that peer still gets in (the peer retries on 503) and the run ends ok.
+. "$(dirname "$0")/lib.sh"
+MPCTL=$TOP/$B/tests/mpctl
+start_gm
+start_peers 2
+run_cs up -n 2 -m 2000 --interval 1:2 -t 30 &
+cs=$!
+PIDS="$PIDS $cs"
+l=$(wait_line "$T/up.err" "listening for logs on") || fail "no server"
+CS=$(hostport "$HOST" "${l##*:}")
+w=0
+until run=$("$MPCTL" "$(peer_ctl 0)" STATUS | grep "state=running" |
+    sed -n 's/.* run=\([0-9]*\).*/\1/p') && [ -n "$run" ]; do
+	w=$((w + 1)); [ $w -lt 200 ] || fail "run did not start"; sleep 0.05
+done
+hdr="LOG run=$run peer=1 order=total status=ok count=1000"
+"$MPCTL" "$CS" "$hdr" "0 1 1" "0 2 2" "hold:2" >"$T/first.out" &
+first=$!
+PIDS="$PIDS $first"
+wait_line "$T/first.out" "holding" 5 >/dev/null || fail "first upload"
+"$MPCTL" "$CS" "$hdr" "0 1 1" >"$T/second.out"
+grep -q "^ERR 503" "$T/second.out" ||
+    { cat "$T/second.out"; fail "a second upload of one log was not refused"; }
+"$MPCTL" "$CS" "LOG run=$run peer=0 order=total status=ok count=1" \
+    "0 1 1" "0 2 2" | grep -q "longer than announced" ||
+    fail "a LOG longer than its count= accepted"
+wait $first
+grep -q "^ERR" "$T/first.out" && { cat "$T/first.out"; fail "first upload refused"; }
+wait $cs || { cat "$T/up.out" "$T/up.err"; fail "the run failed"; }
+check up 2 2000 total || fail "logs"
