@@ -104,8 +104,10 @@ bench: all $(TOOLS)
 bench-quick: all $(TOOLS)
 	@B=$(B) tests/bench/bench.sh --quick $(BENCH_ARGS)
 
+# The README's own example: keep the two in step (tests/cluster/test_scripts.sh).
+DEMO	 = scripts/cluster.sh -n 4 -m 300 --delay 1:40 --compare
 demo: all
-	scripts/cluster.sh -n 4 -m 200 --compare
+	$(DEMO)
 
 # libFuzzer targets (clang): each runs FUZZ_SECONDS on a scratch corpus
 # seeded from tests/fuzz/corpus/.

@@ -31,3 +31,26 @@ wait_line() {
 	tail -n 5 "$1" >&2
 	return 1
 }
+
+# The argument helpers below print "PROG: MESSAGE" and the script's one-line
+# synopsis, then exit 2.  PROG and SYNOPSIS are set by the script.
+usage_error() {
+	echo "$PROG: $1" >&2
+	echo "usage: $SYNOPSIS  (more: $PROG --help)" >&2
+	exit 2
+}
+
+# need_value OPTION COUNT: OPTION needs a value (COUNT is the "$#" it saw).
+need_value() { [ "$2" -ge 2 ] || usage_error "$1: needs a value"; }
+
+# need_number OPTION VALUE [MIN [MAX]]: VALUE is a whole number in range.
+need_number() {
+	case $2 in ''|*[!0-9]*) usage_error "$1: expected a number: '$2'" ;; esac
+	[ ${#2} -le 9 ] || usage_error "$1: too large: $2"
+	[ "$2" -ge "${3:-0}" ] || usage_error "$1: expected at least ${3:-0}: $2"
+	[ -z "${4:-}" ] || [ "$2" -le "$4" ] ||
+	    usage_error "$1: expected at most $4: $2"
+}
+
+# show_help FILE FIRST LAST: the comment block between those lines.
+show_help() { sed -n "$2,$3p" "$1" | sed 's/^# \{0,1\}//'; exit 0; }

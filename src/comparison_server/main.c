@@ -295,19 +295,26 @@ server_main(void *arg)
 }
 
 /*
- * Runs one configuration ctx->runs times.  Returns EXIT_OK, EXIT_FAILED if a
- * run was not ok, or EXIT_NETWORK if a run could not even start.
+ * Runs one configuration ctx->runs times, the k-th (from 0) with seed + k.
+ * Returns EXIT_OK, EXIT_FAILED if a run was not ok, or EXIT_NETWORK if a
+ * run could not even start.
  */
 static int
 run_config(struct cs_ctx *ctx, const struct run_params *p,
     struct sweep_stats *ss)
 {
+	struct run_params pk = *p;
 	struct report *r;
 	uint64_t k;
 	int status = EXIT_OK;
 
 	for (k = 0; k < ctx->runs && !cs_interrupted(); k++) {
-		if (!(r = run_once(ctx, p)))
+		/* Each repeat draws its own emulation: seed, seed+1, ... */
+		pk.seed = p->seed + k;
+		if (ctx->runs > 1)
+			log_info("repeat %" PRIu64 " of %" PRIu64 ": seed %"
+			    PRIu64, k + 1, ctx->runs, pk.seed);
+		if (!(r = run_once(ctx, &pk)))
 			return EXIT_NETWORK;
 		if (!ctx->quiet)
 			report_print(stdout, r);
