@@ -31,6 +31,8 @@ void	log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A fatal error that the caller exits on after cleaning up. */
+void	log_fatalx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Logs and exits with status: fatal() adds strerror(errno). */
 void	fatal(int status, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3), noreturn));

@@ -33,20 +33,23 @@ snapshot(struct cs_ctx *ctx, const struct run_params *p,
 	char reply[CTL_LINE_MAX];
 	long got = -1;
 	bool told = false;
+	unsigned fails = 0;
+	uint64_t pause;
 
 	for (;;) {
 		got = gmc_list(&ctx->gm, ctx->key, all, LIST_MAX, reply,
 		    sizeof(reply), NET_TIMEOUT_MS);
-		if (got < 0 && errno != EPROTO)
-			log_warn("cannot list the group at %s", ctx->gm_spec);
-		else if (got < 0)
-			log_warnx("group manager at %s: %s", ctx->gm_spec,
-			    reply);
+		fails = got < 0 ? fails + 1 : 0;
+		/* Failures are logged at the 1st, 2nd, 4th, 8th ... */
+		if (got < 0 && (fails & (fails - 1)) == 0)
+			log_warnx("cannot list the group at %s: %s (attempt %u)",
+			    ctx->gm_spec, errno == EPROTO ? reply :
+			    strerror(errno), fails);
 		if (got >= (long)want)
 			break;
 		if (mptime_now_us() >= deadline) {
-			log_warnx("only %ld of %u peers registered at %s after "
-			    "%" PRIu64 " s", got < 0 ? 0 : got, want,
+			log_fatalx("only %ld of %u peers registered at %s after "
+			    "%" PRIu64 " s: giving up", got < 0 ? 0 : got, want,
 			    ctx->gm_spec, ctx->wait_s);
 			return -1;
 		}
@@ -55,7 +58,11 @@ snapshot(struct cs_ctx *ctx, const struct run_params *p,
 			    got);
 			told = true;
 		}
-		mptime_sleep_us(200000);
+		/* 0.2 s while peers register; backing off to 3.2 s on errors. */
+		pause = 200000ULL << (fails > 4 ? 4 : fails);
+		if (pause > deadline - mptime_now_us())
+			pause = deadline - mptime_now_us();
+		mptime_sleep_us(pause);
 	}
 	*n = p->n ? p->n : (unsigned)(got > MSG_MAX_PEERS ? MSG_MAX_PEERS :
 	    got);

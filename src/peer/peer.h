@@ -68,6 +68,7 @@ struct peer_ctx {
 	const char	*log_dir;
 	int		 daemon;
 	uint64_t	 refresh_s;
+	uint64_t	 register_timeout_s;	/* give up unregistered; 0 never */
 	uint64_t	 peer_timeout_ms;
 	uint64_t	 ship_timeout_s;
 	uint32_t	 window;
