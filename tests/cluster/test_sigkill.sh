@@ -5,7 +5,7 @@
 # and take the next START; the comparison server names the missing peer and
 # exits non-zero.
 . "$(dirname "$0")/lib.sh"
-MPCTL=$TOP/$B/tests/mpctl
+MPCTL=$BIN/mpctl
 start_gm
 start_peers 3 --peer-timeout 1000
 run_cs killed -n 3 -m 100000 --interval 1:2 -t 5 -q &
@@ -13,7 +13,7 @@ cs=$!
 PIDS="$PIDS $cs"
 w=0
 until victim=$(peer_with_id 2) &&
-    "$MPCTL" "$(peer_ctl "$victim")" STATUS | grep -qE "delivered=[1-9]"; do
+    "$MPCTL" send "$(peer_ctl "$victim")" STATUS | grep -qE "delivered=[1-9]"; do
 	w=$((w + 1)); [ $w -lt 200 ] || fail "run did not start"; sleep 0.05
 done
 eval "kill -9 \$PEER_PID_$victim"
