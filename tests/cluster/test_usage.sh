@@ -17,7 +17,7 @@ usage_is() {
 	head -n 1 "$T/u.err" | grep -q -- "^$p: $pat" ||
 	    { cat "$T/u.err"; fail "$p $*: message"; }
 	sed -n 2p "$T/u.err" | grep -q "^usage: $p \[" || fail "$p $*: no usage line"
-	[ "$(wc -L <"$T/u.err")" -le 80 ] || fail "$p $*: wider than 80"
+	[ "$(sed -n 2p "$T/u.err" | wc -L)" -le 80 ] || fail "$p $*: usage wider than 80"
 }
 for p in group_manager comparison_server peer; do
 	usage_is $p "unknown option --no-such-flag" --no-such-flag
