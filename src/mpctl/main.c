@@ -105,6 +105,11 @@ request(const struct mpctl *m, const char *spec, const char *defport,
 		fprintf(stderr, "mpctl: %s: %s\n", spec, strerror(errno));
 		return EXIT_NETWORK;
 	}
+	if (rc > 0 && strncmp(reply, "HELLO ", 6) == 0) {
+		fprintf(stderr, "mpctl: %s: the server authenticates its "
+		    "clients: give -k KEY-FILE\n", spec);
+		return EXIT_FAILED;
+	}
 	if (rc > 0) {
 		fprintf(stderr, "mpctl: %s: %s\n", spec, reply);
 		return EXIT_FAILED;
@@ -149,6 +154,9 @@ cmd_list(struct mpctl *m, int argc, char **argv)
 		return rc;
 	n = gmc_list(&a, m->key, all, LIST_MAX, reply, sizeof(reply),
 	    m->timeout_ms);
+	if (n < 0 && errno == EPROTO && !m->key)	/* says why */
+		return request(m, spec, GM_PORT, "LIST", reply, sizeof(reply)) ==
+		    EXIT_NETWORK ? EXIT_NETWORK : EXIT_FAILED;
 	if (n < 0 && errno == EPROTO) {
 		fprintf(stderr, "mpctl: %s: %s\n", spec, reply);
 		return EXIT_FAILED;

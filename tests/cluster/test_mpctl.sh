@@ -24,7 +24,12 @@ grep -q "no such host" "$T/e" || fail "bad name: message"
 
 # Authentication: refused without the key (ERR: exit 1), fine with it.
 "$M" list "$GM" >/dev/null 2>"$T/e"; [ $? -eq 1 ] || fail "list without key"
-grep -q "ERR 401" "$T/e" || fail "list without key: message"
+grep -q "authenticates its clients: give -k" "$T/e" ||
+    { cat "$T/e"; fail "list without key: message"; }
+"$M" -k "$T/key" list "$GM" >/dev/null || fail "list with the key"
+head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$T/other"
+"$M" -k "$T/other" ping "$GM" 2>"$T/e"; [ $? -eq 1 ] || fail "wrong key: exit"
+grep -q "ERR 401" "$T/e" || fail "wrong key: message"
 # shellcheck disable=SC2086
 "$M" $K ping "$GM" | grep -q "pong" || fail "ping"
 # shellcheck disable=SC2086
