@@ -161,10 +161,16 @@ run_cs() {
 compare_table() {
 	printf '%-6s %18s %16s %8s %11s %12s %12s\n' mode mismatched_rounds \
 	    fifo_violations missing duplicates latency_p50 latency_p99
+	# Durations as comparison_server prints them: 840us, 13.1ms, 2.5s.
 	for mode in none fifo total; do
-		awk -F, -v mode="$mode" 'NR > 1 {
-			printf "%-6s %18s %16s %8s %11s %10sus %10sus\n", mode,
-			    $15, $18, $16, $17, $19, $20 }' "$work/$mode.csv"
+		awk -F, -v mode="$mode" '
+		function t(us) {
+			if (us < 10000) return us "us"
+			if (us < 10000000) return sprintf("%.1fms", us / 1000)
+			return sprintf("%.1fs", us / 1e6)
+		}
+		NR > 1 { printf "%-6s %18s %16s %8s %11s %12s %12s\n", mode,
+			    $15, $18, $16, $17, t($19), t($20) }' "$work/$mode.csv"
 	done
 }
 

@@ -20,6 +20,11 @@ enum log_level {
  * lines go to syslog(3) instead of stderr.  Call once, before any thread.
  */
 void	log_init(const char *prog, enum log_level level, int use_syslog);
+/*
+ * With on, every line begins by clearing the terminal line it lands on (a
+ * progress line drawn there).  Call once, before any thread.
+ */
+void	log_set_clear_line(int on);
 /* Tags following lines with a peer id (-1: none).  Thread-safe. */
 void	log_set_id(int id);
 /* Sends lines to this file from now on (NULL: stderr); -1 on error. */

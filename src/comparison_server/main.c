@@ -30,7 +30,7 @@ static atomic_bool interrupted;
 
 #define PROG	"comparison_server"
 #define SYNOPSIS	\
-    "comparison_server [-hqVv] [-g host:port] [-m messages] [-n peers] [options]"
+    "comparison_server [-hqVv] [-g host:port] [-m messages] [-n peers] [...]"
 #define usage_error(...) proc_usage_error(PROG, SYNOPSIS, __VA_ARGS__)
 
 static void
@@ -429,6 +429,9 @@ main(int argc, char **argv)
 		report_csv_row(ctx.csv, NULL, true);
 	}
 	ctx.progress = isatty(STDOUT_FILENO) && !ctx.quiet;
+	if (ctx.progress && isatty(STDERR_FILENO) && !ctx.opt.log_file &&
+	    !ctx.opt.use_syslog)
+		log_set_clear_line(1);
 	collect_init(&ctx.coll);
 	if ((ctx.lfd = net_listen_tcp(ctx.opt.bind, ctx.opt.port, 128,
 	    &bound)) < 0)

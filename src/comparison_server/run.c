@@ -157,7 +157,7 @@ peer_delivered(const struct cs_ctx *ctx, const struct gmc_member *m)
 
 /* Waits for the logs; false on timeout. */
 static bool
-wait_logs(struct cs_ctx *ctx, struct report *rp)
+wait_logs(struct cs_ctx *ctx, struct report *rp, uint64_t start_us)
 {
 	struct collect *c = &ctx->coll;
 	uint64_t last_progress = mptime_now_us(), progress_sum = 0, now;
@@ -191,11 +191,10 @@ wait_logs(struct cs_ctx *ctx, struct report *rp)
 				last_progress = now;
 			}
 			if (ctx->progress && !ctx->quiet) {
-				printf("\rrun %" PRIu64 ": %u/%u logs, slowest "
-				    "peer delivered %" PRIu64 "/%" PRIu64 "   ",
-				    rp->run, received, rp->p.n,
-				    dmin == UINT64_MAX ? 0 : dmin, rp->total);
-				fflush(stdout);
+				struct progress pg = { start_us, received,
+				    dmin == UINT64_MAX ? 0 : dmin };
+
+				progress_show(rp, &pg);
 			}
 			next_poll = now + 500000;
 		}
@@ -222,7 +221,7 @@ wait_logs(struct cs_ctx *ctx, struct report *rp)
 	c->run = 0;
 	pthread_mutex_unlock(&c->mu);
 	if (ctx->progress && !ctx->quiet)
-		printf("\r%*s\r", 70, "");
+		progress_clear();
 	return received == rp->p.n;
 }
 
@@ -230,7 +229,7 @@ struct report *
 run_once(struct cs_ctx *ctx, const struct run_params *p)
 {
 	struct report *rp;
-	uint64_t id;
+	uint64_t id, start_us;
 	unsigned i, started = 0;
 	char why[300];
 
@@ -251,6 +250,7 @@ run_once(struct cs_ctx *ctx, const struct run_params *p)
 	collect_begin(&ctx->coll, rp->run, rp->p.n, rp->p.m);
 	log_info("run %" PRIu64 ": %u peers, %u messages each, order %s",
 	    rp->run, rp->p.n, rp->p.m, order_mode_name(rp->p.mode));
+	start_us = mptime_now_us();
 	for (i = 0; i < rp->p.n; i++) {
 		if (start_peer(ctx, rp, i, why, sizeof(why)) < 0) {
 			log_warnx("run %" PRIu64 ": peer %u: %s", rp->run, i,
@@ -267,7 +267,7 @@ run_once(struct cs_ctx *ctx, const struct run_params *p)
 		report_free(rp);
 		return NULL;
 	}
-	if (!wait_logs(ctx, rp)) {
+	if (!wait_logs(ctx, rp, start_us)) {
 		char *p2 = why;
 		size_t left = sizeof(why);
 
@@ -290,6 +290,7 @@ run_once(struct cs_ctx *ctx, const struct run_params *p)
 			snprintf(rp->problem, sizeof(rp->problem), "no log from "
 			    "peers %.200s", why);
 	}
+	rp->duration_us = mptime_now_us() - start_us;
 	compare_run(rp);
 	return rp;
 }

@@ -20,6 +20,7 @@
 static const char *log_prog = "mpcomm";
 static enum log_level log_level = LOG_LEVEL_INFO;
 static int log_syslog;
+static int log_clear;		/* begin each line with "clear this line" */
 static atomic_int log_id = -1;
 static atomic_int log_fd = STDERR_FILENO;
 static char log_path[1024];
@@ -32,6 +33,12 @@ log_init(const char *prog, enum log_level level, int use_syslog)
 	log_syslog = use_syslog;
 	if (use_syslog)
 		openlog(prog, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+void
+log_set_clear_line(int on)
+{
+	log_clear = on;
 }
 
 void
@@ -111,7 +118,8 @@ vlog(enum log_level level, const char *label, int syslog_prio,
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
 	n = snprintf(line, sizeof(line),
-	    "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ %s %s: ", tm.tm_year + 1900,
+	    "%s%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ %s %s: ",
+	    log_clear ? "\r\033[K" : "", tm.tm_year + 1900,
 	    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
 	    ts.tv_nsec / 1000000, who, label);
 	if (n < 0)
