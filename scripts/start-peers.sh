@@ -53,13 +53,8 @@ stop_dir() {
 	done
 	[ -n "$pids" ] || { echo "start-peers.sh: no running peer in $dir"; exit 0; }
 	for p in $pids; do kill "$p" 2>/dev/null; done
-	w=0
-	while [ $w -lt 100 ]; do
-		alive=
-		for p in $pids; do kill -0 "$p" 2>/dev/null && alive="$alive $p"; done
-		[ -z "$alive" ] && break
-		sleep 0.1; w=$((w + 1))
-	done
+	# shellcheck disable=SC2086
+	alive=$(wait_gone 100 $pids)
 	if [ -n "$alive" ]; then
 		echo "start-peers.sh: still running after 10 s:$alive" >&2
 		exit 3
