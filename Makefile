@@ -34,13 +34,13 @@ endif
 LIB_SRC	 = $(wildcard src/lib/*.c)
 LIB_OBJ	 = $(LIB_SRC:src/%.c=$(B)/obj/%.o)
 LIB	 = $(B)/libmpcomm.a
-PROGS	 = group_manager comparison_server peer
+PROGS	 = group_manager comparison_server peer mpctl
 BINS	 = $(PROGS:%=$(B)/bin/%)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNITS	 = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 SIM	 = $(B)/tests/sim
-TOOLS	 = $(B)/tests/mpctl $(B)/tests/noise $(B)/tests/forge $(B)/tests/udprate \
-	   $(B)/tests/hold
+TOOLS	 = $(B)/tests/mpctl $(B)/tests/slowclient $(B)/tests/noise \
+	   $(B)/tests/forge $(B)/tests/udprate $(B)/tests/hold
 
 .DELETE_ON_ERROR:
 .SECONDARY:
@@ -114,8 +114,10 @@ bench: all $(TOOLS)
 bench-quick: all $(TOOLS)
 	@B=$(B) tests/bench/bench.sh --quick $(BENCH_ARGS)
 
+# The README's own example: keep the two in step (tests/cluster/test_scripts.sh).
+DEMO	 = scripts/cluster.sh -n 4 -m 300 --delay 1:40 --compare
 demo: all
-	scripts/cluster.sh -n 4 -m 200 --compare
+	$(DEMO)
 
 # libFuzzer targets (clang): each runs FUZZ_SECONDS on a scratch corpus
 # seeded from tests/fuzz/corpus/.
@@ -151,11 +153,40 @@ tsan:
 clean:
 	rm -rf build build-address build-thread build-fuzz
 
+# What `make install` puts where; `make uninstall` removes exactly that.
+MANDIR	 = $(PREFIX)/share/man
+SHAREDIR = $(PREFIX)/share/mpcomm
+MAN8	 = src/group_manager/group_manager.8 src/peer/peer.8 \
+	   src/comparison_server/comparison_server.8 src/mpctl/mpctl.8
+MAN7	 = src/lib/mpcomm.7
+SCRIPTS	 = cluster.sh start-peers.sh netns-cluster.sh
+UNITS	 = $(notdir $(wildcard scripts/systemd/*.service))
+
 install: all
-	install -d $(DESTDIR)$(BINDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(SHAREDIR)/scripts \
+	    $(DESTDIR)$(SHAREDIR)/systemd
 	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
+	install -m 644 $(MAN8) $(DESTDIR)$(MANDIR)/man8
+	install -m 644 $(MAN7) $(DESTDIR)$(MANDIR)/man7
+	install -m 644 scripts/lib.sh $(DESTDIR)$(SHAREDIR)/scripts
+	for f in $(SCRIPTS); do \
+	  sed 's|$$here/build/bin}|$(BINDIR)}|' scripts/$$f \
+	    >$(DESTDIR)$(SHAREDIR)/scripts/$$f && \
+	  chmod 755 $(DESTDIR)$(SHAREDIR)/scripts/$$f || exit 1; \
+	done
+	for f in $(UNITS); do \
+	  sed 's|/usr/local/bin/|$(BINDIR)/|g' scripts/systemd/$$f \
+	    >$(DESTDIR)$(SHAREDIR)/systemd/$$f || exit 1; \
+	done
 
 uninstall:
-	rm -f $(PROGS:%=$(DESTDIR)$(BINDIR)/%)
+	rm -f $(PROGS:%=$(DESTDIR)$(BINDIR)/%) \
+	    $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(MAN8))) \
+	    $(addprefix $(DESTDIR)$(MANDIR)/man7/,$(notdir $(MAN7))) \
+	    $(addprefix $(DESTDIR)$(SHAREDIR)/scripts/,$(SCRIPTS) lib.sh) \
+	    $(addprefix $(DESTDIR)$(SHAREDIR)/systemd/,$(UNITS))
+	-rmdir $(DESTDIR)$(SHAREDIR)/scripts $(DESTDIR)$(SHAREDIR)/systemd \
+	    $(DESTDIR)$(SHAREDIR) 2>/dev/null
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -10,17 +10,30 @@
 #   scripts/cluster.sh -n 4 -m 300 --order none --delay 1:40
 #   scripts/cluster.sh -n 4 -m 300 --delay 1:40 --compare
 #
-# Options of its own: -n PEERS (default 4), -m MESSAGES (default 200),
-# --log-dir DIR (keep the peers' logs there; default: a temporary folder,
-# named at the end), --compare (the same workload in none, fifo and total
-# mode, one table), --host ADDR (default 127.0.0.1; ::1 for IPv6),
-# --keep (leave the temporary folder).  Every other option goes to
-# comparison_server (--order, --interval, --delay, --loss, --dup, --seed,
-# --runs, --json, --svg, --csv, --sweep-peers, --sweep-messages, ...).
+# Options of its own:
+#   -n, --peers N     peers to start (default 4; a sweep starts as many as
+#                     its largest --sweep-peers)
+#   -m, --messages M  messages per peer (default 200)
+#   --compare         the same workload in none, fifo and total mode, one table
+#   --host ADDR       listen on ADDR (default 127.0.0.1; ::1 for IPv6)
+#   --log-dir DIR     keep the peers' delivery logs in DIR
+#   --keep            keep the temporary folder (logs of every program)
+#   -h, --help        this text; --version
+# Without --log-dir or --keep the temporary folder is removed at exit.
+# -k, --key-file PATH goes to all three programs.  These go to
+# comparison_server: -o, --order; -i, --interval; --delay; --loss; --dup;
+# --seed; -r, --runs; -j, --json; --svg; --csv; --svg-summary;
+# --sweep-peers; --sweep-messages; -t, --timeout; --wait; --shutdown-peers;
+# -q, --quiet; -v, --verbose.
+#
+# Exit status: 0 every run ok, 1 a run failed, 2 usage error, 3 network or
+# system error (a program did not start), 130/143 interrupted.
 set -u
 
 here=$(cd "$(dirname "$0")/.." && pwd)
 . "$here/scripts/lib.sh"
+PROG=cluster.sh
+SYNOPSIS="cluster.sh [-n PEERS] [-m MESSAGES] [--compare] [--log-dir DIR] [--keep] [comparison_server options]"
 bin=${MPCOMM_BIN:-$here/build/bin}
 peers=4
 messages=200
@@ -29,34 +42,60 @@ compare=0
 host=127.0.0.1
 keep=0
 sweep=0
+sweep_max=0
+key=
 cs_args=
 
-usage() {
-	sed -n '3,22p' "$0" | sed 's/^# \{0,1\}//'
-	exit 2
+# add_cs ARG...: arguments for comparison_server.
+add_cs() { for a in "$@"; do cs_args="$cs_args $(quote "$a")"; done; }
+
+# sweep_peers LIST: the largest peer count of a --sweep-peers list.
+sweep_peers() {
+	for v in $(echo "$1" | tr ',' ' '); do
+		need_number --sweep-peers "$v" 2 1000
+		[ "$v" -gt "$sweep_max" ] && sweep_max=$v
+	done
+	[ "$sweep_max" -gt 0 ] || usage_error "--sweep-peers: empty list"
 }
 
-
-while [ $# -gt 0 ]; do
-	case $1 in
-	-n|--peers) peers=$2; shift 2 ;;
-	-m|--messages) messages=$2; shift 2 ;;
-	--log-dir) logdir=$2; shift 2 ;;
-	--compare) compare=1; shift ;;
-	--host) host=$2; shift 2 ;;
-	--keep) keep=1; shift ;;
-	-h|--help) usage ;;
-	--sweep-peers|--sweep-messages)
-		sweep=1; cs_args="$cs_args $(quote "$1") $(quote "$2")"; shift 2 ;;
-	--*=*|--shutdown-peers|-q|--quiet|-v|--verbose)
-		cs_args="$cs_args $(quote "$1")"; shift ;;
-	-*)	[ $# -ge 2 ] || usage
-		cs_args="$cs_args $(quote "$1") $(quote "$2")"; shift 2 ;;
-	*)	usage ;;
-	esac
-done
-case $peers in ''|*[!0-9]*) echo "cluster.sh: -n needs a number" >&2; exit 2 ;; esac
-case $messages in ''|*[!0-9]*) echo "cluster.sh: -m needs a number" >&2; exit 2 ;; esac
+parse_args() {
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--*=*)	o=${1%%=*}; v=${1#*=}; shift
+			set -- "$o" "$v" "$@"; continue ;;
+		esac
+		case $1 in
+		-n|--peers) need_value "$1" $#; need_number "$1" "$2" 2 1000
+			peers=$2; shift 2 ;;
+		-m|--messages) need_value "$1" $#; need_number "$1" "$2" 1
+			messages=$2; shift 2 ;;
+		--log-dir) need_value "$1" $#; logdir=$2; shift 2 ;;
+		--compare) compare=1; shift ;;
+		--host) need_value "$1" $#; host=$2; shift 2 ;;
+		--keep) keep=1; shift ;;
+		-h|--help) show_help "$0" 3 30 ;;
+		--version) echo "cluster.sh (MPComm)"; exit 0 ;;
+		-k|--key-file) need_value "$1" $#
+			[ -r "$2" ] || usage_error "$1: cannot read $2"
+			key=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
+			shift 2 ;;
+		--sweep-peers) need_value "$1" $#; sweep=1; sweep_peers "$2"
+			add_cs "$1" "$2"; shift 2 ;;
+		--sweep-messages) need_value "$1" $#; sweep=1
+			add_cs "$1" "$2"; shift 2 ;;
+		-o|--order|-i|--interval|--delay|--loss|--dup|--seed|-r|--runs|\
+		-j|--json|--svg|--csv|--svg-summary|-t|--timeout|--wait)
+			need_value "$1" $#; add_cs "$1" "$2"; shift 2 ;;
+		--shutdown-peers|-q|--quiet|-v|--verbose) add_cs "$1"; shift ;;
+		-*)	usage_error "unknown option $1" ;;
+		*)	usage_error "unexpected argument '$1'" ;;
+		esac
+	done
+}
+parse_args "$@"
+[ $sweep -eq 1 ] && peers=$sweep_max
+[ $sweep -eq 1 ] && [ $compare -eq 1 ] &&
+    usage_error "--compare and a sweep exclude each other"
 
 if [ ! -x "$bin/peer" ] || [ ! -x "$bin/group_manager" ] ||
    [ ! -x "$bin/comparison_server" ]; then
@@ -66,13 +105,17 @@ fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/mpcomm-cluster.XXXXXX") || exit 3
 [ -n "$logdir" ] || logdir=$work/logs
-mkdir -p "$logdir" || exit 3
+mkdir -p "$logdir" || { echo "cluster.sh: cannot create $logdir" >&2; exit 3; }
 pids=
+keyarg=
+[ -n "$key" ] && keyarg="-k $(quote "$key")"
 
 cleanup() {
 	# shellcheck disable=SC2086
 	stop_pids $pids
-	if [ $keep -eq 0 ] && [ "$logdir" != "$work/logs" ]; then
+	if [ $keep -eq 1 ]; then
+		echo "program logs kept in $work" >&2
+	else
 		rm -rf "$work"
 	fi
 }
@@ -80,34 +123,55 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-"$bin/group_manager" -b "$host" -p 0 2>"$work/gm.log" &
+# started FILE PATTERN WHAT: waits for the ready line of a program.
+started() {
+	wait_line "$1" "$2" && return 0
+	echo "cluster.sh: $3 did not start" >&2
+	exit 3
+}
+
+eval "\"$bin/group_manager\" -b \"$host\" -p 0 $keyarg" 2>"$work/gm.log" &
 pids="$pids $!"
-gm_line=$(wait_line "$work/gm.log" "listening on") || exit 3
+gm_line=$(started "$work/gm.log" "listening on" "the group manager") || exit 3
 gm_port=${gm_line##*:}
 case $host in *:*) gm="[$host]:$gm_port" ;; *) gm="$host:$gm_port" ;; esac
 
 i=0
 while [ $i -lt "$peers" ]; do
-	"$bin/peer" -g "$gm" -b "$host" -u 0 -p 0 -l "$logdir" \
-	    2>"$work/peer$i.log" &
+	eval "\"$bin/peer\" -g \"$gm\" -b \"$host\" -u 0 -p 0 -l \"$logdir\" \
+	    $keyarg" 2>"$work/peer$i.log" &
 	pids="$pids $!"
 	i=$((i + 1))
 done
 i=0
 while [ $i -lt "$peers" ]; do
-	wait_line "$work/peer$i.log" "registered at" >/dev/null || exit 3
+	started "$work/peer$i.log" "registered at" "peer $i" >/dev/null
 	i=$((i + 1))
 done
 
 # Runs the comparison server with the given extra arguments.
 run_cs() {
-	if [ $sweep -eq 1 ]; then
-		eval "\"$bin/comparison_server\" -g \"$gm\" -b \"$host\" -p 0 \
-		    $cs_args $*"
-	else
-		eval "\"$bin/comparison_server\" -g \"$gm\" -b \"$host\" -p 0 \
-		    -n \"$peers\" -m \"$messages\" $cs_args $*"
-	fi
+	n_args="-n \"$peers\" -m \"$messages\""
+	[ $sweep -eq 1 ] && n_args=
+	eval "\"$bin/comparison_server\" -g \"$gm\" -b \"$host\" -p 0 $keyarg \
+	    $n_args $cs_args $*"
+}
+
+# compare_table: the three modes' CSV rows as one table (the README's).
+compare_table() {
+	printf '%-6s %18s %16s %8s %11s %12s %12s\n' mode mismatched_rounds \
+	    fifo_violations missing duplicates latency_p50 latency_p99
+	# Durations as comparison_server prints them: 840us, 13.1ms, 2.5s.
+	for mode in none fifo total; do
+		awk -F, -v mode="$mode" '
+		function t(us) {
+			if (us < 10000) return us "us"
+			if (us < 10000000) return sprintf("%.1fms", us / 1000)
+			return sprintf("%.1fs", us / 1e6)
+		}
+		NR > 1 { printf "%-6s %18s %16s %8s %11s %12s %12s\n", mode,
+			    $15, $18, $16, $17, t($19), t($20) }' "$work/$mode.csv"
+	done
 }
 
 if [ $compare -eq 0 ]; then
@@ -120,16 +184,13 @@ else
 		run_cs --order "$mode" --csv "$work/$mode.csv" --quiet
 		s=$?
 		# In none and fifo mode disagreement is the expected outcome.
-		[ "$mode" = total ] && [ $s -ne 0 ] && status=$s
+		[ $s -ge 2 ] && [ "$status" -lt 2 ] && status=$s
+		[ "$mode" = total ] && [ $s -eq 1 ] && [ "$status" -eq 0 ] &&
+		    status=1
 	done
 	echo
-	printf '%-6s %18s %16s %8s %11s %12s %12s\n' mode mismatched_rounds \
-	    fifo_violations missing duplicates latency_p50 latency_p99
-	for mode in none fifo total; do
-		awk -F, -v mode="$mode" 'NR > 1 {
-			printf "%-6s %18s %16s %8s %11s %10sus %10sus\n", mode,
-			    $15, $18, $16, $17, $19, $20 }' "$work/$mode.csv"
-	done
+	compare_table
 fi
-echo "peer logs: $logdir"
+[ "$logdir" != "$work/logs" ] && echo "peer logs: $logdir"
+[ $keep -eq 1 ] && echo "peer logs: $logdir"
 exit $status

@@ -1,21 +1,29 @@
 # SPDX-License-Identifier: BSD-2-Clause
-# Shell helpers shared by cluster.sh and netns-cluster.sh (sourced).
+# Shell helpers shared by cluster.sh, netns-cluster.sh and start-peers.sh
+# (sourced).
 
 # quote ARG: ARG as one single-quoted shell word, for eval.
 quote() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
+
+# wait_gone TENTHS PID...: waits up to TENTHS/10 s for the PIDs to exit;
+# prints those still running.
+wait_gone() {
+	t=$1; shift
+	c=0
+	while :; do
+		alive=
+		for p in "$@"; do kill -0 "$p" 2>/dev/null && alive="$alive $p"; done
+		[ -z "$alive" ] || [ $c -ge "$t" ] && break
+		sleep 0.1; c=$((c + 1))
+	done
+	echo "$alive"
+}
 
 # stop_pids PID...: SIGTERM to each (they unregister and exit), up to 5 s
 # for them to go, then SIGKILL to whatever is left.  Only the PIDs given.
 stop_pids() {
 	for p in "$@"; do kill "$p" 2>/dev/null; done
-	c=0
-	while [ $c -lt 50 ]; do
-		alive=0
-		for p in "$@"; do kill -0 "$p" 2>/dev/null && alive=1; done
-		[ $alive -eq 0 ] && break
-		sleep 0.1; c=$((c + 1))
-	done
-	for p in "$@"; do kill -9 "$p" 2>/dev/null; done
+	for p in $(wait_gone 50 "$@"); do kill -9 "$p" 2>/dev/null; done
 	return 0
 }
 
@@ -31,3 +39,26 @@ wait_line() {
 	tail -n 5 "$1" >&2
 	return 1
 }
+
+# The argument helpers below print "PROG: MESSAGE" and the script's one-line
+# synopsis, then exit 2.  PROG and SYNOPSIS are set by the script.
+usage_error() {
+	echo "$PROG: $1" >&2
+	echo "usage: $SYNOPSIS  (more: $PROG --help)" >&2
+	exit 2
+}
+
+# need_value OPTION COUNT: OPTION needs a value (COUNT is the "$#" it saw).
+need_value() { [ "$2" -ge 2 ] || usage_error "$1: needs a value"; }
+
+# need_number OPTION VALUE [MIN [MAX]]: VALUE is a whole number in range.
+need_number() {
+	case $2 in ''|*[!0-9]*) usage_error "$1: expected a number: '$2'" ;; esac
+	[ ${#2} -le 9 ] || usage_error "$1: too large: $2"
+	[ "$2" -ge "${3:-0}" ] || usage_error "$1: expected at least ${3:-0}: $2"
+	[ -z "${4:-}" ] || [ "$2" -le "$4" ] ||
+	    usage_error "$1: expected at most $4: $2"
+}
+
+# show_help FILE FIRST LAST: the comment block between those lines.
+show_help() { sed -n "$2,$3p" "$1" | sed 's/^# \{0,1\}//'; exit 0; }

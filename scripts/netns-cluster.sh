@@ -19,33 +19,53 @@
 #
 #   sudo scripts/netns-cluster.sh -n 4 -m 300 --kernel-loss 0.1
 #
-# Options: -n PEERS (default 4), -m MESSAGES (default 200), --log-dir DIR;
-# every other option goes to comparison_server.
+# Options: -n PEERS (default 4), -m MESSAGES (default 200), --log-dir DIR
+# (keep the peers' delivery logs there; otherwise they are removed at
+# exit), -h/--help; every other option goes to comparison_server.
+#
+# Exit status: 0 the run was ok, 1 it failed, 2 usage error, 3 network or
+# system error, also when root, ip or iptables is missing.
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
 . "$here/scripts/lib.sh"
+PROG=netns-cluster.sh
+SYNOPSIS="netns-cluster.sh [-n PEERS] [-m MESSAGES] [--kernel-loss P] [--output-loss P] [--cut SPEC] [--log-dir DIR] [comparison_server options]"
 bin=${MPCOMM_BIN:-$here/build/bin}
 peers=4 messages=200 kloss= oloss= logdir= cs_args= cut=
 
+# need_prob OPTION VALUE: a probability in [0, 1].
+need_prob() {
+	case $2 in 0|1|0.*|.*|1.0) ;; *) usage_error "$1: expected a probability in [0, 1]: '$2'" ;; esac
+	case $2 in *[!0-9.]*|*.*.*) usage_error "$1: expected a probability in [0, 1]: '$2'" ;; esac
+}
+
 while [ $# -gt 0 ]; do
 	case $1 in
-	-n) peers=$2; shift 2 ;;
-	-m) messages=$2; shift 2 ;;
-	--kernel-loss) kloss=$2; shift 2 ;;
-	--output-loss) oloss=$2; shift 2 ;;
-	--log-dir) logdir=$2; shift 2 ;;
-	--cut) cut=$2; shift 2 ;;
-	-h|--help) sed -n '3,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-	-q|--quiet|--shutdown-peers) cs_args="$cs_args $1"; shift ;;
-	-*) cs_args="$cs_args $(quote "$1") $(quote "$2")"; shift 2 ;;
-	*) echo "netns-cluster.sh: unexpected $1" >&2; exit 2 ;;
+	--*=*)	o=${1%%=*}; v=${1#*=}; shift; set -- "$o" "$v" "$@"; continue ;;
+	-n|--peers) need_value "$1" $#; need_number "$1" "$2" 2 200
+		peers=$2; shift 2 ;;
+	-m|--messages) need_value "$1" $#; need_number "$1" "$2" 1
+		messages=$2; shift 2 ;;
+	--kernel-loss) need_value "$1" $#; need_prob "$1" "$2"; kloss=$2; shift 2 ;;
+	--output-loss) need_value "$1" $#; need_prob "$1" "$2"; oloss=$2; shift 2 ;;
+	--log-dir) need_value "$1" $#; logdir=$2; shift 2 ;;
+	--cut) need_value "$1" $#; cut=$2; shift 2 ;;
+	-h|--help) show_help "$0" 3 27 ;;
+	--version) echo "netns-cluster.sh (MPComm)"; exit 0 ;;
+	-q|--quiet|-v|--verbose|--shutdown-peers) cs_args="$cs_args $1"; shift ;;
+	-o|--order|-i|--interval|--delay|--loss|--dup|--seed|-r|--runs|\
+	-j|--json|--svg|--csv|-t|--timeout|--wait)
+		need_value "$1" $#
+		cs_args="$cs_args $(quote "$1") $(quote "$2")"; shift 2 ;;
+	-*) usage_error "unknown option $1" ;;
+	*) usage_error "unexpected argument '$1'" ;;
 	esac
 done
-[ "$(id -u)" = 0 ] || { echo "netns-cluster.sh: needs root" >&2; exit 77; }
-command -v ip >/dev/null || { echo "netns-cluster.sh: needs ip (iproute2)" >&2; exit 77; }
+need() { echo "netns-cluster.sh: $1" >&2; exit 3; }
+[ "$(id -u)" = 0 ] || need "needs root (network namespaces)"
+command -v ip >/dev/null || need "needs ip (iproute2)"
 if [ -n "$kloss$oloss$cut" ] && ! command -v iptables >/dev/null; then
-	echo "netns-cluster.sh: --kernel-loss, --output-loss and --cut need iptables" >&2
-	exit 77
+	need "--kernel-loss, --output-loss and --cut need iptables"
 fi
 cut_from= cut_to= cut_start= cut_len=
 if [ -n "$cut" ]; then
@@ -55,13 +75,10 @@ if [ -n "$cut" ]; then
 	cut_start=${cut#*@}; cut_len=${cut_start#*+}; cut_start=${cut_start%%+*}
 	for v in "$cut_from" "$cut_start" "$cut_len" ${cut_to:+"$cut_to"}; do
 		case $v in ''|*[!0-9]*)
-			echo "netns-cluster.sh: --cut: expected A>B@START+LEN or A@START+LEN (milliseconds), not $cut" >&2
-			exit 2 ;;
+			usage_error "--cut: expected A>B@START+LEN or A@START+LEN (milliseconds), not '$cut'" ;;
 		esac
 	done
 fi
-case $peers in ''|*[!0-9]*) exit 2 ;; esac
-[ "$peers" -ge 2 ] && [ "$peers" -le 200 ] || { echo "netns-cluster.sh: 2..200 peers" >&2; exit 2; }
 [ -x "$bin/peer" ] || make -s -C "$here" >&2 || exit 3
 
 tag=m$$
@@ -76,7 +93,7 @@ cleanup() {
 	# shellcheck disable=SC2086
 	stop_pids $pids
 	for ns in $namespaces; do ip netns del "$ns" 2>/dev/null; done
-	[ "$logdir" = "$work/logs" ] || rm -rf "$work"
+	rm -rf "$work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
@@ -166,5 +183,7 @@ fi
 wait "$cs"
 status=$?
 send_errors=$(cat "$work"/peer*.log | grep -c "sendmmsg" || true)
-echo "peer logs: $logdir (peers reporting send errors: $send_errors)"
+kept=
+[ "$logdir" != "$work/logs" ] && kept="peer logs: $logdir; "
+echo "${kept}peers reporting send errors: $send_errors"
 exit $status

@@ -20,6 +20,11 @@ enum log_level {
  * lines go to syslog(3) instead of stderr.  Call once, before any thread.
  */
 void	log_init(const char *prog, enum log_level level, int use_syslog);
+/*
+ * With on, every line begins by clearing the terminal line it lands on (a
+ * progress line drawn there).  Call once, before any thread.
+ */
+void	log_set_clear_line(int on);
 /* Tags following lines with a peer id (-1: none).  Thread-safe. */
 void	log_set_id(int id);
 /* Sends lines to this file from now on (NULL: stderr); -1 on error. */
@@ -31,6 +36,8 @@ void	log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A fatal error that the caller exits on after cleaning up. */
+void	log_fatalx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Logs and exits with status: fatal() adds strerror(errno). */
 void	fatal(int status, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3), noreturn));

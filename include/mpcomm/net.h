@@ -26,7 +26,11 @@ struct net_addr {
  */
 int	net_split_hostport(const char *s, const char *defport, char *host,
 	    size_t hostcap, char *port, size_t portcap);
-/* Resolves to the first address of socktype (SOCK_STREAM or SOCK_DGRAM). */
+/*
+ * Resolves to the first address of socktype (SOCK_STREAM or SOCK_DGRAM).
+ * On failure errno is ENOENT when the name does not resolve, EAGAIN when
+ * the resolver failed for now, EINVAL for a bad port or address.
+ */
 int	net_resolve(const char *host, const char *port, int socktype,
 	    struct net_addr *out);
 /*
@@ -35,6 +39,8 @@ int	net_resolve(const char *host, const char *port, int socktype,
  */
 int	net_resolve_numeric(const char *host, const char *port, int socktype,
 	    struct net_addr *out);
+/* Words a net_resolve() errno for people ("no such host", ...). */
+const char *net_resolve_strerror(int err);
 /* "host:port" string in one go. */
 int	net_resolve_hostport(const char *s, const char *defport, int socktype,
 	    struct net_addr *out);

@@ -57,6 +57,19 @@ struct proc_opts {
  */
 int	proc_option(int ch, const char *arg, struct proc_opts *o);
 /*
+ * Usage errors, as classic daemons print them: "prog: message" and the
+ * one-line "usage: synopsis" on stderr, then exit(EXIT_USAGE).  Only a
+ * program's option parsing calls these.  proc_getopt_error() words what
+ * getopt_long() returned for an unknown option ('?') or a missing value
+ * (':'; the option string must start with ':' and opterr be 0).
+ */
+void	proc_usage_error(const char *prog, const char *synopsis,
+	    const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4), noreturn));
+void	proc_getopt_error(const char *prog, const char *synopsis, int ch,
+	    char **argv) __attribute__((noreturn));
+
+/*
  * Logging as the options say (syslog also when detached without a log
  * file), and the shared secret if there is one (key is then set, else
  * NULL).  For a daemon, relative -P and -L paths are made absolute first

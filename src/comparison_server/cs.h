@@ -79,6 +79,7 @@ struct report {
 	uint64_t	*positions;	/* first mismatched positions */
 	size_t		 npositions;
 	const char	*status;	/* ok | failed | aborted | timeout */
+	uint64_t	 duration_us;	/* from the first START to the last log */
 	char		 problem[256];	/* the first reason it is not ok */
 };
 
@@ -166,7 +167,18 @@ uint64_t report_median_latency(const struct report *r);
 /* main.c */
 bool	 cs_interrupted(void);
 
+/* progress.c: the progress line on a terminal. */
+struct progress {
+	uint64_t	 start_us;	/* the run's START */
+	unsigned	 received;	/* logs */
+	uint64_t	 dmin;		/* the slowest peer's deliveries */
+};
+void	 progress_show(const struct report *rp, const struct progress *pg);
+void	 progress_clear(void);
+
 /* report.c */
+/* us as "840us", "13.1ms" or "2.5s" into buf; returns buf. */
+const char *report_fmt_us(char *buf, size_t cap, uint64_t us);
 void	 report_print(FILE *f, const struct report *r);
 void	 report_result_line(FILE *f, const struct report *r);
 int	 report_json(const char *path, const struct report *r);

@@ -28,13 +28,19 @@
 
 static atomic_bool interrupted;
 
+#define PROG	"comparison_server"
+#define SYNOPSIS	\
+    "comparison_server [-hqVv] [-g host:port] [-m messages] [-n peers] [...]"
+#define usage_error(...) proc_usage_error(PROG, SYNOPSIS, __VA_ARGS__)
+
 static void
 usage(FILE *f, int status)
 {
 	fprintf(f,
 "usage: comparison_server [options]\n"
 "Runs rounds on the registered peers and compares their delivery logs.\n"
-"Without --messages it asks for the number of messages at a prompt.\n"
+"Without --messages it asks for the number of messages at a prompt;\n"
+"0 or the end of input shuts the peers down and exits.\n"
 "\n"
 "  -g, --group-manager H:P  group manager (default $MPCOMM_GROUP_MANAGER or\n"
 "                           127.0.0.1:5680)\n"
@@ -129,12 +135,13 @@ parse_args(struct cs_ctx *ctx, int argc, char **argv)
 	size_t n, i;
 	int ch, rc;
 
+	opterr = 0;
 	while ((ch = getopt_long(argc, argv,
-	    PROC_SHORT_OPTS "a:g:hi:j:m:n:o:r:t:V", opts, NULL)) != -1) {
+	    ":" PROC_SHORT_OPTS "a:g:hi:j:m:n:o:r:t:V", opts, NULL)) != -1) {
 		if ((rc = proc_option(ch, optarg, &ctx->opt)) > 0)
 			continue;
 		if (rc < 0)
-			fatalx(EXIT_USAGE, "--port: not a port: %s", optarg);
+			usage_error("--port: not a port: %s", optarg);
 		switch (ch) {
 		case 'a':
 			ctx->advertise = optarg;
@@ -145,12 +152,12 @@ parse_args(struct cs_ctx *ctx, int argc, char **argv)
 		case OPT_DELAY:
 			if (ctl_parse_range(optarg, 0, 60000, &ctx->p.dmin_ms,
 			    &ctx->p.dmax_ms) < 0)
-				fatalx(EXIT_USAGE, "--delay: expected MIN:MAX in "
+				usage_error("--delay: expected MIN:MAX in "
 				    "ms, up to 60000: %s", optarg);
 			break;
 		case OPT_DUP:
 			if (ctl_parse_double(optarg, 0, 1, &ctx->p.dup) < 0)
-				fatalx(EXIT_USAGE, "--dup: expected a "
+				usage_error("--dup: expected a "
 				    "probability in [0, 1]: %s", optarg);
 			break;
 		case 'g':
@@ -162,7 +169,7 @@ parse_args(struct cs_ctx *ctx, int argc, char **argv)
 		case 'i':
 			if (ctl_parse_range(optarg, 0, 3600000, &ctx->p.imin_ms,
 			    &ctx->p.imax_ms) < 0)
-				fatalx(EXIT_USAGE, "--interval: expected MIN:MAX "
+				usage_error("--interval: expected MIN:MAX "
 				    "in ms: %s", optarg);
 			break;
 		case 'j':
@@ -170,36 +177,36 @@ parse_args(struct cs_ctx *ctx, int argc, char **argv)
 			break;
 		case OPT_LOSS:
 			if (ctl_parse_double(optarg, 0, 0.95, &ctx->p.loss) < 0)
-				fatalx(EXIT_USAGE, "--loss: expected a "
+				usage_error("--loss: expected a "
 				    "probability in [0, 0.95]: %s", optarg);
 			break;
 		case 'm':
 			if (ctl_parse_u64(optarg, 1, INT32_MAX, &v) < 0)
-				fatalx(EXIT_USAGE, "--messages: expected a "
+				usage_error("--messages: expected a "
 				    "positive number: %s", optarg);
 			ctx->p.m = (uint32_t)v;
 			ctx->scripted = true;
 			break;
 		case 'n':
 			if (ctl_parse_u64(optarg, 2, MSG_MAX_PEERS, &v) < 0)
-				fatalx(EXIT_USAGE, "--peers: expected a number "
+				usage_error("--peers: expected a number "
 				    "in [2, %d]: %s", MSG_MAX_PEERS, optarg);
 			ctx->want_peers = (unsigned)v;
 			break;
 		case 'o':
 			if (order_mode_parse(optarg, &ctx->p.mode) < 0)
-				fatalx(EXIT_USAGE, "--order: expected none, fifo "
+				usage_error("--order: expected none, fifo "
 				    "or total: %s", optarg);
 			break;
 		case 'r':
 			if (ctl_parse_u64(optarg, 1, 1000000, &ctx->runs) < 0)
-				fatalx(EXIT_USAGE, "--runs: expected a positive "
+				usage_error("--runs: expected a positive "
 				    "number: %s", optarg);
 			break;
 		case OPT_SEED:
 			if (ctl_parse_u64(optarg, 0, UINT64_MAX,
 			    &ctx->p.seed) < 0)
-				fatalx(EXIT_USAGE, "--seed: not a number: %s",
+				usage_error("--seed: not a number: %s",
 				    optarg);
 			break;
 		case OPT_SHUT:
@@ -213,7 +220,7 @@ parse_args(struct cs_ctx *ctx, int argc, char **argv)
 			break;
 		case OPT_SWEEPM:
 			if (parse_list(optarg, 1, INT32_MAX, list, 16, &n) < 0)
-				fatalx(EXIT_USAGE, "--sweep-messages: expected "
+				usage_error("--sweep-messages: expected "
 				    "up to 16 positive numbers: %s", optarg);
 			for (i = 0; i < n; i++)
 				ctx->sweep_m[i] = (uint32_t)list[i];
@@ -222,7 +229,7 @@ parse_args(struct cs_ctx *ctx, int argc, char **argv)
 		case OPT_SWEEPN:
 			if (parse_list(optarg, 2, MSG_MAX_PEERS, list, 16,
 			    &n) < 0)
-				fatalx(EXIT_USAGE, "--sweep-peers: expected up "
+				usage_error("--sweep-peers: expected up "
 				    "to 16 numbers in [2, %d]: %s",
 				    MSG_MAX_PEERS, optarg);
 			for (i = 0; i < n; i++)
@@ -231,7 +238,7 @@ parse_args(struct cs_ctx *ctx, int argc, char **argv)
 			break;
 		case 't':
 			if (ctl_parse_u64(optarg, 1, 86400, &ctx->timeout_s) < 0)
-				fatalx(EXIT_USAGE, "--timeout: expected seconds "
+				usage_error("--timeout: expected seconds "
 				    "in [1, 86400]: %s", optarg);
 			break;
 		case 'V':
@@ -240,23 +247,23 @@ parse_args(struct cs_ctx *ctx, int argc, char **argv)
 			exit(EXIT_OK);
 		case OPT_WAIT:
 			if (ctl_parse_u64(optarg, 0, 86400, &ctx->wait_s) < 0)
-				fatalx(EXIT_USAGE, "--wait: expected seconds: "
+				usage_error("--wait: expected seconds: "
 				    "%s", optarg);
 			break;
 		default:
-			usage(stderr, EXIT_USAGE);
+			proc_getopt_error(PROG, SYNOPSIS, ch, argv);
 		}
 	}
 	if (optind != argc)
-		usage(stderr, EXIT_USAGE);
+		usage_error("unexpected argument '%s'", argv[optind]);
 	ctx->quiet = ctx->opt.level == LOG_LEVEL_WARN;
 	if ((ctx->nsweep_n == 0) != (ctx->nsweep_m == 0))
-		fatalx(EXIT_USAGE, "--sweep-peers and --sweep-messages go "
+		usage_error("--sweep-peers and --sweep-messages go "
 		    "together");
 	if (ctx->nsweep_n)
 		ctx->scripted = true;
 	if (ctx->want_peers && ctx->nsweep_n)
-		fatalx(EXIT_USAGE, "--peers and --sweep-peers exclude each "
+		usage_error("--peers and --sweep-peers exclude each "
 		    "other");
 }
 
@@ -295,19 +302,26 @@ server_main(void *arg)
 }
 
 /*
- * Runs one configuration ctx->runs times.  Returns EXIT_OK, EXIT_FAILED if a
- * run was not ok, or EXIT_NETWORK if a run could not even start.
+ * Runs one configuration ctx->runs times, the k-th (from 0) with seed + k.
+ * Returns EXIT_OK, EXIT_FAILED if a run was not ok, or EXIT_NETWORK if a
+ * run could not even start.
  */
 static int
 run_config(struct cs_ctx *ctx, const struct run_params *p,
     struct sweep_stats *ss)
 {
+	struct run_params pk = *p;
 	struct report *r;
 	uint64_t k;
 	int status = EXIT_OK;
 
 	for (k = 0; k < ctx->runs && !cs_interrupted(); k++) {
-		if (!(r = run_once(ctx, p)))
+		/* Each repeat draws its own emulation: seed, seed+1, ... */
+		pk.seed = p->seed + k;
+		if (ctx->runs > 1)
+			log_info("repeat %" PRIu64 " of %" PRIu64 ": seed %"
+			    PRIu64, k + 1, ctx->runs, pk.seed);
+		if (!(r = run_once(ctx, &pk)))
 			return EXIT_NETWORK;
 		if (!ctx->quiet)
 			report_print(stdout, r);
@@ -336,7 +350,10 @@ worse(int *status, int s)
 		*status = s;
 }
 
-/* Reads the number of messages at the prompt; -1 at end of input. */
+/*
+ * Reads the number of messages at the prompt: 0 also at the end of input
+ * (as answering 0 does, it shuts the peers down), -1 when interrupted.
+ */
 static long long
 prompt(void)
 {
@@ -362,7 +379,7 @@ prompt(void)
 				if (n < 0 && errno == EINTR)
 					continue;
 				printf("\n");
-				return -1;
+				return 0;
 			}
 			if (ch == '\n')
 				break;
@@ -402,18 +419,21 @@ main(int argc, char **argv)
 	parse_args(&ctx, argc, argv);
 	if (proc_setup("comparison_server", &ctx.opt, 0, &ctx.key_store,
 	    &ctx.key, &what) < 0)
-		fatal(EXIT_USAGE, "cannot use %s", what);
+		usage_error("cannot use %s: %s", what, strerror(errno));
 	if (ctx.opt.warning[0])
 		log_warnx("%s", ctx.opt.warning);
 	if (net_resolve_hostport(ctx.gm_spec, "5680", SOCK_STREAM, &ctx.gm) < 0)
-		fatal(EXIT_USAGE, "cannot resolve the group manager %s",
-		    ctx.gm_spec);
+		fatalx(EXIT_NETWORK, "cannot resolve the group manager %s: %s",
+		    ctx.gm_spec, net_resolve_strerror(errno));
 	if (ctx.csv_path) {
 		if (!(ctx.csv = fopen(ctx.csv_path, "w")))
 			fatal(EXIT_USAGE, "cannot write %s", ctx.csv_path);
 		report_csv_row(ctx.csv, NULL, true);
 	}
 	ctx.progress = isatty(STDOUT_FILENO) && !ctx.quiet;
+	if (ctx.progress && isatty(STDERR_FILENO) && !ctx.opt.log_file &&
+	    !ctx.opt.use_syslog)
+		log_set_clear_line(1);
 	collect_init(&ctx.coll);
 	if ((ctx.lfd = net_listen_tcp(ctx.opt.bind, ctx.opt.port, 128,
 	    &bound)) < 0)

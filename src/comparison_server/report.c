@@ -10,8 +10,12 @@
 
 #include "cs.h"
 
-static void
-fmt_us(char *buf, size_t cap, uint64_t us)
+/*
+ * The one style of durations in every table: "840us", "13.1ms", "2.5s"
+ * (microseconds below 10 ms, milliseconds below 10 s).
+ */
+const char *
+report_fmt_us(char *buf, size_t cap, uint64_t us)
 {
 	if (us < 10000)
 		snprintf(buf, cap, "%" PRIu64 "us", us);
@@ -19,6 +23,7 @@ fmt_us(char *buf, size_t cap, uint64_t us)
 		snprintf(buf, cap, "%.1fms", (double)us / 1000);
 	else
 		snprintf(buf, cap, "%.1fs", (double)us / 1e6);
+	return buf;
 }
 
 /* Messages per second at the slowest peer: N x M over first send to the
@@ -64,9 +69,9 @@ report_print(FILE *f, const struct report *r)
 
 		snprintf(addr, sizeof(addr), strchr(r->member[i].host, ':') ?
 		    "[%s]:%u" : "%s:%u", r->member[i].host, r->member[i].udp);
-		fmt_us(a, sizeof(a), l->lat_p50);
-		fmt_us(b, sizeof(b), l->lat_p99);
-		fmt_us(c, sizeof(c), l->lat_max);
+		report_fmt_us(a, sizeof(a), l->lat_p50);
+		report_fmt_us(b, sizeof(b), l->lat_p99);
+		report_fmt_us(c, sizeof(c), l->lat_max);
 		fprintf(f, "%4u  %-22s %-7s %9" PRIu64 " %8" PRIu64 " %6" PRIu64
 		    " %6" PRIu64 " %8s %8s %8s %8" PRIu64 " %7" PRIu64 "\n", i,
 		    addr, l->received ? l->status : "no-log", pr->delivered,
@@ -88,6 +93,9 @@ report_print(FILE *f, const struct report *r)
 	if (tput > 0)
 		fprintf(f, "throughput: %.0f messages/s delivered at each peer\n",
 		    tput);
+	if (r->duration_us)
+		fprintf(f, "duration: %s from START to the last log\n",
+		    report_fmt_us(a, sizeof(a), r->duration_us));
 	if (r->problem[0])
 		fprintf(f, "problem: %s\n", r->problem);
 }

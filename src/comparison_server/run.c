@@ -33,20 +33,23 @@ snapshot(struct cs_ctx *ctx, const struct run_params *p,
 	char reply[CTL_LINE_MAX];
 	long got = -1;
 	bool told = false;
+	unsigned fails = 0;
+	uint64_t pause;
 
 	for (;;) {
 		got = gmc_list(&ctx->gm, ctx->key, all, LIST_MAX, reply,
 		    sizeof(reply), NET_TIMEOUT_MS);
-		if (got < 0 && errno != EPROTO)
-			log_warn("cannot list the group at %s", ctx->gm_spec);
-		else if (got < 0)
-			log_warnx("group manager at %s: %s", ctx->gm_spec,
-			    reply);
+		fails = got < 0 ? fails + 1 : 0;
+		/* Failures are logged at the 1st, 2nd, 4th, 8th ... */
+		if (got < 0 && (fails & (fails - 1)) == 0)
+			log_warnx("cannot list the group at %s: %s (attempt %u)",
+			    ctx->gm_spec, errno == EPROTO ? reply :
+			    strerror(errno), fails);
 		if (got >= (long)want)
 			break;
 		if (mptime_now_us() >= deadline) {
-			log_warnx("only %ld of %u peers registered at %s after "
-			    "%" PRIu64 " s", got < 0 ? 0 : got, want,
+			log_fatalx("only %ld of %u peers registered at %s after "
+			    "%" PRIu64 " s: giving up", got < 0 ? 0 : got, want,
 			    ctx->gm_spec, ctx->wait_s);
 			return -1;
 		}
@@ -55,7 +58,11 @@ snapshot(struct cs_ctx *ctx, const struct run_params *p,
 			    got);
 			told = true;
 		}
-		mptime_sleep_us(200000);
+		/* 0.2 s while peers register; backing off to 3.2 s on errors. */
+		pause = 200000ULL << (fails > 4 ? 4 : fails);
+		if (pause > deadline - mptime_now_us())
+			pause = deadline - mptime_now_us();
+		mptime_sleep_us(pause);
 	}
 	*n = p->n ? p->n : (unsigned)(got > MSG_MAX_PEERS ? MSG_MAX_PEERS :
 	    got);
@@ -166,7 +173,7 @@ peer_delivered(const struct cs_ctx *ctx, const struct gmc_member *m)
 
 /* Waits for the logs; false on timeout. */
 static bool
-wait_logs(struct cs_ctx *ctx, struct report *rp)
+wait_logs(struct cs_ctx *ctx, struct report *rp, uint64_t start_us)
 {
 	struct collect *c = &ctx->coll;
 	uint64_t last_progress = mptime_now_us(), progress_sum = 0, now;
@@ -200,11 +207,10 @@ wait_logs(struct cs_ctx *ctx, struct report *rp)
 				last_progress = now;
 			}
 			if (ctx->progress && !ctx->quiet) {
-				printf("\rrun %" PRIu64 ": %u/%u logs, slowest "
-				    "peer delivered %" PRIu64 "/%" PRIu64 "   ",
-				    rp->run, received, rp->p.n,
-				    dmin == UINT64_MAX ? 0 : dmin, rp->total);
-				fflush(stdout);
+				struct progress pg = { start_us, received,
+				    dmin == UINT64_MAX ? 0 : dmin };
+
+				progress_show(rp, &pg);
 			}
 			next_poll = now + 500000;
 		}
@@ -231,7 +237,7 @@ wait_logs(struct cs_ctx *ctx, struct report *rp)
 	c->run = 0;
 	pthread_mutex_unlock(&c->mu);
 	if (ctx->progress && !ctx->quiet)
-		printf("\r%*s\r", 70, "");
+		progress_clear();
 	return received == rp->p.n;
 }
 
@@ -239,7 +245,7 @@ struct report *
 run_once(struct cs_ctx *ctx, const struct run_params *p)
 {
 	struct report *rp;
-	uint64_t id;
+	uint64_t id, start_us;
 	unsigned i, started = 0;
 	char why[300];
 
@@ -260,6 +266,7 @@ run_once(struct cs_ctx *ctx, const struct run_params *p)
 	collect_begin(&ctx->coll, rp->run, rp->p.n, rp->p.m);
 	log_info("run %" PRIu64 ": %u peers, %u messages each, order %s",
 	    rp->run, rp->p.n, rp->p.m, order_mode_name(rp->p.mode));
+	start_us = mptime_now_us();
 	for (i = 0; i < rp->p.n; i++) {
 		if (start_peer(ctx, rp, i, why, sizeof(why)) < 0) {
 			log_warnx("run %" PRIu64 ": peer %u: %s", rp->run, i,
@@ -276,7 +283,7 @@ run_once(struct cs_ctx *ctx, const struct run_params *p)
 		report_free(rp);
 		return NULL;
 	}
-	if (!wait_logs(ctx, rp)) {
+	if (!wait_logs(ctx, rp, start_us)) {
 		char *p2 = why;
 		size_t left = sizeof(why);
 
@@ -299,6 +306,7 @@ run_once(struct cs_ctx *ctx, const struct run_params *p)
 			snprintf(rp->problem, sizeof(rp->problem), "no log from "
 			    "peers %.200s", why);
 	}
+	rp->duration_us = mptime_now_us() - start_us;
 	compare_run(rp);
 	return rp;
 }

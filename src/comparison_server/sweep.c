@@ -77,6 +77,7 @@ cmp_u64(const void *a, const void *b)
 void
 sweep_print(FILE *f, const struct sweep_stats *s)
 {
+	char lat[16];
 	size_t i;
 
 	fprintf(f, "\nsweep summary\n%5s %9s %5s %10s %8s %8s %8s %10s %11s "
@@ -87,11 +88,11 @@ sweep_print(FILE *f, const struct sweep_stats *s)
 
 		qsort(c->lat, c->runs, sizeof(*c->lat), cmp_u64);
 		fprintf(f, "%5u %9u %5" PRIu64 " %10.2f %8" PRIu64 " %8" PRIu64
-		    " %8" PRIu64 " %10" PRIu64 " %9" PRIu64 "us %8s\n", c->n,
+		    " %8" PRIu64 " %10" PRIu64 " %11s %8s\n", c->n,
 		    c->m, c->runs, c->runs ? (double)c->mis_sum /
 		    (double)c->runs : 0, c->runs ? c->mis_min : 0, c->mis_max,
-		    c->missing, c->duplicates,
-		    c->runs ? c->lat[c->runs / 2] : 0, c->worst);
+		    c->missing, c->duplicates, report_fmt_us(lat, sizeof(lat),
+		    c->runs ? c->lat[c->runs / 2] : 0), c->worst);
 	}
 }
 

@@ -30,6 +30,11 @@ struct gm_ctx {
 	pthread_t	 t_sig;
 };
 
+#define PROG	"group_manager"
+#define SYNOPSIS	\
+    "group_manager [-dhqVv] [-b addr] [-k key-file] [-p port] [options]"
+#define usage_error(...) proc_usage_error(PROG, SYNOPSIS, __VA_ARGS__)
+
 static void
 usage(FILE *f, int status)
 {
@@ -90,12 +95,13 @@ parse_args(struct gm_ctx *ctx, int argc, char **argv)
 	uint64_t v;
 	int ch, rc;
 
-	while ((ch = getopt_long(argc, argv, PROC_SHORT_OPTS "dht:V", opts,
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":" PROC_SHORT_OPTS "dht:V", opts,
 	    NULL)) != -1) {
 		if ((rc = proc_option(ch, optarg, &ctx->opt)) > 0)
 			continue;
 		if (rc < 0)
-			fatalx(EXIT_USAGE, "--port: not a port: %s", optarg);
+			usage_error("--port: not a port: %s", optarg);
 		switch (ch) {
 		case 'd':
 			ctx->daemon = 1;
@@ -106,17 +112,17 @@ parse_args(struct gm_ctx *ctx, int argc, char **argv)
 		case OPT_MAXC:
 			if (ctl_parse_u64(optarg, 1, 100000,
 			    &ctx->max_clients) < 0)
-				fatalx(EXIT_USAGE, "--max-clients: not a "
+				usage_error("--max-clients: not a "
 				    "number in [1, 100000]: %s", optarg);
 			break;
 		case 't':
 			if (ctl_parse_u64(optarg, 1, 86400, &ctx->timeout_s) < 0)
-				fatalx(EXIT_USAGE, "--timeout: not a number of "
+				usage_error("--timeout: not a number of "
 				    "seconds in [1, 86400]: %s", optarg);
 			break;
 		case OPT_TTL:
 			if (ctl_parse_u64(optarg, 0, 86400 * 365, &v) < 0)
-				fatalx(EXIT_USAGE, "--ttl: not a number of "
+				usage_error("--ttl: not a number of "
 				    "seconds: %s", optarg);
 			ctx->reg.ttl_us = v * 1000000;
 			break;
@@ -124,11 +130,11 @@ parse_args(struct gm_ctx *ctx, int argc, char **argv)
 			printf("group_manager (MPComm) %s\n", MPCOMM_VERSION);
 			exit(EXIT_OK);
 		default:
-			usage(stderr, EXIT_USAGE);
+			proc_getopt_error(PROG, SYNOPSIS, ch, argv);
 		}
 	}
 	if (optind != argc)
-		usage(stderr, EXIT_USAGE);
+		usage_error("unexpected argument '%s'", argv[optind]);
 }
 
 /*
@@ -185,7 +191,7 @@ main(int argc, char **argv)
 	parse_args(&ctx, argc, argv);
 	if (proc_setup("group_manager", &ctx.opt, ctx.daemon, &key_store, &key,
 	    &what) < 0)
-		fatal(EXIT_USAGE, "cannot use %s", what);
+		usage_error("cannot use %s: %s", what, strerror(errno));
 	if (ctx.opt.warning[0])
 		log_warnx("%s", ctx.opt.warning);
 	if ((fd = net_listen_tcp(ctx.opt.bind, ctx.opt.port, 128, &bound)) < 0)

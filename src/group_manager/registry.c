@@ -96,7 +96,7 @@ registry_line(void *arg, struct lsrv_conn *c, char *line, size_t len)
 			if (i < 0)
 				return lsrv_printf(c, "ERR 404 not registered\n");
 			remove_at(r, (size_t)i);
-			log_info("unregistered %s udp=%u ctl=%u (%zu members)",
+			log_info("unregistered %s udp=%u ctl=%u (members: %zu)",
 			    x.host, x.udp, x.ctl, r->n);
 			return lsrv_printf(c, "OK members=%zu\n", r->n);
 		}
@@ -108,7 +108,7 @@ registry_line(void *arg, struct lsrv_conn *c, char *line, size_t len)
 			}
 			i = (long)r->n++;
 			r->m[i] = x;
-			log_info("registered %s udp=%u ctl=%u (%zu members)",
+			log_info("registered %s udp=%u ctl=%u (members: %zu)",
 			    x.host, x.udp, x.ctl, r->n);
 		}
 		r->m[i].last_seen = mptime_now_us();

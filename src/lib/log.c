@@ -20,6 +20,7 @@
 static const char *log_prog = "mpcomm";
 static enum log_level log_level = LOG_LEVEL_INFO;
 static int log_syslog;
+static int log_clear;		/* begin each line with "clear this line" */
 static atomic_int log_id = -1;
 static atomic_int log_fd = STDERR_FILENO;
 static char log_path[1024];
@@ -32,6 +33,12 @@ log_init(const char *prog, enum log_level level, int use_syslog)
 	log_syslog = use_syslog;
 	if (use_syslog)
 		openlog(prog, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+void
+log_set_clear_line(int on)
+{
+	log_clear = on;
 }
 
 void
@@ -82,11 +89,11 @@ log_reopen(void)
 	return 0;
 }
 
+/* label: "WARN", "INFO", "DEBUG", or "FATAL" for fatal()/fatalx(). */
 static void
-vlog(enum log_level level, int syslog_prio, const char *errstr,
-    const char *fmt, va_list ap)
+vlog(enum log_level level, const char *label, int syslog_prio,
+    const char *errstr, const char *fmt, va_list ap)
 {
-	static const char *const names[] = { "WARN", "INFO", "DEBUG" };
 	char line[1536], who[96];
 	struct timespec ts;
 	struct tm tm;
@@ -111,9 +118,10 @@ vlog(enum log_level level, int syslog_prio, const char *errstr,
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
 	n = snprintf(line, sizeof(line),
-	    "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ %s %s: ", tm.tm_year + 1900,
+	    "%s%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ %s %s: ",
+	    log_clear ? "\r\033[K" : "", tm.tm_year + 1900,
 	    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-	    ts.tv_nsec / 1000000, who, names[level]);
+	    ts.tv_nsec / 1000000, who, label);
 	if (n < 0)
 		return;
 	len = (size_t)n;
@@ -133,7 +141,7 @@ vlog(enum log_level level, int syslog_prio, const char *errstr,
 	(void)!write(atomic_load(&log_fd), line, len);
 }
 
-#define LOGFN(name, level, prio, witherr)				\
+#define LOGFN(name, level, label, prio, witherr)				\
 void									\
 name(const char *fmt, ...)						\
 {									\
@@ -145,15 +153,16 @@ name(const char *fmt, ...)						\
 		snprintf(errbuf, sizeof(errbuf), ": %s",		\
 		    strerror(saved));					\
 	va_start(ap, fmt);						\
-	vlog(level, prio, witherr ? errbuf : NULL, fmt, ap);		\
+	vlog(level, label, prio, witherr ? errbuf : NULL, fmt, ap);	\
 	va_end(ap);							\
 	errno = saved;							\
 }
 
-LOGFN(log_warn, LOG_LEVEL_WARN, LOG_WARNING, 1)
-LOGFN(log_warnx, LOG_LEVEL_WARN, LOG_WARNING, 0)
-LOGFN(log_info, LOG_LEVEL_INFO, LOG_INFO, 0)
-LOGFN(log_debug, LOG_LEVEL_DEBUG, LOG_DEBUG, 0)
+LOGFN(log_warn, LOG_LEVEL_WARN, "WARN", LOG_WARNING, 1)
+LOGFN(log_warnx, LOG_LEVEL_WARN, "WARN", LOG_WARNING, 0)
+LOGFN(log_info, LOG_LEVEL_INFO, "INFO", LOG_INFO, 0)
+LOGFN(log_debug, LOG_LEVEL_DEBUG, "DEBUG", LOG_DEBUG, 0)
+LOGFN(log_fatalx, LOG_LEVEL_WARN, "FATAL", LOG_CRIT, 0)
 
 void
 fatal(int status, const char *fmt, ...)
@@ -163,7 +172,7 @@ fatal(int status, const char *fmt, ...)
 
 	snprintf(errbuf, sizeof(errbuf), ": %s", strerror(errno));
 	va_start(ap, fmt);
-	vlog(LOG_LEVEL_WARN, LOG_CRIT, errbuf, fmt, ap);
+	vlog(LOG_LEVEL_WARN, "FATAL", LOG_CRIT, errbuf, fmt, ap);
 	va_end(ap);
 	exit(status);
 }
@@ -174,7 +183,7 @@ fatalx(int status, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vlog(LOG_LEVEL_WARN, LOG_CRIT, NULL, fmt, ap);
+	vlog(LOG_LEVEL_WARN, "FATAL", LOG_CRIT, NULL, fmt, ap);
 	va_end(ap);
 	exit(status);
 }

@@ -56,6 +56,33 @@ inval:
 	return -1;
 }
 
+/* The errno that stands for a getaddrinfo() error (see net.h). */
+static int
+resolve_errno(int rc)
+{
+	switch (rc) {
+	case EAI_SYSTEM:
+		return errno;
+	case EAI_AGAIN:
+		return EAGAIN;
+	case EAI_SERVICE:
+	case EAI_BADFLAGS:
+		return EINVAL;
+	default:	/* EAI_NONAME, EAI_NODATA, EAI_FAIL, ... */
+		return ENOENT;
+	}
+}
+
+const char *
+net_resolve_strerror(int err)
+{
+	if (err == ENOENT)
+		return "no such host (the name does not resolve)";
+	if (err == EAGAIN)
+		return "temporary failure in name resolution";
+	return strerror(err);
+}
+
 int
 net_resolve(const char *host, const char *port, int socktype,
     struct net_addr *out)
@@ -74,7 +101,7 @@ net_resolve(const char *host, const char *port, int socktype,
 		rc = getaddrinfo(host, port, &hints, &res);
 	}
 	if (rc != 0) {
-		errno = rc == EAI_SYSTEM ? errno : EHOSTUNREACH;
+		errno = resolve_errno(rc);
 		return -1;
 	}
 	memcpy(&out->ss, res->ai_addr, res->ai_addrlen);

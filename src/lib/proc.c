@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,6 +89,40 @@ setup_path(struct proc_opts *o, const char **path, char *buf, size_t cap)
 	}
 	*path = buf;
 	return 0;
+}
+
+void
+proc_usage_error(const char *prog, const char *synopsis, const char *fmt,
+    ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nusage: %s\n", synopsis);
+	exit(EXIT_USAGE);
+}
+
+void
+proc_getopt_error(const char *prog, const char *synopsis, int ch, char **argv)
+{
+	const char *arg = argv[optind - 1];
+	int len;
+
+	if (strncmp(arg, "--", 2) == 0) {
+		/* A long option: name it as it was typed, without "=value". */
+		len = (int)strcspn(arg, "=");
+		if (ch == ':')
+			proc_usage_error(prog, synopsis, "%.*s: needs a value",
+			    len, arg);
+		proc_usage_error(prog, synopsis, "unknown option %.*s", len,
+		    arg);
+	}
+	if (ch == ':')
+		proc_usage_error(prog, synopsis, "-%c: needs a value", optopt);
+	proc_usage_error(prog, synopsis, "unknown option -%c", optopt);
 }
 
 int

@@ -29,6 +29,11 @@
 #define SOCKBUF		(8 * 1024 * 1024)
 #define STALL_UNSET	UINT64_MAX	/* --stall-timeout not given */
 
+#define PROG	"peer"
+#define SYNOPSIS	\
+    "peer [-dhqVv] [-g host:port] [-l log-dir] [-p port] [-u port] [options]"
+#define usage_error(...) proc_usage_error(PROG, SYNOPSIS, __VA_ARGS__)
+
 static void
 usage(FILE *f, int status)
 {
@@ -50,6 +55,9 @@ usage(FILE *f, int status)
 "      --window N           messages in flight per peer (default 2048)\n"
 "      --peer-timeout MS    abort a run after this silence (default 10000)\n"
 "      --refresh SEC        re-register this often (default 10)\n"
+"      --register-timeout SEC  exit 3 if the group manager cannot be\n"
+"                           reached for SEC at start (default 60; with\n"
+"                           --daemon 0: keep trying)\n"
 "      --ship-timeout SEC   keep retrying to ship a log (default 60)\n"
 "      --stall-timeout MS   abort a run whose delivery has not moved for MS,\n"
 "                           above the peer timeout (default: 30000 or 3x\n"
@@ -58,7 +66,8 @@ usage(FILE *f, int status)
 "  -L, --log-file PATH      log here (reopened on SIGHUP); --syslog\n"
 "  -v, --verbose  -q, --quiet  -h, --help  -V, --version\n"
 "\n"
-"Exit status: 0 ok, 2 usage error, 3 network error.\n"
+"Exit status: 0 ok, 2 usage error, 3 network error (also: the group\n"
+"manager did not answer within --register-timeout).\n"
 "Examples:\n"
 "  peer -g 10.0.0.1:5680\n"
 "  peer -g 127.0.0.1:5680 -u 0 -p 0 -l /tmp/logs\n");
@@ -68,7 +77,8 @@ usage(FILE *f, int status)
 static void
 parse_args(struct peer_ctx *ctx, int argc, char **argv)
 {
-	enum { OPT_WINDOW = 256, OPT_PTO, OPT_REFRESH, OPT_SHIPTO, OPT_STALL };
+	enum { OPT_WINDOW = 256, OPT_PTO, OPT_REFRESH, OPT_SHIPTO, OPT_STALL,
+	    OPT_REGTO };
 	static const struct option opts[] = {
 		PROC_LONG_OPTS,
 		{ "advertise", required_argument, NULL, 'a' },
@@ -78,6 +88,7 @@ parse_args(struct peer_ctx *ctx, int argc, char **argv)
 		{ "log-dir", required_argument, NULL, 'l' },
 		{ "peer-timeout", required_argument, NULL, OPT_PTO },
 		{ "refresh", required_argument, NULL, OPT_REFRESH },
+		{ "register-timeout", required_argument, NULL, OPT_REGTO },
 		{ "server", required_argument, NULL, 's' },
 		{ "ship-timeout", required_argument, NULL, OPT_SHIPTO },
 		{ "stall-timeout", required_argument, NULL, OPT_STALL },
@@ -89,12 +100,13 @@ parse_args(struct peer_ctx *ctx, int argc, char **argv)
 	uint64_t v;
 	int ch, rc;
 
-	while ((ch = getopt_long(argc, argv, PROC_SHORT_OPTS "a:dg:hl:s:u:V",
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":" PROC_SHORT_OPTS "a:dg:hl:s:u:V",
 	    opts, NULL)) != -1) {
 		if ((rc = proc_option(ch, optarg, &ctx->opt)) > 0)
 			continue;
 		if (rc < 0)
-			fatalx(EXIT_USAGE, "--port: not a port: %s", optarg);
+			usage_error("--port: not a port: %s", optarg);
 		switch (ch) {
 		case 'a':
 			ctx->advertise = optarg;
@@ -114,13 +126,19 @@ parse_args(struct peer_ctx *ctx, int argc, char **argv)
 		case OPT_PTO:
 			if (ctl_parse_u64(optarg, 100, 3600000,
 			    &ctx->peer_timeout_ms) < 0)
-				fatalx(EXIT_USAGE, "--peer-timeout: not a number "
+				usage_error("--peer-timeout: not a number "
 				    "of ms in [100, 3600000]: %s", optarg);
 			break;
 		case OPT_REFRESH:
 			if (ctl_parse_u64(optarg, 1, 86400, &ctx->refresh_s) < 0)
-				fatalx(EXIT_USAGE, "--refresh: not a number of "
+				usage_error("--refresh: not a number of "
 				    "seconds in [1, 86400]: %s", optarg);
+			break;
+		case OPT_REGTO:
+			if (ctl_parse_u64(optarg, 0, 86400 * 365,
+			    &ctx->register_timeout_s) < 0)
+				usage_error("--register-timeout: not a number "
+				    "of seconds: %s", optarg);
 			break;
 		case 's':
 			ctx->server_spec = optarg;
@@ -128,7 +146,7 @@ parse_args(struct peer_ctx *ctx, int argc, char **argv)
 		case OPT_SHIPTO:
 			if (ctl_parse_u64(optarg, 1, 86400,
 			    &ctx->ship_timeout_s) < 0)
-				fatalx(EXIT_USAGE, "--ship-timeout: not a number "
+				usage_error("--ship-timeout: not a number "
 				    "of seconds in [1, 86400]: %s", optarg);
 			break;
 		case OPT_STALL:
@@ -136,12 +154,12 @@ parse_args(struct peer_ctx *ctx, int argc, char **argv)
 			    &ctx->stall_timeout_ms) < 0 ||
 			    (ctx->stall_timeout_ms > 0 &&
 			    ctx->stall_timeout_ms < 100))
-				fatalx(EXIT_USAGE, "--stall-timeout: not 0 or a "
-				    "number of ms in [100, 3600000]: %s", optarg);
+				usage_error("--stall-timeout: not 0 or a number "
+				    "of ms in [100, 3600000]: %s", optarg);
 			break;
 		case 'u':
 			if (ctl_parse_u64(optarg, 0, 65535, &v) < 0)
-				fatalx(EXIT_USAGE, "--udp-port: not a port: %s",
+				usage_error("--udp-port: not a port: %s",
 				    optarg);
 			ctx->udp_port = optarg;
 			break;
@@ -150,24 +168,24 @@ parse_args(struct peer_ctx *ctx, int argc, char **argv)
 			exit(EXIT_OK);
 		case OPT_WINDOW:
 			if (ctl_parse_u64(optarg, 1, 1 << 20, &v) < 0)
-				fatalx(EXIT_USAGE, "--window: not a number in "
+				usage_error("--window: not a number in "
 				    "[1, 1048576]: %s", optarg);
 			ctx->window = (uint32_t)v;
 			break;
 		default:
-			usage(stderr, EXIT_USAGE);
+			proc_getopt_error(PROG, SYNOPSIS, ch, argv);
 		}
 	}
 	if (optind != argc)
-		usage(stderr, EXIT_USAGE);
+		usage_error("unexpected argument '%s'", argv[optind]);
 	/* An outage the peer timeout tolerates must not look stuck. */
 	if (ctx->stall_timeout_ms == STALL_UNSET)
 		ctx->stall_timeout_ms = 3 * ctx->peer_timeout_ms > 30000 ?
 		    3 * ctx->peer_timeout_ms : 30000;
 	else if (ctx->stall_timeout_ms &&
 	    ctx->stall_timeout_ms <= ctx->peer_timeout_ms)
-		fatalx(EXIT_USAGE, "--stall-timeout: %llu ms is not above the "
-		    "peer timeout (%llu ms)",
+		usage_error("--stall-timeout: %llu ms is not above the peer "
+		    "timeout (%llu ms)",
 		    (unsigned long long)ctx->stall_timeout_ms,
 		    (unsigned long long)ctx->peer_timeout_ms);
 }
@@ -188,7 +206,7 @@ check_log_dir(struct peer_ctx *ctx)
 		ctx->log_dir = ctx->log_dir_abs;
 	}
 	if (strlen(ctx->log_dir) > DLOG_DIR_MAX)
-		fatalx(EXIT_USAGE, "--log-dir: the path is %zu bytes long; "
+		usage_error("--log-dir: the path is %zu bytes long; "
 		    "at most %d", strlen(ctx->log_dir), DLOG_DIR_MAX);
 	if (mkdir(ctx->log_dir, 0755) < 0 && errno != EEXIST)
 		fatal(EXIT_USAGE, "cannot create log directory %s",
@@ -244,13 +262,14 @@ open_sockets(struct peer_ctx *ctx)
 
 	if (net_resolve_hostport(ctx->gm_spec, "5680", SOCK_STREAM,
 	    &ctx->gm) < 0)
-		fatal(EXIT_USAGE, "cannot resolve the group manager %s",
-		    ctx->gm_spec);
+		fatalx(EXIT_NETWORK, "cannot resolve the group manager %s: %s",
+		    ctx->gm_spec, net_resolve_strerror(errno));
 	if (ctx->server_spec) {
 		if (net_resolve_hostport(ctx->server_spec, "5678", SOCK_STREAM,
 		    &ctx->server) < 0)
-			fatal(EXIT_USAGE, "cannot resolve the comparison "
-			    "server %s", ctx->server_spec);
+			fatalx(EXIT_NETWORK, "cannot resolve the comparison "
+			    "server %s: %s", ctx->server_spec,
+			    net_resolve_strerror(errno));
 		ctx->have_server = true;
 	}
 	if ((ctx->udp_fd = net_bind_udp(ctx->opt.bind, ctx->udp_port, &a)) < 0)
@@ -266,9 +285,22 @@ open_sockets(struct peer_ctx *ctx)
 	ctx->ctl_p = net_addr_port(&a);
 }
 
-/* Registers, or refreshes the registration; logs only changes of state. */
-static void
-register_self(struct peer_ctx *ctx, bool *registered)
+/* Where registering stands; main()'s, only its thread uses it. */
+struct reg_state {
+	bool		 registered;
+	bool		 ever;		/* registered at least once */
+	unsigned	 fails;		/* attempts failed in a row */
+	uint64_t	 start_us;	/* when the peer started */
+	uint64_t	 next_us;	/* the next attempt */
+};
+
+/*
+ * Registers, or refreshes the registration.  Returns 0, or -1 with why
+ * filled in.  Logs only a success after a failure.
+ */
+static int
+register_self(struct peer_ctx *ctx, struct reg_state *st, char *why,
+    size_t cap)
 {
 	char reply[CTL_LINE_MAX];
 	int rc;
@@ -279,38 +311,71 @@ register_self(struct peer_ctx *ctx, bool *registered)
 			    ctx->advertise);
 		} else if (gmc_local_host(&ctx->gm, ctx->key, ctx->host,
 		    sizeof(ctx->host), GM_TIMEOUT_MS) < 0) {
-			if (*registered || ctx->host[0] == '\0')
-				log_warn("cannot reach the group manager %s",
-				    ctx->gm_spec);
+			snprintf(why, cap, "%s", strerror(errno));
 			ctx->host[0] = '\0';
-			*registered = false;
-			return;
+			return -1;
 		}
 	}
 	rc = gmc_register(&ctx->gm, ctx->key, ctx->host, ctx->udp_p, ctx->ctl_p,
-	    reply,
-	    sizeof(reply), GM_TIMEOUT_MS);
-	if (rc < 0) {
-		if (*registered)
-			log_warn("cannot refresh the registration at %s",
-			    ctx->gm_spec);
-		*registered = false;
-	} else if (rc > 0) {
-		log_warnx("group manager refused the registration: %s", reply);
-		*registered = false;
-	} else if (!*registered) {
+	    reply, sizeof(reply), GM_TIMEOUT_MS);
+	if (rc < 0)
+		snprintf(why, cap, "%s", strerror(errno));
+	else if (rc > 0)
+		snprintf(why, cap, "refused: %.200s", reply);
+	else if (!st->registered)
 		log_info("registered at %s as host=%s udp=%u ctl=%u (%s)",
 		    ctx->gm_spec, ctx->host, ctx->udp_p, ctx->ctl_p, reply);
-		*registered = true;
+	return rc == 0 ? 0 : -1;
+}
+
+/*
+ * One registration attempt when it is due, and the next one scheduled:
+ * after a failure 1, 2, 4 ... s later, at most 30 s (at most --refresh
+ * once registered), logged at the 1st, 2nd, 4th ... failure.  Returns -1
+ * when a peer that never registered has tried for --register-timeout.
+ */
+static int
+register_step(struct peer_ctx *ctx, struct reg_state *st)
+{
+	uint64_t now = mptime_now_us(), delay, cap;
+	char why[300];
+
+	if (now < st->next_us)
+		return 0;
+	if (register_self(ctx, st, why, sizeof(why)) == 0) {
+		st->registered = st->ever = true;
+		st->fails = 0;
+		st->next_us = now + ctx->refresh_s * 1000000;
+		return 0;
 	}
+	st->registered = false;
+	st->fails++;
+	cap = st->ever && ctx->refresh_s < 30 ? ctx->refresh_s : 30;
+	delay = st->fails > 5 ? cap : (1ULL << (st->fails - 1));
+	delay = delay > cap ? cap : delay;
+	st->next_us = now + delay * 1000000;
+	if (!st->ever && ctx->register_timeout_s > 0 &&
+	    now - st->start_us >= ctx->register_timeout_s * 1000000) {
+		log_fatalx("cannot reach the group manager %s for %" PRIu64
+		    " s (%s): giving up", ctx->gm_spec,
+		    ctx->register_timeout_s, why);
+		return -1;
+	}
+	if ((st->fails & (st->fails - 1)) == 0)
+		log_warnx("cannot %s at the group manager %s: %s (attempt "
+		    "%u; next in %" PRIu64 " s)", st->ever ? "refresh the "
+		    "registration" : "register", ctx->gm_spec, why, st->fails,
+		    delay);
+	return 0;
 }
 
 int
 main(int argc, char **argv)
 {
 	static struct peer_ctx ctx;
-	uint64_t next_refresh = 0, deadline;
-	bool registered = false;
+	struct reg_state reg = { .start_us = mptime_now_us() };
+	uint64_t deadline;
+	int status = EXIT_OK;
 	struct run *r;
 	const char *env, *what;
 	int sig, notify = -1;
@@ -323,15 +388,18 @@ main(int argc, char **argv)
 	ctx.opt.level = LOG_LEVEL_INFO;
 	ctx.log_dir = ".";
 	ctx.refresh_s = 10;
+	ctx.register_timeout_s = UINT64_MAX;	/* 60, or 0 under --daemon */
 	ctx.peer_timeout_ms = 10000;
 	ctx.ship_timeout_s = 60;
 	ctx.stall_timeout_ms = STALL_UNSET;
 	ctx.window = 2048;
 	log_init("peer", LOG_LEVEL_INFO, 0);
 	parse_args(&ctx, argc, argv);
+	if (ctx.register_timeout_s == UINT64_MAX)
+		ctx.register_timeout_s = ctx.daemon ? 0 : 60;
 	if (proc_setup("peer", &ctx.opt, ctx.daemon, &ctx.key_store, &ctx.key,
 	    &what) < 0)
-		fatal(EXIT_USAGE, "cannot use %s", what);
+		usage_error("cannot use %s: %s", what, strerror(errno));
 	if (ctx.opt.warning[0])
 		log_warnx("%s", ctx.opt.warning);
 	check_log_dir(&ctx);
@@ -365,11 +433,9 @@ main(int argc, char **argv)
 	proc_daemon_ready(&notify);
 
 	while (!atomic_load(&ctx.stop)) {
-		if (mptime_now_us() >= next_refresh) {
-			register_self(&ctx, &registered);
-			/* Not registered yet: try again soon. */
-			next_refresh = mptime_now_us() + (registered ?
-			    ctx.refresh_s * 1000000 : 1000000);
+		if (register_step(&ctx, &reg) < 0) {
+			status = EXIT_NETWORK;
+			break;
 		}
 		sig = proc_wait_signal(200);
 		if (sig == SIGHUP && log_reopen() < 0)
@@ -389,7 +455,7 @@ main(int argc, char **argv)
 	pthread_join(ctx.t_recv, NULL);
 	pthread_join(ctx.t_send, NULL);
 	pthread_join(ctx.t_resend, NULL);
-	if (ctx.host[0] && gmc_unregister(&ctx.gm, ctx.key, ctx.host, ctx.udp_p,
+	if (reg.ever && ctx.host[0] && gmc_unregister(&ctx.gm, ctx.key, ctx.host, ctx.udp_p,
 	    ctx.ctl_p, GM_TIMEOUT_MS) < 0)
 		log_warn("cannot unregister at %s", ctx.gm_spec);
 
@@ -415,5 +481,5 @@ main(int argc, char **argv)
 	close(ctx.udp_fd);
 	proc_pidfile_remove(ctx.opt.pidfile);
 	log_info("stopped");
-	return EXIT_OK;
+	return status;
 }

@@ -74,6 +74,7 @@ struct peer_ctx {
 	char		 log_dir_abs[DLOG_DIR_MAX + 1];	/* with --daemon */
 	int		 daemon;
 	uint64_t	 refresh_s;
+	uint64_t	 register_timeout_s;	/* give up unregistered; 0 never */
 	uint64_t	 peer_timeout_ms;
 	uint64_t	 stall_timeout_ms;	/* 0: never give up by itself */
 	uint64_t	 ship_timeout_s;

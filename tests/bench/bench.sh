@@ -64,7 +64,7 @@ while [ $i -lt $maxn ]; do
 	i=$((i + 1))
 done
 w=0
-until "$top/$B/tests/mpctl" "$gm" LIST | grep -q "members=$maxn"; do
+until "$top/$B/bin/mpctl" send "$gm" LIST | grep -q "members=$maxn"; do
 	w=$((w + 1)); [ $w -lt 200 ] || { echo "bench: peers did not register" >&2; exit 3; }
 	sleep 0.05
 done

@@ -4,7 +4,7 @@
 # order while forged datagrams are dropped and counted; clients without the
 # key, or with another, get ERR 401; a peer without the key cannot join.
 . "$(dirname "$0")/lib.sh"
-MPCTL=$TOP/$B/tests/mpctl
+MPCTL=$BIN/mpctl
 head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$T/key"
 head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$T/other"
 start_gm --key-file "$T/key"
@@ -14,7 +14,7 @@ run_cs auth -n 3 -m 2000 --interval 0:1 --loss 0.05 --key-file "$T/key" \
 cs=$!
 PIDS="$PIDS $cs"
 w=0
-until run=$("$MPCTL" --key-file "$T/key" "$(peer_ctl 0)" STATUS |
+until run=$("$MPCTL" --key-file "$T/key" send "$(peer_ctl 0)" STATUS |
     sed -n 's/.* run=\([0-9]*\).*/\1/p') && [ -n "$run" ]; do
 	w=$((w + 1)); [ $w -lt 200 ] || fail "run did not start"; sleep 0.05
 done
@@ -28,26 +28,26 @@ done
 "$TOP/$B/tests/noise" --run "$run" $args --seconds 2 >/dev/null
 wait $cs || { cat "$T/auth.out" "$T/auth.err"; fail "authenticated run failed"; }
 check auth 3 2000 total || fail "logs"
-st=$("$MPCTL" --key-file "$T/key" "$(peer_ctl 0)" STATUS)
+st=$("$MPCTL" --key-file "$T/key" send "$(peer_ctl 0)" STATUS)
 v=$(echo "$st" | sed -n 's/.* drop_auth=\([0-9]*\).*/\1/p')
 [ -n "$v" ] && [ "$v" -gt 0 ] || { echo "$st"; fail "forged datagrams not counted"; }
 # Without the key, or with another one: refused, and said so.
-"$MPCTL" "$GM" LIST | grep -q "^ERR 401" || fail "unauthenticated LIST not refused"
-"$MPCTL" "$GM" LIST mac=0000 | grep -q "members" && fail "bad MAC accepted"
-"$MPCTL" --key-file "$T/other" "$GM" LIST | grep -q "^ERR 401" ||
+"$MPCTL" send "$GM" LIST | grep -q "^ERR 401" || fail "unauthenticated LIST not refused"
+"$MPCTL" send "$GM" LIST mac=0000 | grep -q "members" && fail "bad MAC accepted"
+"$MPCTL" --key-file "$T/other" send "$GM" LIST | grep -q "^ERR 401" ||
     fail "a wrong key was not refused with ERR 401"
-"$MPCTL" --key-file "$T/other" "$(peer_ctl 0)" "SHUTDOWN" | grep -q "^ERR 401" ||
+"$MPCTL" --key-file "$T/other" send "$(peer_ctl 0)" "SHUTDOWN" | grep -q "^ERR 401" ||
     fail "forged SHUTDOWN not refused"
-"$MPCTL" "$(peer_ctl 0)" "ABORT run=$run" | grep -q "^ERR 401" ||
+"$MPCTL" send "$(peer_ctl 0)" "ABORT run=$run" | grep -q "^ERR 401" ||
     fail "unauthenticated ABORT not refused"
-"$MPCTL" --key-file "$T/key" "$(peer_ctl 0)" "ABORT run=$run" |
+"$MPCTL" --key-file "$T/key" send "$(peer_ctl 0)" "ABORT run=$run" |
     grep -q "^OK already finished run=$run " || fail "authenticated ABORT"
-"$MPCTL" --key-file "$T/key" "$GM" LIST | grep -q "members=3" || fail "LIST"
+"$MPCTL" --key-file "$T/key" send "$GM" LIST | grep -q "members=3" || fail "LIST"
 # A peer without the key does not get in.
 "$BIN/peer" -g "$GM" -b "$HOST" -u 0 -p 0 -l "$T/logs" 2>"$T/nokey.err" &
 PIDS="$PIDS $!"
 wait_line "$T/nokey.err" "refused the registration" >/dev/null ||
     fail "the peer without the key was not told"
-"$MPCTL" --key-file "$T/key" "$GM" LIST | grep -q "members=3" ||
+"$MPCTL" --key-file "$T/key" send "$GM" LIST | grep -q "members=3" ||
     fail "a peer without the key registered"
 grep -q "authentication failed" "$T/gm.err" || fail "not logged"

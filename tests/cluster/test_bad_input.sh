@@ -5,7 +5,7 @@
 # port; the peers count what they dropped, and every server still serves.
 . "$(dirname "$0")/lib.sh"
 NOISE=$TOP/$B/tests/noise
-MPCTL=$TOP/$B/tests/mpctl
+MPCTL=$BIN/mpctl
 start_gm
 start_peers 3
 args=
@@ -22,7 +22,7 @@ l=$(wait_line "$T/run.err" "listening for logs on") || fail "no comparison serve
 cs_port=${l##*:}
 # Noise that claims the current run, so that it reaches the sender checks.
 w=0
-until run=$("$MPCTL" "$(peer_ctl 0)" STATUS | sed -n 's/.* run=\([0-9]*\).*/\1/p') &&
+until run=$("$MPCTL" send "$(peer_ctl 0)" STATUS | sed -n 's/.* run=\([0-9]*\).*/\1/p') &&
     [ -n "$run" ]; do
 	w=$((w + 1)); [ $w -lt 200 ] || fail "run did not start"; sleep 0.05
 done
@@ -37,18 +37,18 @@ wait $noise
 cat "$T/noise.out" "$T/run.out"
 check run 3 3000 total || fail "total order broken under noise"
 [ $rc -eq 0 ] || fail "comparison_server exited $rc"
-st=$("$MPCTL" "$(peer_ctl 0)" STATUS)
+st=$("$MPCTL" send "$(peer_ctl 0)" STATUS)
 echo "$st"
 for key in drop_decode drop_run drop_sender; do
 	v=$(echo "$st" | sed -n "s/.* $key=\([0-9]*\).*/\1/p")
 	[ -n "$v" ] && [ "$v" -gt 0 ] || fail "$key not counted"
 done
 # The servers still answer, and say why they refuse.
-"$MPCTL" "$GM" LIST | grep -q "members=3" || fail "group manager"
-"$MPCTL" "$GM" "FOO" | grep -q "^ERR 400" || fail "unknown verb"
-"$MPCTL" "$GM" "REGISTER host=a udp=70000 ctl=1" | grep -q "^ERR 400" ||
+"$MPCTL" send "$GM" LIST | grep -q "members=3" || fail "group manager"
+"$MPCTL" send "$GM" "FOO" | grep -q "^ERR 400" || fail "unknown verb"
+"$MPCTL" send "$GM" "REGISTER host=a udp=70000 ctl=1" | grep -q "^ERR 400" ||
     fail "out-of-range port"
-"$MPCTL" "$GM" "REGISTER host=a udp=1 ctl=1 x=2" | grep -q "unknown key" ||
+"$MPCTL" send "$GM" "REGISTER host=a udp=1 ctl=1 x=2" | grep -q "unknown key" ||
     fail "unknown key"
-"$MPCTL" "$(peer_ctl 0)" STATUS | grep -q "^OK state=done" || fail "peer"
+"$MPCTL" send "$(peer_ctl 0)" STATUS | grep -q "^OK state=done" || fail "peer"
 grep -q "unknown verb" "$T/gm.err" || fail "group manager did not log it"

@@ -19,10 +19,10 @@ wait_line "$T/peerd.log" "registered at" >/dev/null || fail "peer did not regist
 ppid=$(cat "$T/peer.pid")
 PIDS="$PIDS $ppid"
 [ -d "$T/logs" ] || fail "relative paths resolved before chdir"
-"$TOP/$B/tests/mpctl" "$GM" LIST | grep -q "members=1" || fail "LIST"
+"$BIN/mpctl" send "$GM" LIST | grep -q "members=1" || fail "LIST"
 mv "$T/gmd.log" "$T/gmd.log.1"
 kill -HUP "$pid"
-"$TOP/$B/tests/mpctl" "$GM" "BOGUS" >/dev/null
+"$BIN/mpctl" send "$GM" "BOGUS" >/dev/null
 wait_line "$T/gmd.log" "unknown verb" 5 >/dev/null || fail "SIGHUP did not reopen the log"
 # The peer first, so that it can unregister.
 kill "$ppid"

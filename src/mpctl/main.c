@@ -1,0 +1,438 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * mpctl: the administration tool of MPComm.  Speaks the control protocol
+ * (with --key-file, authenticated) to a group manager or a peer: status,
+ * list, ping, start, shutdown, abort, unregister, and raw lines with send.
+ * One request per command; the answer is printed for people or scripts.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "mpcomm/auth.h"
+#include "mpcomm/ctl.h"
+#include "mpcomm/gmc.h"
+#include "mpcomm/mptime.h"
+#include "mpcomm/net.h"
+#include "mpcomm/proc.h"
+
+#define PROG		"mpctl"
+#define SYNOPSIS	"mpctl [-hV] [-k key-file] [-t sec] command [argument ...]"
+#define usage_error(...) proc_usage_error(PROG, SYNOPSIS, __VA_ARGS__)
+#define GM_PORT		"5680"
+#define PEER_PORT	"5679"
+#define LIST_MAX	1024
+
+struct mpctl {
+	const struct auth_key *key;	/* NULL without --key-file */
+	struct auth_key	 key_store;
+	int		 timeout_ms;
+	const char	*gm_spec;	/* default group manager */
+};
+
+struct cmd {
+	const char	*name;
+	int		(*fn)(struct mpctl *, int, char **);
+	int		 min, max;	/* arguments after the name; -1 any */
+	const char	*args;
+};
+
+static void
+usage(void)
+{
+	printf(
+"usage: " SYNOPSIS "\n"
+"Talks to MPComm's group manager and peers over their control protocol.\n"
+"\n"
+"  status PEER            a peer's state and counters, one key=value a line\n"
+"  list [GM]              the members registered at the group manager\n"
+"  ping [GM]              is the group manager up?\n"
+"  start PEER [key=value ...] HOST:UDP ...\n"
+"                         START a run on one peer with these members (in id\n"
+"                         order); run= defaults to the time, n= to their count\n"
+"  shutdown PEER ...      the peers unregister and exit\n"
+"  abort PEER RUN         the peer gives up run RUN\n"
+"  unregister GM HOST UDP CTL  removes a member from the group manager\n"
+"  send HOST:PORT LINE ...  sends raw lines, prints every answer line\n"
+"\n"
+"  -k, --key-file PATH    authenticate (the secret the servers were given)\n"
+"  -t, --timeout SEC      for each answer (default 5)\n"
+"  -h, --help             this text         -V, --version\n"
+"\n"
+"PEER is HOST[:PORT] (port 5679), GM is HOST[:PORT] (port 5680; default\n"
+"$MPCOMM_GROUP_MANAGER or 127.0.0.1:5680); IPv6 as [::1]:5679.\n"
+"Exit status: 0 ok, 1 the server answered ERR, 2 usage error, 3 network\n"
+"error.\n"
+"Examples:\n"
+"  mpctl list 10.0.0.1\n"
+"  mpctl status 10.0.0.2:5679\n"
+"  mpctl -k mpcomm.key shutdown 10.0.0.2 10.0.0.3\n");
+	exit(EXIT_OK);
+}
+
+/* Resolves spec (default port defport); EXIT_OK or EXIT_NETWORK. */
+static int
+resolve(const char *spec, const char *defport, struct net_addr *a)
+{
+	if (net_resolve_hostport(spec, defport, SOCK_STREAM, a) == 0)
+		return EXIT_OK;
+	fprintf(stderr, "mpctl: cannot resolve %s: %s\n", spec,
+	    net_resolve_strerror(errno));
+	return EXIT_NETWORK;
+}
+
+/*
+ * One request line to spec; the answer in reply.  EXIT_OK for "OK ...",
+ * EXIT_FAILED for anything else (printed), EXIT_NETWORK (printed).
+ */
+static int
+request(const struct mpctl *m, const char *spec, const char *defport,
+    const char *line, char *reply, size_t cap)
+{
+	struct net_addr a;
+	int rc;
+
+	if ((rc = resolve(spec, defport, &a)) != EXIT_OK)
+		return rc;
+	rc = gmc_request(&a, m->key, line, reply, cap, m->timeout_ms);
+	if (rc < 0) {
+		fprintf(stderr, "mpctl: %s: %s\n", spec, strerror(errno));
+		return EXIT_NETWORK;
+	}
+	if (rc > 0 && strncmp(reply, "HELLO ", 6) == 0) {
+		fprintf(stderr, "mpctl: %s: the server authenticates its "
+		    "clients: give -k KEY-FILE\n", spec);
+		return EXIT_FAILED;
+	}
+	if (rc > 0) {
+		fprintf(stderr, "mpctl: %s: %s\n", spec, reply);
+		return EXIT_FAILED;
+	}
+	return EXIT_OK;
+}
+
+/* The answer without its "OK": what follows it, or "". */
+static const char *
+ok_rest(const char *reply)
+{
+	return reply[2] == ' ' ? reply + 3 : reply + 2;
+}
+
+static int
+cmd_status(struct mpctl *m, int argc, char **argv)
+{
+	char reply[CTL_LINE_MAX + 1], *tok, *save;
+	int rc;
+
+	(void)argc;
+	if ((rc = request(m, argv[0], PEER_PORT, "STATUS", reply,
+	    sizeof(reply))) != EXIT_OK)
+		return rc;
+	for (tok = strtok_r(reply + 2, " ", &save); tok;
+	    tok = strtok_r(NULL, " ", &save))
+		printf("%s\n", tok);
+	return EXIT_OK;
+}
+
+static int
+cmd_list(struct mpctl *m, int argc, char **argv)
+{
+	static struct gmc_member all[LIST_MAX];
+	const char *spec = argc > 0 ? argv[0] : m->gm_spec;
+	char reply[CTL_LINE_MAX + 1];
+	struct net_addr a;
+	long n, i;
+	int rc;
+
+	if ((rc = resolve(spec, GM_PORT, &a)) != EXIT_OK)
+		return rc;
+	n = gmc_list(&a, m->key, all, LIST_MAX, reply, sizeof(reply),
+	    m->timeout_ms);
+	if (n < 0 && errno == EPROTO && !m->key)	/* says why */
+		return request(m, spec, GM_PORT, "LIST", reply, sizeof(reply)) ==
+		    EXIT_NETWORK ? EXIT_NETWORK : EXIT_FAILED;
+	if (n < 0 && errno == EPROTO) {
+		fprintf(stderr, "mpctl: %s: %s\n", spec, reply);
+		return EXIT_FAILED;
+	}
+	if (n < 0) {
+		fprintf(stderr, "mpctl: %s: %s\n", spec, strerror(errno));
+		return EXIT_NETWORK;
+	}
+	printf("%5s  %-39s %5s %5s\n", "index", "host", "udp", "ctl");
+	for (i = 0; i < n; i++)
+		printf("%5ld  %-39s %5u %5u\n", i, all[i].host, all[i].udp,
+		    all[i].ctl);
+	return EXIT_OK;
+}
+
+static int
+cmd_ping(struct mpctl *m, int argc, char **argv)
+{
+	const char *spec = argc > 0 ? argv[0] : m->gm_spec;
+	char reply[CTL_LINE_MAX + 1];
+	int rc;
+
+	if ((rc = request(m, spec, GM_PORT, "PING", reply, sizeof(reply))) ==
+	    EXIT_OK)
+		printf("%s: %s\n", spec, ok_rest(reply));
+	return rc;
+}
+
+static int
+cmd_shutdown(struct mpctl *m, int argc, char **argv)
+{
+	char reply[CTL_LINE_MAX + 1];
+	int i, rc, worst = EXIT_OK;
+
+	for (i = 0; i < argc; i++) {
+		rc = request(m, argv[i], PEER_PORT, "SHUTDOWN", reply,
+		    sizeof(reply));
+		if (rc == EXIT_OK)
+			printf("%s: %s\n", argv[i], ok_rest(reply));
+		else if (worst != EXIT_NETWORK)
+			worst = rc;
+	}
+	return worst;
+}
+
+static int
+cmd_abort(struct mpctl *m, int argc, char **argv)
+{
+	char line[CTL_LINE_MAX], reply[CTL_LINE_MAX + 1];
+	uint64_t run;
+	int rc;
+
+	(void)argc;
+	if (ctl_parse_u64(argv[1], 1, UINT64_MAX, &run) < 0)
+		usage_error("abort: not a run id: %s", argv[1]);
+	snprintf(line, sizeof(line), "ABORT run=%" PRIu64, run);
+	if ((rc = request(m, argv[0], PEER_PORT, line, reply,
+	    sizeof(reply))) == EXIT_OK)
+		printf("%s: %s\n", argv[0], ok_rest(reply));
+	return rc;
+}
+
+static int
+cmd_unregister(struct mpctl *m, int argc, char **argv)
+{
+	char line[CTL_LINE_MAX], reply[CTL_LINE_MAX + 1];
+	uint64_t udp, ctl;
+	int rc;
+
+	(void)argc;
+	if (ctl_parse_u64(argv[2], 1, 65535, &udp) < 0 ||
+	    ctl_parse_u64(argv[3], 1, 65535, &ctl) < 0)
+		usage_error("unregister: not a port: %s %s", argv[2], argv[3]);
+	snprintf(line, sizeof(line), "UNREGISTER host=%.256s udp=%" PRIu64
+	    " ctl=%" PRIu64, argv[1], udp, ctl);
+	if ((rc = request(m, argv[0], GM_PORT, line, reply,
+	    sizeof(reply))) == EXIT_OK)
+		printf("%s: %s\n", argv[0], ok_rest(reply));
+	return rc;
+}
+
+/* Appends " arg" to line (cap bytes); usage error if it does not fit. */
+static void
+append(char *line, size_t cap, const char *arg)
+{
+	size_t len = strlen(line);
+
+	if (len + 1 + strlen(arg) >= cap)
+		usage_error("start: the START line is too long");
+	line[len] = ' ';
+	strcpy(line + len + 1, arg);
+}
+
+/*
+ * START line from the key=value arguments; run= and n= added when absent.
+ * The other arguments are the members; their count is returned.
+ */
+static int
+start_line(int argc, char **argv, char *line, size_t cap)
+{
+	bool run = false, n = false;
+	char buf[64];
+	int i, members = 0;
+
+	snprintf(line, cap, "START");
+	for (i = 1; i < argc; i++) {
+		if (!strchr(argv[i], '=')) {
+			members++;
+			continue;
+		}
+		run |= strncmp(argv[i], "run=", 4) == 0;
+		n |= strncmp(argv[i], "n=", 2) == 0;
+		append(line, cap, argv[i]);
+	}
+	if (!run) {
+		snprintf(buf, sizeof(buf), "run=%" PRIu64, mptime_real_us());
+		append(line, cap, buf);
+	}
+	if (!n && members > 0) {
+		snprintf(buf, sizeof(buf), "n=%d", members);
+		append(line, cap, buf);
+	}
+	return members;
+}
+
+/* Sends the START line and one MEMBER line per member argument. */
+static int
+start_send(struct gmc_conn *c, int argc, char **argv, const char *start)
+{
+	char host[NET_HOST_MAX], port[NET_PORT_MAX], line[CTL_LINE_MAX];
+	int i, id = 0;
+
+	if (gmc_send(c, start) < 0)
+		return -1;
+	for (i = 1; i < argc; i++) {
+		if (strchr(argv[i], '='))
+			continue;
+		if (net_split_hostport(argv[i], "6789", host, sizeof(host),
+		    port, sizeof(port)) < 0)
+			usage_error("start: not HOST:UDP: %s", argv[i]);
+		snprintf(line, sizeof(line), "MEMBER id=%d host=%s udp=%s",
+		    id++, host, port);
+		if (gmc_send(c, line) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+cmd_start(struct mpctl *m, int argc, char **argv)
+{
+	char start[CTL_LINE_MAX], reply[CTL_LINE_MAX + 1];
+	struct net_addr a;
+	struct gmc_conn c;
+	int rc;
+
+	start_line(argc, argv, start, sizeof(start));
+	if ((rc = resolve(argv[0], PEER_PORT, &a)) != EXIT_OK)
+		return rc;
+	if (gmc_open(&c, &a, m->key, m->timeout_ms) < 0 ||
+	    start_send(&c, argc, argv, start) < 0 ||
+	    gmc_recv(&c, reply, sizeof(reply)) < 0) {
+		fprintf(stderr, "mpctl: %s: %s\n", argv[0], strerror(errno));
+		gmc_close(&c);
+		return EXIT_NETWORK;
+	}
+	gmc_close(&c);
+	if (strncmp(reply, "OK", 2) != 0) {
+		fprintf(stderr, "mpctl: %s: %s\n", argv[0], reply);
+		return EXIT_FAILED;
+	}
+	printf("%s: %s\n", argv[0], ok_rest(reply));
+	return EXIT_OK;
+}
+
+/* Raw lines; every answer line until the server closes or goes quiet. */
+static int
+cmd_send(struct mpctl *m, int argc, char **argv)
+{
+	char line[8192];
+	struct net_addr a;
+	struct gmc_conn c;
+	int i, rc;
+
+	if ((rc = resolve(argv[0], GM_PORT, &a)) != EXIT_OK)
+		return rc;
+	if (gmc_open(&c, &a, m->key, m->timeout_ms) < 0) {
+		fprintf(stderr, "mpctl: cannot connect to %s: %s\n", argv[0],
+		    strerror(errno));
+		return EXIT_NETWORK;
+	}
+	for (i = 1; i < argc; i++)
+		if (gmc_send(&c, argv[i]) < 0)
+			break;
+	shutdown(c.fd, SHUT_WR);
+	c.timeout_ms = m->timeout_ms < 2000 ? m->timeout_ms : 2000;
+	while (gmc_recv(&c, line, sizeof(line)) >= 0)
+		printf("%s\n", line);
+	gmc_close(&c);
+	return EXIT_OK;
+}
+
+static const struct cmd cmds[] = {
+	{ "abort", cmd_abort, 2, 2, "PEER RUN" },
+	{ "list", cmd_list, 0, 1, "[GM]" },
+	{ "ping", cmd_ping, 0, 1, "[GM]" },
+	{ "send", cmd_send, 2, -1, "HOST:PORT LINE ..." },
+	{ "shutdown", cmd_shutdown, 1, -1, "PEER ..." },
+	{ "start", cmd_start, 2, -1, "PEER [key=value ...] HOST:UDP ..." },
+	{ "status", cmd_status, 1, 1, "PEER" },
+	{ "unregister", cmd_unregister, 4, 4, "GM HOST UDP CTL" },
+};
+
+static void
+parse_args(struct mpctl *m, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "key-file", required_argument, NULL, 'k' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	uint64_t v;
+	int ch;
+
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+:hk:t:V", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			usage();
+			break;
+		case 'k':
+			if (auth_load_key(optarg, &m->key_store) < 0)
+				usage_error("cannot use %s: %s", optarg,
+				    strerror(errno));
+			m->key = &m->key_store;
+			break;
+		case 't':
+			if (ctl_parse_u64(optarg, 1, 3600, &v) < 0)
+				usage_error("--timeout: not a number of "
+				    "seconds in [1, 3600]: %s", optarg);
+			m->timeout_ms = (int)v * 1000;
+			break;
+		case 'V':
+			printf("mpctl (MPComm) %s\n", MPCOMM_VERSION);
+			exit(EXIT_OK);
+		default:
+			proc_getopt_error(PROG, SYNOPSIS, ch, argv);
+		}
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct mpctl m;
+	const struct cmd *c;
+	const char *env;
+	size_t i;
+	int n;
+
+	m.timeout_ms = 5000;
+	m.gm_spec = (env = getenv("MPCOMM_GROUP_MANAGER")) && *env ? env :
+	    "127.0.0.1:5680";
+	parse_args(&m, argc, argv);
+	if (optind == argc)
+		usage_error("no command (status, list, ping, start, shutdown, "
+		    "abort, unregister, send)");
+	for (i = 0, c = NULL; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (strcmp(argv[optind], cmds[i].name) == 0)
+			c = &cmds[i];
+	if (!c)
+		usage_error("unknown command '%s'", argv[optind]);
+	n = argc - optind - 1;
+	if (n < c->min || (c->max >= 0 && n > c->max))
+		usage_error("%s: expected %s", c->name, c->args);
+	return c->fn(&m, n, argv + optind + 1);
+}

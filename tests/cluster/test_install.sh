@@ -1,0 +1,45 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+# make install with DESTDIR and PREFIX: the programs, mpctl, the man pages,
+# the scripts and the example units (their paths made PREFIX's); the
+# installed cluster.sh runs the installed programs; make uninstall removes
+# exactly what was installed.
+. "$(dirname "$0")/lib.sh"
+R=$T/root
+P=/opt/mpc
+make -s -C "$TOP" install DESTDIR="$R" PREFIX="$P" >"$T/i.out" 2>&1 ||
+    { cat "$T/i.out"; fail "make install"; }
+for f in bin/group_manager bin/comparison_server bin/peer bin/mpctl \
+    share/man/man8/group_manager.8 share/man/man8/comparison_server.8 \
+    share/man/man8/peer.8 share/man/man8/mpctl.8 share/man/man7/mpcomm.7 \
+    share/mpcomm/scripts/cluster.sh share/mpcomm/scripts/start-peers.sh \
+    share/mpcomm/scripts/netns-cluster.sh share/mpcomm/scripts/lib.sh \
+    share/mpcomm/systemd/mpcomm-peer.service \
+    share/mpcomm/systemd/mpcomm-group-manager.service \
+    share/mpcomm/systemd/mpcomm-comparison-server.service; do
+	[ -f "$R$P/$f" ] || fail "$f not installed"
+done
+for f in "$R$P"/bin/*; do [ -x "$f" ] || fail "$f not executable"; done
+grep -h ExecStart "$R$P"/share/mpcomm/systemd/*.service >"$T/exec"
+[ "$(grep -c "^ExecStart=$P/bin/" "$T/exec")" -eq 3 ] ||
+    { cat "$T/exec"; fail "units do not run $P/bin"; }
+grep -rq /usr/local "$R$P/share/mpcomm" && fail "/usr/local left in the installed files"
+grep -q "MPCOMM_BIN:-$P/bin}" "$R$P/share/mpcomm/scripts/cluster.sh" ||
+    fail "cluster.sh does not look in $P/bin"
+"$R$P/share/mpcomm/scripts/cluster.sh" --help >/dev/null ||
+    fail "installed cluster.sh --help"
+# The installed script with the installed programs (PREFIX is under DESTDIR
+# here, so point it at them as a package would).
+MPCOMM_BIN=$R$P/bin "$R$P/share/mpcomm/scripts/cluster.sh" -n 2 -m 5 -q \
+    >"$T/c.out" 2>"$T/c.err" || { tail "$T/c.err"; fail "installed cluster.sh"; }
+grep -q "^RESULT.*status=ok" "$T/c.out" || fail "installed cluster.sh: no ok run"
+if command -v man >/dev/null; then
+	MANPATH=$R$P/share/man man -w mpctl >/dev/null 2>&1 ||
+	    echo "note: man -w mpctl did not find the page"
+fi
+make -s -C "$TOP" uninstall DESTDIR="$R" PREFIX="$P" >/dev/null 2>&1 ||
+    fail "make uninstall"
+left=$(find "$R" -type f)
+[ -z "$left" ] || fail "make uninstall left: $left"
+[ ! -e "$R$P/share/mpcomm" ] || fail "make uninstall left share/mpcomm"
+exit 0

@@ -1,0 +1,72 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+# What the programs say when something is wrong: a usage error is
+# "prog: message" plus one "usage:" line, exit 2; a name that does not
+# resolve is exit 3 with a clear message; an unreachable group manager is
+# retried with backoff and rate-limited messages, then given up (exit 3)
+# and labelled FATAL; the end of input at the prompt shuts the peers down.
+. "$(dirname "$0")/lib.sh"
+
+# usage_is PROG PATTERN ARGS...
+usage_is() {
+	p=$1 pat=$2; shift 2
+	"$BIN/$p" "$@" >"$T/u.out" 2>"$T/u.err"
+	rc=$?
+	[ $rc -eq 2 ] || fail "$p $*: exit $rc, not 2"
+	[ "$(wc -l <"$T/u.err")" -eq 2 ] || { cat "$T/u.err"; fail "$p $*: not two lines"; }
+	head -n 1 "$T/u.err" | grep -q -- "^$p: $pat" ||
+	    { cat "$T/u.err"; fail "$p $*: message"; }
+	sed -n 2p "$T/u.err" | grep -q "^usage: $p \[" || fail "$p $*: no usage line"
+	[ "$(sed -n 2p "$T/u.err" | wc -L)" -le 80 ] || fail "$p $*: usage wider than 80"
+}
+for p in group_manager comparison_server peer; do
+	usage_is $p "unknown option --no-such-flag" --no-such-flag
+	usage_is $p "unknown option --no-such-flag" --no-such-flag=3
+	usage_is $p "unknown option -Z" -Z
+	usage_is $p "--port: not a port: 99999" --port 99999
+	usage_is $p "--port: needs a value" --port
+	usage_is $p "-p: needs a value" -p
+	usage_is $p "unexpected argument 'extra'" extra
+	usage_is $p "cannot use key file $T/nokey" -k "$T/nokey"
+done
+usage_is peer "--window: not a number" --window 0
+usage_is comparison_server "--loss: expected a probability" --loss 2
+
+# A name that does not resolve: exit 3, said plainly.
+"$BIN/peer" -g nonexistent.invalid:5680 -b "$HOST" -u 0 -p 0 -l "$T" \
+    2>"$T/nx.err"
+rc=$?
+[ $rc -eq 3 ] || fail "peer -g nonexistent.invalid: exit $rc"
+grep -q "FATAL: cannot resolve the group manager nonexistent.invalid:5680: no such host" \
+    "$T/nx.err" || { cat "$T/nx.err"; fail "unclear message"; }
+"$BIN/comparison_server" -g nonexistent.invalid -m 3 -p 0 2>"$T/nx2.err"
+[ $? -eq 3 ] || fail "comparison_server -g nonexistent.invalid"
+grep -q "no such host" "$T/nx2.err" || fail "comparison_server: unclear message"
+
+# No group manager: backoff, few messages, then exit 3.
+"$BIN/peer" -g 127.0.0.1:1 -b "$HOST" -u 0 -p 0 -l "$T" \
+    --register-timeout 3 2>"$T/gm1.err"
+rc=$?
+[ $rc -eq 3 ] || fail "peer without a group manager: exit $rc"
+grep -q "FATAL: cannot reach the group manager 127.0.0.1:1 for 3 s" \
+    "$T/gm1.err" || { cat "$T/gm1.err"; fail "peer: no FATAL line"; }
+[ "$(grep -c WARN "$T/gm1.err")" -le 3 ] || { cat "$T/gm1.err"; fail "peer: too many warnings"; }
+grep -q "next in 2 s" "$T/gm1.err" || fail "peer: no backoff"
+"$BIN/comparison_server" -g 127.0.0.1:1 -b "$HOST" -m 3 --wait 4 -p 0 \
+    2>"$T/gm2.err"
+rc=$?
+[ $rc -eq 3 ] || fail "comparison_server without a group manager: exit $rc"
+[ "$(grep -c WARN "$T/gm2.err")" -le 4 ] || { cat "$T/gm2.err"; fail "comparison_server: too many warnings"; }
+grep -q "FATAL: only 0 of 2 peers" "$T/gm2.err" || fail "comparison_server: no FATAL line"
+
+# End of input at the prompt does what 0 does: the peers shut down.
+start_gm
+start_peers 2
+run_cs eof -n 2 </dev/null || fail "comparison_server at EOF: exit $?"
+for k in 0 1; do
+	eval "pid=\$PEER_PID_$k"
+	w=0
+	while kill -0 "$pid" 2>/dev/null && [ $w -lt 200 ]; do sleep 0.05; w=$((w + 1)); done
+	kill -0 "$pid" 2>/dev/null && fail "peer $k still runs after EOF at the prompt"
+done
+exit 0
