@@ -54,6 +54,7 @@ struct run_params {
 	uint64_t	 dmin_ms, dmax_ms;
 	double		 loss, dup;
 	uint64_t	 seed;
+	uint32_t	 window;	/* every peer's send window, in START */
 };
 
 struct peer_result {

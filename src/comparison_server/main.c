@@ -57,6 +57,7 @@ usage(FILE *f, int status)
 "      --loss P             emulated loss probability (default 0)\n"
 "      --dup P              emulated duplication probability (default 0)\n"
 "      --seed S             emulation and pacing seed (default 1)\n"
+"      --window N           messages in flight per peer (default 2048)\n"
 "      --sweep-peers LIST   e.g. 2,3,4: run every peer count ...\n"
 "      --sweep-messages LIST  ... with every message count, K times each\n"
 "  -j, --json FILE          the report as JSON (last run)\n"
@@ -104,7 +105,8 @@ static void
 parse_args(struct cs_ctx *ctx, int argc, char **argv)
 {
 	enum { OPT_DELAY = 256, OPT_LOSS, OPT_DUP, OPT_SEED, OPT_SWEEPN,
-	    OPT_SWEEPM, OPT_SVG, OPT_CSV, OPT_SVGSUM, OPT_WAIT, OPT_SHUT };
+	    OPT_SWEEPM, OPT_SVG, OPT_CSV, OPT_SVGSUM, OPT_WAIT, OPT_SHUT,
+	    OPT_WINDOW };
 	static const struct option opts[] = {
 		PROC_LONG_OPTS,
 		{ "advertise", required_argument, NULL, 'a' },
@@ -129,6 +131,7 @@ parse_args(struct cs_ctx *ctx, int argc, char **argv)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "wait", required_argument, NULL, OPT_WAIT },
+		{ "window", required_argument, NULL, OPT_WINDOW },
 		{ NULL, 0, NULL, 0 }
 	};
 	uint64_t v, list[16];
@@ -249,6 +252,12 @@ parse_args(struct cs_ctx *ctx, int argc, char **argv)
 			if (ctl_parse_u64(optarg, 0, 86400, &ctx->wait_s) < 0)
 				usage_error("--wait: expected seconds: "
 				    "%s", optarg);
+			break;
+		case OPT_WINDOW:
+			if (ctl_parse_u64(optarg, 1, 1 << 20, &v) < 0)
+				usage_error("--window: not a number in "
+				    "[1, 1048576]: %s", optarg);
+			ctx->p.window = (uint32_t)v;
 			break;
 		default:
 			proc_getopt_error(PROG, SYNOPSIS, ch, argv);
@@ -415,6 +424,7 @@ main(int argc, char **argv)
 	ctx.p.mode = ORDER_TOTAL;
 	ctx.p.imax_ms = 10;
 	ctx.p.seed = 1;
+	ctx.p.window = 2048;
 	log_init("comparison_server", LOG_LEVEL_INFO, 0);
 	parse_args(&ctx, argc, argv);
 	if (proc_setup("comparison_server", &ctx.opt, 0, &ctx.key_store,

@@ -79,6 +79,12 @@ parse_start(struct peer_ctx *ctx, struct ctl_msg *m, struct start_req *s)
 	    ctl_get_double(m, "dup", 0, 1, 0, &t->emu_cfg.dup) < 0 ||
 	    ctl_get_u64(m, "seed", 0, UINT64_MAX, 0, &t->emu_cfg.seed) < 0)
 		return -1;
+	/* Every member of a run must use the same window: it bounds what each
+	 * of them holds of the others' streams.  0: this peer's --window. */
+	v = 0;
+	if (ctl_get_u64(m, "window", 1, 1 << 20, 0, &v) < 0)
+		return -1;
+	t->window = (uint32_t)v;
 	if (t->imin_us > t->imax_us || t->emu_cfg.delay_min_us >
 	    t->emu_cfg.delay_max_us) {
 		snprintf(m->err, sizeof(m->err), "a minimum exceeds its "

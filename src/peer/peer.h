@@ -35,6 +35,7 @@ struct run {
 	unsigned	 n;
 	enum order_mode	 mode;
 	uint32_t	 messages;
+	uint32_t	 window;	/* from START; 0: ctx->window */
 	uint64_t	 imin_us;	/* pacing between stamps */
 	uint64_t	 imax_us;
 	struct emu_config emu_cfg;

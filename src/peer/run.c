@@ -34,7 +34,7 @@ run_create(struct peer_ctx *ctx, struct run *t, char *err, size_t errcap)
 	cfg.n = t->n;
 	cfg.mode = t->mode;
 	cfg.messages = t->messages;
-	cfg.window = ctx->window;
+	cfg.window = t->window ? t->window : ctx->window;
 	cfg.peer_timeout_us = ctx->peer_timeout_ms * 1000;
 	/* parse_args made it exceed the peer timeout (or 0: never). */
 	cfg.stall_timeout_us = ctx->stall_timeout_ms * 1000;
