@@ -22,7 +22,8 @@ fmt_us(char *buf, size_t cap, uint64_t us)
 }
 
 /* Messages per second at the slowest peer: N x M over first send to the
- * last delivery anywhere (0 when unknown). */
+ * last delivery anywhere (0 when unknown, or when a peer aborted: N x M
+ * were not delivered then). */
 static double
 throughput(const struct report *r)
 {
@@ -30,7 +31,8 @@ throughput(const struct report *r)
 	unsigned i;
 
 	for (i = 0; i < r->p.n; i++) {
-		if (!r->log[i].received)
+		if (!r->log[i].received ||
+		    strcmp(r->log[i].status, "ok") != 0)
 			return 0;
 		if (r->log[i].t_first && r->log[i].t_first < first)
 			first = r->log[i].t_first;
