@@ -73,7 +73,8 @@ compare_run(struct report *rp)
 {
 	unsigned n = rp->p.n, i;
 	uint64_t j, len_max = 0;
-	bool any_missing_log = false, any_aborted = false;
+	bool any_missing_log = false;
+	const struct peer_log *aborted = NULL;
 	const char *why = NULL;
 
 	rp->total = (uint64_t)n * rp->p.m;
@@ -90,8 +91,8 @@ compare_run(struct report *rp)
 			r->missing = rp->total;
 		} else {
 			judge_peer(rp, l, r);
-			if (strcmp(l->status, "ok") != 0)
-				any_aborted = true;
+			if (strcmp(l->status, "ok") != 0 && !aborted)
+				aborted = l;
 		}
 		if (r->delivered < rp->delivered_min)
 			rp->delivered_min = r->delivered;
@@ -128,12 +129,18 @@ compare_run(struct report *rp)
 		rp->mismatched++;
 	}
 
-	if (any_missing_log) {
+	if (rp->end == RUN_INTERRUPTED) {
+		rp->status = "aborted";
+		why = "interrupted";
+	} else if (rp->end == RUN_STALLED) {
+		rp->status = "timeout";
+		why = "no progress";
+	} else if (any_missing_log) {
 		rp->status = "timeout";
 		why = "not every peer sent its log";
 	} else if (log_error(rp, &why)) {
 		rp->status = "failed";
-	} else if (any_aborted) {
+	} else if (aborted) {
 		rp->status = "aborted";
 		why = "a peer aborted the run";
 	} else if (rp->missing || rp->duplicates || rp->unexpected) {
@@ -148,7 +155,11 @@ compare_run(struct report *rp)
 	} else {
 		rp->status = "ok";
 	}
-	if (why && !rp->problem[0])
+	if (why && !rp->problem[0] && aborted && aborted->reason[0])
+		snprintf(rp->problem, sizeof(rp->problem), "peer %u aborted "
+		    "the run: %s", (unsigned)(aborted - rp->log),
+		    aborted->reason);
+	else if (why && !rp->problem[0])
 		snprintf(rp->problem, sizeof(rp->problem), "%s", why);
 }
 

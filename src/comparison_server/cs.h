@@ -67,6 +67,13 @@ struct peer_result {
 
 #define REPORT_MAX_POSITIONS	100000	/* mismatched positions listed */
 
+/* How the wait for a run's logs ended. */
+enum run_end {
+	RUN_COMPLETE,		/* every log came */
+	RUN_STALLED,		/* no progress for --timeout: aborted */
+	RUN_INTERRUPTED		/* SIGINT or SIGTERM: aborted */
+};
+
 struct report {
 	uint64_t	 run;
 	struct run_params p;
@@ -79,9 +86,10 @@ struct report {
 	uint64_t	 missing, duplicates, fifo_violations, unexpected;
 	uint64_t	*positions;	/* first mismatched positions */
 	size_t		 npositions;
+	enum run_end	 end;
 	const char	*status;	/* ok | failed | aborted | timeout */
 	uint64_t	 duration_us;	/* from the first START to the last log */
-	char		 problem[256];	/* the first reason it is not ok */
+	char		 problem[512];	/* the first reason it is not ok */
 };
 
 struct cs_ctx {
@@ -180,6 +188,8 @@ void	 progress_clear(void);
 /* report.c */
 /* us as "840us", "13.1ms" or "2.5s" into buf; returns buf. */
 const char *report_fmt_us(char *buf, size_t cap, uint64_t us);
+/* A peer's address as every report shows it: "HOST udp=P ctl=P". */
+void	 report_peer_addr(const struct gmc_member *m, char *buf, size_t cap);
 void	 report_print(FILE *f, const struct report *r);
 void	 report_result_line(FILE *f, const struct report *r);
 int	 report_json(const char *path, const struct report *r);

@@ -65,14 +65,16 @@ usage(FILE *f, int status)
 "      --csv FILE           one row per run\n"
 "      --svg-summary FILE   mismatched rounds against messages, per N\n"
 "      --wait SEC           for peers to register (default 30)\n"
-"  -t, --timeout SEC        end a run that makes no progress (default 30)\n"
+"  -t, --timeout SEC        abort a run that makes no progress (default 30)\n"
 "  -k, --key-file PATH      authenticate control lines (as the peers do)\n"
 "      --shutdown-peers     send SHUTDOWN to the peers when done\n"
 "  -P, --pidfile PATH  -L, --log-file PATH  --syslog\n"
 "  -v, --verbose  -q, --quiet  -h, --help  -V, --version\n"
 "\n"
 "Exit status: 0 every run ok, 1 a run failed (disagreement in total order,\n"
-"missing or duplicate messages, aborted, timeout), 2 usage, 3 network.\n"
+"missing or duplicate messages, aborted, timeout, interrupted), 2 usage,\n"
+"3 network.  A run without progress, or interrupted by SIGINT/SIGTERM, is\n"
+"aborted at every peer (ABORT), so the peers are ready for the next one.\n"
 "Examples:\n"
 "  comparison_server -g 10.0.0.1:5680\n"
 "  comparison_server -n 4 -m 500 --order total --interval 0:0\n"
@@ -286,7 +288,7 @@ on_signal(void *arg, int sig)
 			log_warn("cannot reopen the log file");
 		return;
 	}
-	log_warnx("%s received: ending after the current step",
+	log_warnx("%s received: aborting the run in progress, then exiting",
 	    sig == SIGINT ? "SIGINT" : "SIGTERM");
 	atomic_store(&interrupted, true);
 	pthread_mutex_lock(&ctx->coll.mu);

@@ -27,7 +27,8 @@ report_fmt_us(char *buf, size_t cap, uint64_t us)
 }
 
 /* Messages per second at the slowest peer: N x M over first send to the
- * last delivery anywhere (0 when unknown). */
+ * last delivery anywhere (0 when unknown, or when a peer aborted: N x M
+ * were not delivered then). */
 static double
 throughput(const struct report *r)
 {
@@ -35,7 +36,8 @@ throughput(const struct report *r)
 	unsigned i;
 
 	for (i = 0; i < r->p.n; i++) {
-		if (!r->log[i].received)
+		if (!r->log[i].received ||
+		    strcmp(r->log[i].status, "ok") != 0)
 			return 0;
 		if (r->log[i].t_first && r->log[i].t_first < first)
 			first = r->log[i].t_first;
@@ -48,9 +50,15 @@ throughput(const struct report *r)
 }
 
 void
+report_peer_addr(const struct gmc_member *m, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "%s udp=%u ctl=%u", m->host, m->udp, m->ctl);
+}
+
+void
 report_print(FILE *f, const struct report *r)
 {
-	char a[16], b[16], c[16], addr[NET_HOST_MAX + 8];
+	char a[16], b[16], c[16], addr[NET_HOST_MAX + 32];
 	unsigned i;
 	double tput = throughput(r);
 
@@ -60,19 +68,18 @@ report_print(FILE *f, const struct report *r)
 	    order_mode_name(r->p.mode), r->p.n, r->p.n, r->p.m, r->total,
 	    r->p.imin_ms, r->p.imax_ms, r->p.dmin_ms, r->p.dmax_ms, r->p.loss,
 	    r->p.dup, r->p.seed);
-	fprintf(f, "%4s  %-22s %-7s %9s %8s %6s %6s %8s %8s %8s %8s %7s\n",
-	    "peer", "host:udp", "status", "delivered", "missing", "dups",
+	fprintf(f, "%4s  %-30s %-7s %9s %8s %6s %6s %8s %8s %8s %8s %7s\n",
+	    "peer", "address", "status", "delivered", "missing", "dups",
 	    "fifo", "lat_p50", "lat_p99", "lat_max", "retrans", "drops");
 	for (i = 0; i < r->p.n; i++) {
 		const struct peer_log *l = &r->log[i];
 		const struct peer_result *pr = &r->r[i];
 
-		snprintf(addr, sizeof(addr), strchr(r->member[i].host, ':') ?
-		    "[%s]:%u" : "%s:%u", r->member[i].host, r->member[i].udp);
+		report_peer_addr(&r->member[i], addr, sizeof(addr));
 		report_fmt_us(a, sizeof(a), l->lat_p50);
 		report_fmt_us(b, sizeof(b), l->lat_p99);
 		report_fmt_us(c, sizeof(c), l->lat_max);
-		fprintf(f, "%4u  %-22s %-7s %9" PRIu64 " %8" PRIu64 " %6" PRIu64
+		fprintf(f, "%4u  %-30s %-7s %9" PRIu64 " %8" PRIu64 " %6" PRIu64
 		    " %6" PRIu64 " %8s %8s %8s %8" PRIu64 " %7" PRIu64 "\n", i,
 		    addr, l->received ? l->status : "no-log", pr->delivered,
 		    pr->missing, pr->duplicates, pr->fifo_violations,
@@ -173,6 +180,8 @@ report_json(const char *path, const struct report *r)
 		fprintf(f, ", \"udp\": %u, \"ctl\": %u, \"status\": ",
 		    r->member[i].udp, r->member[i].ctl);
 		json_str(f, l->received ? l->status : "no-log");
+		fprintf(f, ", \"reason\": ");
+		json_str(f, l->reason);
 		fprintf(f, ", \"delivered\": %" PRIu64 ", \"missing\": %" PRIu64
 		    ", \"duplicates\": %" PRIu64 ", \"fifo_violations\": %" PRIu64
 		    ", \"unexpected\": %" PRIu64 ", \"latency_us\": {\"p50\": %"

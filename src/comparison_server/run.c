@@ -2,10 +2,14 @@
 /*
  * Driving one run: one membership snapshot from the group manager, the same
  * START (with that snapshot) to every peer, then waiting for every log while
- * polling the peers' STATUS for progress; a run that makes no progress for
- * the timeout ends with the peers it is still missing named.
+ * polling the peers' STATUS for progress.  A run that makes no progress for
+ * the timeout, or that is interrupted, is torn down: ABORT to every peer at
+ * once, then a short grace period for the logs of what they delivered; the
+ * report names the peers that stopped answering or whose logs are missing.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +25,8 @@
 
 #define NET_TIMEOUT_MS	5000
 #define LIST_MAX	1024
+#define ABORT_TIMEOUT_MS 1000		/* per step of one ABORT */
+#define GRACE_US	3000000		/* for the logs of aborted peers */
 
 /* Waits until enough peers are registered; fills the snapshot. */
 static int
@@ -110,8 +116,7 @@ start_peer(struct cs_ctx *ctx, const struct report *rp, unsigned i,
 		return -1;
 	}
 	if (gmc_open(&c, &a, ctx->key, NET_TIMEOUT_MS) < 0) {
-		snprintf(why, cap, "cannot connect to %s:%u: %s",
-		    rp->member[i].host, rp->member[i].ctl, strerror(errno));
+		snprintf(why, cap, "cannot connect: %s", strerror(errno));
 		return -1;
 	}
 	/* Where the peer should send its log: our address as it sees us. */
@@ -140,14 +145,12 @@ start_peer(struct cs_ctx *ctx, const struct report *rp, unsigned i,
 		goto neterr;
 	gmc_close(&c);
 	if (strncmp(line, "OK", 2) != 0) {
-		snprintf(why, cap, "%s:%u refused START: %.200s",
-		    rp->member[i].host, rp->member[i].ctl, line);
+		snprintf(why, cap, "refused START: %.200s", line);
 		return -1;
 	}
 	return 0;
 neterr:
-	snprintf(why, cap, "%s:%u: %s", rp->member[i].host, rp->member[i].ctl,
-	    strerror(errno));
+	snprintf(why, cap, "%s", strerror(errno));
 	gmc_close(&c);
 	return -1;
 }
@@ -171,83 +174,338 @@ peer_delivered(const struct cs_ctx *ctx, const struct gmc_member *m)
 	return (long long)d;
 }
 
-/* Waits for the logs; false on timeout. */
-static bool
-wait_logs(struct cs_ctx *ctx, struct report *rp, uint64_t start_us)
+/* What the last STATUS round saw of each peer, and when anything moved. */
+struct watch {
+	long long	 delivered[MSG_MAX_PEERS];	/* -1: no answer */
+	uint64_t	 sum;
+	uint64_t	 last_progress;
+	uint64_t	 next_poll;
+	uint64_t	 start_us;	/* when the first START went out */
+};
+
+/* One STATUS round over the peers: progress, and the progress line. */
+static void
+poll_peers(struct cs_ctx *ctx, const struct report *rp, struct watch *w,
+    unsigned received, uint64_t now)
+{
+	uint64_t sum = received, dmin = UINT64_MAX;
+	unsigned i;
+
+	for (i = 0; i < rp->p.n; i++) {
+		long long d = peer_delivered(ctx, &rp->member[i]);
+
+		w->delivered[i] = d;
+		if (d < 0)
+			continue;
+		sum += (uint64_t)d;
+		if ((uint64_t)d < dmin)
+			dmin = (uint64_t)d;
+	}
+	if (sum != w->sum) {
+		w->sum = sum;
+		w->last_progress = now;
+	}
+	if (ctx->progress && !ctx->quiet) {
+		struct progress pg = { w->start_us, received,
+		    dmin == UINT64_MAX ? 0 : dmin };
+
+		progress_show(rp, &pg);
+	}
+	w->next_poll = now + 500000;
+}
+
+/*
+ * Waits (c->mu held) until `want` logs are in, the deadline passes, or
+ * something is received; returns the count received.
+ */
+static unsigned
+wait_received(struct collect *c, unsigned want, uint64_t deadline)
+{
+	struct timespec ts;
+	uint64_t now = mptime_now_us(), us;
+
+	if (c->received >= want || now >= deadline)
+		return c->received;
+	us = deadline - now < 100000 ? deadline - now : 100000;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ts.tv_sec += (time_t)(us / 1000000);
+	ts.tv_nsec += (long)(us % 1000000) * 1000;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	pthread_cond_timedwait(&c->cv, &c->mu, &ts);
+	return c->received;
+}
+
+/* Waits for the logs while watching the peers' progress. */
+static enum run_end
+wait_logs(struct cs_ctx *ctx, struct report *rp, struct watch *w)
 {
 	struct collect *c = &ctx->coll;
-	uint64_t last_progress = mptime_now_us(), progress_sum = 0, now;
-	uint64_t next_poll = 0;
-	unsigned received, i;
-	struct timespec ts;
+	enum run_end end = RUN_COMPLETE;
+	unsigned received;
+	uint64_t now;
+
+	w->last_progress = mptime_now_us();
+	pthread_mutex_lock(&c->mu);
+	while ((received = c->received) < rp->p.n) {
+		pthread_mutex_unlock(&c->mu);
+		now = mptime_now_us();
+		if (now >= w->next_poll)
+			poll_peers(ctx, rp, w, received, now);
+		if (cs_interrupted())
+			end = RUN_INTERRUPTED;
+		else if (now - w->last_progress > ctx->timeout_s * 1000000)
+			end = RUN_STALLED;
+		pthread_mutex_lock(&c->mu);
+		if (end != RUN_COMPLETE)
+			break;
+		(void)wait_received(c, received + 1, now + 100000);
+	}
+	pthread_mutex_unlock(&c->mu);
+	if (ctx->progress && !ctx->quiet)
+		progress_clear();
+	return end;
+}
+
+/* One ABORT to one peer, from a thread of its own. */
+struct abort_job {
+	const struct cs_ctx *ctx;
+	const struct gmc_member *m;
+	uint64_t	 run;
+	int		 rc;		/* gmc_request()'s */
+	int		 err;		/* its errno when rc < 0 */
+	bool		 threaded;
+	pthread_t	 t;
+	char		 reply[CTL_LINE_MAX + 1];
+};
+
+static void *
+abort_one(void *arg)
+{
+	struct abort_job *j = arg;
+	struct net_addr a;
+	char line[64];
+
+	snprintf(line, sizeof(line), "ABORT run=%" PRIu64, j->run);
+	if (member_ctl_addr(j->m, &a) < 0) {
+		j->rc = -1;
+		j->err = EHOSTUNREACH;
+		return NULL;
+	}
+	j->rc = gmc_request(&a, j->ctx->key, line, j->reply, sizeof(j->reply),
+	    ABORT_TIMEOUT_MS);
+	j->err = errno;
+	return NULL;
+}
+
+/*
+ * Sends ABORT run=R to every peer of the run at once, each bounded by a
+ * short timeout, so that a dead or frozen peer costs at most that.  Returns
+ * the set of peers that answered OK (they ship what they delivered).
+ */
+static uint64_t
+abort_peers(const struct cs_ctx *ctx, const struct report *rp)
+{
+	struct abort_job *job;
+	uint64_t ok = 0;
+	unsigned i, n = rp->p.n;
+	char addr[NET_HOST_MAX + 32];
+
+	if (!(job = calloc(n, sizeof(*job)))) {
+		log_warnx("out of memory: no ABORT sent");
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		job[i] = (struct abort_job){ .ctx = ctx, .m = &rp->member[i],
+		    .run = rp->run };
+		job[i].threaded = pthread_create(&job[i].t, NULL, abort_one,
+		    &job[i]) == 0;
+		if (!job[i].threaded)
+			(void)abort_one(&job[i]);
+	}
+	for (i = 0; i < n; i++) {
+		if (job[i].threaded)
+			pthread_join(job[i].t, NULL);
+		if (job[i].rc == 0) {
+			ok |= UINT64_C(1) << i;
+			log_debug("run %" PRIu64 ": peer %u: %s", rp->run, i,
+			    job[i].reply);
+			continue;
+		}
+		report_peer_addr(&rp->member[i], addr, sizeof(addr));
+		log_warnx("run %" PRIu64 ": peer %u (%s) did not take ABORT: "
+		    "%.200s", rp->run, i, addr, job[i].rc < 0 ?
+		    strerror(job[i].err) : job[i].reply);
+	}
+	free(job);
+	return ok;
+}
+
+/* After ABORT: the logs of the peers in `ok` still come, for a short while. */
+static void
+wait_grace(struct cs_ctx *ctx, const struct report *rp, uint64_t ok)
+{
+	struct collect *c = &ctx->coll;
+	uint64_t deadline = mptime_now_us() + GRACE_US;
+	unsigned want = 0, i;
 
 	pthread_mutex_lock(&c->mu);
-	for (;;) {
-		received = c->received;
-		if (received == rp->p.n)
-			break;
-		pthread_mutex_unlock(&c->mu);
+	for (i = 0; i < rp->p.n; i++)
+		if (ok >> i & 1 || c->log[i].received)
+			want++;
+	while (c->received < want && mptime_now_us() < deadline)
+		(void)wait_received(c, want, deadline);
+	pthread_mutex_unlock(&c->mu);
+}
 
-		now = mptime_now_us();
-		if (now >= next_poll) {
-			uint64_t sum = received, dmin = UINT64_MAX;
+/* The logs move from the collector to the report; the run is closed. */
+static void
+take_logs(struct cs_ctx *ctx, struct report *rp)
+{
+	struct collect *c = &ctx->coll;
+	unsigned i;
 
-			for (i = 0; i < rp->p.n; i++) {
-				long long d = peer_delivered(ctx,
-				    &rp->member[i]);
-
-				if (d >= 0) {
-					sum += (uint64_t)d;
-					if ((uint64_t)d < dmin)
-						dmin = (uint64_t)d;
-				}
-			}
-			if (sum != progress_sum) {
-				progress_sum = sum;
-				last_progress = now;
-			}
-			if (ctx->progress && !ctx->quiet) {
-				struct progress pg = { start_us, received,
-				    dmin == UINT64_MAX ? 0 : dmin };
-
-				progress_show(rp, &pg);
-			}
-			next_poll = now + 500000;
-		}
-		if (now - last_progress > ctx->timeout_s * 1000000 ||
-		    cs_interrupted()) {
-			pthread_mutex_lock(&c->mu);
-			break;
-		}
-		pthread_mutex_lock(&c->mu);
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		ts.tv_nsec += 100000000;
-		if (ts.tv_nsec >= 1000000000) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000;
-		}
-		if (c->received == received)
-			pthread_cond_timedwait(&c->cv, &c->mu, &ts);
-	}
-	/* The logs move to the report. */
+	pthread_mutex_lock(&c->mu);
 	for (i = 0; i < rp->p.n; i++) {
 		rp->log[i] = c->log[i];
 		memset(&c->log[i], 0, sizeof(c->log[i]));
 	}
 	c->run = 0;
 	pthread_mutex_unlock(&c->mu);
-	if (ctx->progress && !ctx->quiet)
-		progress_clear();
-	return received == rp->p.n;
+}
+
+/* Appends to the string in buf, truncating at cap. */
+static void __attribute__((format(printf, 3, 4)))
+append(char *buf, size_t cap, const char *fmt, ...)
+{
+	size_t len = strlen(buf);
+	va_list ap;
+
+	if (len + 1 >= cap)
+		return;
+	va_start(ap, fmt);
+	(void)vsnprintf(buf + len, cap - len, fmt, ap);
+	va_end(ap);
+}
+
+/* Appends the peers in mask as "ID (ADDR)", with what STATUS last said. */
+static void
+list_peers(char *buf, size_t cap, const struct report *rp, uint64_t mask,
+    const struct watch *w, bool counts)
+{
+	char addr[NET_HOST_MAX + 32];
+	const char *sep = "";
+	unsigned i;
+
+	for (i = 0; i < rp->p.n; i++) {
+		if (!(mask >> i & 1))
+			continue;
+		report_peer_addr(&rp->member[i], addr, sizeof(addr));
+		if (counts && w->delivered[i] >= 0)
+			append(buf, cap, "%s%u (%s, %lld of %" PRIu64
+			    " delivered)", sep, i, addr, w->delivered[i],
+			    rp->total);
+		else
+			append(buf, cap, "%s%u (%s)", sep, i, addr);
+		sep = ", ";
+	}
+}
+
+/* Peers of the run whose log has not come (silent: and no STATUS either). */
+static uint64_t
+missing_logs(const struct report *rp, const struct watch *w, bool silent)
+{
+	uint64_t mask = 0;
+	unsigned i;
+
+	for (i = 0; i < rp->p.n; i++)
+		if (!rp->log[i].received && (!silent || w->delivered[i] < 0))
+			mask |= UINT64_C(1) << i;
+	return mask;
+}
+
+static const char *
+peers_word(uint64_t mask)
+{
+	return mask & (mask - 1) ? "peers" : "peer";
+}
+
+/*
+ * Why a run that did not complete ended, into rp->problem (ahead of what
+ * was already there): the peers that stopped answering when there are any,
+ * else every peer whose log is missing.
+ */
+static void
+describe_end(const struct cs_ctx *ctx, struct report *rp,
+    const struct watch *w)
+{
+	char *pb = rp->problem, prev[sizeof(rp->problem)];
+	size_t cap = sizeof(rp->problem);
+	uint64_t missing = missing_logs(rp, w, false);
+	uint64_t silent = missing_logs(rp, w, true);
+
+	memcpy(prev, rp->problem, sizeof(prev));
+	pb[0] = '\0';
+	if (rp->end == RUN_INTERRUPTED) {
+		append(pb, cap, "interrupted");
+		if (missing) {
+			append(pb, cap, "; no log from %s ", peers_word(missing));
+			list_peers(pb, cap, rp, missing, w, false);
+		}
+	} else if (silent) {
+		append(pb, cap, "no progress for %" PRIu64 " s: %s ",
+		    ctx->timeout_s, peers_word(silent));
+		list_peers(pb, cap, rp, silent, w, false);
+		append(pb, cap, " stopped answering");
+	} else {
+		append(pb, cap, "no progress for %" PRIu64 " s; aborted",
+		    ctx->timeout_s);
+		if (missing) {
+			append(pb, cap, "; no log from %s ",
+			    peers_word(missing));
+			list_peers(pb, cap, rp, missing, w, true);
+		}
+	}
+	if (prev[0])
+		append(pb, cap, "; %s", prev);
+}
+
+/* Tears down a run that will not complete: ABORT, then the late logs. */
+static void
+teardown(struct cs_ctx *ctx, struct report *rp, const struct watch *w)
+{
+	struct collect *c = &ctx->coll;
+	char list[512];
+	uint64_t missing = 0;
+	unsigned i;
+
+	pthread_mutex_lock(&c->mu);
+	for (i = 0; i < rp->p.n; i++)
+		if (!c->log[i].received)
+			missing |= UINT64_C(1) << i;
+	pthread_mutex_unlock(&c->mu);
+	list[0] = '\0';
+	list_peers(list, sizeof(list), rp, missing, w, false);
+	if (rp->end == RUN_INTERRUPTED)
+		log_warnx("run %" PRIu64 ": interrupted; missing the logs of "
+		    "peers %s; sending ABORT", rp->run, list);
+	else
+		log_warnx("run %" PRIu64 ": no progress for %" PRIu64 " s; "
+		    "missing the logs of peers %s; sending ABORT", rp->run,
+		    ctx->timeout_s, list);
+	wait_grace(ctx, rp, abort_peers(ctx, rp));
 }
 
 struct report *
 run_once(struct cs_ctx *ctx, const struct run_params *p)
 {
 	struct report *rp;
+	struct watch w;
 	uint64_t id, start_us;
 	unsigned i, started = 0;
-	char why[300];
+	char why[300], addr[NET_HOST_MAX + 32];
 
 	if (!(rp = calloc(1, sizeof(*rp)))) {
 		log_warnx("out of memory");
@@ -269,11 +527,13 @@ run_once(struct cs_ctx *ctx, const struct run_params *p)
 	start_us = mptime_now_us();
 	for (i = 0; i < rp->p.n; i++) {
 		if (start_peer(ctx, rp, i, why, sizeof(why)) < 0) {
-			log_warnx("run %" PRIu64 ": peer %u: %s", rp->run, i,
-			    why);
+			report_peer_addr(&rp->member[i], addr, sizeof(addr));
+			log_warnx("run %" PRIu64 ": peer %u (%s): %s", rp->run,
+			    i, addr, why);
 			if (!rp->problem[0])
-				snprintf(rp->problem, sizeof(rp->problem),
-				    "peer %u did not start: %.200s", i, why);
+				append(rp->problem, sizeof(rp->problem),
+				    "peer %u (%s) did not start: %s", i, addr,
+				    why);
 			continue;
 		}
 		started++;
@@ -283,29 +543,15 @@ run_once(struct cs_ctx *ctx, const struct run_params *p)
 		report_free(rp);
 		return NULL;
 	}
-	if (!wait_logs(ctx, rp, start_us)) {
-		char *p2 = why;
-		size_t left = sizeof(why);
-
-		for (i = 0; i < rp->p.n; i++) {
-			int k;
-
-			if (rp->log[i].received)
-				continue;
-			k = snprintf(p2, left, "%s%u (%s:%u)", p2 == why ? "" :
-			    ", ", i, rp->member[i].host, rp->member[i].ctl);
-			if (k < 0 || (size_t)k >= left)
-				break;
-			p2 += k;
-			left -= (size_t)k;
-		}
-		log_warnx("run %" PRIu64 ": no progress for %" PRIu64 " s; "
-		    "missing the logs of peers %s", rp->run, ctx->timeout_s,
-		    why);
-		if (!rp->problem[0])
-			snprintf(rp->problem, sizeof(rp->problem), "no log from "
-			    "peers %.200s", why);
+	memset(&w, 0, sizeof(w));
+	w.start_us = start_us;
+	if ((rp->end = wait_logs(ctx, rp, &w)) != RUN_COMPLETE) {
+		/* The watch names who was missing before the late logs. */
+		teardown(ctx, rp, &w);
 	}
+	take_logs(ctx, rp);
+	if (rp->end != RUN_COMPLETE)
+		describe_end(ctx, rp, &w);
 	rp->duration_us = mptime_now_us() - start_us;
 	compare_run(rp);
 	return rp;
@@ -317,6 +563,7 @@ run_shutdown_peers(struct cs_ctx *ctx)
 	static struct gmc_member all[LIST_MAX];
 	char reply[CTL_LINE_MAX];
 	struct net_addr a;
+	char addr[NET_HOST_MAX + 32];
 	long n, i;
 
 	if ((n = gmc_list(&ctx->gm, ctx->key, all, LIST_MAX, reply,
@@ -327,9 +574,10 @@ run_shutdown_peers(struct cs_ctx *ctx)
 	for (i = 0; i < n; i++) {
 		if (member_ctl_addr(&all[i], &a) < 0 ||
 		    gmc_request(&a, ctx->key, "SHUTDOWN", reply, sizeof(reply),
-		    NET_TIMEOUT_MS) != 0)
-			log_warnx("peer %s:%u did not take SHUTDOWN",
-			    all[i].host, all[i].ctl);
+		    NET_TIMEOUT_MS) != 0) {
+			report_peer_addr(&all[i], addr, sizeof(addr));
+			log_warnx("peer %s did not take SHUTDOWN", addr);
+		}
 	}
 	log_info("sent SHUTDOWN to %ld peers", n);
 }

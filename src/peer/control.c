@@ -300,16 +300,16 @@ abort_req(struct peer_ctx *ctx, struct lsrv_conn *c, struct ctl_msg *m)
 	ph = order_phase(ctx->run->core);
 	pthread_cond_broadcast(&ctx->cv);
 	pthread_mutex_unlock(&ctx->mu);
-	if (rc < 0)
-		log_warnx("out of memory: a delivery log is not shipped");
-	if (job)
-		ship_launch(job);
 	if (rc == 0) {
 		lsrv_printf(c, "OK already finished run=%" PRIu64 " state=%s\n",
 		    id, order_phase_name(ph));
 		return;
 	}
 	log_info("run %" PRIu64 ": ABORT from %s", id, lsrv_peer(c));
+	if (rc < 0)
+		log_warnx("out of memory: a delivery log is not shipped");
+	if (job)
+		ship_launch(job);
 	lsrv_printf(c, "OK aborted run=%" PRIu64 "\n", id);
 }
 

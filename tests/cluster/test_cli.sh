@@ -16,5 +16,13 @@ done
 "$BIN/comparison_server" --loss 2 2>/dev/null; [ $? -eq 2 ] || fail "loss 2"
 "$BIN/comparison_server" --interval 5:1 2>/dev/null; [ $? -eq 2 ] ||
     fail "interval 5:1"
+for v in 0 100 30000; do
+	"$BIN/peer" --stall-timeout $v --version >/dev/null ||
+	    fail "--stall-timeout $v refused"
+done
+for v in 50 -1 abc 3600001; do
+	"$BIN/peer" --stall-timeout $v --version >/dev/null 2>&1
+	[ $? -eq 2 ] || fail "--stall-timeout $v is not a usage error"
+done
 "$BIN/comparison_server" -m 5 -g 127.0.0.1:1 --wait 0 -p 0 2>/dev/null
 [ $? -eq 3 ] || fail "no group manager should be a network error (3)"
