@@ -844,8 +844,8 @@ order_input(struct order *o, uint64_t now, int from, const uint8_t *buf,
 }
 
 /*
- * The send window (rule 6; "Liveness" in mpcomm(7)): at most window of my DATA
- * stamped beyond what the slowest member has delivered (in total order;
+ * The send window (rule 6; "Liveness" in mpcomm(7)): at most window of my
+ * DATA stamped beyond what the slowest member has delivered (in total order;
  * processed in the others, where processing is delivery), myself included.
  * So every member holds at most window DATA of my stream, whatever happens.
  */
