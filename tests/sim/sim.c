@@ -15,8 +15,9 @@
  *
  * --flood draws floods instead: thousands of messages per peer, small
  * windows, loss up to 50 %, outages of a link (one way or both) lasting
- * seconds, and a peer that pauses (as under SIGSTOP) or crashes.  --case NAME runs one of the named regression cases (deadlocks
- * seen on real processes before the window was keyed on delivery).
+ * seconds, and a peer that pauses (as under SIGSTOP) or crashes.  --case
+ * NAME runs one of the named regression cases (deadlocks seen on real
+ * processes before the window was keyed on delivery, pauses, a crash).
  */
 #include <errno.h>
 #include <inttypes.h>
