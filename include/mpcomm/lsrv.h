@@ -5,7 +5,12 @@
  * and output buffers, so one slow client never blocks the others.  A
  * connection that completes no line for the idle timeout is dropped (this
  * also drops clients that trickle one byte at a time), and so is one whose
- * line is too long or that does not read its answers.
+ * line is too long or that does not read its answers.  A client that has
+ * not completed a first line (an authenticated one, with a key) within 2 s
+ * is dropped; when every slot is taken, or one source address holds a
+ * quarter of them, the oldest such client, else the one idle longest
+ * between requests, makes room for a new one; out of descriptors, the
+ * server sheds clients instead of spinning.
  */
 #ifndef MPCOMM_LSRV_H
 #define MPCOMM_LSRV_H
