@@ -6,6 +6,8 @@
 # iptables; skipped otherwise.
 . "$(dirname "$0")/lib.sh"
 need_netns
+# The namespaces there before: any other one left at the end is ours.
+ip netns list | awk '{ print $1 }' | sort >"$T/ns.before"
 MPCOMM_BIN=$BIN "$TOP/scripts/netns-cluster.sh" -n 4 -m 200 --kernel-loss 0.1 \
     --log-dir "$T/logs" -q >"$T/in.out" 2>"$T/in.err"
 rc=$?
@@ -21,5 +23,7 @@ cat "$T/out.out"
 run=$(result out run)
 "$TOP/tests/cluster/checklogs.sh" "$T/logs" "$run" 3 200 total || fail "logs"
 grep -q "send errors: [1-9]" "$T/out.out" || fail "no sendto error was seen"
-ip netns list | grep -q "^m[0-9]*" && fail "namespaces left behind"
+ip netns list | awk '{ print $1 }' | sort >"$T/ns.after"
+left=$(comm -13 "$T/ns.before" "$T/ns.after")
+[ -z "$left" ] || fail "namespaces left behind: $left"
 exit 0
