@@ -81,7 +81,7 @@ if [ -n "$cut" ]; then
 fi
 [ -x "$bin/peer" ] || make -s -C "$here" >&2 || exit 3
 
-tag=m$$
+tag=${MPCOMM_NETNS_TAG:-m$$}	# the namespaces are named after it
 hub=${tag}hub
 work=$(mktemp -d "${TMPDIR:-/tmp}/mpcomm-netns.XXXXXX") || exit 3
 [ -n "$logdir" ] || logdir=$work/logs

@@ -6,8 +6,9 @@
 # iptables; skipped otherwise.
 . "$(dirname "$0")/lib.sh"
 need_netns
-# The namespaces there before: any other one left at the end is ours.
-ip netns list | awk '{ print $1 }' | sort >"$T/ns.before"
+# Our namespaces carry our tag, so that we can tell they are all gone.
+MPCOMM_NETNS_TAG=mt$$
+export MPCOMM_NETNS_TAG
 MPCOMM_BIN=$BIN "$TOP/scripts/netns-cluster.sh" -n 4 -m 200 --kernel-loss 0.1 \
     --log-dir "$T/logs" -q >"$T/in.out" 2>"$T/in.err"
 rc=$?
@@ -23,7 +24,6 @@ cat "$T/out.out"
 run=$(result out run)
 "$TOP/tests/cluster/checklogs.sh" "$T/logs" "$run" 3 200 total || fail "logs"
 grep -q "send errors: [1-9]" "$T/out.out" || fail "no sendto error was seen"
-ip netns list | awk '{ print $1 }' | sort >"$T/ns.after"
-left=$(comm -13 "$T/ns.before" "$T/ns.after")
+left=$(ip netns list | awk '{ print $1 }' | grep "^$MPCOMM_NETNS_TAG")
 [ -z "$left" ] || fail "namespaces left behind: $left"
 exit 0
