@@ -105,6 +105,14 @@ void	proc_daemon_ready(int *notify);
  * running process holds it, ENODEV when path is not a regular file.
  */
 int	proc_pidfile_write(const char *path);
+
+/*
+ * For a program's top level, as fatal() is: detaches (the original process
+ * exits 0 once the daemon serves, or EXIT_NETWORK when it died first,
+ * saying so as prog), and writes the pidfile or exits EXIT_NETWORK.
+ */
+void	proc_detach_or_exit(const char *prog, int *notify);
+void	proc_pidfile_or_exit(const char *path);
 /* Removes the pidfile only if it is still ours. */
 void	proc_pidfile_remove(const char *path);
 

@@ -137,35 +137,6 @@ parse_args(struct gm_ctx *ctx, int argc, char **argv)
 		usage_error("unexpected argument '%s'", argv[optind]);
 }
 
-/*
- * Detaches; the original process exits once the daemon serves (0) or has
- * died (EXIT_NETWORK; why is in the daemon's log).
- */
-static void
-detach(int *notify)
-{
-	int rc = proc_daemonize(notify);
-
-	if (rc < 0)
-		fatal(EXIT_NETWORK, "cannot detach");
-	if (rc == 1)
-		exit(EXIT_OK);
-	if (rc == 2) {
-		fprintf(stderr, "group_manager: the daemon exited before it "
-		    "was ready; see its log\n");
-		exit(EXIT_NETWORK);
-	}
-}
-
-static void
-pidfile_fatal(const char *path)
-{
-	if (errno == EEXIST)
-		fatalx(EXIT_NETWORK, "pidfile %s is held by another running "
-		    "instance", path);
-	fatal(EXIT_NETWORK, "cannot write pidfile %s", path);
-}
-
 int
 main(int argc, char **argv)
 {
@@ -198,9 +169,9 @@ main(int argc, char **argv)
 		fatal(EXIT_NETWORK, "cannot listen on %s port %s",
 		    ctx.opt.bind ? ctx.opt.bind : "*", ctx.opt.port);
 	if (ctx.daemon)
-		detach(&notify);
-	if (ctx.opt.pidfile && proc_pidfile_write(ctx.opt.pidfile) < 0)
-		pidfile_fatal(ctx.opt.pidfile);
+		proc_detach_or_exit("group_manager", &notify);
+	if (ctx.opt.pidfile)
+		proc_pidfile_or_exit(ctx.opt.pidfile);
 	proc_block_signals();
 	if (!(ctx.srv = lsrv_create(&fd, 1, &ops, &ctx.reg,
 	    (int)ctx.timeout_s * 1000, ctx.max_clients)))

@@ -405,3 +405,30 @@ proc_signal_thread_join(pthread_t t)
 	(void)pthread_kill(t, SIGUSR1);
 	pthread_join(t, NULL);
 }
+
+void
+proc_detach_or_exit(const char *prog, int *notify)
+{
+	int rc = proc_daemonize(notify);
+
+	if (rc < 0)
+		fatal(EXIT_NETWORK, "cannot detach");
+	if (rc == 1)
+		exit(EXIT_OK);
+	if (rc == 2) {
+		fprintf(stderr, "%s: the daemon exited before it was ready; "
+		    "see its log\n", prog);
+		exit(EXIT_NETWORK);
+	}
+}
+
+void
+proc_pidfile_or_exit(const char *path)
+{
+	if (proc_pidfile_write(path) == 0)
+		return;
+	if (errno == EEXIST)
+		fatalx(EXIT_NETWORK, "pidfile %s is held by another running "
+		    "instance", path);
+	fatal(EXIT_NETWORK, "cannot write pidfile %s", path);
+}

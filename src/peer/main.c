@@ -213,35 +213,6 @@ check_log_dir(struct peer_ctx *ctx)
 		    ctx->log_dir);
 }
 
-/*
- * Detaches; the original process exits once the daemon serves (0) or has
- * died (EXIT_NETWORK; why is in the daemon's log).
- */
-static void
-detach(int *notify)
-{
-	int rc = proc_daemonize(notify);
-
-	if (rc < 0)
-		fatal(EXIT_NETWORK, "cannot detach");
-	if (rc == 1)
-		exit(EXIT_OK);
-	if (rc == 2) {
-		fprintf(stderr, "peer: the daemon exited before it was ready; "
-		    "see its log\n");
-		exit(EXIT_NETWORK);
-	}
-}
-
-static void
-pidfile_fatal(const char *path)
-{
-	if (errno == EEXIST)
-		fatalx(EXIT_NETWORK, "pidfile %s is held by another running "
-		    "instance", path);
-	fatal(EXIT_NETWORK, "cannot write pidfile %s", path);
-}
-
 /* Large socket buffers absorb bursts that would otherwise become losses. */
 static void
 size_buffers(int fd)
@@ -405,9 +376,9 @@ main(int argc, char **argv)
 	check_log_dir(&ctx);
 	open_sockets(&ctx);
 	if (ctx.daemon)
-		detach(&notify);
-	if (ctx.opt.pidfile && proc_pidfile_write(ctx.opt.pidfile) < 0)
-		pidfile_fatal(ctx.opt.pidfile);
+		proc_detach_or_exit("peer", &notify);
+	if (ctx.opt.pidfile)
+		proc_pidfile_or_exit(ctx.opt.pidfile);
 
 	proc_block_signals();
 	pthread_mutex_init(&ctx.mu, NULL);
