@@ -83,6 +83,16 @@ net_resolve_strerror(int err)
 	return strerror(err);
 }
 
+/* The first address getaddrinfo() found, into out; frees the list. */
+static int
+take_first(struct addrinfo *res, struct net_addr *out)
+{
+	memcpy(&out->ss, res->ai_addr, res->ai_addrlen);
+	out->len = res->ai_addrlen;
+	freeaddrinfo(res);
+	return 0;
+}
+
 int
 net_resolve(const char *host, const char *port, int socktype,
     struct net_addr *out)
@@ -104,10 +114,7 @@ net_resolve(const char *host, const char *port, int socktype,
 		errno = resolve_errno(rc);
 		return -1;
 	}
-	memcpy(&out->ss, res->ai_addr, res->ai_addrlen);
-	out->len = res->ai_addrlen;
-	freeaddrinfo(res);
-	return 0;
+	return take_first(res, out);
 }
 
 int
@@ -124,10 +131,7 @@ net_resolve_numeric(const char *host, const char *port, int socktype,
 		errno = EINVAL;
 		return -1;
 	}
-	memcpy(&out->ss, res->ai_addr, res->ai_addrlen);
-	out->len = res->ai_addrlen;
-	freeaddrinfo(res);
-	return 0;
+	return take_first(res, out);
 }
 
 int
