@@ -50,12 +50,11 @@ for k in 0 1; do
 	grep -q "run=77" "$T/start$k" || fail "start: answer"
 done
 for k in 0 1; do
-	w=0
+	wait_line "$T/peer$k.err" "run 77 ok" 30 >/dev/null ||
+	    fail "peer $k did not finish run 77"
 	# shellcheck disable=SC2086
-	until "$M" $K status "$(peer_ctl $k)" | grep -qx "delivered=40"; do
-		w=$((w + 1)); [ $w -lt 200 ] || fail "peer $k did not deliver 40"
-		sleep 0.1
-	done
+	"$M" $K status "$(peer_ctl $k)" | grep -qx "delivered=40" ||
+	    fail "status of peer $k: not 40 delivered"
 done
 "$TOP/tests/cluster/checklogs.sh" "$T/logs" 77 2 20 total ||
     fail "logs of the run started by mpctl"
