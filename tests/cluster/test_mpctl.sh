@@ -71,7 +71,13 @@ grep -qE "OK|ERR" "$T/ab" || fail "abort: no answer shown"
 
 # unregister, then shutdown: the peers exit.
 # shellcheck disable=SC2086
-"$M" $K unregister "$GM" "$HOST" 1 1 | grep -q "members=2" || fail "unregister"
+"$M" $K unregister "$GM" "$HOST" 1 1 2>"$T/e"; [ $? -eq 1 ] ||
+    fail "unregistering a stranger: not exit 1"
+grep -q "ERR 404" "$T/e" || fail "unregistering a stranger: no ERR 404"
+c1=$(peer_ctl 1); c1=${c1##*:}
+# shellcheck disable=SC2086
+"$M" $K unregister "$GM" "$HOST" "$(peer_udp 1)" "$c1" | grep -q "members=1" ||
+    fail "unregister"
 # shellcheck disable=SC2086
 "$M" $K shutdown "$(peer_ctl 0)" "$(peer_ctl 1)" >"$T/sd" || fail "shutdown"
 [ "$(grep -c bye "$T/sd")" -eq 2 ] || fail "shutdown: answers"
