@@ -130,7 +130,9 @@ started() {
 	exit 3
 }
 
-eval "\"$bin/group_manager\" -b \"$host\" -p 0 $keyarg" 2>"$work/gm.log" &
+# The key, if any, as "$@" (no eval: $! must be the program itself).
+if [ -n "$key" ]; then set -- -k "$key"; else set --; fi
+"$bin/group_manager" -b "$host" -p 0 "$@" 2>"$work/gm.log" &
 pids="$pids $!"
 gm_line=$(started "$work/gm.log" "listening on" "the group manager") || exit 3
 gm_port=${gm_line##*:}
@@ -138,8 +140,8 @@ case $host in *:*) gm="[$host]:$gm_port" ;; *) gm="$host:$gm_port" ;; esac
 
 i=0
 while [ $i -lt "$peers" ]; do
-	eval "\"$bin/peer\" -g \"$gm\" -b \"$host\" -u 0 -p 0 -l \"$logdir\" \
-	    $keyarg" 2>"$work/peer$i.log" &
+	"$bin/peer" -g "$gm" -b "$host" -u 0 -p 0 -l "$logdir" "$@" \
+	    2>"$work/peer$i.log" &
 	pids="$pids $!"
 	i=$((i + 1))
 done

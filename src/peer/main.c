@@ -291,8 +291,12 @@ register_self(struct peer_ctx *ctx, struct reg_state *st, char *why,
 	    reply, sizeof(reply), GM_TIMEOUT_MS);
 	if (rc < 0)
 		snprintf(why, cap, "%s", strerror(errno));
+	else if (rc > 0 && strncmp(reply, "HELLO ", 6) == 0)
+		snprintf(why, cap, "it refused the registration: it "
+		    "authenticates its clients (give -k KEY-FILE)");
 	else if (rc > 0)
-		snprintf(why, cap, "refused: %.200s", reply);
+		snprintf(why, cap, "it refused the registration: %.200s",
+		    reply);
 	else if (!st->registered)
 		log_info("registered at %s as host=%s udp=%u ctl=%u (%s)",
 		    ctx->gm_spec, ctx->host, ctx->udp_p, ctx->ctl_p, reply);

@@ -33,6 +33,11 @@ grep -q "MPCOMM_BIN:-$P/bin}" "$R$P/share/mpcomm/scripts/cluster.sh" ||
 MPCOMM_BIN=$R$P/bin "$R$P/share/mpcomm/scripts/cluster.sh" -n 2 -m 5 -q \
     >"$T/c.out" 2>"$T/c.err" || { tail "$T/c.err"; fail "installed cluster.sh"; }
 grep -q "^RESULT.*status=ok" "$T/c.out" || fail "installed cluster.sh: no ok run"
+if ps -eo pid,args | grep -F "$R$P/bin/" | grep -v grep >"$T/left"; then
+	cat "$T/left"
+	for p in $(awk '{ print $1 }' "$T/left"); do kill "$p"; done
+	fail "cluster.sh left processes running"
+fi
 if command -v man >/dev/null; then
 	MANPATH=$R$P/share/man man -w mpctl >/dev/null 2>&1 ||
 	    echo "note: man -w mpctl did not find the page"

@@ -50,12 +50,11 @@ for k in 0 1; do
 	grep -q "run=77" "$T/start$k" || fail "start: answer"
 done
 for k in 0 1; do
-	w=0
+	wait_line "$T/peer$k.err" "run 77 ok" 30 >/dev/null ||
+	    fail "peer $k did not finish run 77"
 	# shellcheck disable=SC2086
-	until "$M" $K status "$(peer_ctl $k)" | grep -qx "delivered=40"; do
-		w=$((w + 1)); [ $w -lt 200 ] || fail "peer $k did not deliver 40"
-		sleep 0.1
-	done
+	"$M" $K status "$(peer_ctl $k)" | grep -qx "delivered=40" ||
+	    fail "status of peer $k: not 40 delivered"
 done
 # The final files are written when the peers ship (here, try to).
 w=0
@@ -75,7 +74,13 @@ grep -q "already finished run=77" "$T/ab" || { cat "$T/ab"; fail "abort: answer"
 
 # unregister, then shutdown: the peers exit.
 # shellcheck disable=SC2086
-"$M" $K unregister "$GM" "$HOST" 1 1 | grep -q "members=2" || fail "unregister"
+"$M" $K unregister "$GM" "$HOST" 1 1 2>"$T/e"; [ $? -eq 1 ] ||
+    fail "unregistering a stranger: not exit 1"
+grep -q "ERR 404" "$T/e" || fail "unregistering a stranger: no ERR 404"
+c1=$(peer_ctl 1); c1=${c1##*:}
+# shellcheck disable=SC2086
+"$M" $K unregister "$GM" "$HOST" "$(peer_udp 1)" "$c1" | grep -q "members=1" ||
+    fail "unregister"
 # shellcheck disable=SC2086
 "$M" $K shutdown "$(peer_ctl 0)" "$(peer_ctl 1)" >"$T/sd" || fail "shutdown"
 [ "$(grep -c bye "$T/sd")" -eq 2 ] || fail "shutdown: answers"

@@ -42,6 +42,14 @@ mkdir "$T/tmp"
 TMPDIR=$T/tmp "$S/cluster.sh" -n 2 -m 5 -q >"$T/c1.out" 2>"$T/c1.err" ||
     { cat "$T/c1.err"; fail "cluster.sh -n 2 -m 5"; }
 [ -z "$(ls "$T/tmp")" ] || fail "cluster.sh left $(ls "$T/tmp") behind"
+# leftovers PATTERN: fails if a process started by a script still runs.
+leftovers() {
+	ps -eo pid,args | grep -F -- "$1" | grep -v grep >"$T/left" || return 0
+	cat "$T/left"
+	for p in $(awk '{ print $1 }' "$T/left"); do kill "$p"; done
+	fail "processes left running"
+}
+leftovers "$T/tmp/"
 grep -q "logs" "$T/c1.out" && fail "names logs that it removed"
 TMPDIR=$T/tmp "$S/cluster.sh" -n x 2>/dev/null
 [ -z "$(ls "$T/tmp")" ] || fail "a usage error left a folder"
@@ -52,8 +60,10 @@ rm -rf "$T/tmp"
 
 # --key-file reaches every program.
 head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$T/key"
-"$S/cluster.sh" -n 2 -m 5 -q --key-file "$T/key" >"$T/k.out" 2>"$T/k.err" ||
-    { tail "$T/k.err"; fail "cluster.sh --key-file"; }
+mkdir -p "$T/tmp2"
+TMPDIR=$T/tmp2 "$S/cluster.sh" -n 2 -m 5 -q --key-file "$T/key" >"$T/k.out" \
+    2>"$T/k.err" || { tail "$T/k.err"; fail "cluster.sh --key-file"; }
+leftovers "$T/tmp2/"
 grep -q "^RESULT.*status=ok" "$T/k.out" || fail "--key-file: no ok run"
 
 # A sweep starts as many peers as its largest count; repeats get seeds.
