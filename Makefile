@@ -39,7 +39,7 @@ BINS	 = $(PROGS:%=$(B)/bin/%)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNITS	 = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 SIM	 = $(B)/tests/sim
-TOOLS	 = $(B)/tests/mpctl $(B)/tests/slowclient $(B)/tests/noise \
+TOOLS	 = $(B)/tests/ctlraw $(B)/tests/slowclient $(B)/tests/noise \
 	   $(B)/tests/forge $(B)/tests/udprate $(B)/tests/hold
 
 .DELETE_ON_ERROR:

@@ -98,8 +98,8 @@ freeze_one() {
 	victim=
 	w=0
 	while [ -z "$victim" ] && [ $w -lt 400 ]; do
-		for c in $("$top/$B/tests/mpctl" "$gm" LIST | sed -n 's/.* ctl=\([0-9]*\).*/\1/p'); do
-			"$top/$B/tests/mpctl" "127.0.0.1:$c" STATUS 2>/dev/null |
+		for c in $("$top/$B/tests/ctlraw" "$gm" LIST | sed -n 's/.* ctl=\([0-9]*\).*/\1/p'); do
+			"$top/$B/tests/ctlraw" "127.0.0.1:$c" STATUS 2>/dev/null |
 			    grep -qE "state=running.* delivered=[1-9]" && { victim=$c; break; }
 		done
 		sleep 0.01; w=$((w + 1))

@@ -136,12 +136,12 @@ peer_with_id() {
 
 # wait_running ID [MPCTL ARGS...]: waits until the peer with run id ID
 # runs and has delivered something; prints its STATUS line.  Extra
-# arguments go to mpctl before the address (--key-file F).
+# arguments go to ctlraw before the address (--key-file F).
 wait_running() {
 	id=$1; shift
 	w=0
 	until k=$(peer_with_id "$id") &&
-	    st=$("$TOP/$B/tests/mpctl" "$@" "$(peer_ctl "$k")" STATUS) &&
+	    st=$("$TOP/$B/tests/ctlraw" "$@" "$(peer_ctl "$k")" STATUS) &&
 	    echo "$st" | grep -qE "state=running.* delivered=[1-9]"; do
 		w=$((w + 1)); [ $w -lt 400 ] || return 1; sleep 0.05
 	done

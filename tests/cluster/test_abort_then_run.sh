@@ -8,7 +8,7 @@
 # takes the ABORT that waited in its queue, and a second run on the same
 # three processes ends ok.
 . "$(dirname "$0")/lib.sh"
-MPCTL=$TOP/$B/tests/mpctl
+CTLRAW=$TOP/$B/tests/ctlraw
 start_gm
 start_peers 3 --peer-timeout 600000 --stall-timeout 0
 run_cs hung -n 3 -m 1000000 --interval 1:2 -t 3 &
@@ -16,7 +16,7 @@ cs=$!
 PIDS="$PIDS $cs"
 w=0
 until victim=$(peer_with_id 1) &&
-    "$MPCTL" "$(peer_ctl "$victim")" STATUS | grep -qE "delivered=[1-9]"; do
+    "$CTLRAW" "$(peer_ctl "$victim")" STATUS | grep -qE "delivered=[1-9]"; do
 	w=$((w + 1)); [ $w -lt 200 ] || fail "run did not start"; sleep 0.05
 done
 eval "frozen=\$PEER_PID_$victim"
@@ -42,7 +42,7 @@ done
 grep -qE "^ +1 +$addr +no-log " "$T/hung.out" || fail "the frozen peer's row"
 # Thawed, the frozen peer reads the ABORT that waited for it.
 w=0
-until "$MPCTL" "$ctl" STATUS | grep -q "^OK state=aborted run=$run "; do
+until "$CTLRAW" "$ctl" STATUS | grep -q "^OK state=aborted run=$run "; do
 	w=$((w + 1)); [ $w -lt 200 ] || fail "the thawed peer did not abort"
 	sleep 0.05
 done

@@ -6,7 +6,7 @@
 # reason), its log is shipped with status=aborted, a second ABORT is a
 # harmless "OK already finished", and the same peers take the next run.
 . "$(dirname "$0")/lib.sh"
-MPCTL=$TOP/$B/tests/mpctl
+CTLRAW=$TOP/$B/tests/ctlraw
 start_gm
 start_peers 2 --peer-timeout 60000
 run_cs long -n 2 -m 1000000 --interval 1:2 -t 60 &
@@ -15,24 +15,24 @@ PIDS="$PIDS $cs"
 c0=$(peer_ctl 0)
 c1=$(peer_ctl 1)
 w=0
-until run=$("$MPCTL" "$c0" STATUS |
+until run=$("$CTLRAW" "$c0" STATUS |
     sed -n 's/^OK state=running run=\([0-9]*\) .* delivered=[1-9].*/\1/p') &&
     [ -n "$run" ]; do
 	w=$((w + 1)); [ $w -lt 200 ] || fail "run did not start"; sleep 0.05
 done
 echo "run $run"
-ask() { "$MPCTL" "$1" "$2" | tee -a "$T/answers"; }
+ask() { "$CTLRAW" "$1" "$2" | tee -a "$T/answers"; }
 ask "$c0" "ABORT" | grep -q "^ERR 400 " || fail "ABORT without run= not refused"
 ask "$c0" "ABORT run=$run x=1" | grep -q "^ERR 400 " ||
     fail "ABORT with an unknown key not refused"
 ask "$c0" "ABORT run=abc" | grep -q "^ERR 400 " || fail "ABORT run=abc"
 ask "$c0" "ABORT run=$((run + 1))" | grep -q "^ERR 404 " ||
     fail "ABORT of another run not refused with ERR 404"
-"$MPCTL" "$c0" STATUS | grep -q "^OK state=running " ||
+"$CTLRAW" "$c0" STATUS | grep -q "^OK state=running " ||
     fail "a refused ABORT changed the run"
 ask "$c0" "ABORT run=$run" | grep -q "^OK aborted run=$run\$" ||
     fail "ABORT of the current run"
-st=$("$MPCTL" "$c0" STATUS)
+st=$("$CTLRAW" "$c0" STATUS)
 echo "$st"
 echo "$st" | grep -q "^OK state=aborted run=$run " || fail "STATUS state"
 echo "$st" | grep -q " reason=aborted_by_the_comparison_server" ||

@@ -6,7 +6,7 @@
 # the pidfile is locked (a second instance refuses, exit 3, and leaves it
 # alone), never followed through a symlink, and removed by its owner only.
 . "$(dirname "$0")/lib.sh"
-MPCTL=$TOP/$B/tests/mpctl
+CTLRAW=$TOP/$B/tests/ctlraw
 cd "$T" || fail "cd"
 GMD="$BIN/group_manager -b 127.0.0.1 -p 0"
 $GMD -d -P /nonexistent/x.pid -L "$T/bad.log"
@@ -23,7 +23,7 @@ l=$(grep -m1 "listening on" gm.log) || fail "-d returned before the daemon liste
 GM=127.0.0.1:${l##*:}
 mv gm.log gm.log.1
 kill -HUP "$pid"
-"$MPCTL" "$GM" "BOGUS" >/dev/null
+"$CTLRAW" "$GM" "BOGUS" >/dev/null
 wait_line "$T/gm.log" "unknown verb" 5 >/dev/null || fail "SIGHUP did not reopen the relative log"
 # A second instance: refused, exit 3, the pidfile stays the first one's.
 $GMD -d -P gm.pid -L gm2.log

@@ -5,7 +5,7 @@
 # client (or sheds the newcomer with its spare descriptor) and a new client
 # is answered.
 . "$(dirname "$0")/lib.sh"
-MPCTL=$TOP/$B/tests/mpctl
+CTLRAW=$TOP/$B/tests/ctlraw
 (ulimit -n 40 && exec "$BIN/group_manager" -b "$HOST" -p 0 --max-clients 1000 \
     -t 30 2>"$T/gm.err") &
 GM_PID=$!
@@ -17,7 +17,7 @@ PIDS="$PIDS $!"
 wait_line "$T/hold.out" "holding" >/dev/null || fail "holder"
 k=0
 while [ $k -lt 3 ]; do
-	"$MPCTL" "$GM" PING | grep -q "OK pong" ||
+	"$CTLRAW" "$GM" PING | grep -q "OK pong" ||
 	    fail "not served while out of descriptors"
 	k=$((k + 1))
 done

@@ -5,7 +5,7 @@
 # was repaired selectively, such runs ended status=timeout), judged from
 # the logs.  The peers' STATUS shows selective acknowledgements at work.
 . "$(dirname "$0")/lib.sh"
-MPCTL=$TOP/$B/tests/mpctl
+CTLRAW=$TOP/$B/tests/ctlraw
 start_gm
 start_peers 3
 for spec in "10 0.1 20000" "30 0.3 6000"; do
@@ -18,5 +18,5 @@ for spec in "10 0.1 20000" "30 0.3 6000"; do
 	[ "$(result "loss$1" status)" = ok ] || fail "flood at $1 % loss: not ok"
 	check "loss$1" 3 "$3" total || fail "logs of the flood at $1 % loss"
 done
-"$MPCTL" "$(peer_ctl 0)" STATUS >"$T/status" || fail "STATUS"
+"$CTLRAW" "$(peer_ctl 0)" STATUS >"$T/status" || fail "STATUS"
 grep -q " drop_bound=0 " "$T/status" || fail "STATUS has no drop_bound=0"

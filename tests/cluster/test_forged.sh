@@ -9,14 +9,14 @@
 #    second, is dropped as a replay (drop_replay), and the others still
 #    find that peer dead within their peer timeout.
 . "$(dirname "$0")/lib.sh"
-MPCTL=$TOP/$B/tests/mpctl
+CTLRAW=$TOP/$B/tests/ctlraw
 FORGE=$TOP/$B/tests/forge
 [ "$(id -u)" = 0 ] || skip "needs root for a raw socket"
 [ "$HOST" = 127.0.0.1 ] || skip "IPv4 loopback only"
 
 KEY=
 # ctl ADDR LINE: a control request, with the key once there is one.
-ctl() { "$MPCTL" ${KEY:+--key-file "$KEY"} "$@"; }
+ctl() { "$CTLRAW" ${KEY:+--key-file "$KEY"} "$@"; }
 
 # field K LINE: the value of key K in a STATUS line.
 field() { echo "$2" | sed -n 's/.* '"$1"'=\([^ ]*\).*/\1/p'; }

@@ -5,7 +5,7 @@
 # says status=failed with the error, and the report names the peer and the
 # error instead of ending in a timeout.
 . "$(dirname "$0")/lib.sh"
-MPCTL=$TOP/$B/tests/mpctl
+CTLRAW=$TOP/$B/tests/ctlraw
 mkdir -p "$T/full"
 MOUNTED=
 if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=64k tmpfs "$T/full" 2>/dev/null; then
@@ -40,6 +40,6 @@ rc=$?
 ctl1=$(peer_ctl 1)
 grep -q "^problem: peer [0-9]* (.*:${ctl1##*:}) failed: cannot_write_the_delivery_log" \
     "$T/full.out" || { cat "$T/full.out"; fail "the report does not name the peer and the error"; }
-"$MPCTL" "$ctl1" STATUS | grep -q "reason=cannot_write_the_delivery_log" ||
+"$CTLRAW" "$ctl1" STATUS | grep -q "reason=cannot_write_the_delivery_log" ||
     fail "STATUS has no reason="
 grep -q "cannot write the delivery log" "$T/peer1.err" || fail "peer did not warn"

@@ -5,7 +5,7 @@
 # reason "interrupted" (RESULT line, report, JSON) and exits 1; the peers
 # leave the run (STATUS state=aborted) and take the next one.
 . "$(dirname "$0")/lib.sh"
-MPCTL=$TOP/$B/tests/mpctl
+CTLRAW=$TOP/$B/tests/ctlraw
 start_gm
 start_peers 3 --peer-timeout 600000 --stall-timeout 0
 run_cs int -n 3 -m 1000000 --interval 1:2 --json "$T/int.json" \
@@ -16,7 +16,7 @@ wait_line "$T/int.err" "listening for logs" >/dev/null ||
     fail "comparison_server did not start"
 PIDS="$PIDS $(cat "$T/cs.pid")"
 w=0
-until "$MPCTL" "$(peer_ctl 0)" STATUS | grep -qE "delivered=[1-9]"; do
+until "$CTLRAW" "$(peer_ctl 0)" STATUS | grep -qE "delivered=[1-9]"; do
 	w=$((w + 1)); [ $w -lt 200 ] || fail "run did not start"; sleep 0.05
 done
 # The server itself: $cs is the shell that runs it (and ignores SIGINT).
@@ -31,7 +31,7 @@ grep -q '"problem": "interrupted' "$T/int.json" || fail "JSON: no reason"
 run=$(result int run)
 k=0
 while [ $k -lt 3 ]; do
-	"$MPCTL" "$(peer_ctl $k)" STATUS | grep -q "^OK state=aborted run=$run " ||
+	"$CTLRAW" "$(peer_ctl $k)" STATUS | grep -q "^OK state=aborted run=$run " ||
 	    fail "peer $k still in run $run"
 	k=$((k + 1))
 done

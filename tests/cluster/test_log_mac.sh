@@ -5,7 +5,7 @@
 # connection is closed, so nothing forged is committed and no LOG that
 # follows on that connection is read; the real logs then complete the run.
 . "$(dirname "$0")/lib.sh"
-MPCTL=$TOP/$B/tests/mpctl
+CTLRAW=$TOP/$B/tests/ctlraw
 head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$T/key"
 start_gm --key-file "$T/key"
 start_peers 2 --key-file "$T/key"
@@ -15,7 +15,7 @@ PIDS="$PIDS $cs"
 l=$(wait_line "$T/mac.err" "listening for logs on") || fail "no server"
 CS=$(hostport "$HOST" "${l##*:}")
 w=0
-until run=$("$MPCTL" --key-file "$T/key" "$(peer_ctl 0)" STATUS |
+until run=$("$CTLRAW" --key-file "$T/key" "$(peer_ctl 0)" STATUS |
     grep "state=running" | sed -n 's/.* run=\([0-9]*\).*/\1/p') &&
     [ -n "$run" ]; do
 	w=$((w + 1)); [ $w -lt 200 ] || fail "run did not start"; sleep 0.05
@@ -23,7 +23,7 @@ done
 hdr="order=total status=ok count=2"
 zero=0000000000000000000000000000000000000000000000000000000000000000
 for end in "END" "END mac=$zero" "END x=1"; do
-	"$MPCTL" --key-file "$T/key" "$CS" "LOG run=$run peer=1 $hdr" \
+	"$CTLRAW" --key-file "$T/key" "$CS" "LOG run=$run peer=1 $hdr" \
 	    "raw:0 1 1" "raw:0 2 2" "raw:$end" \
 	    "LOG run=$run peer=0 $hdr" "raw:1 1 1" "raw:1 2 2" "raw:END" \
 	    >"$T/forged.out"

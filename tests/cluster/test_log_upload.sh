@@ -5,7 +5,7 @@
 # growing memory; a LOG is never longer than its count=; the real log of
 # that peer still gets in (the peer retries on 503) and the run ends ok.
 . "$(dirname "$0")/lib.sh"
-MPCTL=$TOP/$B/tests/mpctl
+CTLRAW=$TOP/$B/tests/ctlraw
 start_gm
 start_peers 2
 run_cs up -n 2 -m 2000 --interval 1:2 -t 30 &
@@ -14,19 +14,19 @@ PIDS="$PIDS $cs"
 l=$(wait_line "$T/up.err" "listening for logs on") || fail "no server"
 CS=$(hostport "$HOST" "${l##*:}")
 w=0
-until run=$("$MPCTL" "$(peer_ctl 0)" STATUS | grep "state=running" |
+until run=$("$CTLRAW" "$(peer_ctl 0)" STATUS | grep "state=running" |
     sed -n 's/.* run=\([0-9]*\).*/\1/p') && [ -n "$run" ]; do
 	w=$((w + 1)); [ $w -lt 200 ] || fail "run did not start"; sleep 0.05
 done
 hdr="LOG run=$run peer=1 order=total status=ok count=1000"
-"$MPCTL" "$CS" "$hdr" "0 1 1" "0 2 2" "hold:2" >"$T/first.out" &
+"$CTLRAW" "$CS" "$hdr" "0 1 1" "0 2 2" "hold:2" >"$T/first.out" &
 first=$!
 PIDS="$PIDS $first"
 wait_line "$T/first.out" "holding" 5 >/dev/null || fail "first upload"
-"$MPCTL" "$CS" "$hdr" "0 1 1" >"$T/second.out"
+"$CTLRAW" "$CS" "$hdr" "0 1 1" >"$T/second.out"
 grep -q "^ERR 503" "$T/second.out" ||
     { cat "$T/second.out"; fail "a second upload of one log was not refused"; }
-"$MPCTL" "$CS" "LOG run=$run peer=0 order=total status=ok count=1" \
+"$CTLRAW" "$CS" "LOG run=$run peer=0 order=total status=ok count=1" \
     "0 1 1" "0 2 2" | grep -q "longer than announced" ||
     fail "a LOG longer than its count= accepted"
 wait $first

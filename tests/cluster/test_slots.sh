@@ -8,7 +8,6 @@
 # and a full table gives the slot of the least useful client to the
 # newcomer: the run ends ok.
 . "$(dirname "$0")/lib.sh"
-MPCTL=$TOP/$B/tests/mpctl
 HOLD=$TOP/$B/tests/hold
 [ "$HOST" = 127.0.0.1 ] || skip "needs 127.0.0.2-5 (IPv4 loopback)"
 head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$T/key"

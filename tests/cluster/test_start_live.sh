@@ -5,7 +5,7 @@
 # truncated and the run ends ok.  The same START once the run is over is
 # refused too, and the finished log stays as it was.
 . "$(dirname "$0")/lib.sh"
-MPCTL=$TOP/$B/tests/mpctl
+CTLRAW=$TOP/$B/tests/ctlraw
 start_gm
 start_peers 2
 ctl0=$(peer_ctl 0)
@@ -15,14 +15,14 @@ run_cs live -n 2 -m 15000 --interval 0:1 -t 30 &
 cs=$!
 PIDS="$PIDS $cs"
 w=0
-until st=$("$MPCTL" "$ctl0" STATUS | grep "state=running") &&
+until st=$("$CTLRAW" "$ctl0" STATUS | grep "state=running") &&
     run=$(echo "$st" | sed -n 's/.* run=\([0-9]*\).*/\1/p') &&
     id=$(echo "$st" | sed -n 's/.* peer=\([0-9]*\).*/\1/p') &&
     [ -s "$T/logs/run$run-peer$id.log.part" ]; do
 	w=$((w + 1)); [ $w -lt 600 ] || fail "no log written"; sleep 0.05
 done
 start() {
-	"$MPCTL" "$ctl0" "START run=$run id=$id n=2 messages=3 server=$HOST:1" \
+	"$CTLRAW" "$ctl0" "START run=$run id=$id n=2 messages=3 server=$HOST:1" \
 	    "MEMBER id=0 host=$HOST udp=$(peer_udp 0)" \
 	    "MEMBER id=1 host=$HOST udp=$(peer_udp 1)"
 }

@@ -6,7 +6,7 @@
 # DATA dropped as beyond the window, or a hold queue overflowing), so a
 # flood ends ok with nothing dropped as beyond the window.
 . "$(dirname "$0")/lib.sh"
-MPCTL=$TOP/$B/tests/mpctl
+CTLRAW=$TOP/$B/tests/ctlraw
 start_gm
 start_peers 1 --window 1
 start_peers 1 --window 4096
@@ -17,10 +17,10 @@ cat "$T/win.out"
 [ $rc -eq 0 ] || fail "the flood exited $rc"
 check win 3 20000 total || fail "logs"
 for k in 0 1 2; do
-	st=$("$MPCTL" "$(peer_ctl $k)" STATUS) || fail "STATUS of peer $k"
+	st=$("$CTLRAW" "$(peer_ctl $k)" STATUS) || fail "STATUS of peer $k"
 	echo "$st" | grep -q " drop_window=0 " || fail "peer $k: $st"
 done
 # window= is 1 to 1048576 (without it, a peer uses its own --window).
-"$MPCTL" "$(peer_ctl 0)" "START run=5 id=0 n=2 messages=1 window=0" \
+"$CTLRAW" "$(peer_ctl 0)" "START run=5 id=0 n=2 messages=1 window=0" \
     "MEMBER id=0 host=127.0.0.1 udp=1" "MEMBER id=1 host=127.0.0.1 udp=2" |
     grep -q "^ERR 400" || fail "window=0 was not refused"
