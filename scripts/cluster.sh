@@ -83,7 +83,7 @@ parse_args() {
 			add_cs "$1" "$2"; shift 2 ;;
 		--sweep-messages) need_value "$1" $#; sweep=1
 			add_cs "$1" "$2"; shift 2 ;;
-		-o|--order|-i|--interval|--delay|--loss|--dup|--seed|-r|--runs|\
+		-o|--order|-i|--interval|--delay|--loss|--dup|--seed|--window|-r|--runs|\
 		-j|--json|--svg|--csv|--svg-summary|-t|--timeout|--wait)
 			need_value "$1" $#; add_cs "$1" "$2"; shift 2 ;;
 		--shutdown-peers|-q|--quiet|-v|--verbose) add_cs "$1"; shift ;;

@@ -53,7 +53,7 @@ while [ $# -gt 0 ]; do
 	-h|--help) show_help "$0" 3 27 ;;
 	--version) echo "netns-cluster.sh (MPComm)"; exit 0 ;;
 	-q|--quiet|-v|--verbose|--shutdown-peers) cs_args="$cs_args $1"; shift ;;
-	-o|--order|-i|--interval|--delay|--loss|--dup|--seed|-r|--runs|\
+	-o|--order|-i|--interval|--delay|--loss|--dup|--seed|--window|-r|--runs|\
 	-j|--json|--svg|--csv|-t|--timeout|--wait)
 		need_value "$1" $#
 		cs_args="$cs_args $(quote "$1") $(quote "$2")"; shift 2 ;;

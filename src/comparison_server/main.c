@@ -57,7 +57,7 @@ usage(FILE *f, int status)
 "      --loss P             emulated loss probability (default 0)\n"
 "      --dup P              emulated duplication probability (default 0)\n"
 "      --seed S             emulation and pacing seed (default 1)\n"
-"      --window N           messages in flight per peer (default 2048)\n"
+"      --window N           messages in flight per peer (default 8192)\n"
 "      --sweep-peers LIST   e.g. 2,3,4: run every peer count ...\n"
 "      --sweep-messages LIST  ... with every message count, K times each\n"
 "  -j, --json FILE          the report as JSON (last run)\n"
@@ -426,7 +426,7 @@ main(int argc, char **argv)
 	ctx.p.mode = ORDER_TOTAL;
 	ctx.p.imax_ms = 10;
 	ctx.p.seed = 1;
-	ctx.p.window = 2048;
+	ctx.p.window = 8192;
 	log_init("comparison_server", LOG_LEVEL_INFO, 0);
 	parse_args(&ctx, argc, argv);
 	if (proc_setup("comparison_server", &ctx.opt, 0, &ctx.key_store,

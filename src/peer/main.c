@@ -52,7 +52,7 @@ usage(FILE *f, int status)
 "                           the connection to the group manager)\n"
 "  -l, --log-dir DIR        delivery logs go here (default .)\n"
 "  -k, --key-file PATH      authenticate datagrams and control lines\n"
-"      --window N           messages in flight per peer (default 2048)\n"
+"      --window N           messages in flight per peer (default 8192)\n"
 "      --peer-timeout MS    abort a run after this silence (default 10000)\n"
 "      --refresh SEC        re-register this often (default 10)\n"
 "      --register-timeout SEC  exit 3 if the group manager cannot be\n"
@@ -367,7 +367,7 @@ main(int argc, char **argv)
 	ctx.peer_timeout_ms = 10000;
 	ctx.ship_timeout_s = 60;
 	ctx.stall_timeout_ms = STALL_UNSET;
-	ctx.window = 2048;
+	ctx.window = 8192;
 	log_init("peer", LOG_LEVEL_INFO, 0);
 	parse_args(&ctx, argc, argv);
 	if (ctx.register_timeout_s == UINT64_MAX)
