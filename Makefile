@@ -102,7 +102,7 @@ cluster: all $(TOOLS)
 	@B=$(B) tests/run.sh cluster
 
 # The liveness soak: 50 runs of each configuration that used to hang
-# (SOAK_RUNS=N for more or fewer).  Not part of check: it takes an hour.
+# (SOAK_RUNS=N for more or fewer).  Not part of check: about 40 minutes.
 SOAK_RUNS ?= 50
 soak: all
 	@B=$(B) tests/soak/liveness.sh -r $(SOAK_RUNS)
