@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The socket helpers: host:port splitting, numeric resolution (never a
+ * name), address formatting and comparison across IPv4 and IPv4-mapped
+ * IPv6, and the line reader over socket pairs: lines, a line too long, a
+ * timeout, a line cut by the peer.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "mpcomm/net.h"
+#include "check.h"
+
+static void
+test_split(void)
+{
+	char h[NET_HOST_MAX], p[NET_PORT_MAX];
+
+	CHECK(net_split_hostport("example.org:80", "1", h, sizeof(h), p,
+	    sizeof(p)) == 0 && !strcmp(h, "example.org") && !strcmp(p, "80"));
+	CHECK(net_split_hostport("10.1.2.3", "5680", h, sizeof(h), p,
+	    sizeof(p)) == 0 && !strcmp(h, "10.1.2.3") && !strcmp(p, "5680"));
+	CHECK(net_split_hostport("[::1]:5679", "1", h, sizeof(h), p,
+	    sizeof(p)) == 0 && !strcmp(h, "::1") && !strcmp(p, "5679"));
+	CHECK(net_split_hostport("::1", "7", h, sizeof(h), p, sizeof(p)) == 0 &&
+	    !strcmp(h, "::1") && !strcmp(p, "7"));
+	CHECK(net_split_hostport("[::1", "7", h, sizeof(h), p, sizeof(p)) < 0);
+}
+
+static void
+test_numeric(void)
+{
+	struct net_addr a, b;
+	char buf[64];
+
+	CHECK(net_resolve_numeric("127.0.0.1", "6789", SOCK_DGRAM, &a) == 0);
+	CHECK(net_addr_port(&a) == 6789);
+	CHECK(strcmp(net_addr_str(&a, buf, sizeof(buf)), "127.0.0.1:6789") == 0);
+	errno = 0;
+	CHECK(net_resolve_numeric("localhost", "6789", SOCK_DGRAM, &b) < 0 &&
+	    errno == EINVAL);		/* a name is never looked up */
+	CHECK(net_resolve_numeric("127.0.0.1", "http", SOCK_DGRAM, &b) < 0);
+	/* The same address as IPv4 and as IPv4-mapped IPv6 is equal. */
+	b = a;
+	net_addr_map(&b, AF_INET6);
+	CHECK(b.ss.ss_family == AF_INET6 && net_addr_equal(&a, &b));
+	CHECK(net_addr_host(&b, buf, sizeof(buf)) == 0 &&
+	    strcmp(buf, "127.0.0.1") == 0);
+	CHECK(net_resolve_numeric("127.0.0.1", "6790", SOCK_DGRAM, &b) == 0 &&
+	    !net_addr_equal(&a, &b));
+	CHECK(net_resolve_numeric("::1", "1", SOCK_STREAM, &b) == 0 &&
+	    strcmp(net_addr_str(&b, buf, sizeof(buf)), "[::1]:1") == 0);
+}
+
+/* A line reader over sv[0] of a fresh socket pair; in is already sent. */
+static void
+reader_pair(struct net_reader *r, int sv[2], const char *in)
+{
+	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+	CHECK(net_set_nonblock(sv[0]) == 0);	/* as the library's sockets */
+	CHECK(net_write_all(sv[1], in, strlen(in), 1000) == 0);
+	net_reader_init(r, sv[0]);
+}
+
+static void
+test_reader(void)
+{
+	struct net_reader r;
+	char line[16];
+	int sv[2];
+
+	reader_pair(&r, sv, "one\ntwo\n0123456789abcdefXYZ\n");
+	CHECK(net_read_line(&r, line, sizeof(line), 1000) == 3 &&
+	    !strcmp(line, "one"));
+	CHECK(net_read_line(&r, line, sizeof(line), 1000) == 3 &&
+	    !strcmp(line, "two"));
+	errno = 0;			/* too long: the caller drops the client */
+	CHECK(net_read_line(&r, line, sizeof(line), 1000) < 0 &&
+	    errno == EMSGSIZE);
+	close(sv[0]);
+	close(sv[1]);
+
+	reader_pair(&r, sv, "cut");
+	errno = 0;			/* no newline comes: a timeout */
+	CHECK(net_read_line(&r, line, sizeof(line), 50) < 0 &&
+	    errno == ETIMEDOUT);
+	close(sv[1]);			/* closed half-way through "cut" */
+	errno = 0;
+	CHECK(net_read_line(&r, line, sizeof(line), 1000) < 0 &&
+	    errno == ECONNRESET);
+	close(sv[0]);
+}
+
+int
+main(void)
+{
+	test_split();
+	test_numeric();
+	test_reader();
+	CHECK_DONE("test_net");
+}
