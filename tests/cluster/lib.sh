@@ -81,6 +81,8 @@ hostport() { case $1 in *:*) echo "[$1]:$2" ;; *) echo "$1:$2" ;; esac; }
 
 # start_gm [ARGS...]: a group manager on a free port; sets GM and GM_PID.
 start_gm() {
+	# A file of an earlier group manager must not answer for this one.
+	rm -f "$T/gm.err"
 	$WRAP "$BIN/group_manager" -b "$HOST" -p 0 "$@" 2>"$T/gm.err" &
 	GM_PID=$!
 	PIDS="$PIDS $GM_PID"
@@ -96,6 +98,7 @@ start_peers() {
 	k=0
 	while [ $k -lt "$cnt" ]; do
 		idx=$NPEERS
+		rm -f "$T/peer$idx.err"
 		$WRAP "$BIN/peer" -g "$GM" -b "$HOST" -u 0 -p 0 -l "$T/logs" \
 		    --refresh 1 "$@" 2>"$T/peer$idx.err" &
 		eval "PEER_PID_$idx=$!"
