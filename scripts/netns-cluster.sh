@@ -10,7 +10,7 @@
 #   --output-loss P  the same rule in OUTPUT: the sender's sendto() fails
 #                    with EPERM, which the peer must survive as a loss
 #   --cut SPEC       an outage while the run goes on, SPEC in milliseconds
-#                    from the comparison server's start:
+#                    from the moment peer A has delivered something:
 #                    A>B@START+LEN  datagrams from peer A to peer B dropped
 #                    A@START+LEN    peer A cut off from every peer, both ways
 #                    (the control connections stay up)
@@ -174,7 +174,18 @@ eval "ip netns exec \"${tag}s\" \"$bin/comparison_server\" -g \"$srv:5680\" \
     -n \"$peers\" -m \"$messages\" $cs_args" &
 cs=$!
 pids="$pids $cs"
+# running: waits (30 s at most) until the run delivers at peer A, so that
+# the cut falls inside the run however long the comparison server takes.
+running() {
+	w=0
+	until ip netns exec "${tag}s" "$bin/mpctl" status \
+	    "$(addr $((cut_from + 1))):5679" 2>/dev/null |
+	    grep -q "^delivered=[1-9]"; do
+		w=$((w + 1)); [ $w -lt 600 ] || return 1; sleep 0.05
+	done
+}
 if [ -n "$cut" ]; then
+	running || echo "netns-cluster.sh: the run did not start; cutting anyway" >&2
 	ms_sleep "$cut_start"
 	cut_rules -A && echo "cut: $cut from now" >&2
 	ms_sleep "$cut_len"

@@ -8,7 +8,7 @@
 # inside the run.  Needs root, ip and iptables; skipped otherwise.
 . "$(dirname "$0")/lib.sh"
 need_netns
-for cut in "1@300+3000" "0>1@300+2400"; do
+for cut in "1@100+3000" "0>1@100+2400"; do
 	MPCOMM_BIN=$BIN "$TOP/scripts/netns-cluster.sh" -n 3 -m 150000 \
 	    --interval 0:0 --cut "$cut" --log-dir "$T/logs" -q --json "$T/cut.json" \
 	    >"$T/cut.out" 2>"$T/cut.err"
