@@ -94,8 +94,8 @@ struct order_stats {
 	uint64_t	 drop_payload;	/* payload not what the sender sends */
 	uint64_t	 drop_auth;	/* MAC missing or wrong */
 	uint64_t	 drop_replay;	/* authenticated, but seen before */
-	uint64_t	 pq_full;	/* always 0: the queue is sized for the
-					   window (kept for STATUS) */
+	uint64_t	 pq_full;	/* hold queue refused a message (out of
+					   memory or a bug): the run aborts */
 	uint64_t	 sacks_out;	/* selective acknowledgements sent */
 	uint64_t	 sacks_in;
 	uint64_t	 outbox_full;	/* output deferred: outbox full */
@@ -186,8 +186,6 @@ const struct order_stats *order_stats(const struct order *o);
 size_t		 order_queue_len(const struct order *o);
 uint32_t	 order_stamped(const struct order *o);
 const struct order_config *order_config(const struct order *o);
-/* Smoothed round trip to member q, µs (0: no sample yet). */
-uint64_t	 order_srtt_us(const struct order *o, unsigned q);
 
 const char	*order_mode_name(enum order_mode m);
 /* Parses "none", "fifo" or "total"; returns 0 or -1. */

@@ -1099,9 +1099,3 @@ order_config(const struct order *o)
 {
 	return &o->cfg;
 }
-
-uint64_t
-order_srtt_us(const struct order *o, unsigned q)
-{
-	return q < o->cfg.n ? o->m[q].rto.srtt : 0;
-}
