@@ -3,7 +3,9 @@
  * The ordering core of one peer for one run: Lamport clock, per-sender
  * streams with FIFO hold-back, ACK states, the total-order hold queue, the
  * retransmission store with selective acknowledgement, handshake, END,
- * heartbeats, failure and stall detection.
+ * heartbeats, failure and stall detection, and views: a member silent for
+ * the suspicion timeout is left behind by the others, who agree on a new
+ * view without it (order_view.c) and go on.
  *
  * It is plain C over one state struct: no sockets, threads or clock reads.
  * Every entry point takes `now` (microseconds, any monotonic origin) and
@@ -31,7 +33,14 @@ enum order_phase {
 	ORDER_RUNNING,
 	ORDER_FINISHED,		/* everything delivered; waiting for flags */
 	ORDER_DONE,		/* every member finished: quiet */
-	ORDER_ABORTED		/* a member went silent: quiet */
+	ORDER_ABORTED,		/* given up (silence, stall, minority) */
+	ORDER_EXCLUDED		/* the others installed a view without us */
+};
+
+/* What the survivors do when a member fails (is silent too long). */
+enum order_on_failure {
+	ORDER_CONTINUE,		/* a new view without it (virtual synchrony) */
+	ORDER_ABORT		/* abort the run after the peer timeout */
 };
 
 /*
@@ -59,12 +68,26 @@ struct order_config {
 	uint64_t	 hs_interval_us;	/* READY retry interval */
 	uint64_t	 peer_timeout_us;	/* silence that aborts a run */
 	uint64_t	 stall_timeout_us;	/* no progress: abort (0: never) */
+	enum order_on_failure on_failure;
+	uint64_t	 suspect_us;	/* ORDER_CONTINUE: silence that suspects */
 	unsigned	 flaws;		/* ORDER_FLAW_*: tests only */
 	/* With a shared secret, every datagram is authenticated (auth.h). */
 	const struct auth_key *key;	/* NULL: none; copied at creation */
 };
 
+enum order_event {
+	ORDER_EV_MESSAGE,	/* a message delivered */
+	ORDER_EV_VIEW		/* a view installed: view, members */
+};
+
+/*
+ * One event of the delivery sequence.  A view event stands where every
+ * survivor installs that view: after the same messages at every survivor.
+ */
 struct order_delivery {
+	enum order_event kind;
+	uint32_t	 view;		/* ORDER_EV_VIEW: 1, 2, ... */
+	uint64_t	 members;	/* ORDER_EV_VIEW: bit i = member i */
 	uint64_t	 ts;
 	uint64_t	 send_us;	/* sender's clock at stamping */
 	uint64_t	 now;		/* the `now` of the call that delivered */
@@ -186,6 +209,13 @@ const struct order_stats *order_stats(const struct order *o);
 size_t		 order_queue_len(const struct order *o);
 uint32_t	 order_stamped(const struct order *o);
 const struct order_config *order_config(const struct order *o);
+
+/* The installed view: its number (0: START's members) and members. */
+uint32_t	 order_view(const struct order *o, uint64_t *members);
+
+const char	*order_on_failure_name(enum order_on_failure f);
+/* Parses "continue" or "abort"; returns 0 or -1. */
+int		 order_on_failure_parse(const char *s, enum order_on_failure *f);
 
 const char	*order_mode_name(enum order_mode m);
 /* Parses "none", "fifo" or "total"; returns 0 or -1. */

@@ -61,6 +61,8 @@ order_config_defaults(struct order_config *cfg)
 	cfg->hs_interval_us = 50000;
 	cfg->peer_timeout_us = 10000000;
 	cfg->stall_timeout_us = 30000000;
+	cfg->on_failure = ORDER_CONTINUE;
+	cfg->suspect_us = 1000000;
 }
 
 const char *
@@ -155,8 +157,28 @@ order_phase_name(enum order_phase p)
 		return "done";
 	case ORDER_ABORTED:
 		return "aborted";
+	case ORDER_EXCLUDED:
+		return "excluded";
 	}
 	return "?";
+}
+
+const char *
+order_on_failure_name(enum order_on_failure f)
+{
+	return f == ORDER_ABORT ? "abort" : "continue";
+}
+
+int
+order_on_failure_parse(const char *s, enum order_on_failure *f)
+{
+	if (strcmp(s, "continue") == 0)
+		*f = ORDER_CONTINUE;
+	else if (strcmp(s, "abort") == 0)
+		*f = ORDER_ABORT;
+	else
+		return -1;
+	return 0;
 }
 
 /*
@@ -226,6 +248,7 @@ order_create(const struct order_config *cfg, order_deliver_fn deliver,
 		return NULL;
 	}
 	o->phase = ORDER_HANDSHAKE;
+	o->vmask = (order_others(o) | UINT64_C(1) << cfg->self);
 	return o;
 }
 
@@ -277,6 +300,8 @@ deliver(struct order *o, uint16_t sender, uint32_t seq, uint64_t ts,
 {
 	struct order_delivery d;
 
+	memset(&d, 0, sizeof(d));
+	d.kind = ORDER_EV_MESSAGE;
 	d.sender = sender;
 	d.seq = seq;
 	d.ts = ts;
@@ -1038,6 +1063,7 @@ order_tick(struct order *o, uint64_t now, struct order_outbox *box)
 		break;
 	case ORDER_DONE:
 	case ORDER_ABORTED:
+	case ORDER_EXCLUDED:
 		break;	/* answers owed from input only */
 	}
 	flush(o, now, box);
@@ -1092,6 +1118,14 @@ uint32_t
 order_stamped(const struct order *o)
 {
 	return o->stamped;
+}
+
+uint32_t
+order_view(const struct order *o, uint64_t *members)
+{
+	if (members)
+		*members = o->vmask;
+	return o->view;
 }
 
 const struct order_config *

@@ -113,6 +113,8 @@ struct order {
 	unsigned	 echo_next;	/* round robin over echo entries */
 	uint32_t	 counter;	/* my last datagram's number */
 	unsigned	 tick_first;	/* where the last tick began */
+	uint32_t	 view;		/* installed view: 0 is START's */
+	uint64_t	 vmask;		/* its members */
 
 	struct member	*m;
 	struct sent	*store;		/* window entries */
