@@ -96,6 +96,7 @@ unit: $(UNITS)
 sim: $(SIM)
 	$(SIM) --seeds $(SEEDS)
 	$(SIM) --flood --seeds $(SEEDS)
+	$(SIM) --views --seeds $(SEEDS)
 	$(SIM) --case all
 
 cluster: all $(TOOLS)
