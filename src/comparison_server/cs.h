@@ -55,6 +55,8 @@ struct run_params {
 	double		 loss, dup;
 	uint64_t	 seed;
 	uint32_t	 window;	/* every peer's send window, in START */
+	enum order_on_failure on_failure;	/* in START */
+	uint64_t	 suspect_ms;	/* in START */
 };
 
 struct peer_result {

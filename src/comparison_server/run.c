@@ -129,9 +129,10 @@ start_peer(struct cs_ctx *ctx, const struct report *rp, unsigned i,
 	snprintf(line, sizeof(line), "START run=%" PRIu64 " id=%u n=%u "
 	    "messages=%u order=%s imin=%" PRIu64 " imax=%" PRIu64 " dmin=%"
 	    PRIu64 " dmax=%" PRIu64 " loss=%g dup=%g seed=%" PRIu64
-	    " window=%u server=%s", rp->run, i, p->n, p->m,
-	    order_mode_name(p->mode), p->imin_ms, p->imax_ms, p->dmin_ms,
-	    p->dmax_ms, p->loss, p->dup, p->seed, p->window, srv);
+	    " window=%u on_failure=%s suspect=%" PRIu64 " server=%s", rp->run,
+	    i, p->n, p->m, order_mode_name(p->mode), p->imin_ms, p->imax_ms,
+	    p->dmin_ms, p->dmax_ms, p->loss, p->dup, p->seed, p->window,
+	    order_on_failure_name(p->on_failure), p->suspect_ms, srv);
 	if (gmc_send(&c, line) < 0)
 		goto neterr;
 	for (k = 0; k < p->n; k++) {
