@@ -18,14 +18,27 @@
 #include "mpcomm/order.h"
 #include "mpcomm/proc.h"
 
+/* A view line of a log: view `view`, installed after its first `at`
+ * messages. */
+struct log_view {
+	uint64_t	 at;
+	uint64_t	 members;	/* bit i: member i */
+	uint32_t	 view;
+};
+
+/* A run of n peers installs at most n - 1 views (each drops a member). */
+#define LOG_VIEWS_MAX	MSG_MAX_PEERS
+
 /* One peer's delivery log as received. */
 struct peer_log {
 	bool		 received;
-	char		 status[16];	/* ok | aborted | failed */
+	char		 status[16];	/* ok | aborted | excluded | failed */
 	char		 reason[160];	/* aborted: why, spaces restored */
 	char		 error[128];	/* failed: why, as the peer said */
 	uint64_t	*keys;		/* sender << 32 | seq, delivery order */
 	size_t		 n;
+	struct log_view	 views[LOG_VIEWS_MAX];	/* in log order */
+	size_t		 nviews;
 	uint64_t	 lat_p50, lat_p99, lat_max;	/* µs */
 	uint64_t	 retrans, dgrams_out, dgrams_in, drops, dup;
 	uint64_t	 t_first, t_last;	/* wall clock µs */
