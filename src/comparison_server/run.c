@@ -239,6 +239,36 @@ wait_received(struct collect *c, unsigned want, uint64_t deadline)
 	return c->received;
 }
 
+/*
+ * In a run with views (c->mu held): true once every survivor's log is in
+ * and no departed member's is worth waiting for any more.  A departed
+ * member that still answers STATUS (excluded, or minority, shipping) gets
+ * GRACE_US from the moment the last survivor's log came; a dead one none.
+ */
+static bool
+departed_only(struct collect *c, unsigned n, const struct watch *w,
+    uint64_t *since, uint64_t now)
+{
+	uint64_t s = compare_survivors(c->log, n);
+	unsigned i;
+
+	if (s == 0)
+		return false;
+	for (i = 0; i < n; i++)
+		if (s >> i & 1 && !c->log[i].received) {
+			*since = 0;
+			return false;
+		}
+	if (*since == 0)
+		*since = now;
+	for (i = 0; i < n; i++)
+		if (!(s >> i & 1) && !c->log[i].received &&
+		    (w->delivered[i] >= 0 || c->uploading >> i & 1) &&
+		    now - *since < GRACE_US)
+			return false;
+	return true;
+}
+
 /* Waits for the logs while watching the peers' progress. */
 static enum run_end
 wait_logs(struct cs_ctx *ctx, struct report *rp, struct watch *w)
@@ -246,7 +276,7 @@ wait_logs(struct cs_ctx *ctx, struct report *rp, struct watch *w)
 	struct collect *c = &ctx->coll;
 	enum run_end end = RUN_COMPLETE;
 	unsigned received;
-	uint64_t now;
+	uint64_t now, since = 0;
 
 	w->last_progress = mptime_now_us();
 	pthread_mutex_lock(&c->mu);
@@ -262,6 +292,11 @@ wait_logs(struct cs_ctx *ctx, struct report *rp, struct watch *w)
 		pthread_mutex_lock(&c->mu);
 		if (end != RUN_COMPLETE)
 			break;
+		if (departed_only(c, rp->p.n, w, &since, now)) {
+			log_info("run %" PRIu64 ": every survivor's log is in; "
+			    "%u of %u logs", rp->run, c->received, rp->p.n);
+			break;
+		}
 		(void)wait_received(c, received + 1, now + 100000);
 	}
 	pthread_mutex_unlock(&c->mu);
