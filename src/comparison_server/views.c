@@ -405,8 +405,6 @@ views_status(struct report *rp)
 		return why;
 	if (rp->views_differ)
 		return "the survivors installed different views";
-	if (rp->views_moved)
-		return "the survivors installed a view at different positions";
 	if (rp->partial)
 		return "a departed member's message was delivered by some "
 		    "survivors only";
@@ -416,6 +414,8 @@ views_status(struct report *rp)
 		return "per-sender FIFO order broken";
 	if (rp->p.mode == ORDER_TOTAL && rp->mismatched)
 		return "survivors delivered in different orders";
+	if (rp->views_moved)
+		return "the survivors installed a view at different positions";
 	if (rp->inconsistent)
 		return "a departed member's log contradicts the survivors'";
 	rp->status = "ok";
