@@ -127,6 +127,7 @@ struct report {
 					   reference's */
 	uint64_t	 views_moved;	/* total: same views, elsewhere */
 	uint64_t	 inconsistent;	/* departed logs that contradict */
+	uint64_t	 judged;	/* positions compared among survivors */
 	char		 note[512];	/* what departed, how; logs not come */
 };
 

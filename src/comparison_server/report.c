@@ -155,8 +155,8 @@ report_print(FILE *f, const struct report *r)
 		fprintf(f, "views: %" PRIu32 " installed, departed %s\n",
 		    r->views, departed_list(r, dep, sizeof(dep)));
 	fprintf(f, "mismatched rounds: %" PRIu64 " of %" PRIu64 " positions%s",
-	    r->mismatched, r->total, r->views_run ? " (among the survivors)" :
-	    "");
+	    r->mismatched, r->views_run ? r->judged : r->total,
+	    r->views_run ? " (among the survivors)" : "");
 	if (r->npositions) {
 		size_t k;
 

@@ -331,7 +331,8 @@ aggregate(struct report *rp, const uint32_t *cut)
 		if (rp->log[i].n > len)
 			len = rp->log[i].n;
 	}
-	compare_mismatched(rp, rp->survivors, len > expected ? len : expected);
+	rp->judged = len > expected ? len : expected;
+	compare_mismatched(rp, rp->survivors, rp->judged);
 }
 
 /* Who departed, in which view, and what became of them: the note. */
