@@ -2,9 +2,11 @@
 /*
  * The resend thread: every couple of milliseconds it runs the core's timers
  * (handshake retries, retransmissions, heartbeats, failure detection), sends
- * what they produce, and hands the delivery log of a run that has finished
+ * what they produce, logs a view the core installed, and hands the delivery log of a run that has finished
  * or aborted to a shipping thread (prepared under the lock, started after).
  */
+#include <inttypes.h>
+
 #include "mpcomm/log.h"
 #include "mpcomm/mptime.h"
 #include "peer.h"
@@ -19,7 +21,9 @@ resend_main(void *arg)
 	struct order_outbox box;
 	struct ship_job *job;
 	struct run *r;
-	bool oom = false;
+	uint64_t members;
+	uint32_t view;
+	bool oom = false, told;
 
 	if (order_outbox_init(&box, 256) < 0)
 		return NULL;
@@ -42,7 +46,16 @@ resend_main(void *arg)
 		order_tick(r->core, mptime_now_us(), &box);
 		if (ship_if_ended(ctx, r, &job) < 0)
 			oom = true;
+		view = order_view(r->core, &members);
+		told = view == r->view_told;
+		r->view_told = view;
 		pthread_mutex_unlock(&ctx->mu);
+
+		/* Logged here, not where it happens: never under the lock. */
+		if (!told)
+			log_info("run %" PRIu64 ": view %" PRIu32 " installed: "
+			    "%d of %u members", r->id, view,
+			    __builtin_popcountll(members), r->n);
 
 		if (oom) {
 			log_warnx("out of memory: a delivery log is not shipped");
