@@ -227,8 +227,7 @@ enum view_admit view_admit(struct order *o, unsigned q, uint32_t hview,
 	    uint64_t now);
 void	 view_on_propose(struct order *o, unsigned q,
 	    const struct msg_propose *p);
-void	 view_on_view(struct order *o, unsigned q, const struct msg_view *v,
-	    uint64_t now);
+void	 view_on_view(struct order *o, unsigned q, const struct msg_view *v);
 void	 view_on_suspect(struct order *o, unsigned q, uint64_t members);
 void	 view_on_relay_req(struct order *o, unsigned q,
 	    const struct msg_relay_req *r);

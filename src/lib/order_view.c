@@ -94,6 +94,21 @@ my_views(const struct order *o)
 	return &o->views;
 }
 
+/*
+ * Of two histories that disagree, the one whose first differing view has
+ * the higher ballot: only it can go on (mpcomm(7), Views).  True if b wins.
+ */
+static bool
+views_newer(const struct views *a, const struct views *b)
+{
+	unsigned i;
+
+	for (i = 0; i < a->n && i < b->n; i++)
+		if (a->v[i].ballot != b->v[i].ballot)
+			return b->v[i].ballot > a->v[i].ballot;
+	return b->n > a->n;
+}
+
 /* Whether a is a prefix of b (same ballots, in order). */
 static bool
 views_prefix(const struct views *a, const struct views *b)
@@ -298,10 +313,11 @@ on_views(struct order *o, unsigned q, const struct msg_view *v,
 	if (v->kind == MSG_VIEW_INSTALL && v->ballot != o->vc.promise)
 		return;		/* not the ballot we answered */
 	if (!views_prefix(mine, vs)) {
-		if (!views_prefix(vs, mine))
-			stop(o, ORDER_EXCLUDED, "excluded: a view I did not "
-			    "install was installed");
-		return;		/* behind us, or in conflict: excluded */
+		/* A rival view of ours that won: ours cannot go on. */
+		if (!views_prefix(vs, mine) && views_newer(mine, vs))
+			stop(o, ORDER_EXCLUDED, "excluded: another view than "
+			    "mine was installed");
+		return;		/* behind us, or a rival that lost */
 	}
 	if (!(views_members(o, vs) >> o->cfg.self & 1) &&
 	    !(o->cfg.flaws & ORDER_FLAW_EXCLUDED_ON)) {
@@ -320,13 +336,11 @@ on_views(struct order *o, unsigned q, const struct msg_view *v,
 }
 
 void
-view_on_view(struct order *o, unsigned q, const struct msg_view *v,
-    uint64_t now)
+view_on_view(struct order *o, unsigned q, const struct msg_view *v)
 {
 	struct views vs;
 	uint32_t level[MSG_MAX_PEERS];
 
-	(void)now;
 	if (v->ballot > o->vc.seen)
 		o->vc.seen = v->ballot;
 	if (read_views(o, v, &vs, level) < 0)
@@ -684,9 +698,8 @@ static void
 send_views(struct order *o, unsigned q, enum msg_view_kind kind,
     uint64_t now, struct order_outbox *box)
 {
-	const struct views *vs = kind == MSG_VIEW_STATE ||
-	    kind == MSG_VIEW_REFUSE ? my_views(o) :
-	    kind == MSG_VIEW_INSTALL ? &o->vc.inst : my_views(o);
+	const struct views *vs = kind == MSG_VIEW_INSTALL ? &o->vc.inst :
+	    my_views(o);
 	struct msg_builder b;
 	struct order_out *out;
 	struct msg_view v;
