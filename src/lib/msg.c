@@ -53,7 +53,7 @@ decode_view(const uint8_t *body, size_t blen, struct msg_view *v)
 	v->d_id = wire_get_u16(body + 13);
 	v->nviews = wire_get_u8(body + 15);
 	v->n = wire_get_u8(body + 16);
-	if (v->kind < MSG_VIEW_STATE || v->kind > MSG_VIEW_NOTICE ||
+	if (v->kind < MSG_VIEW_STATE || v->kind > MSG_VIEW_DONE ||
 	    v->nviews > MSG_VIEW_MAX || v->n == 0 || v->n > MSG_MAX_PEERS ||
 	    blen != msg_view_size(v->nviews, v->n) - MSG_REC_HDR_LEN)
 		return -MSG_ERR_RECLEN;
