@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "mpcomm/gmc.h"
+#include "mpcomm/ctlc.h"
 #include "mpcomm/msg.h"
 #include "mpcomm/net.h"
 #include "mpcomm/order.h"
@@ -77,7 +77,7 @@ enum run_end {
 struct report {
 	uint64_t	 run;
 	struct run_params p;
-	struct gmc_member member[MSG_MAX_PEERS];
+	struct ctlc_member member[MSG_MAX_PEERS];
 	struct peer_log	 log[MSG_MAX_PEERS];	/* borrowed from collect */
 	struct peer_result r[MSG_MAX_PEERS];
 	uint64_t	 total;		/* N x M */
@@ -189,7 +189,7 @@ void	 progress_clear(void);
 /* us as "840us", "13.1ms" or "2.5s" into buf; returns buf. */
 const char *report_fmt_us(char *buf, size_t cap, uint64_t us);
 /* A peer's address as every report shows it: "HOST udp=P ctl=P". */
-void	 report_peer_addr(const struct gmc_member *m, char *buf, size_t cap);
+void	 report_peer_addr(const struct ctlc_member *m, char *buf, size_t cap);
 void	 report_print(FILE *f, const struct report *r);
 void	 report_result_line(FILE *f, const struct report *r);
 int	 report_json(const char *path, const struct report *r);

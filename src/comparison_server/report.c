@@ -50,7 +50,7 @@ throughput(const struct report *r)
 }
 
 void
-report_peer_addr(const struct gmc_member *m, char *buf, size_t cap)
+report_peer_addr(const struct ctlc_member *m, char *buf, size_t cap)
 {
 	snprintf(buf, cap, "%s udp=%u ctl=%u", m->host, m->udp, m->ctl);
 }

@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "mpcomm/ctl.h"
-#include "mpcomm/gmc.h"
+#include "mpcomm/ctlc.h"
 #include "mpcomm/log.h"
 #include "mpcomm/lsrv.h"
 #include "mpcomm/mptime.h"
@@ -280,14 +280,14 @@ register_self(struct peer_ctx *ctx, struct reg_state *st, char *why,
 		if (ctx->advertise) {
 			snprintf(ctx->host, sizeof(ctx->host), "%s",
 			    ctx->advertise);
-		} else if (gmc_local_host(&ctx->gm, ctx->key, ctx->host,
+		} else if (ctlc_local_host(&ctx->gm, ctx->key, ctx->host,
 		    sizeof(ctx->host), GM_TIMEOUT_MS) < 0) {
 			snprintf(why, cap, "%s", strerror(errno));
 			ctx->host[0] = '\0';
 			return -1;
 		}
 	}
-	rc = gmc_register(&ctx->gm, ctx->key, ctx->host, ctx->udp_p, ctx->ctl_p,
+	rc = ctlc_register(&ctx->gm, ctx->key, ctx->host, ctx->udp_p, ctx->ctl_p,
 	    reply, sizeof(reply), GM_TIMEOUT_MS);
 	if (rc < 0)
 		snprintf(why, cap, "%s", strerror(errno));
@@ -430,7 +430,7 @@ main(int argc, char **argv)
 	pthread_join(ctx.t_recv, NULL);
 	pthread_join(ctx.t_send, NULL);
 	pthread_join(ctx.t_resend, NULL);
-	if (reg.ever && ctx.host[0] && gmc_unregister(&ctx.gm, ctx.key, ctx.host, ctx.udp_p,
+	if (reg.ever && ctx.host[0] && ctlc_unregister(&ctx.gm, ctx.key, ctx.host, ctx.udp_p,
 	    ctx.ctl_p, GM_TIMEOUT_MS) < 0)
 		log_warn("cannot unregister at %s", ctx.gm_spec);
 

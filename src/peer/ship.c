@@ -19,7 +19,7 @@
 
 #include "mpcomm/ctl.h"
 #include "mpcomm/dlog.h"
-#include "mpcomm/gmc.h"
+#include "mpcomm/ctlc.h"
 #include "mpcomm/log.h"
 #include "mpcomm/mptime.h"
 #include "peer.h"
@@ -60,7 +60,7 @@ ship_line(const struct ship_job *j, char *line, size_t cap)
 
 /* Sends the file at path as the body, after its header line; 0, 1 or -1. */
 static int
-ship_body(struct gmc_conn *c, int in, const char *path, char *reply,
+ship_body(struct ctlc_conn *c, int in, const char *path, char *reply,
     size_t cap)
 {
 	char buf[65536];
@@ -88,7 +88,7 @@ ship_body(struct gmc_conn *c, int in, const char *path, char *reply,
 			p = nl + 1;
 			header_skipped = true;
 		}
-		if (gmc_send_body(c, p, (size_t)(buf + n - p)) < 0) {
+		if (ctlc_send_body(c, p, (size_t)(buf + n - p)) < 0) {
 			snprintf(reply, cap, "%s", strerror(errno));
 			return -1;
 		}
@@ -101,7 +101,7 @@ static int
 ship_once(struct ship_job *j, char *reply, size_t cap)
 {
 	const char *path = dlog_path(j->log);
-	struct gmc_conn c;
+	struct ctlc_conn c;
 	char line[CTL_LINE_MAX];
 	int in = -1, rc;
 
@@ -110,21 +110,21 @@ ship_once(struct ship_job *j, char *reply, size_t cap)
 		    strerror(errno));
 		return 1;
 	}
-	if (gmc_open(&c, &j->server, j->ctx->key, NET_TIMEOUT_MS) < 0) {
+	if (ctlc_open(&c, &j->server, j->ctx->key, NET_TIMEOUT_MS) < 0) {
 		snprintf(reply, cap, "connect: %s", strerror(errno));
 		if (in >= 0)
 			close(in);
 		return -1;
 	}
 	ship_line(j, line, sizeof(line));
-	if (gmc_send(&c, line) < 0)
+	if (ctlc_send(&c, line) < 0)
 		goto neterr;
 	if (in >= 0 && (rc = ship_body(&c, in, path, reply, cap)) != 0)
 		goto out;
-	if (gmc_send_end(&c) < 0)
+	if (ctlc_send_end(&c) < 0)
 		goto neterr;
 	c.timeout_ms = NET_TIMEOUT_MS * 6;	/* the server compares first */
-	if (gmc_recv(&c, reply, cap) < 0)
+	if (ctlc_recv(&c, reply, cap) < 0)
 		goto neterr;
 	/* ERR 503: busy (no slot, another upload of this log): retry. */
 	rc = strncmp(reply, "OK", 2) == 0 ? 0 :
@@ -134,7 +134,7 @@ neterr:
 	snprintf(reply, cap, "%s", strerror(errno));
 	rc = -1;
 out:
-	gmc_close(&c);
+	ctlc_close(&c);
 	if (in >= 0)
 		close(in);
 	return rc;
