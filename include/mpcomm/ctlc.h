@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "mpcomm/auth.h"
+#include "mpcomm/ctlbody.h"
 #include "mpcomm/net.h"
 
 struct ctlc_member {
@@ -29,8 +30,7 @@ struct ctlc_conn {
 	int		 timeout_ms;
 	const struct auth_key *key;	/* NULL: no authentication */
 	char		 nonce[AUTH_NONCE_HEX + 1];
-	bool		 body;		/* inside a LOG body */
-	struct auth_sha256 digest;	/* of the body, when keyed */
+	struct ctlbody	 body;		/* a LOG body being sent */
 	struct net_reader rd;
 };
 

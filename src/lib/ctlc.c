@@ -22,7 +22,7 @@ ctlc_open(struct ctlc_conn *c, const struct net_addr *a,
 
 	c->key = key;
 	c->timeout_ms = timeout_ms;
-	c->body = false;
+	c->body.open = false;
 	c->nonce[0] = '\0';
 	if ((c->fd = net_connect_tcp(a, timeout_ms)) < 0)
 		return -1;
@@ -70,29 +70,22 @@ ctlc_send(struct ctlc_conn *c, const char *line)
 int
 ctlc_send_body(struct ctlc_conn *c, const char *data, size_t len)
 {
-	if (c->key) {
-		if (!c->body)
-			auth_sha256_init(&c->digest);
-		auth_sha256_update(&c->digest, data, len);
-	}
-	c->body = true;
+	if (!c->body.open)
+		ctlbody_begin(&c->body, c->key, c->nonce);
+	ctlbody_add(&c->body, data, len);
 	return net_write_all(c->fd, data, len, c->timeout_ms);
 }
 
 int
 ctlc_send_end(struct ctlc_conn *c)
 {
-	char mac[AUTH_MAC_HEX + 1], out[16 + AUTH_MAC_HEX];
-	int n;
+	char out[CTLBODY_END_MAX];
+	size_t n;
 
-	if (!c->key)
-		return net_write_all(c->fd, "END\n", 4, c->timeout_ms);
-	if (!c->body)
-		auth_sha256_init(&c->digest);
-	c->body = false;
-	auth_body_mac(c->key, c->nonce, &c->digest, mac);
-	n = snprintf(out, sizeof(out), "END mac=%s\n", mac);
-	return net_write_all(c->fd, out, (size_t)n, c->timeout_ms);
+	if (!c->body.open)		/* an empty body */
+		ctlbody_begin(&c->body, c->key, c->nonce);
+	n = ctlbody_end(&c->body, out, sizeof(out));
+	return net_write_all(c->fd, out, n, c->timeout_ms);
 }
 
 long
