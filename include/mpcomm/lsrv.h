@@ -18,8 +18,9 @@
 #include <stddef.h>
 
 #include "mpcomm/auth.h"
+#include "mpcomm/defaults.h"
 
-#define LSRV_LINE_MAX	1024		/* the protocol's line limit */
+#define LSRV_LINE_MAX	MPCOMM_LINE_MAX	/* the protocol's line limit */
 
 struct lsrv;
 struct lsrv_conn;

@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "mpcomm/ctlc.h"
+#include "mpcomm/defaults.h"
 #include "mpcomm/msg.h"
 #include "mpcomm/net.h"
 #include "mpcomm/order.h"

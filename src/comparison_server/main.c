@@ -417,8 +417,8 @@ main(int argc, char **argv)
 	size_t i, j;
 
 	ctx.gm_spec = (env = getenv("MPCOMM_GROUP_MANAGER")) && *env ? env :
-	    "127.0.0.1:5680";
-	ctx.opt.port = "5678";
+	    MPCOMM_GM_ADDR;
+	ctx.opt.port = MPCOMM_PORT_LOG;
 	ctx.opt.level = LOG_LEVEL_INFO;
 	ctx.runs = 1;
 	ctx.wait_s = 30;
@@ -426,7 +426,7 @@ main(int argc, char **argv)
 	ctx.p.mode = ORDER_TOTAL;
 	ctx.p.imax_ms = 10;
 	ctx.p.seed = 1;
-	ctx.p.window = 8192;
+	ctx.p.window = MPCOMM_WINDOW;
 	log_init("comparison_server", LOG_LEVEL_INFO, 0);
 	parse_args(&ctx, argc, argv);
 	if (proc_setup("comparison_server", &ctx.opt, 0, &ctx.key_store,
@@ -434,7 +434,7 @@ main(int argc, char **argv)
 		usage_error("cannot use %s: %s", what, strerror(errno));
 	if (ctx.opt.warning[0])
 		log_warnx("%s", ctx.opt.warning);
-	if (net_resolve_hostport(ctx.gm_spec, "5680", SOCK_STREAM, &ctx.gm) < 0)
+	if (net_resolve_hostport(ctx.gm_spec, MPCOMM_PORT_GM, SOCK_STREAM, &ctx.gm) < 0)
 		fatalx(EXIT_NETWORK, "cannot resolve the group manager %s: %s",
 		    ctx.gm_spec, net_resolve_strerror(errno));
 	if (ctx.csv_path) {
@@ -455,7 +455,7 @@ main(int argc, char **argv)
 		fatal(EXIT_NETWORK, "cannot write pidfile %s", ctx.opt.pidfile);
 	proc_block_signals();
 	if (!(ctx.srv = lsrv_create(&ctx.lfd, 1, collect_ops(), &ctx.coll,
-	    30000, 256)))
+	    MPCOMM_LOG_IDLE_MS, 256)))
 		fatal(EXIT_NETWORK, "cannot start the LOG server");
 	lsrv_set_key(ctx.srv, ctx.key);
 	if ((errno = pthread_create(&ctx.t_srv, NULL, server_main, &ctx)) != 0)

@@ -23,7 +23,6 @@
 #include "mpcomm/mptime.h"
 #include "cs.h"
 
-#define NET_TIMEOUT_MS	5000
 #define LIST_MAX	1024
 #define ABORT_TIMEOUT_MS 1000		/* per step of one ABORT */
 #define GRACE_US	3000000		/* for the logs of aborted peers */
@@ -44,7 +43,7 @@ snapshot(struct cs_ctx *ctx, const struct run_params *p,
 
 	for (;;) {
 		got = ctlc_list(&ctx->gm, ctx->key, all, LIST_MAX, reply,
-		    sizeof(reply), NET_TIMEOUT_MS);
+		    sizeof(reply), MPCOMM_CTL_TIMEOUT_MS);
 		fails = got < 0 ? fails + 1 : 0;
 		/* Failures are logged at the 1st, 2nd, 4th, 8th ... */
 		if (got < 0 && (fails & (fails - 1)) == 0)
@@ -115,7 +114,7 @@ start_peer(struct cs_ctx *ctx, const struct report *rp, unsigned i,
 		snprintf(why, cap, "cannot resolve %s", rp->member[i].host);
 		return -1;
 	}
-	if (ctlc_open(&c, &a, ctx->key, NET_TIMEOUT_MS) < 0) {
+	if (ctlc_open(&c, &a, ctx->key, MPCOMM_CTL_TIMEOUT_MS) < 0) {
 		snprintf(why, cap, "cannot connect: %s", strerror(errno));
 		return -1;
 	}
@@ -567,14 +566,14 @@ run_shutdown_peers(struct cs_ctx *ctx)
 	long n, i;
 
 	if ((n = ctlc_list(&ctx->gm, ctx->key, all, LIST_MAX, reply,
-	    sizeof(reply), NET_TIMEOUT_MS)) < 0) {
+	    sizeof(reply), MPCOMM_CTL_TIMEOUT_MS)) < 0) {
 		log_warn("cannot list the group to shut it down");
 		return;
 	}
 	for (i = 0; i < n; i++) {
 		if (member_ctl_addr(&all[i], &a) < 0 ||
 		    ctlc_request(&a, ctx->key, "SHUTDOWN", reply, sizeof(reply),
-		    NET_TIMEOUT_MS) != 0) {
+		    MPCOMM_CTL_TIMEOUT_MS) != 0) {
 			report_peer_addr(&all[i], addr, sizeof(addr));
 			log_warnx("peer %s did not take SHUTDOWN", addr);
 		}

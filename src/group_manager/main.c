@@ -14,6 +14,7 @@
 
 #include "mpcomm/auth.h"
 #include "mpcomm/ctl.h"
+#include "mpcomm/defaults.h"
 #include "mpcomm/log.h"
 #include "mpcomm/lsrv.h"
 #include "mpcomm/net.h"
@@ -153,9 +154,9 @@ main(int argc, char **argv)
 	char where[80];
 	int fd, notify = -1;
 
-	ctx.opt.port = "5680";
+	ctx.opt.port = MPCOMM_PORT_GM;
 	ctx.opt.level = LOG_LEVEL_INFO;
-	ctx.timeout_s = 10;
+	ctx.timeout_s = MPCOMM_CTL_IDLE_MS / 1000;
 	ctx.max_clients = 256;
 	ctx.reg.ttl_us = 30ULL * 1000000;
 	log_init("group_manager", LOG_LEVEL_INFO, 0);

@@ -18,6 +18,7 @@
 #include "mpcomm/auth.h"
 #include "mpcomm/ctl.h"
 #include "mpcomm/ctlc.h"
+#include "mpcomm/defaults.h"
 #include "mpcomm/mptime.h"
 #include "mpcomm/net.h"
 #include "mpcomm/proc.h"
@@ -25,8 +26,8 @@
 #define PROG		"mpctl"
 #define SYNOPSIS	"mpctl [-hV] [-k key-file] [-t sec] command [argument ...]"
 #define usage_error(...) proc_usage_error(PROG, SYNOPSIS, __VA_ARGS__)
-#define GM_PORT		"5680"
-#define PEER_PORT	"5679"
+#define GM_PORT		MPCOMM_PORT_GM
+#define PEER_PORT	MPCOMM_PORT_CTL
 #define LIST_MAX	1024
 
 struct mpctl {
@@ -294,7 +295,7 @@ start_send(struct ctlc_conn *c, int argc, char **argv, const char *start)
 	for (i = 1; i < argc; i++) {
 		if (strchr(argv[i], '='))
 			continue;
-		if (net_split_hostport(argv[i], "6789", host, sizeof(host),
+		if (net_split_hostport(argv[i], MPCOMM_PORT_UDP, host, sizeof(host),
 		    port, sizeof(port)) < 0)
 			usage_error("start: not HOST:UDP: %s", argv[i]);
 		snprintf(line, sizeof(line), "MEMBER id=%d host=%s udp=%s",
@@ -419,9 +420,9 @@ main(int argc, char **argv)
 	size_t i;
 	int n;
 
-	m.timeout_ms = 5000;
+	m.timeout_ms = MPCOMM_CTL_TIMEOUT_MS;
 	m.gm_spec = (env = getenv("MPCOMM_GROUP_MANAGER")) && *env ? env :
-	    "127.0.0.1:5680";
+	    MPCOMM_GM_ADDR;
 	parse_args(&m, argc, argv);
 	if (optind == argc)
 		usage_error("no command (status, list, ping, start, shutdown, "

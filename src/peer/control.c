@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "mpcomm/ctl.h"
+#include "mpcomm/defaults.h"
 #include "mpcomm/log.h"
 #include "mpcomm/lsrv.h"
 #include "mpcomm/mptime.h"
@@ -106,7 +107,7 @@ parse_start(struct peer_ctx *ctx, struct ctl_msg *m, struct start_req *s)
 		char host[NET_HOST_MAX], port[NET_PORT_MAX];
 
 		/* Numeric only: a resolver would stall this loop. */
-		if (net_split_hostport(buf, "5678", host, sizeof(host), port,
+		if (net_split_hostport(buf, MPCOMM_PORT_LOG, host, sizeof(host), port,
 		    sizeof(port)) < 0 || net_resolve_numeric(host, port,
 		    SOCK_STREAM, &t->server) < 0) {
 			snprintf(m->err, sizeof(m->err), "server %.64s is not "

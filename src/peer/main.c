@@ -19,13 +19,13 @@
 
 #include "mpcomm/ctl.h"
 #include "mpcomm/ctlc.h"
+#include "mpcomm/defaults.h"
 #include "mpcomm/log.h"
 #include "mpcomm/lsrv.h"
 #include "mpcomm/mptime.h"
 #include "mpcomm/proc.h"
 #include "peer.h"
 
-#define GM_TIMEOUT_MS	5000
 #define SOCKBUF		(8 * 1024 * 1024)
 #define STALL_UNSET	UINT64_MAX	/* --stall-timeout not given */
 
@@ -231,12 +231,12 @@ open_sockets(struct peer_ctx *ctx)
 	struct net_addr a;
 	char where[80];
 
-	if (net_resolve_hostport(ctx->gm_spec, "5680", SOCK_STREAM,
+	if (net_resolve_hostport(ctx->gm_spec, MPCOMM_PORT_GM, SOCK_STREAM,
 	    &ctx->gm) < 0)
 		fatalx(EXIT_NETWORK, "cannot resolve the group manager %s: %s",
 		    ctx->gm_spec, net_resolve_strerror(errno));
 	if (ctx->server_spec) {
-		if (net_resolve_hostport(ctx->server_spec, "5678", SOCK_STREAM,
+		if (net_resolve_hostport(ctx->server_spec, MPCOMM_PORT_LOG, SOCK_STREAM,
 		    &ctx->server) < 0)
 			fatalx(EXIT_NETWORK, "cannot resolve the comparison "
 			    "server %s: %s", ctx->server_spec,
@@ -281,14 +281,14 @@ register_self(struct peer_ctx *ctx, struct reg_state *st, char *why,
 			snprintf(ctx->host, sizeof(ctx->host), "%s",
 			    ctx->advertise);
 		} else if (ctlc_local_host(&ctx->gm, ctx->key, ctx->host,
-		    sizeof(ctx->host), GM_TIMEOUT_MS) < 0) {
+		    sizeof(ctx->host), MPCOMM_CTL_TIMEOUT_MS) < 0) {
 			snprintf(why, cap, "%s", strerror(errno));
 			ctx->host[0] = '\0';
 			return -1;
 		}
 	}
 	rc = ctlc_register(&ctx->gm, ctx->key, ctx->host, ctx->udp_p, ctx->ctl_p,
-	    reply, sizeof(reply), GM_TIMEOUT_MS);
+	    reply, sizeof(reply), MPCOMM_CTL_TIMEOUT_MS);
 	if (rc < 0)
 		snprintf(why, cap, "%s", strerror(errno));
 	else if (rc > 0 && strncmp(reply, "HELLO ", 6) == 0)
@@ -356,10 +356,10 @@ main(int argc, char **argv)
 	int sig, notify = -1;
 
 	ctx.gm_spec = (env = getenv("MPCOMM_GROUP_MANAGER")) && *env ? env :
-	    "127.0.0.1:5680";
+	    MPCOMM_GM_ADDR;
 	ctx.server_spec = (env = getenv("MPCOMM_SERVER")) && *env ? env : NULL;
-	ctx.udp_port = "6789";
-	ctx.opt.port = "5679";
+	ctx.udp_port = MPCOMM_PORT_UDP;
+	ctx.opt.port = MPCOMM_PORT_CTL;
 	ctx.opt.level = LOG_LEVEL_INFO;
 	ctx.log_dir = ".";
 	ctx.refresh_s = 10;
@@ -367,7 +367,7 @@ main(int argc, char **argv)
 	ctx.peer_timeout_ms = 10000;
 	ctx.ship_timeout_s = 60;
 	ctx.stall_timeout_ms = STALL_UNSET;
-	ctx.window = 8192;
+	ctx.window = MPCOMM_WINDOW;
 	log_init("peer", LOG_LEVEL_INFO, 0);
 	parse_args(&ctx, argc, argv);
 	if (ctx.register_timeout_s == UINT64_MAX)
@@ -395,7 +395,7 @@ main(int argc, char **argv)
 		pthread_condattr_destroy(&ca);
 	}
 	if (!(ctx.ctl_srv = lsrv_create(&ctx.ctl_fd, 1, control_ops(), &ctx,
-	    10000, 64)))
+	    MPCOMM_CTL_IDLE_MS, 64)))
 		fatal(EXIT_NETWORK, "cannot start the control server");
 	lsrv_set_key(ctx.ctl_srv, ctx.key);
 	if ((errno = pthread_create(&ctx.t_ctl, NULL, control_main, &ctx)) ||
@@ -431,7 +431,7 @@ main(int argc, char **argv)
 	pthread_join(ctx.t_send, NULL);
 	pthread_join(ctx.t_resend, NULL);
 	if (reg.ever && ctx.host[0] && ctlc_unregister(&ctx.gm, ctx.key, ctx.host, ctx.udp_p,
-	    ctx.ctl_p, GM_TIMEOUT_MS) < 0)
+	    ctx.ctl_p, MPCOMM_CTL_TIMEOUT_MS) < 0)
 		log_warn("cannot unregister at %s", ctx.gm_spec);
 
 	/* Let a log being shipped get there, within reason. */

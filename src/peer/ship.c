@@ -18,13 +18,12 @@
 #include <unistd.h>
 
 #include "mpcomm/ctl.h"
+#include "mpcomm/defaults.h"
 #include "mpcomm/dlog.h"
 #include "mpcomm/ctlc.h"
 #include "mpcomm/log.h"
 #include "mpcomm/mptime.h"
 #include "peer.h"
-
-#define NET_TIMEOUT_MS	10000
 
 struct ship_job {
 	struct peer_ctx	*ctx;
@@ -110,7 +109,7 @@ ship_once(struct ship_job *j, char *reply, size_t cap)
 		    strerror(errno));
 		return 1;
 	}
-	if (ctlc_open(&c, &j->server, j->ctx->key, NET_TIMEOUT_MS) < 0) {
+	if (ctlc_open(&c, &j->server, j->ctx->key, MPCOMM_SHIP_TIMEOUT_MS) < 0) {
 		snprintf(reply, cap, "connect: %s", strerror(errno));
 		if (in >= 0)
 			close(in);
@@ -123,7 +122,7 @@ ship_once(struct ship_job *j, char *reply, size_t cap)
 		goto out;
 	if (ctlc_send_end(&c) < 0)
 		goto neterr;
-	c.timeout_ms = NET_TIMEOUT_MS * 6;	/* the server compares first */
+	c.timeout_ms = MPCOMM_SHIP_TIMEOUT_MS * 6;	/* the server compares first */
 	if (ctlc_recv(&c, reply, cap) < 0)
 		goto neterr;
 	/* ERR 503: busy (no slot, another upload of this log): retry. */
