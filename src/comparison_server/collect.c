@@ -81,6 +81,7 @@ log_header(struct collect *coll, struct lsrv_conn *c, struct ctl_msg *m)
 	struct log_conn *lc;
 	uint64_t run, peer, count, limit;
 	char order[8], status[16], why[160], *p;
+	enum run_status st;
 	int known, dup, busy;
 	unsigned n;
 
@@ -116,12 +117,12 @@ log_header(struct collect *coll, struct lsrv_conn *c, struct ctl_msg *m)
 		free(lc);
 		return refuse(c, 400, m->err);
 	}
-	if (strcmp(status, "ok") != 0 && strcmp(status, "aborted") != 0 &&
-	    strcmp(status, "failed") != 0) {
+	if (run_status_parse(status, &st) < 0 || (st != RUN_STATUS_OK &&
+	    st != RUN_STATUS_ABORTED && st != RUN_STATUS_FAILED)) {
 		free(lc);
 		return refuse(c, 400, "status must be ok, aborted or failed");
 	}
-	if ((strcmp(status, "failed") == 0) != (lc->l.error[0] != '\0')) {
+	if ((st == RUN_STATUS_FAILED) != (lc->l.error[0] != '\0')) {
 		free(lc);
 		return refuse(c, 400, "error= goes with status=failed, and "
 		    "only with it");
@@ -159,7 +160,7 @@ log_header(struct collect *coll, struct lsrv_conn *c, struct ctl_msg *m)
 		    "run of %u peers can deliver", count, n);
 		return refuse(c, 413, why);
 	}
-	snprintf(lc->l.status, sizeof(lc->l.status), "%s", status);
+	lc->l.status = st;
 	for (p = lc->l.reason; *p; p++)	/* one field: '_' stood for ' ' */
 		if (*p == '_')
 			*p = ' ';

@@ -18,11 +18,12 @@
 #include "mpcomm/net.h"
 #include "mpcomm/order.h"
 #include "mpcomm/proc.h"
+#include "mpcomm/runstatus.h"
 
 /* One peer's delivery log as received. */
 struct peer_log {
 	bool		 received;
-	char		 status[16];	/* ok | aborted | failed */
+	enum run_status	 status;	/* ok | aborted | failed */
 	char		 reason[160];	/* aborted: why, spaces restored */
 	char		 error[128];	/* failed: why, as the peer said */
 	uint64_t	*keys;		/* sender << 32 | seq, delivery order */
@@ -88,7 +89,7 @@ struct report {
 	uint64_t	*positions;	/* first mismatched positions */
 	size_t		 npositions;
 	enum run_end	 end;
-	const char	*status;	/* ok | failed | aborted | timeout */
+	enum run_status	 status;	/* ok | failed | aborted | timeout */
 	uint64_t	 duration_us;	/* from the first START to the last log */
 	char		 problem[512];	/* the first reason it is not ok */
 };
@@ -156,7 +157,7 @@ struct sweep_cell {
 	uint64_t	 mis_sum, mis_min, mis_max;
 	uint64_t	 missing, duplicates;
 	uint64_t	*lat;		/* median latency of each run, µs */
-	const char	*worst;		/* worst status seen */
+	enum run_status	 worst;		/* worst status seen */
 };
 
 struct sweep_stats {

@@ -337,7 +337,7 @@ run_config(struct cs_ctx *ctx, const struct run_params *p,
 		if (!ctx->quiet)
 			report_print(stdout, r);
 		report_result_line(stdout, r);
-		if (strcmp(r->status, "ok") != 0)
+		if (r->status != RUN_STATUS_OK)
 			status = EXIT_FAILED;
 		if (ctx->json_path && report_json(ctx->json_path, r) < 0)
 			log_warn("cannot write %s", ctx->json_path);
@@ -434,7 +434,8 @@ main(int argc, char **argv)
 		usage_error("cannot use %s: %s", what, strerror(errno));
 	if (ctx.opt.warning[0])
 		log_warnx("%s", ctx.opt.warning);
-	if (net_resolve_hostport(ctx.gm_spec, MPCOMM_PORT_GM, SOCK_STREAM, &ctx.gm) < 0)
+	if (net_resolve_hostport(ctx.gm_spec, MPCOMM_PORT_GM, SOCK_STREAM,
+	    &ctx.gm) < 0)
 		fatalx(EXIT_NETWORK, "cannot resolve the group manager %s: %s",
 		    ctx.gm_spec, net_resolve_strerror(errno));
 	if (ctx.csv_path) {

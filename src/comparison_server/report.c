@@ -37,7 +37,7 @@ throughput(const struct report *r)
 
 	for (i = 0; i < r->p.n; i++) {
 		if (!r->log[i].received ||
-		    strcmp(r->log[i].status, "ok") != 0)
+		    r->log[i].status != RUN_STATUS_OK)
 			return 0;
 		if (r->log[i].t_first && r->log[i].t_first < first)
 			first = r->log[i].t_first;
@@ -81,7 +81,8 @@ report_print(FILE *f, const struct report *r)
 		report_fmt_us(c, sizeof(c), l->lat_max);
 		fprintf(f, "%4u  %-30s %-7s %9" PRIu64 " %8" PRIu64 " %6" PRIu64
 		    " %6" PRIu64 " %8s %8s %8s %8" PRIu64 " %7" PRIu64 "\n", i,
-		    addr, l->received ? l->status : "no-log", pr->delivered,
+		    addr, l->received ? run_status_name(l->status) : "no-log",
+		    pr->delivered,
 		    pr->missing, pr->duplicates, pr->fifo_violations,
 		    l->received ? a : "-", l->received ? b : "-",
 		    l->received ? c : "-", l->retrans, l->drops);
@@ -117,7 +118,7 @@ report_result_line(FILE *f, const struct report *r)
 	    order_mode_name(r->p.mode), r->p.n, r->total,
 	    r->delivered_min == UINT64_MAX ? 0 : r->delivered_min,
 	    r->delivered_max, r->mismatched, r->missing, r->duplicates,
-	    r->fifo_violations, r->status);
+	    r->fifo_violations, run_status_name(r->status));
 	fflush(f);
 }
 
@@ -147,7 +148,7 @@ report_json(const char *path, const struct report *r)
 	if (!f)
 		return -1;
 	fprintf(f, "{\n  \"run\": %" PRIu64 ",\n  \"status\": ", r->run);
-	json_str(f, r->status);
+	json_str(f, run_status_name(r->status));
 	fprintf(f, ",\n  \"problem\": ");
 	json_str(f, r->problem);
 	fprintf(f, ",\n  \"params\": {\"order\": \"%s\", \"peers\": %u, "
@@ -179,7 +180,8 @@ report_json(const char *path, const struct report *r)
 		json_str(f, r->member[i].host);
 		fprintf(f, ", \"udp\": %u, \"ctl\": %u, \"status\": ",
 		    r->member[i].udp, r->member[i].ctl);
-		json_str(f, l->received ? l->status : "no-log");
+		json_str(f, l->received ? run_status_name(l->status) :
+		    "no-log");
 		fprintf(f, ", \"reason\": ");
 		json_str(f, l->reason);
 		fprintf(f, ", \"delivered\": %" PRIu64 ", \"missing\": %" PRIu64
@@ -270,7 +272,8 @@ report_csv_row(FILE *f, const struct report *r, bool header)
 	    r->delivered_min == UINT64_MAX ? 0 : r->delivered_min,
 	    r->delivered_max, r->mismatched, r->missing, r->duplicates,
 	    r->fifo_violations, report_median_latency(r),
-	    report_p99_latency(r), r->status, throughput(r),
+	    report_p99_latency(r), run_status_name(r->status),
+	    throughput(r),
 	    (double)dg / msgs, (double)by / msgs,
 	    (double)cpu / 1e6 / deliveries * 1e5, rss);
 	return ferror(f) ? -1 : 0;

@@ -23,6 +23,7 @@
 #include "mpcomm/ctlc.h"
 #include "mpcomm/log.h"
 #include "mpcomm/mptime.h"
+#include "mpcomm/runstatus.h"
 #include "peer.h"
 
 struct ship_job {
@@ -32,7 +33,7 @@ struct ship_job {
 	uint64_t	 run;
 	unsigned	 self;
 	const char	*mode;
-	const char	*status;
+	enum run_status	 status;
 	char		 reason[160];
 	char		 error[128];	/* the log could not be written */
 	uint64_t	 cpu_at_start;
@@ -53,7 +54,8 @@ ship_line(const struct ship_job *j, char *line, size_t cap)
 		    (*p >= '0' && *p <= '9') || strchr("-.:/", *p)))
 			*p = '_';
 	snprintf(line, cap, "%s status=%s count=%" PRIu64 "%s%s", j->header,
-	    err[0] ? "failed" : j->status, err[0] ? 0 : dlog_count(j->log),
+	    run_status_name(err[0] ? RUN_STATUS_FAILED :
+	    j->status), err[0] ? 0 : dlog_count(j->log),
 	    err[0] ? " error=" : "", err);
 }
 
@@ -168,14 +170,16 @@ ship_main(void *arg)
 		log_warnx("run %" PRIu64 ": no delivery log to ship", j->run);
 		goto done;
 	}
-	if (!j->error[0] && dlog_finish(j->log, j->mode, j->status) < 0)
+	if (!j->error[0] && dlog_finish(j->log, j->mode,
+	    run_status_name(j->status)) < 0)
 		finish_failed(j, errno);
 	if (j->error[0])
 		log_warnx("run %" PRIu64 ": %s (%s); telling the comparison "
 		    "server", j->run, j->error, dlog_path(j->log));
 	else
 		log_info("run %" PRIu64 " %s: %" PRIu64 " deliveries in %s",
-		    j->run, j->status, dlog_count(j->log), dlog_path(j->log));
+		    j->run, run_status_name(j->status), dlog_count(j->log),
+		    dlog_path(j->log));
 	deadline = mptime_now_us() + ctx->ship_timeout_s * 1000000;
 	for (;;) {
 		rc = ship_once(j, reply, sizeof(reply));
@@ -228,7 +232,8 @@ ship_prepare(struct peer_ctx *ctx, struct run *r)
 	j->run = r->id;
 	j->self = r->self;
 	j->mode = order_mode_name(r->mode);
-	j->status = order_phase(r->core) == ORDER_ABORTED ? "aborted" : "ok";
+	j->status = order_phase(r->core) == ORDER_ABORTED ?
+	    RUN_STATUS_ABORTED : RUN_STATUS_OK;
 	snprintf(j->reason, sizeof(j->reason), "%s",
 	    order_abort_reason(r->core));
 	peer_field_text(field, sizeof(field), j->reason);
@@ -274,7 +279,7 @@ ship_launch(struct ship_job *j)
 	size_t len = strlen(j->header);
 	pthread_t t;
 
-	if (strcmp(j->status, "aborted") == 0)
+	if (j->status == RUN_STATUS_ABORTED)
 		log_warnx("run %" PRIu64 " aborted: %s", j->run, j->reason);
 	cpu = peer_cpu_us(&rss) - j->cpu_at_start;
 	snprintf(j->header + len, sizeof(j->header) - len,

@@ -66,7 +66,7 @@ hold_greet(struct holder *h, size_t i, int fd)
 	c->fd = fd;
 	c->key = h->key;
 	c->timeout_ms = 500;
-	c->body = false;
+	c->body.open = false;
 	net_reader_init(&c->rd, fd);
 	if (!h->key)
 		return 0;
