@@ -188,7 +188,7 @@ static void
 start_run(struct peer_ctx *ctx, struct lsrv_conn *c, struct start_req *s)
 {
 	struct order_outbox box;
-	struct run *r, *old, *dead = NULL;
+	struct run *r;
 	char err[200];
 	int busy;
 
@@ -206,21 +206,8 @@ start_run(struct peer_ctx *ctx, struct lsrv_conn *c, struct start_req *s)
 		order_outbox_free(&box);
 		return (void)reply_err(c, 400, "START", err);
 	}
-	pthread_mutex_lock(&ctx->mu);
 	/* Only this thread publishes runs: the check above still holds. */
-	old = ctx->run;
-	ctx->run = r;
-	if (old)
-		dead = run_put(ctx, old);
-	log_set_id((int)r->self);
-	order_start(r->core, mptime_now_us(), &box);
-	r->refs++;
-	pthread_cond_broadcast(&ctx->cv);
-	pthread_mutex_unlock(&ctx->mu);
-
-	run_send(ctx, r, &box);
-	run_release(ctx, r);
-	run_destroy(dead);
+	core_start(ctx, r, &box);
 	order_outbox_free(&box);
 	log_info("run %" PRIu64 ": peer %u of %u, %u messages each, order %s",
 	    r->id, r->self, r->n, r->messages, order_mode_name(r->mode));

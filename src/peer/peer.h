@@ -3,9 +3,11 @@
  * The peer's context and its threads: control (START, ABORT, STATUS, SHUTDOWN),
  * sender (paces and stamps), receiver (UDP, emulation, feeding the core),
  * resend (timers, END of a run, log shipping).  One mutex guards the core and
- * everything of the current run; no socket call is made while holding it.
- * The one syscall made under it is the delivery log's write(2) when its
- * 256 KiB buffer fills (dlog.c), about once every 20,000 deliveries.
+ * everything of the current run; the threads drive the core only through
+ * core.c, which sends what the core produced after unlocking, so no socket
+ * call is made while holding it.  The I/O made under it is the delivery
+ * log's write(2) when its 256 KiB buffer fills (dlog.c), about once every
+ * 20,000 deliveries, and the one warning logged when that write fails.
  */
 #ifndef PEER_PEER_H
 #define PEER_PEER_H
@@ -111,6 +113,24 @@ struct peer_ctx {
 	struct lsrv	*ctl_srv;
 	pthread_t	 t_ctl, t_send, t_recv, t_resend;
 };
+
+/*
+ * core.c: the one way to drive the core.  core_run() locks ctx->mu, takes a
+ * reference to the current run, calls fn with it (fn puts datagrams in box
+ * and makes no socket call), unlocks, sends box, and drops the reference.
+ * Returns 0, or -1 when there is no run (fn is not called).
+ */
+typedef void core_fn(struct peer_ctx *ctx, struct run *r, void *arg,
+	    struct order_outbox *box);
+int	 core_run(struct peer_ctx *ctx, core_fn *fn, void *arg,
+	    struct order_outbox *box);
+/*
+ * Publishes r (created by run_create()) as the current run, replacing the
+ * last one, starts its handshake and sends it.  Only the control thread
+ * publishes runs.
+ */
+void	 core_start(struct peer_ctx *ctx, struct run *r,
+	    struct order_outbox *box);
 
 /* control.c */
 const struct lsrv_ops *control_ops(void);
