@@ -8,6 +8,7 @@
 #define CS_CS_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -124,6 +125,7 @@ struct cs_ctx {
 	struct lsrv	*srv;
 	pthread_t	 t_srv;
 	pthread_t	 t_sig;
+	atomic_bool	 interrupted;	/* SIGINT or SIGTERM came */
 	struct collect	 coll;
 	uint64_t	 last_run;
 	FILE		*csv;
@@ -176,7 +178,6 @@ void	 sweep_free(struct sweep_stats *s);
 uint64_t report_median_latency(const struct report *r);
 
 /* main.c */
-bool	 cs_interrupted(void);
 
 /* progress.c: the progress line on a terminal. */
 struct progress {

@@ -26,7 +26,6 @@
 #include "mpcomm/proc.h"
 #include "cs.h"
 
-static atomic_bool interrupted;
 
 #define PROG	"comparison_server"
 #define SYNOPSIS	\
@@ -279,27 +278,16 @@ parse_args(struct cs_ctx *ctx, int argc, char **argv)
 }
 
 static void
-on_signal(void *arg, int sig)
+on_stop(void *arg, int sig)
 {
 	struct cs_ctx *ctx = arg;
 
-	if (sig == SIGHUP) {
-		if (log_reopen() < 0)
-			log_warn("cannot reopen the log file");
-		return;
-	}
 	log_warnx("%s received: aborting the run in progress, then exiting",
 	    sig == SIGINT ? "SIGINT" : "SIGTERM");
-	atomic_store(&interrupted, true);
+	atomic_store(&ctx->interrupted, true);
 	pthread_mutex_lock(&ctx->coll.mu);
 	pthread_cond_broadcast(&ctx->coll.cv);
 	pthread_mutex_unlock(&ctx->coll.mu);
-}
-
-bool
-cs_interrupted(void)
-{
-	return atomic_load(&interrupted);
 }
 
 static void *
@@ -326,7 +314,7 @@ run_config(struct cs_ctx *ctx, const struct run_params *p,
 	uint64_t k;
 	int status = EXIT_OK;
 
-	for (k = 0; k < ctx->runs && !cs_interrupted(); k++) {
+	for (k = 0; k < ctx->runs && !atomic_load(&ctx->interrupted); k++) {
 		/* Each repeat draws its own emulation: seed, seed+1, ... */
 		pk.seed = p->seed + k;
 		if (ctx->runs > 1)
@@ -366,7 +354,7 @@ worse(int *status, int s)
  * (as answering 0 does, it shuts the peers down), -1 when interrupted.
  */
 static long long
-prompt(void)
+prompt(struct cs_ctx *ctx)
 {
 	char line[64];
 	size_t len = 0;
@@ -382,7 +370,7 @@ prompt(void)
 			char ch;
 			ssize_t n;
 
-			if (cs_interrupted())
+			if (atomic_load(&ctx->interrupted))
 				return -1;
 			if (poll(&pfd, 1, 200) <= 0)
 				continue;
@@ -461,7 +449,7 @@ main(int argc, char **argv)
 	lsrv_set_key(ctx.srv, ctx.key);
 	if ((errno = pthread_create(&ctx.t_srv, NULL, server_main, &ctx)) != 0)
 		fatal(EXIT_NETWORK, "cannot start the LOG server thread");
-	if (proc_signal_thread(on_signal, &ctx, &ctx.t_sig) < 0)
+	if (proc_signal_thread(on_stop, &ctx, &ctx.t_sig) < 0)
 		fatal(EXIT_NETWORK, "cannot start the signal thread");
 	log_info("listening for logs on %s",
 	    net_addr_str(&bound, where, sizeof(where)));
@@ -471,8 +459,8 @@ main(int argc, char **argv)
 	if (ctx.nsweep_n) {
 		if (!(ss = sweep_create(ctx.nsweep_n * ctx.nsweep_m)))
 			fatal(EXIT_NETWORK, "out of memory");
-		for (i = 0; i < ctx.nsweep_n && !cs_interrupted(); i++)
-			for (j = 0; j < ctx.nsweep_m && !cs_interrupted(); j++) {
+		for (i = 0; i < ctx.nsweep_n && !atomic_load(&ctx.interrupted); i++)
+			for (j = 0; j < ctx.nsweep_m && !atomic_load(&ctx.interrupted); j++) {
 				p.n = ctx.sweep_n[i];
 				p.m = ctx.sweep_m[j];
 				worse(&status, run_config(&ctx, &p, ss));
@@ -487,14 +475,14 @@ main(int argc, char **argv)
 	} else {
 		long long m;
 
-		while ((m = prompt()) > 0) {
+		while ((m = prompt(&ctx)) > 0) {
 			p.m = (uint32_t)m;
 			worse(&status, run_config(&ctx, &p, NULL));
 		}
 		if (m == 0)
 			ctx.shutdown_peers = true;
 	}
-	if (cs_interrupted() && status == EXIT_OK)
+	if (atomic_load(&ctx.interrupted) && status == EXIT_OK)
 		status = EXIT_FAILED;
 	if (ctx.shutdown_peers)
 		run_shutdown_peers(&ctx);

@@ -253,7 +253,7 @@ wait_logs(struct cs_ctx *ctx, struct report *rp, struct watch *w)
 		now = mptime_now_us();
 		if (now >= w->next_poll)
 			poll_peers(ctx, rp, w, received, now);
-		if (cs_interrupted())
+		if (atomic_load(&ctx->interrupted))
 			end = RUN_INTERRUPTED;
 		else if (now - w->last_progress > ctx->timeout_s * 1000000)
 			end = RUN_STALLED;

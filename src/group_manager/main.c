@@ -66,15 +66,10 @@ usage(FILE *f, int status)
 }
 
 static void
-on_signal(void *arg, int sig)
+on_stop(void *arg, int sig)
 {
 	struct gm_ctx *ctx = arg;
 
-	if (sig == SIGHUP) {
-		if (log_reopen() < 0)
-			log_warn("cannot reopen the log file");
-		return;
-	}
 	log_info("%s received, stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	lsrv_stop(ctx->srv);
 }
@@ -178,7 +173,7 @@ main(int argc, char **argv)
 	    (int)ctx.timeout_s * 1000, ctx.max_clients)))
 		fatal(EXIT_NETWORK, "cannot start the server");
 	lsrv_set_key(ctx.srv, key);
-	if (proc_signal_thread(on_signal, &ctx, &ctx.t_sig) < 0)
+	if (proc_signal_thread(on_stop, &ctx, &ctx.t_sig) < 0)
 		fatal(EXIT_NETWORK, "cannot start the signal thread");
 	log_info("listening on %s", net_addr_str(&bound, where, sizeof(where)));
 	proc_daemon_ready(&notify);

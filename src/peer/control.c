@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -334,7 +333,7 @@ on_line(void *arg, struct lsrv_conn *c, char *line, size_t len)
 		    msgs == 0) {
 			log_info("START with 0 messages: exiting");
 			lsrv_printf(c, "OK bye\n");
-			atomic_store(&ctx->stop, true);
+			peer_stop(ctx);
 			return -1;
 		}
 		for (size_t i = 0; i < m.nfield; i++)
@@ -362,7 +361,7 @@ on_line(void *arg, struct lsrv_conn *c, char *line, size_t len)
 	if (strcmp(m.verb, "SHUTDOWN") == 0) {
 		log_info("SHUTDOWN from %s", lsrv_peer(c));
 		lsrv_printf(c, "OK bye\n");
-		atomic_store(&ctx->stop, true);
+		peer_stop(ctx);
 		return -1;
 	}
 	if (strcmp(m.verb, "PING") == 0) {
@@ -388,23 +387,12 @@ on_closed(void *arg, struct lsrv_conn *c, const char *why)
 	}
 }
 
-static void
-on_tick(void *arg)
-{
-	struct peer_ctx *ctx = arg;
-
-	/* SHUTDOWN was answered: let main() take the process down. */
-	if (atomic_load(&ctx->stop))
-		kill(getpid(), SIGTERM);
-}
-
 const struct lsrv_ops *
 control_ops(void)
 {
 	static const struct lsrv_ops ops = {
 		.line = on_line,
 		.closed = on_closed,
-		.tick = on_tick,
 	};
 
 	return &ops;

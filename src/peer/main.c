@@ -344,113 +344,156 @@ register_step(struct peer_ctx *ctx, struct reg_state *st)
 	return 0;
 }
 
+/* The signal thread's SIGINT or SIGTERM. */
+static void
+on_stop(void *arg, int sig)
+{
+	struct peer_ctx *ctx = arg;
+
+	if (!atomic_load(&ctx->stop))
+		log_info("%s received, stopping", sig == SIGINT ? "SIGINT" :
+		    "SIGTERM");
+	(void)peer_stop(ctx);
+}
+
+/* Waits until the monotonic time when (µs), or until the peer stops. */
+static void
+wait_until(struct peer_ctx *ctx, uint64_t when)
+{
+	struct timespec ts;
+	uint64_t now;
+
+	pthread_mutex_lock(&ctx->mu);
+	while (!atomic_load(&ctx->stop) && (now = mptime_now_us()) < when) {
+		peer_deadline(&ts, when - now);
+		pthread_cond_timedwait(&ctx->cv, &ctx->mu, &ts);
+	}
+	pthread_mutex_unlock(&ctx->mu);
+}
+
+/* The defaults, then the command line and the environment. */
+static void
+configure(struct peer_ctx *ctx, int argc, char **argv)
+{
+	const char *env, *what;
+
+	ctx->gm_spec = (env = getenv("MPCOMM_GROUP_MANAGER")) && *env ? env :
+	    MPCOMM_GM_ADDR;
+	ctx->server_spec = (env = getenv("MPCOMM_SERVER")) && *env ? env :
+	    NULL;
+	ctx->udp_port = MPCOMM_PORT_UDP;
+	ctx->opt.port = MPCOMM_PORT_CTL;
+	ctx->opt.level = LOG_LEVEL_INFO;
+	ctx->log_dir = ".";
+	ctx->refresh_s = 10;
+	ctx->register_timeout_s = UINT64_MAX;	/* 60, or 0 under --daemon */
+	ctx->peer_timeout_ms = 10000;
+	ctx->ship_timeout_s = 60;
+	ctx->stall_timeout_ms = STALL_UNSET;
+	ctx->window = MPCOMM_WINDOW;
+	log_init("peer", LOG_LEVEL_INFO, 0);
+	parse_args(ctx, argc, argv);
+	if (ctx->register_timeout_s == UINT64_MAX)
+		ctx->register_timeout_s = ctx->daemon ? 0 : 60;
+	if (proc_setup("peer", &ctx->opt, ctx->daemon, &ctx->key_store,
+	    &ctx->key, &what) < 0)
+		usage_error("cannot use %s: %s", what, strerror(errno));
+	if (ctx->opt.warning[0])
+		log_warnx("%s", ctx->opt.warning);
+}
+
+/* The lock, the control server and every thread; exits 3 on failure. */
+static void
+start_threads(struct peer_ctx *ctx)
+{
+	pthread_condattr_t ca;
+
+	pthread_mutex_init(&ctx->mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&ctx->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	if (!(ctx->ctl_srv = lsrv_create(&ctx->ctl_fd, 1, control_ops(), ctx,
+	    MPCOMM_CTL_IDLE_MS, 64)))
+		fatal(EXIT_NETWORK, "cannot start the control server");
+	lsrv_set_key(ctx->ctl_srv, ctx->key);
+	if (proc_signal_thread(on_stop, ctx, &ctx->t_sig) < 0)
+		fatal(EXIT_NETWORK, "cannot start the signal thread");
+	if ((errno = pthread_create(&ctx->t_ctl, NULL, control_main, ctx)) ||
+	    (errno = pthread_create(&ctx->t_recv, NULL, receiver_main, ctx)) ||
+	    (errno = pthread_create(&ctx->t_send, NULL, sender_main, ctx)) ||
+	    (errno = pthread_create(&ctx->t_resend, NULL, resend_main, ctx)))
+		fatal(EXIT_NETWORK, "cannot start threads");
+}
+
+/* Stops and joins the threads of the peer (not the log shippers). */
+static void
+stop_threads(struct peer_ctx *ctx)
+{
+	(void)peer_stop(ctx);
+	lsrv_stop(ctx->ctl_srv);
+	pthread_join(ctx->t_ctl, NULL);
+	pthread_join(ctx->t_recv, NULL);
+	pthread_join(ctx->t_send, NULL);
+	pthread_join(ctx->t_resend, NULL);
+	proc_signal_thread_join(ctx->t_sig);
+}
+
+/*
+ * Joins the log shippers: a log still being shipped gets 5 s to get there
+ * (a stopping shipper makes no new attempt).  One still blocked after
+ * that, in a step bounded by MPCOMM_SHIP_TIMEOUT_MS towards an unreachable
+ * comparison server, is not waited for: the process exits under it, and
+ * its log stays on disk.  Then the last run goes.
+ */
+static void
+finish_shipping(struct peer_ctx *ctx)
+{
+	struct run *r;
+
+	if (peer_join_helpers(ctx, 5000000) > 0)
+		log_warnx("exiting while a log is still being shipped");
+	pthread_mutex_lock(&ctx->mu);
+	r = ctx->run;
+	ctx->run = NULL;
+	r = run_put(ctx, r);
+	pthread_mutex_unlock(&ctx->mu);
+	run_destroy(r);
+}
+
 int
 main(int argc, char **argv)
 {
 	static struct peer_ctx ctx;
 	struct reg_state reg = { .start_us = mptime_now_us() };
-	uint64_t deadline;
-	int status = EXIT_OK;
-	struct run *r;
-	const char *env, *what;
-	int sig, notify = -1;
+	int status = EXIT_OK, notify = -1;
 
-	ctx.gm_spec = (env = getenv("MPCOMM_GROUP_MANAGER")) && *env ? env :
-	    MPCOMM_GM_ADDR;
-	ctx.server_spec = (env = getenv("MPCOMM_SERVER")) && *env ? env : NULL;
-	ctx.udp_port = MPCOMM_PORT_UDP;
-	ctx.opt.port = MPCOMM_PORT_CTL;
-	ctx.opt.level = LOG_LEVEL_INFO;
-	ctx.log_dir = ".";
-	ctx.refresh_s = 10;
-	ctx.register_timeout_s = UINT64_MAX;	/* 60, or 0 under --daemon */
-	ctx.peer_timeout_ms = 10000;
-	ctx.ship_timeout_s = 60;
-	ctx.stall_timeout_ms = STALL_UNSET;
-	ctx.window = MPCOMM_WINDOW;
-	log_init("peer", LOG_LEVEL_INFO, 0);
-	parse_args(&ctx, argc, argv);
-	if (ctx.register_timeout_s == UINT64_MAX)
-		ctx.register_timeout_s = ctx.daemon ? 0 : 60;
-	if (proc_setup("peer", &ctx.opt, ctx.daemon, &ctx.key_store, &ctx.key,
-	    &what) < 0)
-		usage_error("cannot use %s: %s", what, strerror(errno));
-	if (ctx.opt.warning[0])
-		log_warnx("%s", ctx.opt.warning);
+	configure(&ctx, argc, argv);
 	check_log_dir(&ctx);
 	open_sockets(&ctx);
 	if (ctx.daemon)
 		proc_detach_or_exit("peer", &notify);
 	if (ctx.opt.pidfile)
 		proc_pidfile_or_exit(ctx.opt.pidfile);
-
 	proc_block_signals();
-	pthread_mutex_init(&ctx.mu, NULL);
-	{
-		pthread_condattr_t ca;
-
-		pthread_condattr_init(&ca);
-		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-		pthread_cond_init(&ctx.cv, &ca);
-		pthread_condattr_destroy(&ca);
-	}
-	if (!(ctx.ctl_srv = lsrv_create(&ctx.ctl_fd, 1, control_ops(), &ctx,
-	    MPCOMM_CTL_IDLE_MS, 64)))
-		fatal(EXIT_NETWORK, "cannot start the control server");
-	lsrv_set_key(ctx.ctl_srv, ctx.key);
-	if ((errno = pthread_create(&ctx.t_ctl, NULL, control_main, &ctx)) ||
-	    (errno = pthread_create(&ctx.t_recv, NULL, receiver_main, &ctx)) ||
-	    (errno = pthread_create(&ctx.t_send, NULL, sender_main, &ctx)) ||
-	    (errno = pthread_create(&ctx.t_resend, NULL, resend_main, &ctx)))
-		fatal(EXIT_NETWORK, "cannot start threads");
+	start_threads(&ctx);
 	log_info("ready: udp port %u, control port %u, logs in %s", ctx.udp_p,
 	    ctx.ctl_p, ctx.log_dir);
 	proc_daemon_ready(&notify);
 
+	/* Registering is main's own work; the rest is the threads'. */
 	while (!atomic_load(&ctx.stop)) {
 		if (register_step(&ctx, &reg) < 0) {
 			status = EXIT_NETWORK;
 			break;
 		}
-		sig = proc_wait_signal(200);
-		if (sig == SIGHUP && log_reopen() < 0)
-			log_warn("cannot reopen the log file");
-		if (sig == SIGINT || sig == SIGTERM) {
-			if (!atomic_load(&ctx.stop))
-				log_info("%s received, stopping",
-				    sig == SIGINT ? "SIGINT" : "SIGTERM");
-			break;
-		}
+		wait_until(&ctx, reg.next_us);
 	}
-
-	atomic_store(&ctx.stop, true);
-	lsrv_stop(ctx.ctl_srv);
-	peer_wake(&ctx);
-	pthread_join(ctx.t_ctl, NULL);
-	pthread_join(ctx.t_recv, NULL);
-	pthread_join(ctx.t_send, NULL);
-	pthread_join(ctx.t_resend, NULL);
-	if (reg.ever && ctx.host[0] && ctlc_unregister(&ctx.gm, ctx.key, ctx.host, ctx.udp_p,
-	    ctx.ctl_p, MPCOMM_CTL_TIMEOUT_MS) < 0)
+	stop_threads(&ctx);
+	if (reg.ever && ctx.host[0] && ctlc_unregister(&ctx.gm, ctx.key,
+	    ctx.host, ctx.udp_p, ctx.ctl_p, MPCOMM_CTL_TIMEOUT_MS) < 0)
 		log_warn("cannot unregister at %s", ctx.gm_spec);
-
-	/* Let a log being shipped get there, within reason. */
-	deadline = mptime_now_us() + 5000000;
-	pthread_mutex_lock(&ctx.mu);
-	while (ctx.shippers > 0 && mptime_now_us() < deadline) {
-		struct timespec ts;
-
-		peer_deadline(&ts, 100000);
-		pthread_cond_timedwait(&ctx.cv, &ctx.mu, &ts);
-	}
-	if (ctx.shippers > 0)
-		log_warnx("exiting while a log is still being shipped");
-	r = ctx.run;
-	ctx.run = NULL;
-	r = run_put(&ctx, r);
-	pthread_mutex_unlock(&ctx.mu);
-	run_destroy(r);
-
+	finish_shipping(&ctx);
 	lsrv_destroy(ctx.ctl_srv);
 	close(ctx.ctl_fd);
 	close(ctx.udp_fd);

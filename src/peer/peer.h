@@ -29,6 +29,7 @@
 #include "mpcomm/rng.h"
 
 struct dlog;
+struct helper;
 struct lsrv;
 
 /* One run.  Fields marked (mu) are guarded by ctx->mu; the rest are fixed
@@ -102,6 +103,7 @@ struct peer_ctx {
 	pthread_cond_t	 cv;		/* (mu) something changed */
 	struct run	*run;		/* (mu) current or last run */
 	unsigned	 shippers;	/* (mu) shipping threads alive */
+	struct helper	*helpers;	/* (mu) threads to join, see peer_spawn */
 	atomic_bool	 stop;
 
 	/* Shell counters (atomics: any thread adds). */
@@ -111,7 +113,7 @@ struct peer_ctx {
 	atomic_ullong	 sent_bytes;
 
 	struct lsrv	*ctl_srv;
-	pthread_t	 t_ctl, t_send, t_recv, t_resend;
+	pthread_t	 t_ctl, t_send, t_recv, t_resend, t_sig;
 };
 
 /*
@@ -165,6 +167,23 @@ void	 run_reason(const struct run *r, char *buf, size_t cap);
 void	 run_deliver(void *arg, const struct order_delivery *d);
 /* Wakes every thread waiting on ctx->cv. */
 void	 peer_wake(struct peer_ctx *ctx);
+/*
+ * Makes the peer wind down (SHUTDOWN, a signal): sets ctx->stop and wakes
+ * main(), which stops and joins the threads.  Returns whether it was
+ * already stopping.
+ */
+bool	 peer_stop(struct peer_ctx *ctx);
+/*
+ * Runs fn(arg) on a helper thread (a log shipper), joined by
+ * peer_join_helpers() or by the next peer_spawn() once it has ended.
+ * Returns 0, or -1 with errno when it cannot start.
+ */
+int	 peer_spawn(struct peer_ctx *ctx, void *(*fn)(void *), void *arg);
+/*
+ * Joins every helper thread, waiting at most us for those still running.
+ * Returns how many are left running.
+ */
+unsigned peer_join_helpers(struct peer_ctx *ctx, uint64_t us);
 /*
  * Copies text into dst as one control-line value: spaces become '_', other
  * bytes that are not printable ASCII become '?'; truncated to fit cap.

@@ -6,8 +6,8 @@
  * time; the file stays on disk either way.  A log that could not be
  * written is not shipped half: the LOG then says status=failed, count=0 and
  * error=<why>, so that the report names the peer and the error.  One
- * detached thread per run, prepared under the core's lock and started after
- * it is released.
+ * thread per run (peer_spawn()), prepared under the core's lock and started
+ * after it is released.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -277,18 +277,15 @@ ship_launch(struct ship_job *j)
 {
 	uint64_t cpu, rss = 0;
 	size_t len = strlen(j->header);
-	pthread_t t;
 
 	if (j->status == RUN_STATUS_ABORTED)
 		log_warnx("run %" PRIu64 " aborted: %s", j->run, j->reason);
 	cpu = peer_cpu_us(&rss) - j->cpu_at_start;
 	snprintf(j->header + len, sizeof(j->header) - len,
 	    " cpu_us=%" PRIu64 " rss_kb=%" PRIu64, cpu, rss);
-	if ((errno = pthread_create(&t, NULL, ship_main, j)) != 0) {
+	if (peer_spawn(j->ctx, ship_main, j) < 0) {
 		log_warn("run %" PRIu64 ": cannot start a shipping thread; "
 		    "shipping from this one", j->run);
 		(void)ship_main(j);
-		return;
 	}
-	pthread_detach(t);
 }
