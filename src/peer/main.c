@@ -74,39 +74,100 @@ usage(FILE *f, int status)
 	exit(status);
 }
 
+/* The long options without a short letter. */
+enum { OPT_WINDOW = 256, OPT_PTO, OPT_REFRESH, OPT_SHIPTO, OPT_STALL,
+    OPT_REGTO };
+
+static const struct option long_opts[] = {
+	PROC_LONG_OPTS,
+	{ "advertise", required_argument, NULL, 'a' },
+	{ "daemon", no_argument, NULL, 'd' },
+	{ "group-manager", required_argument, NULL, 'g' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "log-dir", required_argument, NULL, 'l' },
+	{ "peer-timeout", required_argument, NULL, OPT_PTO },
+	{ "refresh", required_argument, NULL, OPT_REFRESH },
+	{ "register-timeout", required_argument, NULL, OPT_REGTO },
+	{ "server", required_argument, NULL, 's' },
+	{ "ship-timeout", required_argument, NULL, OPT_SHIPTO },
+	{ "stall-timeout", required_argument, NULL, OPT_STALL },
+	{ "udp-port", required_argument, NULL, 'u' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "window", required_argument, NULL, OPT_WINDOW },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* The timeouts and the refresh period: 1 when ch is one, 0 when not. */
+static int
+timing_option(struct peer_ctx *ctx, int ch, const char *arg)
+{
+	switch (ch) {
+	case OPT_PTO:
+		if (ctl_parse_u64(arg, 100, 3600000,
+		    &ctx->peer_timeout_ms) < 0)
+			usage_error("--peer-timeout: not a number "
+			    "of ms in [100, 3600000]: %s", arg);
+		return 1;
+	case OPT_REFRESH:
+		if (ctl_parse_u64(arg, 1, 86400, &ctx->refresh_s) < 0)
+			usage_error("--refresh: not a number of "
+			    "seconds in [1, 86400]: %s", arg);
+		return 1;
+	case OPT_REGTO:
+		if (ctl_parse_u64(arg, 0, 86400 * 365,
+		    &ctx->register_timeout_s) < 0)
+			usage_error("--register-timeout: not a number "
+			    "of seconds: %s", arg);
+		return 1;
+	case OPT_SHIPTO:
+		if (ctl_parse_u64(arg, 1, 86400,
+		    &ctx->ship_timeout_s) < 0)
+			usage_error("--ship-timeout: not a number "
+			    "of seconds in [1, 86400]: %s", arg);
+		return 1;
+	case OPT_STALL:
+		if (ctl_parse_u64(arg, 0, 3600000,
+		    &ctx->stall_timeout_ms) < 0 ||
+		    (ctx->stall_timeout_ms > 0 &&
+		    ctx->stall_timeout_ms < 100))
+			usage_error("--stall-timeout: not 0 or a number "
+			    "of ms in [100, 3600000]: %s", arg);
+		return 1;
+	}
+	return 0;
+}
+
+/* The stall timeout: by default above the peer timeout, else checked. */
+static void
+check_timeouts(struct peer_ctx *ctx)
+{
+	/* An outage the peer timeout tolerates must not look stuck. */
+	if (ctx->stall_timeout_ms == STALL_UNSET)
+		ctx->stall_timeout_ms = 3 * ctx->peer_timeout_ms > 30000 ?
+		    3 * ctx->peer_timeout_ms : 30000;
+	else if (ctx->stall_timeout_ms &&
+	    ctx->stall_timeout_ms <= ctx->peer_timeout_ms)
+		usage_error("--stall-timeout: %llu ms is not above the peer "
+		    "timeout (%llu ms)",
+		    (unsigned long long)ctx->stall_timeout_ms,
+		    (unsigned long long)ctx->peer_timeout_ms);
+}
+
 static void
 parse_args(struct peer_ctx *ctx, int argc, char **argv)
 {
-	enum { OPT_WINDOW = 256, OPT_PTO, OPT_REFRESH, OPT_SHIPTO, OPT_STALL,
-	    OPT_REGTO };
-	static const struct option opts[] = {
-		PROC_LONG_OPTS,
-		{ "advertise", required_argument, NULL, 'a' },
-		{ "daemon", no_argument, NULL, 'd' },
-		{ "group-manager", required_argument, NULL, 'g' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "log-dir", required_argument, NULL, 'l' },
-		{ "peer-timeout", required_argument, NULL, OPT_PTO },
-		{ "refresh", required_argument, NULL, OPT_REFRESH },
-		{ "register-timeout", required_argument, NULL, OPT_REGTO },
-		{ "server", required_argument, NULL, 's' },
-		{ "ship-timeout", required_argument, NULL, OPT_SHIPTO },
-		{ "stall-timeout", required_argument, NULL, OPT_STALL },
-		{ "udp-port", required_argument, NULL, 'u' },
-		{ "version", no_argument, NULL, 'V' },
-		{ "window", required_argument, NULL, OPT_WINDOW },
-		{ NULL, 0, NULL, 0 }
-	};
 	uint64_t v;
 	int ch, rc;
 
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":" PROC_SHORT_OPTS "a:dg:hl:s:u:V",
-	    opts, NULL)) != -1) {
+	    long_opts, NULL)) != -1) {
 		if ((rc = proc_option(ch, optarg, &ctx->opt)) > 0)
 			continue;
 		if (rc < 0)
 			usage_error("--port: not a port: %s", optarg);
+		if (timing_option(ctx, ch, optarg))
+			continue;
 		switch (ch) {
 		case 'a':
 			ctx->advertise = optarg;
@@ -123,39 +184,8 @@ parse_args(struct peer_ctx *ctx, int argc, char **argv)
 		case 'l':
 			ctx->log_dir = optarg;
 			break;
-		case OPT_PTO:
-			if (ctl_parse_u64(optarg, 100, 3600000,
-			    &ctx->peer_timeout_ms) < 0)
-				usage_error("--peer-timeout: not a number "
-				    "of ms in [100, 3600000]: %s", optarg);
-			break;
-		case OPT_REFRESH:
-			if (ctl_parse_u64(optarg, 1, 86400, &ctx->refresh_s) < 0)
-				usage_error("--refresh: not a number of "
-				    "seconds in [1, 86400]: %s", optarg);
-			break;
-		case OPT_REGTO:
-			if (ctl_parse_u64(optarg, 0, 86400 * 365,
-			    &ctx->register_timeout_s) < 0)
-				usage_error("--register-timeout: not a number "
-				    "of seconds: %s", optarg);
-			break;
 		case 's':
 			ctx->server_spec = optarg;
-			break;
-		case OPT_SHIPTO:
-			if (ctl_parse_u64(optarg, 1, 86400,
-			    &ctx->ship_timeout_s) < 0)
-				usage_error("--ship-timeout: not a number "
-				    "of seconds in [1, 86400]: %s", optarg);
-			break;
-		case OPT_STALL:
-			if (ctl_parse_u64(optarg, 0, 3600000,
-			    &ctx->stall_timeout_ms) < 0 ||
-			    (ctx->stall_timeout_ms > 0 &&
-			    ctx->stall_timeout_ms < 100))
-				usage_error("--stall-timeout: not 0 or a number "
-				    "of ms in [100, 3600000]: %s", optarg);
 			break;
 		case 'u':
 			if (ctl_parse_u64(optarg, 0, 65535, &v) < 0)
@@ -178,16 +208,7 @@ parse_args(struct peer_ctx *ctx, int argc, char **argv)
 	}
 	if (optind != argc)
 		usage_error("unexpected argument '%s'", argv[optind]);
-	/* An outage the peer timeout tolerates must not look stuck. */
-	if (ctx->stall_timeout_ms == STALL_UNSET)
-		ctx->stall_timeout_ms = 3 * ctx->peer_timeout_ms > 30000 ?
-		    3 * ctx->peer_timeout_ms : 30000;
-	else if (ctx->stall_timeout_ms &&
-	    ctx->stall_timeout_ms <= ctx->peer_timeout_ms)
-		usage_error("--stall-timeout: %llu ms is not above the peer "
-		    "timeout (%llu ms)",
-		    (unsigned long long)ctx->stall_timeout_ms,
-		    (unsigned long long)ctx->peer_timeout_ms);
+	check_timeouts(ctx);
 }
 
 /*
