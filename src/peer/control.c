@@ -267,33 +267,26 @@ abort_req(struct peer_ctx *ctx, struct lsrv_conn *c, struct ctl_msg *m)
 {
 	struct ship_job *job = NULL;
 	enum order_phase ph;
+	enum core_abort rc;
 	uint64_t id;
-	int rc = 0;
 	char why[80];
 
 	if (ctl_get_u64(m, "run", 1, UINT64_MAX, 1, &id) < 0 ||
 	    ctl_check_unused(m) < 0)
 		return (void)reply_err(c, 400, "ABORT", m->err);
-	pthread_mutex_lock(&ctx->mu);
-	if (!ctx->run || ctx->run->id != id) {
-		pthread_mutex_unlock(&ctx->mu);
+	rc = core_abort(ctx, id, "aborted by the comparison server", &ph, &job);
+	if (rc == CORE_ABORT_NOT_CURRENT) {
 		snprintf(why, sizeof(why), "run %" PRIu64 " is not the current "
 		    "run", id);
 		return (void)reply_err(c, 404, "ABORT", why);
 	}
-	if (order_abort(ctx->run->core, "aborted by the comparison server") ==
-	    0)
-		rc = ship_if_ended(ctx, ctx->run, &job) < 0 ? -1 : 1;
-	ph = order_phase(ctx->run->core);
-	pthread_cond_broadcast(&ctx->cv);
-	pthread_mutex_unlock(&ctx->mu);
-	if (rc == 0) {
+	if (rc == CORE_ABORT_ENDED) {
 		lsrv_printf(c, "OK already finished run=%" PRIu64 " state=%s\n",
 		    id, order_phase_name(ph));
 		return;
 	}
 	log_info("run %" PRIu64 ": ABORT from %s", id, lsrv_peer(c));
-	if (rc < 0)
+	if (rc == CORE_ABORT_NOMEM)
 		log_warnx("out of memory: a delivery log is not shipped");
 	if (job)
 		ship_launch(job);

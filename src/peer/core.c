@@ -5,6 +5,8 @@
  * call the core, unlock, send what the core produced, drop the reference.
  * The reference keeps the run's member table alive while its datagrams are
  * sent outside the lock, even if a START replaces the run meanwhile.
+ * START (core_start()) and ABORT (core_abort()) change the current run
+ * here too; STATUS only reads it.
  */
 #include "mpcomm/log.h"
 #include "mpcomm/mptime.h"
@@ -47,4 +49,26 @@ core_start(struct peer_ctx *ctx, struct run *r, struct order_outbox *box)
 	run_send(ctx, r, box);
 	run_release(ctx, r);
 	run_destroy(dead);
+}
+
+enum core_abort
+core_abort(struct peer_ctx *ctx, uint64_t run, const char *why,
+    enum order_phase *ph, struct ship_job **job)
+{
+	enum core_abort rc = CORE_ABORT_ENDED;
+	struct run *r;
+
+	*job = NULL;
+	pthread_mutex_lock(&ctx->mu);
+	if (!(r = ctx->run) || r->id != run) {
+		pthread_mutex_unlock(&ctx->mu);
+		return CORE_ABORT_NOT_CURRENT;
+	}
+	if (order_abort(r->core, why) == 0)
+		rc = ship_if_ended(ctx, r, job) < 0 ? CORE_ABORT_NOMEM :
+		    CORE_ABORT_DONE;
+	*ph = order_phase(r->core);
+	pthread_cond_broadcast(&ctx->cv);
+	pthread_mutex_unlock(&ctx->mu);
+	return rc;
 }

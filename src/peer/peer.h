@@ -30,6 +30,7 @@
 
 struct dlog;
 struct helper;
+struct ship_job;
 struct lsrv;
 
 /* One run.  Fields marked (mu) are guarded by ctx->mu; the rest are fixed
@@ -133,6 +134,21 @@ int	 core_run(struct peer_ctx *ctx, core_fn *fn, void *arg,
  */
 void	 core_start(struct peer_ctx *ctx, struct run *r,
 	    struct order_outbox *box);
+
+/* What core_abort() did. */
+enum core_abort {
+	CORE_ABORT_DONE,	/* the run is aborted; *job ships its log */
+	CORE_ABORT_NOMEM,	/* aborted, but its log cannot be shipped */
+	CORE_ABORT_ENDED,	/* it had ended already: nothing changed */
+	CORE_ABORT_NOT_CURRENT	/* run is not the current run */
+};
+/*
+ * Aborts the current run if it is run and has not ended, and prepares the
+ * shipment of its log in *job (NULL when none; the caller launches it).
+ * *ph is the run's phase after it.
+ */
+enum core_abort core_abort(struct peer_ctx *ctx, uint64_t run,
+	    const char *why, enum order_phase *ph, struct ship_job **job);
 
 /* control.c */
 const struct lsrv_ops *control_ops(void);
