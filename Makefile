@@ -73,6 +73,12 @@ $(B)/tests/test_%: $(B)/obj/tests/unit/test_%.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^
 
+# The comparison server's judgement, tested without processes.
+CS_JUDGE = $(patsubst %,$(B)/obj/comparison_server/%.o,compare views collect report)
+$(B)/tests/test_compare: $(B)/obj/tests/unit/test_compare.o $(CS_JUDGE) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^
+
 $(SIM): $(B)/obj/tests/sim/sim.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^
@@ -96,6 +102,7 @@ unit: $(UNITS)
 sim: $(SIM)
 	$(SIM) --seeds $(SEEDS)
 	$(SIM) --flood --seeds $(SEEDS)
+	$(SIM) --views --seeds $(SEEDS)
 	$(SIM) --case all
 
 cluster: all $(TOOLS)

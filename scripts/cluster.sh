@@ -22,9 +22,9 @@
 # Without --log-dir or --keep the temporary folder is removed at exit.
 # -k, --key-file PATH goes to all three programs.  These go to
 # comparison_server: -o, --order; -i, --interval; --delay; --loss; --dup;
-# --seed; -r, --runs; -j, --json; --svg; --csv; --svg-summary;
-# --sweep-peers; --sweep-messages; -t, --timeout; --wait; --shutdown-peers;
-# -q, --quiet; -v, --verbose.
+# --seed; --window; --on-failure; --suspect; -r, --runs; -j, --json; --svg;
+# --csv; --svg-summary; --sweep-peers; --sweep-messages; -t, --timeout;
+# --wait; --shutdown-peers; -q, --quiet; -v, --verbose.
 #
 # Exit status: 0 every run ok, 1 a run failed, 2 usage error, 3 network or
 # system error (a program did not start), 130/143 interrupted.
@@ -84,7 +84,8 @@ parse_args() {
 		--sweep-messages) need_value "$1" $#; sweep=1
 			add_cs "$1" "$2"; shift 2 ;;
 		-o|--order|-i|--interval|--delay|--loss|--dup|--seed|--window|-r|--runs|\
-		-j|--json|--svg|--csv|--svg-summary|-t|--timeout|--wait)
+		-j|--json|--svg|--csv|--svg-summary|-t|--timeout|--wait|\
+		--on-failure|--suspect)
 			need_value "$1" $#; add_cs "$1" "$2"; shift 2 ;;
 		--shutdown-peers|-q|--quiet|-v|--verbose) add_cs "$1"; shift ;;
 		-*)	usage_error "unknown option $1" ;;

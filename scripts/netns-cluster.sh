@@ -13,6 +13,9 @@
 #                    from the moment peer A has delivered something:
 #                    A>B@START+LEN  datagrams from peer A to peer B dropped
 #                    A@START+LEN    peer A cut off from every peer, both ways
+#                    A,B@START+LEN  peers A and B cut off from the others
+#                                   (a partition; they still hear each other)
+#                    without +LEN the cut lasts until the run ends
 #                    (the control connections stay up)
 # Only addresses inside the namespaces it creates are used (10.77.0.0/24),
 # and it removes everything it created, also on failure.
@@ -50,11 +53,11 @@ while [ $# -gt 0 ]; do
 	--output-loss) need_value "$1" $#; need_prob "$1" "$2"; oloss=$2; shift 2 ;;
 	--log-dir) need_value "$1" $#; logdir=$2; shift 2 ;;
 	--cut) need_value "$1" $#; cut=$2; shift 2 ;;
-	-h|--help) show_help "$0" 3 27 ;;
+	-h|--help) show_help "$0" 3 30 ;;
 	--version) echo "netns-cluster.sh (MPComm)"; exit 0 ;;
 	-q|--quiet|-v|--verbose|--shutdown-peers) cs_args="$cs_args $1"; shift ;;
 	-o|--order|-i|--interval|--delay|--loss|--dup|--seed|--window|-r|--runs|\
-	-j|--json|--svg|--csv|-t|--timeout|--wait)
+	-j|--json|--svg|--csv|-t|--timeout|--wait|--on-failure|--suspect)
 		need_value "$1" $#
 		cs_args="$cs_args $(quote "$1") $(quote "$2")"; shift 2 ;;
 	-*) usage_error "unknown option $1" ;;
@@ -67,17 +70,27 @@ command -v ip >/dev/null || need "needs ip (iproute2)"
 if [ -n "$kloss$oloss$cut" ] && ! command -v iptables >/dev/null; then
 	need "--kernel-loss, --output-loss and --cut need iptables"
 fi
-cut_from= cut_to= cut_start= cut_len=
+cut_from= cut_to= cut_start= cut_len= cut_group=
 if [ -n "$cut" ]; then
-	# A>B@START+LEN or A@START+LEN
-	cut_from=${cut%%[>@]*}
+	# A>B@START+LEN, A@START+LEN or A,B,...@START+LEN; +LEN optional
+	cut_group=$(echo "${cut%%[>@]*}" | tr ',' ' ')
+	cut_from=${cut%%[>@,]*}
 	case $cut in *">"*) cut_to=${cut#*>}; cut_to=${cut_to%%@*} ;; esac
-	cut_start=${cut#*@}; cut_len=${cut_start#*+}; cut_start=${cut_start%%+*}
-	for v in "$cut_from" "$cut_start" "$cut_len" ${cut_to:+"$cut_to"}; do
-		case $v in ''|*[!0-9]*)
-			usage_error "--cut: expected A>B@START+LEN or A@START+LEN (milliseconds), not '$cut'" ;;
-		esac
+	cut_start=${cut#*@}; cut_len=
+	case $cut_start in *+*) cut_len=${cut_start#*+} ;; esac
+	cut_start=${cut_start%%+*}
+	bad="--cut: expected A>B@START+LEN, A@START+LEN or A,B@START+LEN (milliseconds; +LEN optional), not '$cut'"
+	case $cut in *@*) ;; *) usage_error "$bad" ;; esac
+	for v in "$cut_start" ${cut_len:+"$cut_len"}; do
+		case $v in ''|*[!0-9]*) usage_error "$bad" ;; esac
 	done
+	for v in $cut_group ${cut_to:+"$cut_to"}; do
+		case $v in ''|*[!0-9]*) usage_error "$bad" ;; esac
+		[ ${#v} -le 4 ] && [ "$v" -lt "$peers" ] ||
+		    usage_error "--cut: there is no peer $v of $peers"
+	done
+	[ -n "$cut_group" ] || usage_error "$bad"
+	[ -z "$cut_to" ] || [ "$cut_group" = "$cut_from" ] || usage_error "$bad"
 fi
 [ -x "$bin/peer" ] || make -s -C "$here" >&2 || exit 3
 
@@ -159,13 +172,19 @@ cut_rules() {
 		    -s "$(addr $((cut_from + 1)))" -j DROP
 		return
 	fi
-	ip netns exec "${tag}p$cut_from" iptables "$1" INPUT -p udp \
-	    ! -s "$srv" -j DROP
-	j=0
-	while [ $j -lt "$peers" ]; do
-		[ $j -eq "$cut_from" ] || ip netns exec "${tag}p$j" iptables "$1" \
-		    INPUT -p udp -s "$(addr $((cut_from + 1)))" -j DROP
-		j=$((j + 1))
+	# Every pair across the cut, at both ends: inside the group, peers
+	# still hear each other (a partition).
+	for g in $cut_group; do
+		j=0
+		while [ $j -lt "$peers" ]; do
+			case " $cut_group " in *" $j "*) ;; *)
+				ip netns exec "${tag}p$g" iptables "$1" INPUT \
+				    -p udp -s "$(addr $((j + 1)))" -j DROP
+				ip netns exec "${tag}p$j" iptables "$1" INPUT \
+				    -p udp -s "$(addr $((g + 1)))" -j DROP ;;
+			esac
+			j=$((j + 1))
+		done
 	done
 }
 ms_sleep() { sleep "$(awk -v m="$1" 'BEGIN { printf "%.3f", m / 1000 }')"; }
@@ -188,8 +207,10 @@ if [ -n "$cut" ]; then
 	running || echo "netns-cluster.sh: the run did not start; cutting anyway" >&2
 	ms_sleep "$cut_start"
 	cut_rules -A && echo "cut: $cut from now" >&2
-	ms_sleep "$cut_len"
-	cut_rules -D && echo "cut: $cut healed" >&2
+	if [ -n "$cut_len" ]; then
+		ms_sleep "$cut_len"
+		cut_rules -D && echo "cut: $cut healed" >&2
+	fi
 fi
 wait "$cs"
 status=$?

@@ -4,6 +4,7 @@
 # cloud VM; stops them again.
 #
 #   scripts/start-peers.sh -g 10.0.0.1:5680 [-k 1] [-d DIR] [-- PEER-ARGS...]
+#   scripts/start-peers.sh -g 10.0.0.1:5680 -k 4 -- --peer-timeout 5000 --suspect 800
 #   scripts/start-peers.sh --stop [-d DIR]
 #
 # -g H:P    the group manager (default $MPCOMM_GROUP_MANAGER)
@@ -35,7 +36,7 @@ while [ $# -gt 0 ]; do
 	-d) need_value "$1" $#; dir=$2; shift 2 ;;
 	--stop) stop=1; shift ;;
 	--) shift; break ;;
-	-h|--help) show_help "$0" 3 19 ;;
+	-h|--help) show_help "$0" 3 20 ;;
 	-*) usage_error "unknown option $1" ;;
 	*) usage_error "unexpected argument '$1'" ;;
 	esac

@@ -52,6 +52,14 @@ sim() {
 		t "sim/broken variant caught: $f" "$s" --flaw "$f" --seeds 500 \
 		    --expect-violation
 	done
+	t "sim/views: $((SEEDS / 10)) seeds (crashes, pauses, partitions)" \
+	    "$s" --views --seeds $((SEEDS / 10))
+	t "sim/views, fifo: 100 seeds" "$s" --views --order fifo --seeds 100
+	t "sim/views, none: 100 seeds" "$s" --views --order none --seeds 100
+	for f in no-relay no-flush minority excluded-on; do
+		t "sim/views, broken variant caught: $f" "$s" --views \
+		    --flaw "$f" --seeds 2000 --expect-violation
+	done
 }
 
 cluster() {

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Delivery logs: `<dir>/run<RUN>-peer<ID>.log`, a first line
- * `# run=<RUN> peer=<ID> order=<MODE> status=<ok|aborted>`, then one line per
- * delivered message in delivery order: `<sender> <seq> <lamport_ts>`.
+ * `# run=<RUN> peer=<ID> order=<MODE> status=<ok|aborted|excluded>`, then one
+ * line per delivered message in delivery order: `<sender> <seq> <lamport_ts>`,
+ * and where a view was installed, at that point of the sequence,
+ * `# view=<V> members=<id,id,...>` (ids ascending).
  * The writer streams the body to a part file with its own buffer (memory
  * does not grow with the number of messages) and writes the final file,
  * header first, when the status is known.  The parsers are the one reader of
@@ -35,7 +37,15 @@ struct dlog	*dlog_open(const char *dir, uint64_t run, unsigned peer);
 /* Appends one delivery.  Returns 0, or -1 with errno (the log is bad). */
 int		 dlog_append(struct dlog *d, unsigned sender, uint32_t seq,
 		    uint64_t ts);
+/*
+ * Appends a view line: view v installed with the members whose bits are set
+ * in members (at least one).  Returns 0, or -1 with errno.
+ */
+int		 dlog_append_view(struct dlog *d, uint32_t v, uint64_t members);
+/* Message lines appended (view lines are not counted). */
 uint64_t	 dlog_count(const struct dlog *d);
+/* View lines appended. */
+uint64_t	 dlog_views(const struct dlog *d);
 /*
  * Writes the final file with its header and removes the part file.
  * Returns 0 or -1 with errno (EEXIST: the final file appeared meanwhile; it
@@ -55,5 +65,16 @@ int		 dlog_format_header(char *buf, size_t cap,
 /* Parses `<sender> <seq> <ts>`, decimal, single spaces.  0 or -1. */
 int		 dlog_parse_entry(const char *line, unsigned *sender,
 		    uint32_t *seq, uint64_t *ts);
+/*
+ * Parses a view line `# view=<V> members=<a,b,...>`: V from 1, member ids
+ * below 64, strictly ascending, at least one.  0 or -1.
+ */
+int		 dlog_parse_view(const char *line, uint32_t *v,
+		    uint64_t *members);
+/* True when line is meant as a view line (starts with "# view="). */
+int		 dlog_is_view(const char *line);
+/* Formats a view line, without newline, into buf; returns its length. */
+int		 dlog_format_view(char *buf, size_t cap, uint32_t v,
+		    uint64_t members);
 
 #endif

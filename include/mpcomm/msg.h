@@ -14,19 +14,21 @@
 #include "mpcomm/auth.h"
 
 #define MSG_MAGIC		0x4d50434dU	/* "MPCM" */
-#define MSG_VERSION		2
+#define MSG_VERSION		3
 #define MSG_MAX_DGRAM		1392	/* stays under 1400 bytes */
 #define MSG_MAX_PEERS		64	/* a member set fits a uint64_t mask */
 #define MSG_MAX_PAYLOAD		512
 
 /*
  * header: magic u32, version u8, flags u8, sender u16, run u64, tsval u32,
- * counter u32, nrec u16.  tsval is the sender's clock (µs, modulo 2^32) when
- * it built the datagram; receivers echo it (MSG_ECHO) for round-trip
- * samples, as TCP timestamps do (RFC 7323).  counter numbers the sender's
- * datagrams of a run from 1; under a MAC it makes a replay recognisable.
+ * counter u32, view u32, nrec u16.  tsval is the sender's clock (µs, modulo
+ * 2^32) when it built the datagram; receivers echo it (MSG_ECHO) for
+ * round-trip samples, as TCP timestamps do (RFC 7323).  counter numbers the
+ * sender's datagrams of a run from 1; under a MAC it makes a replay
+ * recognisable.  view names the sender's installed view by the ballot that
+ * installed it (0: the run's first view).
  */
-#define MSG_HDR_LEN		26
+#define MSG_HDR_LEN		30
 #define MSG_OFF_MAGIC		0
 #define MSG_OFF_VERSION		4
 #define MSG_OFF_FLAGS		5
@@ -34,7 +36,8 @@
 #define MSG_OFF_RUN		8
 #define MSG_OFF_TSVAL		16
 #define MSG_OFF_COUNTER		20
-#define MSG_OFF_NREC		24
+#define MSG_OFF_VIEW		24
+#define MSG_OFF_NREC		28
 /* record header: type u8, body length u16 */
 #define MSG_REC_HDR_LEN		3
 /* DATA body: seq u32, ts u64, send_us u64, then the payload */
@@ -49,6 +52,20 @@
 /* ECHO body: n u8, then n x (member u16, tsecr u32, held_us u32) */
 #define MSG_ECHO_ENTRY_LEN	10
 #define MSG_ECHO_MAX		8
+/* PROPOSE body: ballot u32, members u64 */
+#define MSG_PROPOSE_LEN		12
+/*
+ * VIEW body: kind u8, ballot u32, d_ts u64, d_id u16, nviews u8, n u8, then
+ * nviews x (ballot u32, members u64, f_ts u64, f_id u16), then n x level u32
+ */
+#define MSG_VIEW_FIXED_LEN	17
+#define MSG_VIEW_ENTRY_LEN	22
+#define MSG_VIEW_MAX		32	/* views of a run: each keeps a majority */
+#define MSG_SUSPECT_LEN		8	/* members u64 */
+/* RELAY_REQ body: stream u16, from u32, to u32 */
+#define MSG_RELAY_REQ_LEN	10
+/* RELAY body: stream u16, then a DATA body */
+#define MSG_RELAY_FIXED_LEN	(2 + MSG_DATA_FIXED_LEN)
 #define MSG_MAX_RECORDS	((MSG_MAX_DGRAM - MSG_HDR_LEN) / MSG_REC_HDR_LEN)
 
 #define MSG_FLAG_MAC		0x01	/* header flag: a 16-byte MAC follows */
@@ -65,7 +82,20 @@ enum msg_type {
 	MSG_END = 5,		/* no more DATA from me: I sent `total` */
 	MSG_HEARTBEAT = 6,
 	MSG_SACK = 7,		/* which DATA of one stream past a hole I hold */
-	MSG_ECHO = 8		/* tsvals received, echoed for RTT samples */
+	MSG_ECHO = 8,		/* tsvals received, echoed for RTT samples */
+	MSG_PROPOSE = 9,	/* view change: a coordinator's proposal */
+	MSG_VIEW = 10,		/* view change: state, refusal, install */
+	MSG_RELAY_REQ = 11,	/* send me this range of a departed stream */
+	MSG_RELAY = 12,		/* a DATA of another member's stream */
+	MSG_SUSPECT = 13	/* to the coordinator: members I suspect */
+};
+
+/* What a VIEW record is. */
+enum msg_view_kind {
+	MSG_VIEW_STATE = 1,	/* answer to a proposal: what I hold */
+	MSG_VIEW_REFUSE = 2,	/* I promised a higher ballot: ballot */
+	MSG_VIEW_INSTALL = 3,	/* install these views, with these cuts */
+	MSG_VIEW_NOTICE = 4	/* my views (you sent from another view) */
 };
 
 /* Why msg_decode() refused a datagram (negated in its return value). */
@@ -88,6 +118,7 @@ struct msg_hdr {
 	uint64_t	 run;
 	uint32_t	 tsval;		/* sender's µs clock, modulo 2^32 */
 	uint32_t	 counter;	/* sender's datagram number in the run */
+	uint32_t	 view;		/* ballot of the sender's view */
 	uint16_t	 nrec;
 };
 
@@ -131,6 +162,48 @@ struct msg_echo {
 	const uint8_t	*raw;		/* use msg_echo_get() */
 };
 
+struct msg_propose {
+	uint32_t	 ballot;	/* round << 6 | coordinator id */
+	uint64_t	 members;	/* proposed members, bit per id */
+};
+
+/* One installed view: the ballot that installed it, its members, and the
+ * frontier F every survivor delivered up to before its view line. */
+struct msg_view_entry {
+	uint32_t	 ballot;
+	uint64_t	 members;
+	uint64_t	 f_ts;
+	uint16_t	 f_id;
+};
+
+/*
+ * A view-change record.  views: the sender's installed views after the
+ * first (INSTALL: the views to install).  level[i]: for STATE the seq up to
+ * which the sender processed stream i; for INSTALL and NOTICE the cut of
+ * stream i (departed streams end there; the others must be held up to it).
+ * d_ts, d_id: the sender's delivery frontier (STATE).
+ */
+struct msg_view {
+	uint8_t		 kind;		/* enum msg_view_kind */
+	uint32_t	 ballot;
+	uint64_t	 d_ts;
+	uint16_t	 d_id;
+	uint8_t		 nviews;
+	uint8_t		 n;
+	const uint8_t	*raw;		/* use msg_view_get(), _level() */
+};
+
+struct msg_relay_req {
+	uint16_t	 stream;
+	uint32_t	 from;		/* first seq wanted */
+	uint32_t	 to;		/* last seq wanted */
+};
+
+struct msg_relay {
+	uint16_t	 stream;
+	struct msg_data	 data;
+};
+
 struct msg_rec {
 	uint8_t		 type;
 	union {
@@ -140,6 +213,11 @@ struct msg_rec {
 		uint8_t		hb_flags;
 		struct msg_sack	sack;
 		struct msg_echo	echo;
+		struct msg_propose propose;
+		struct msg_view	view;
+		struct msg_relay_req relay_req;
+		struct msg_relay relay;
+		uint64_t	suspect;
 	} u;
 };
 
@@ -182,13 +260,18 @@ int		 msg_sack_has(const struct msg_sack *sk, unsigned i);
 /* Entry i (< e->n) of an ECHO record. */
 void		 msg_echo_get(const struct msg_echo *e, unsigned i,
 		    uint16_t *member, uint32_t *tsecr, uint32_t *held_us);
+/* Entry i (< nviews) of a VIEW record; level i (< n). */
+void		 msg_view_get(const struct msg_view *v, unsigned i,
+		    struct msg_view_entry *e);
+uint32_t	 msg_view_level(const struct msg_view *v, unsigned i);
 
 /* Starts a datagram in buf (cap >= MSG_HDR_LEN), with tsval 0. */
 void		 msg_begin(struct msg_builder *b, uint8_t *buf, size_t cap,
 		    uint16_t sender, uint64_t run);
-/* Sets the header's tsval; its counter. */
+/* Sets the header's tsval; its counter; its view. */
 void		 msg_set_tsval(struct msg_builder *b, uint32_t tsval);
 void		 msg_set_counter(struct msg_builder *b, uint32_t counter);
+void		 msg_set_view(struct msg_builder *b, uint32_t view);
 /* Each msg_put_* returns 0, or -1 when the record does not fit. */
 int		 msg_put_ready(struct msg_builder *b);
 int		 msg_put_hs_ack(struct msg_builder *b);
@@ -204,6 +287,17 @@ int		 msg_put_echo(struct msg_builder *b, unsigned n,
 		    const uint16_t *member, const uint32_t *tsecr,
 		    const uint32_t *held_us);
 int		 msg_put_end(struct msg_builder *b, uint32_t total);
+int		 msg_put_propose(struct msg_builder *b,
+		    const struct msg_propose *p);
+/* v->raw is ignored: the entries come from views, the levels from level. */
+int		 msg_put_view(struct msg_builder *b, const struct msg_view *v,
+		    const struct msg_view_entry *views, const uint32_t *level);
+size_t		 msg_view_size(unsigned nviews, unsigned n);
+int		 msg_put_suspect(struct msg_builder *b, uint64_t members);
+int		 msg_put_relay_req(struct msg_builder *b,
+		    const struct msg_relay_req *r);
+int		 msg_put_relay(struct msg_builder *b, uint16_t stream,
+		    const struct msg_data *d);
 int		 msg_put_heartbeat(struct msg_builder *b, uint8_t flags);
 /* Bytes a DATA record with plen payload bytes takes. */
 size_t		 msg_data_size(size_t plen);

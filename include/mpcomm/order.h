@@ -52,6 +52,13 @@ enum order_on_failure {
 #define ORDER_FLAW_EARLY_COUNT	0x02	/* count ACK states before their K */
 #define ORDER_FLAW_NO_ACK_WAIT	0x04	/* deliver the head without ACKs */
 #define ORDER_FLAW_LATE_CLOCK	0x08	/* merge the clock at delivery */
+#define ORDER_FLAW_NO_RELAY	0x10	/* install without a departed stream's
+					   messages up to its cut */
+#define ORDER_FLAW_NO_FLUSH	0x20	/* write the view line without
+					   delivering up to the frontier */
+#define ORDER_FLAW_MINORITY	0x40	/* a minority view goes on */
+#define ORDER_FLAW_EXCLUDED_ON	0x80	/* an excluded member keeps
+					   delivering */
 
 struct order_config {
 	uint64_t	 run;
@@ -117,6 +124,8 @@ struct order_stats {
 	uint64_t	 drop_payload;	/* payload not what the sender sends */
 	uint64_t	 drop_auth;	/* MAC missing or wrong */
 	uint64_t	 drop_replay;	/* authenticated, but seen before */
+	uint64_t	 drop_view;	/* from a member no longer in the view */
+	uint64_t	 views;		/* views installed after the first */
 	uint64_t	 pq_full;	/* hold queue refused a message (out of
 					   memory or a bug): the run aborts */
 	uint64_t	 sacks_out;	/* selective acknowledgements sent */

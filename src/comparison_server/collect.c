@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Receiving delivery logs: `LOG run=... peer=... count=C ...`, C lines
- * `<sender> <seq> <ts>`, `END`.  A log is kept per connection while it
- * arrives, checked (known run, known peer, not sent twice, exactly C valid
- * lines), and only then handed to the run being collected.
+ * Receiving delivery logs: `LOG run=... peer=... count=C [views=V] ...`, C
+ * lines `<sender> <seq> <ts>` and V lines `# view=<v> members=<ids>` in
+ * delivery order, `END`.  A log is kept per connection while it arrives,
+ * checked (known run, known peer, not sent twice, exactly C valid message
+ * lines and V valid view lines), and only then handed to the run being
+ * collected.
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -20,6 +22,8 @@ struct log_conn {
 	uint64_t	 run;
 	unsigned	 peer;
 	uint64_t	 declared;
+	uint64_t	 declared_views;
+	unsigned	 n;		/* members of the run */
 	size_t		 cap;
 };
 
@@ -92,6 +96,8 @@ log_header(struct collect *coll, struct lsrv_conn *c, struct ctl_msg *m)
 	    ctl_get_str(m, "order", 1, order, sizeof(order)) < 0 ||
 	    ctl_get_str(m, "status", 1, status, sizeof(status)) < 0 ||
 	    ctl_get_u64(m, "count", 0, UINT32_MAX, 1, &count) < 0 ||
+	    ctl_get_u64(m, "views", 0, LOG_VIEWS_MAX, 0,
+	    &lc->declared_views) < 0 ||
 	    ctl_get_u64(m, "lat_p50", 0, UINT64_MAX, 0, &lc->l.lat_p50) < 0 ||
 	    ctl_get_u64(m, "lat_p99", 0, UINT64_MAX, 0, &lc->l.lat_p99) < 0 ||
 	    ctl_get_u64(m, "lat_max", 0, UINT64_MAX, 0, &lc->l.lat_max) < 0 ||
@@ -117,10 +123,10 @@ log_header(struct collect *coll, struct lsrv_conn *c, struct ctl_msg *m)
 		free(lc);
 		return refuse(c, 400, m->err);
 	}
-	if (run_status_parse(status, &st) < 0 || (st != RUN_STATUS_OK &&
-	    st != RUN_STATUS_ABORTED && st != RUN_STATUS_FAILED)) {
+	if (run_status_parse(status, &st) < 0 || st == RUN_STATUS_TIMEOUT) {
 		free(lc);
-		return refuse(c, 400, "status must be ok, aborted or failed");
+		return refuse(c, 400, "status must be ok, aborted, excluded or "
+		    "failed");
 	}
 	if ((st == RUN_STATUS_FAILED) != (lc->l.error[0] != '\0')) {
 		free(lc);
@@ -167,6 +173,7 @@ log_header(struct collect *coll, struct lsrv_conn *c, struct ctl_msg *m)
 	lc->run = run;
 	lc->peer = (unsigned)peer;
 	lc->declared = count;
+	lc->n = n;
 	lsrv_set_data(c, lc);
 	lsrv_body_begin(c);
 	return 0;
@@ -191,9 +198,10 @@ log_commit(struct collect *coll, struct lsrv_conn *c, struct log_conn *lc)
 	char why[160];
 	int ok;
 
-	if (lc->l.n != lc->declared) {
+	if (lc->l.n != lc->declared || lc->l.nviews != lc->declared_views) {
 		snprintf(why, sizeof(why), "LOG shorter than announced: %zu of "
-		    "%" PRIu64 " lines", lc->l.n, lc->declared);
+		    "%" PRIu64 " lines and %zu of %" PRIu64 " view lines",
+		    lc->l.n, lc->declared, lc->l.nviews, lc->declared_views);
 		return refuse(c, 400, why);
 	}
 	pthread_mutex_lock(&coll->mu);
@@ -218,6 +226,45 @@ log_commit(struct collect *coll, struct lsrv_conn *c, struct log_conn *lc)
 	return 0;
 }
 
+/*
+ * A view line of a LOG body: announced, well formed, a view number above
+ * the one before, members of this run only.
+ */
+static int
+log_view(struct lsrv_conn *c, struct log_conn *lc, const char *line)
+{
+	struct log_view *v;
+	uint64_t members;
+	uint32_t view;
+	char why[160];
+
+	if (lc->l.nviews == lc->declared_views) {
+		snprintf(why, sizeof(why), "LOG has more view lines than "
+		    "announced (%" PRIu64 ")", lc->declared_views);
+		return refuse(c, 400, why);
+	}
+	if (dlog_parse_view(line, &view, &members) < 0) {
+		snprintf(why, sizeof(why), "bad view line after %zu lines: "
+		    "expected '# view=<v> members=<a,b,...>'", lc->l.n);
+		return refuse(c, 400, why);
+	}
+	if (lc->l.nviews && view <= lc->l.views[lc->l.nviews - 1].view) {
+		snprintf(why, sizeof(why), "view %" PRIu32 " after view %"
+		    PRIu32, view, lc->l.views[lc->l.nviews - 1].view);
+		return refuse(c, 400, why);
+	}
+	if (lc->n < 64 && members >> lc->n) {
+		snprintf(why, sizeof(why), "view %" PRIu32 " names a member "
+		    "beyond the run's %u", view, lc->n);
+		return refuse(c, 400, why);
+	}
+	v = &lc->l.views[lc->l.nviews++];
+	v->at = lc->l.n;
+	v->view = view;
+	v->members = members;
+	return 0;
+}
+
 static int
 log_body(struct collect *coll, struct lsrv_conn *c, struct log_conn *lc,
     const char *line)
@@ -234,6 +281,8 @@ log_body(struct collect *coll, struct lsrv_conn *c, struct log_conn *lc,
 		lsrv_set_data(c, NULL);
 		return rc;
 	}
+	if (dlog_is_view(line))
+		return log_view(c, lc, line);
 	if (lc->l.n == lc->declared) {
 		snprintf(why, sizeof(why), "LOG longer than announced (%"
 		    PRIu64 " lines)", lc->declared);

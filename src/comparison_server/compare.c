@@ -4,6 +4,8 @@
  * over all N x M positions and all N peers (a position where a peer has no
  * entry counts as mismatched), and per peer: missing and duplicated
  * messages, entries naming no real message, per-sender FIFO violations.
+ * A run with views (a log has a view line, or a peer says it was excluded)
+ * is judged among the survivors instead (compare_views(), README "Views").
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,8 +50,8 @@ judge_peer(const struct report *rp, const struct peer_log *l,
  * A peer that could not keep its delivery log says why (error=): the first
  * such peer and its error become the problem.  True when there is one.
  */
-static bool
-log_error(struct report *rp, const char **why)
+bool
+compare_log_error(struct report *rp, const char **why)
 {
 	unsigned i;
 
@@ -68,11 +70,47 @@ log_error(struct report *rp, const char **why)
 	return false;
 }
 
+/*
+ * Mismatched rounds over positions 0 .. len-1 among the peers in mask: a
+ * position where one of them has no entry, or another entry than the first
+ * of them, is mismatched.
+ */
+void
+compare_mismatched(struct report *rp, uint64_t mask, uint64_t len)
+{
+	uint64_t j, k0 = 0;
+	unsigned i;
+	bool bad, first;
+
+	for (j = 0; j < len; j++) {
+		bad = false;
+		first = true;
+		for (i = 0; i < rp->p.n && !bad; i++) {
+			const struct peer_log *l = &rp->log[i];
+
+			if (!(mask >> i & 1))
+				continue;
+			if (!l->received || j >= l->n)
+				bad = true;
+			else if (first)
+				k0 = l->keys[j];
+			else if (l->keys[j] != k0)
+				bad = true;
+			first = false;
+		}
+		if (!bad)
+			continue;
+		if (rp->positions && rp->npositions < REPORT_MAX_POSITIONS)
+			rp->positions[rp->npositions++] = j;
+		rp->mismatched++;
+	}
+}
+
 void
 compare_run(struct report *rp)
 {
 	unsigned n = rp->p.n, i;
-	uint64_t j, len_max = 0;
+	uint64_t len_max = 0;
 	bool any_missing_log = false;
 	const struct peer_log *aborted = NULL;
 	const char *why = NULL;
@@ -81,6 +119,11 @@ compare_run(struct report *rp)
 	rp->delivered_min = UINT64_MAX;
 	rp->delivered_max = 0;
 	rp->positions = calloc(REPORT_MAX_POSITIONS, sizeof(*rp->positions));
+	rp->ref = -1;
+	if ((rp->views_run = compare_has_views(rp))) {
+		compare_views(rp);
+		return;
+	}
 	for (i = 0; i < n; i++) {
 		const struct peer_log *l = &rp->log[i];
 		struct peer_result *r = &rp->r[i];
@@ -106,28 +149,8 @@ compare_run(struct report *rp)
 		rp->unexpected += r->unexpected;
 	}
 	/* Every position of the longest log, and at least N x M of them. */
-	if (len_max < rp->total)
-		len_max = rp->total;
-	for (j = 0; j < len_max; j++) {
-		bool bad = false;
-		uint64_t k0 = 0;
-
-		for (i = 0; i < n && !bad; i++) {
-			const struct peer_log *l = &rp->log[i];
-
-			if (!l->received || j >= l->n)
-				bad = true;
-			else if (i == 0)
-				k0 = l->keys[j];
-			else if (l->keys[j] != k0)
-				bad = true;
-		}
-		if (!bad)
-			continue;
-		if (rp->positions && rp->npositions < REPORT_MAX_POSITIONS)
-			rp->positions[rp->npositions++] = j;
-		rp->mismatched++;
-	}
+	compare_mismatched(rp, ~UINT64_C(0), len_max > rp->total ? len_max :
+	    rp->total);
 
 	if (rp->end == RUN_INTERRUPTED) {
 		rp->status = RUN_STATUS_ABORTED;
@@ -138,7 +161,7 @@ compare_run(struct report *rp)
 	} else if (any_missing_log) {
 		rp->status = RUN_STATUS_TIMEOUT;
 		why = "not every peer sent its log";
-	} else if (log_error(rp, &why)) {
+	} else if (compare_log_error(rp, &why)) {
 		rp->status = RUN_STATUS_FAILED;
 	} else if (aborted) {
 		rp->status = RUN_STATUS_ABORTED;

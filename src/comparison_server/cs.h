@@ -2,7 +2,8 @@
 /*
  * The comparison server: its context, the logs it collects, the comparison
  * of a run and the reports.  run.c drives runs, collect.c receives LOGs,
- * compare.c judges them, report.c prints and writes the results.
+ * compare.c judges them (views.c a run in which members departed), report.c
+ * prints and writes the results.
  */
 #ifndef CS_CS_H
 #define CS_CS_H
@@ -21,14 +22,27 @@
 #include "mpcomm/proc.h"
 #include "mpcomm/runstatus.h"
 
+/* A view line of a log: view `view`, installed after its first `at`
+ * messages. */
+struct log_view {
+	uint64_t	 at;
+	uint64_t	 members;	/* bit i: member i */
+	uint32_t	 view;
+};
+
+/* A run of n peers installs at most n - 1 views (each drops a member). */
+#define LOG_VIEWS_MAX	MSG_MAX_PEERS
+
 /* One peer's delivery log as received. */
 struct peer_log {
 	bool		 received;
-	enum run_status	 status;	/* ok | aborted | failed */
+	enum run_status	 status;	/* ok | aborted | excluded | failed */
 	char		 reason[160];	/* aborted: why, spaces restored */
 	char		 error[128];	/* failed: why, as the peer said */
 	uint64_t	*keys;		/* sender << 32 | seq, delivery order */
 	size_t		 n;
+	struct log_view	 views[LOG_VIEWS_MAX];	/* in log order */
+	size_t		 nviews;
 	uint64_t	 lat_p50, lat_p99, lat_max;	/* µs */
 	uint64_t	 retrans, dgrams_out, dgrams_in, drops, dup;
 	uint64_t	 t_first, t_last;	/* wall clock µs */
@@ -58,6 +72,8 @@ struct run_params {
 	double		 loss, dup;
 	uint64_t	 seed;
 	uint32_t	 window;	/* every peer's send window, in START */
+	enum order_on_failure on_failure;	/* in START */
+	uint64_t	 suspect_ms;	/* in START */
 };
 
 struct peer_result {
@@ -66,6 +82,10 @@ struct peer_result {
 	uint64_t	 duplicates;
 	uint64_t	 fifo_violations;
 	uint64_t	 unexpected;	/* entries that name no real message */
+	bool		 departed;	/* not in the survivors' last view */
+	uint32_t	 departed_view;	/* the view that left it out */
+	bool		 inconsistent;	/* departed: its log contradicts the
+					   survivors' (README "Views") */
 };
 
 #define REPORT_MAX_POSITIONS	100000	/* mismatched positions listed */
@@ -93,6 +113,25 @@ struct report {
 	enum run_status	 status;	/* ok | failed | aborted | timeout */
 	uint64_t	 duration_us;	/* from the first START to the last log */
 	char		 problem[512];	/* the first reason it is not ok */
+
+	/*
+	 * A run with views: a log has a view line or says excluded.  It is
+	 * judged among the survivors, the members of the last view the
+	 * finished peers installed (compare.c, README "Views").
+	 */
+	bool		 views_run;
+	int		 ref;		/* the survivors' reference log, or -1 */
+	uint32_t	 views;		/* view changes the survivors installed */
+	uint64_t	 survivors;	/* bit i: peer i */
+	uint64_t	 departed;
+	uint64_t	 partial;	/* departed members' messages delivered
+					   by some survivors only */
+	uint64_t	 views_differ;	/* survivors whose views are not the
+					   reference's */
+	uint64_t	 views_moved;	/* total: same views, elsewhere */
+	uint64_t	 inconsistent;	/* departed logs that contradict */
+	uint64_t	 judged;	/* positions compared among survivors */
+	char		 note[512];	/* what departed, how; logs not come */
 };
 
 struct cs_ctx {
@@ -142,6 +181,19 @@ void	 peer_log_free(struct peer_log *l);
 
 /* compare.c: judges the logs of a run; fills r (positions allocated). */
 void	 compare_run(struct report *r);
+/*
+ * The survivors as far as the logs received tell (README "Views"): the
+ * members of the highest view among the ok logs.  0 when no ok log has a
+ * view line (no views seen yet).
+ */
+uint64_t compare_survivors(const struct peer_log *log, unsigned n);
+/* Mismatched rounds over positions 0 .. len-1 among the peers in mask. */
+void	 compare_mismatched(struct report *r, uint64_t mask, uint64_t len);
+/* A peer that could not keep its log: the problem; true if there is one. */
+bool	 compare_log_error(struct report *r, const char **why);
+/* views.c: whether r is a run with views, and judging one. */
+bool	 compare_has_views(const struct report *r);
+void	 compare_views(struct report *r);
 void	 report_free(struct report *r);
 
 /* run.c */

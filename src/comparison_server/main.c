@@ -57,6 +57,10 @@ usage(FILE *f, int status)
 "      --dup P              emulated duplication probability (default 0)\n"
 "      --seed S             emulation and pacing seed (default 1)\n"
 "      --window N           messages in flight per peer (default 8192)\n"
+"      --on-failure MODE    when a peer fails: continue (the others go on in\n"
+"                           a view without it) or abort (default continue)\n"
+"      --suspect MS         silence after which a peer is left behind\n"
+"                           (default 1000; below the peers' --peer-timeout)\n"
 "      --sweep-peers LIST   e.g. 2,3,4: run every peer count ...\n"
 "      --sweep-messages LIST  ... with every message count, K times each\n"
 "  -j, --json FILE          the report as JSON (last run)\n"
@@ -102,9 +106,32 @@ parse_list(const char *s, uint64_t min, uint64_t max, uint64_t *out,
 	return *n ? 0 : -1;
 }
 
+/*
+ * --suspect MS: above the heartbeat interval (a live member is heard from at
+ * least that often), at most an hour.  Below each peer's --peer-timeout
+ * too, in continue mode: a peer that is not refuses the START and says so.
+ */
+static uint64_t
+parse_suspect(const char *arg)
+{
+	struct order_config cfg;
+	uint64_t v;
+
+	order_config_defaults(&cfg);
+	if (ctl_parse_u64(arg, 0, 3600000, &v) < 0)
+		usage_error("--suspect: not a number of ms in [1, 3600000]: %s",
+		    arg);
+	if (v * 1000 <= cfg.hb_interval_us)
+		usage_error("--suspect: %s ms is not above the heartbeat "
+		    "interval (%llu ms)", arg,
+		    (unsigned long long)(cfg.hb_interval_us / 1000));
+	return v;
+}
+
 /* The long options without a short letter. */
 enum { OPT_DELAY = 256, OPT_LOSS, OPT_DUP, OPT_SEED, OPT_SWEEPN, OPT_SWEEPM,
-    OPT_SVG, OPT_CSV, OPT_SVGSUM, OPT_WAIT, OPT_SHUT, OPT_WINDOW };
+    OPT_SVG, OPT_CSV, OPT_SVGSUM, OPT_WAIT, OPT_SHUT, OPT_WINDOW,
+    OPT_ONFAIL, OPT_SUSPECT };
 
 static const struct option long_opts[] = {
 	PROC_LONG_OPTS,
@@ -118,6 +145,7 @@ static const struct option long_opts[] = {
 	{ "json", required_argument, NULL, 'j' },
 	{ "loss", required_argument, NULL, OPT_LOSS },
 	{ "messages", required_argument, NULL, 'm' },
+	{ "on-failure", required_argument, NULL, OPT_ONFAIL },
 	{ "order", required_argument, NULL, 'o' },
 	{ "peers", required_argument, NULL, 'n' },
 	{ "runs", required_argument, NULL, 'r' },
@@ -126,6 +154,7 @@ static const struct option long_opts[] = {
 	{ "svg", required_argument, NULL, OPT_SVG },
 	{ "svg-summary", required_argument, NULL, OPT_SVGSUM },
 	{ "sweep-messages", required_argument, NULL, OPT_SWEEPM },
+	{ "suspect", required_argument, NULL, OPT_SUSPECT },
 	{ "sweep-peers", required_argument, NULL, OPT_SWEEPN },
 	{ "timeout", required_argument, NULL, 't' },
 	{ "version", no_argument, NULL, 'V' },
@@ -162,6 +191,14 @@ run_option(struct run_params *p, int ch, const char *arg)
 		if (ctl_parse_double(arg, 0, 0.95, &p->loss) < 0)
 			usage_error("--loss: expected a "
 			    "probability in [0, 0.95]: %s", arg);
+		return 1;
+	case OPT_ONFAIL:
+		if (order_on_failure_parse(arg, &p->on_failure) < 0)
+			usage_error("--on-failure: expected continue "
+			    "or abort: %s", arg);
+		return 1;
+	case OPT_SUSPECT:
+		p->suspect_ms = parse_suspect(arg);
 		return 1;
 	case 'o':
 		if (order_mode_parse(arg, &p->mode) < 0)
@@ -443,6 +480,8 @@ configure(struct cs_ctx *ctx, int argc, char **argv)
 	ctx->p.imax_ms = 10;
 	ctx->p.seed = 1;
 	ctx->p.window = MPCOMM_WINDOW;
+	ctx->p.on_failure = ORDER_CONTINUE;
+	ctx->p.suspect_ms = 1000;
 	log_init("comparison_server", LOG_LEVEL_INFO, 0);
 	parse_args(ctx, argc, argv);
 	if (proc_setup("comparison_server", &ctx->opt, 0, &ctx->key_store,

@@ -26,6 +26,29 @@ report_fmt_us(char *buf, size_t cap, uint64_t us)
 	return buf;
 }
 
+/* With views: the survivors' deliveries (each delivers the reference
+ * log's messages) over their first send to their last delivery. */
+static double
+views_throughput(const struct report *r)
+{
+	uint64_t first = UINT64_MAX, last = 0;
+	unsigned i;
+
+	if (r->ref < 0 || r->status != RUN_STATUS_OK)
+		return 0;
+	for (i = 0; i < r->p.n; i++) {
+		if (!(r->survivors >> i & 1))
+			continue;
+		if (r->log[i].t_first && r->log[i].t_first < first)
+			first = r->log[i].t_first;
+		if (r->log[i].t_last > last)
+			last = r->log[i].t_last;
+	}
+	if (first == UINT64_MAX || last <= first)
+		return 0;
+	return (double)r->log[r->ref].n / ((double)(last - first) / 1e6);
+}
+
 /* Messages per second at the slowest peer: N x M over first send to the
  * last delivery anywhere (0 when unknown, or when a peer aborted: N x M
  * were not delivered then). */
@@ -35,6 +58,8 @@ throughput(const struct report *r)
 	uint64_t first = UINT64_MAX, last = 0;
 	unsigned i;
 
+	if (r->views_run)
+		return views_throughput(r);
 	for (i = 0; i < r->p.n; i++) {
 		if (!r->log[i].received ||
 		    r->log[i].status != RUN_STATUS_OK)
@@ -55,12 +80,52 @@ report_peer_addr(const struct ctlc_member *m, char *buf, size_t cap)
 	snprintf(buf, cap, "%s udp=%u ctl=%u", m->host, m->udp, m->ctl);
 }
 
+/*
+ * A peer's status in the table: its log's, or no-log; in a run with views a
+ * departed member's also says in which view it left: "excluded@1",
+ * "departed@1" (no log).
+ */
+static const char *
+peer_status(const struct report *r, unsigned i, char *buf, size_t cap)
+{
+	const struct peer_log *l = &r->log[i];
+
+	if (!r->r[i].departed)
+		return l->received ? run_status_name(l->status) : "no-log";
+	snprintf(buf, cap, "%s@%" PRIu32, l->received ?
+	    run_status_name(l->status) : "departed", r->r[i].departed_view);
+	return buf;
+}
+
+/* The departed members as "1,3", or "-". */
+static const char *
+departed_list(const struct report *r, char *buf, size_t cap)
+{
+	size_t len = 0;
+	unsigned i;
+
+	buf[0] = '\0';
+	for (i = 0; i < r->p.n && len + 4 < cap; i++)
+		if (r->departed >> i & 1)
+			len += (size_t)snprintf(buf + len, cap - len, "%s%u",
+			    len ? "," : "", i);
+	if (len == 0)
+		snprintf(buf, cap, "-");
+	return buf;
+}
+
 void
 report_print(FILE *f, const struct report *r)
 {
-	char a[16], b[16], c[16], addr[NET_HOST_MAX + 32];
+	char a[16], b[16], c[16], addr[NET_HOST_MAX + 32], st[32], dep[200];
 	unsigned i;
+	int w = 7;
 	double tput = throughput(r);
+
+	/* Only a run with views can have a longer status. */
+	for (i = 0; i < r->p.n; i++)
+		if ((int)strlen(peer_status(r, i, st, sizeof(st))) > w)
+			w = (int)strlen(st);
 
 	fprintf(f, "\nrun %" PRIu64 ": order=%s peers=%u messages=%ux%u=%"
 	    PRIu64 " interval=%" PRIu64 ":%" PRIu64 "ms delay=%" PRIu64 ":%"
@@ -68,8 +133,8 @@ report_print(FILE *f, const struct report *r)
 	    order_mode_name(r->p.mode), r->p.n, r->p.n, r->p.m, r->total,
 	    r->p.imin_ms, r->p.imax_ms, r->p.dmin_ms, r->p.dmax_ms, r->p.loss,
 	    r->p.dup, r->p.seed);
-	fprintf(f, "%4s  %-30s %-7s %9s %8s %6s %6s %8s %8s %8s %8s %7s\n",
-	    "peer", "address", "status", "delivered", "missing", "dups",
+	fprintf(f, "%4s  %-30s %-*s %9s %8s %6s %6s %8s %8s %8s %8s %7s\n",
+	    "peer", "address", w, "status", "delivered", "missing", "dups",
 	    "fifo", "lat_p50", "lat_p99", "lat_max", "retrans", "drops");
 	for (i = 0; i < r->p.n; i++) {
 		const struct peer_log *l = &r->log[i];
@@ -79,16 +144,19 @@ report_print(FILE *f, const struct report *r)
 		report_fmt_us(a, sizeof(a), l->lat_p50);
 		report_fmt_us(b, sizeof(b), l->lat_p99);
 		report_fmt_us(c, sizeof(c), l->lat_max);
-		fprintf(f, "%4u  %-30s %-7s %9" PRIu64 " %8" PRIu64 " %6" PRIu64
+		fprintf(f, "%4u  %-30s %-*s %9" PRIu64 " %8" PRIu64 " %6" PRIu64
 		    " %6" PRIu64 " %8s %8s %8s %8" PRIu64 " %7" PRIu64 "\n", i,
-		    addr, l->received ? run_status_name(l->status) : "no-log",
-		    pr->delivered,
+		    addr, w, peer_status(r, i, st, sizeof(st)), pr->delivered,
 		    pr->missing, pr->duplicates, pr->fifo_violations,
 		    l->received ? a : "-", l->received ? b : "-",
 		    l->received ? c : "-", l->retrans, l->drops);
 	}
-	fprintf(f, "mismatched rounds: %" PRIu64 " of %" PRIu64 " positions",
-	    r->mismatched, r->total);
+	if (r->views_run)
+		fprintf(f, "views: %" PRIu32 " installed, departed %s\n",
+		    r->views, departed_list(r, dep, sizeof(dep)));
+	fprintf(f, "mismatched rounds: %" PRIu64 " of %" PRIu64 " positions%s",
+	    r->mismatched, r->views_run ? r->judged : r->total,
+	    r->views_run ? " (among the survivors)" : "");
 	if (r->npositions) {
 		size_t k;
 
@@ -106,19 +174,33 @@ report_print(FILE *f, const struct report *r)
 		    report_fmt_us(a, sizeof(a), r->duration_us));
 	if (r->problem[0])
 		fprintf(f, "problem: %s\n", r->problem);
+	if (r->note[0])
+		fprintf(f, "note: %s\n", r->note);
 }
 
 void
 report_result_line(FILE *f, const struct report *r)
 {
+	char dep[200];
+
+	/* views= and departed= come last, and only with views, so that
+	 * every parser of the line as it was keeps working. */
+	if (r->views_run)
+		snprintf(dep, sizeof(dep), " views=%" PRIu32 " departed=",
+		    r->views);
+	else
+		dep[0] = '\0';
 	fprintf(f, "RESULT run=%" PRIu64 " order=%s peers=%u messages=%" PRIu64
 	    " delivered_min=%" PRIu64 " delivered_max=%" PRIu64
 	    " mismatched_rounds=%" PRIu64 " missing=%" PRIu64 " duplicates=%"
-	    PRIu64 " fifo_violations=%" PRIu64 " status=%s\n", r->run,
+	    PRIu64 " fifo_violations=%" PRIu64 " status=%s%s", r->run,
 	    order_mode_name(r->p.mode), r->p.n, r->total,
 	    r->delivered_min == UINT64_MAX ? 0 : r->delivered_min,
 	    r->delivered_max, r->mismatched, r->missing, r->duplicates,
-	    r->fifo_violations, run_status_name(r->status));
+	    r->fifo_violations, run_status_name(r->status), dep);
+	if (r->views_run)
+		fputs(departed_list(r, dep, sizeof(dep)), f);
+	fputc('\n', f);
 	fflush(f);
 }
 
@@ -138,6 +220,30 @@ json_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/*
+ * "views": view changes the survivors installed; "departed": who left, in
+ * which view; then the checks of a run with views (zero without).
+ */
+static void
+json_views(FILE *f, const struct report *r)
+{
+	const char *sep = "";
+	unsigned i;
+
+	fprintf(f, ",\n  \"views_run\": %s,\n  \"views\": %" PRIu32
+	    ",\n  \"departed\": [", r->views_run ? "true" : "false", r->views);
+	for (i = 0; i < r->p.n; i++)
+		if (r->r[i].departed) {
+			fprintf(f, "%s{\"id\": %u, \"view\": %" PRIu32 "}",
+			    sep, i, r->r[i].departed_view);
+			sep = ", ";
+		}
+	fprintf(f, "],\n  \"departed_partial\": %" PRIu64 ",\n  "
+	    "\"views_differ\": %" PRIu64 ",\n  \"views_moved\": %" PRIu64
+	    ",\n  \"departed_inconsistent\": %" PRIu64, r->partial,
+	    r->views_differ, r->views_moved, r->inconsistent);
+}
+
 int
 report_json(const char *path, const struct report *r)
 {
@@ -151,13 +257,18 @@ report_json(const char *path, const struct report *r)
 	json_str(f, run_status_name(r->status));
 	fprintf(f, ",\n  \"problem\": ");
 	json_str(f, r->problem);
+	fprintf(f, ",\n  \"note\": ");
+	json_str(f, r->note);
+	json_views(f, r);
 	fprintf(f, ",\n  \"params\": {\"order\": \"%s\", \"peers\": %u, "
 	    "\"messages_per_peer\": %u, \"interval_ms\": [%" PRIu64 ", %" PRIu64
 	    "], \"delay_ms\": [%" PRIu64 ", %" PRIu64 "], \"loss\": %g, "
-	    "\"dup\": %g, \"seed\": %" PRIu64 "},\n",
+	    "\"dup\": %g, \"seed\": %" PRIu64 ", \"on_failure\": \"%s\", "
+	    "\"suspect_ms\": %" PRIu64 "},\n",
 	    order_mode_name(r->p.mode), r->p.n, r->p.m, r->p.imin_ms,
 	    r->p.imax_ms, r->p.dmin_ms, r->p.dmax_ms, r->p.loss, r->p.dup,
-	    r->p.seed);
+	    r->p.seed, order_on_failure_name(r->p.on_failure),
+	    r->p.suspect_ms);
 	fprintf(f, "  \"messages\": %" PRIu64 ",\n  \"delivered_min\": %" PRIu64
 	    ",\n  \"delivered_max\": %" PRIu64 ",\n  \"mismatched_rounds\": %"
 	    PRIu64 ",\n  \"missing\": %" PRIu64 ",\n  \"duplicates\": %" PRIu64
@@ -184,6 +295,10 @@ report_json(const char *path, const struct report *r)
 		    "no-log");
 		fprintf(f, ", \"reason\": ");
 		json_str(f, l->reason);
+		fprintf(f, ", \"role\": \"%s\", \"departed_view\": %" PRIu32
+		    ", \"consistent\": %s", pr->departed ? "departed" :
+		    "survivor", pr->departed_view,
+		    pr->inconsistent ? "false" : "true");
 		fprintf(f, ", \"delivered\": %" PRIu64 ", \"missing\": %" PRIu64
 		    ", \"duplicates\": %" PRIu64 ", \"fifo_violations\": %" PRIu64
 		    ", \"unexpected\": %" PRIu64 ", \"latency_us\": {\"p50\": %"
@@ -240,6 +355,7 @@ report_csv_row(FILE *f, const struct report *r, bool header)
 {
 	uint64_t dg = 0, by = 0, cpu = 0, rss = 0;
 	double deliveries, msgs;
+	char dep[200];
 	unsigned i;
 
 	if (header) {
@@ -249,9 +365,14 @@ report_csv_row(FILE *f, const struct report *r, bool header)
 		    "mismatched_rounds,missing,duplicates,fifo_violations,"
 		    "median_latency_us,p99_latency_us,status,throughput,"
 		    "datagrams_per_message,bytes_per_message,"
-		    "cpu_s_per_100k_deliveries,peak_rss_kb\n");
+		    "cpu_s_per_100k_deliveries,peak_rss_kb,views,departed\n");
 		return ferror(f) ? -1 : 0;
 	}
+	/* The departed as "1;3": a comma would split the field. */
+	departed_list(r, dep, sizeof(dep));
+	for (i = 0; dep[i]; i++)
+		if (dep[i] == ',')
+			dep[i] = ';';
 	for (i = 0; i < r->p.n; i++) {
 		dg += r->log[i].sent_dgrams;
 		by += r->log[i].sent_bytes;
@@ -265,7 +386,7 @@ report_csv_row(FILE *f, const struct report *r, bool header)
 	fprintf(f, "%" PRIu64 ",%s,%u,%u,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%"
 	    PRIu64 ",%" PRIu64 ",%g,%g,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%"
 	    PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
-	    ",%s,%.0f,%.4f,%.1f,%.4f,%" PRIu64 "\n",
+	    ",%s,%.0f,%.4f,%.1f,%.4f,%" PRIu64 ",%" PRIu32 ",%s\n",
 	    r->run, order_mode_name(r->p.mode), r->p.n, r->p.m, r->total,
 	    r->p.imin_ms, r->p.imax_ms, r->p.dmin_ms, r->p.dmax_ms, r->p.loss,
 	    r->p.dup, r->p.seed,
@@ -275,6 +396,6 @@ report_csv_row(FILE *f, const struct report *r, bool header)
 	    report_p99_latency(r), run_status_name(r->status),
 	    throughput(r),
 	    (double)dg / msgs, (double)by / msgs,
-	    (double)cpu / 1e6 / deliveries * 1e5, rss);
+	    (double)cpu / 1e6 / deliveries * 1e5, rss, r->views, dep);
 	return ferror(f) ? -1 : 0;
 }

@@ -128,9 +128,10 @@ start_peer(struct cs_ctx *ctx, const struct report *rp, unsigned i,
 	snprintf(line, sizeof(line), "START run=%" PRIu64 " id=%u n=%u "
 	    "messages=%u order=%s imin=%" PRIu64 " imax=%" PRIu64 " dmin=%"
 	    PRIu64 " dmax=%" PRIu64 " loss=%g dup=%g seed=%" PRIu64
-	    " window=%u server=%s", rp->run, i, p->n, p->m,
-	    order_mode_name(p->mode), p->imin_ms, p->imax_ms, p->dmin_ms,
-	    p->dmax_ms, p->loss, p->dup, p->seed, p->window, srv);
+	    " window=%u on_failure=%s suspect=%" PRIu64 " server=%s", rp->run,
+	    i, p->n, p->m, order_mode_name(p->mode), p->imin_ms, p->imax_ms,
+	    p->dmin_ms, p->dmax_ms, p->loss, p->dup, p->seed, p->window,
+	    order_on_failure_name(p->on_failure), p->suspect_ms, srv);
 	if (ctlc_send(&c, line) < 0)
 		goto neterr;
 	for (k = 0; k < p->n; k++) {
@@ -237,6 +238,36 @@ wait_received(struct collect *c, unsigned want, uint64_t deadline)
 	return c->received;
 }
 
+/*
+ * In a run with views (c->mu held): true once every survivor's log is in
+ * and no departed member's is worth waiting for any more.  A departed
+ * member that still answers STATUS (excluded, or minority, shipping) gets
+ * GRACE_US from the moment the last survivor's log came; a dead one none.
+ */
+static bool
+departed_only(struct collect *c, unsigned n, const struct watch *w,
+    uint64_t *since, uint64_t now)
+{
+	uint64_t s = compare_survivors(c->log, n);
+	unsigned i;
+
+	if (s == 0)
+		return false;
+	for (i = 0; i < n; i++)
+		if (s >> i & 1 && !c->log[i].received) {
+			*since = 0;
+			return false;
+		}
+	if (*since == 0)
+		*since = now;
+	for (i = 0; i < n; i++)
+		if (!(s >> i & 1) && !c->log[i].received &&
+		    (w->delivered[i] >= 0 || c->uploading >> i & 1) &&
+		    now - *since < GRACE_US)
+			return false;
+	return true;
+}
+
 /* Waits for the logs while watching the peers' progress. */
 static enum run_end
 wait_logs(struct cs_ctx *ctx, struct report *rp, struct watch *w)
@@ -244,7 +275,7 @@ wait_logs(struct cs_ctx *ctx, struct report *rp, struct watch *w)
 	struct collect *c = &ctx->coll;
 	enum run_end end = RUN_COMPLETE;
 	unsigned received;
-	uint64_t now;
+	uint64_t now, since = 0;
 
 	w->last_progress = mptime_now_us();
 	pthread_mutex_lock(&c->mu);
@@ -260,6 +291,11 @@ wait_logs(struct cs_ctx *ctx, struct report *rp, struct watch *w)
 		pthread_mutex_lock(&c->mu);
 		if (end != RUN_COMPLETE)
 			break;
+		if (departed_only(c, rp->p.n, w, &since, now)) {
+			log_info("run %" PRIu64 ": every survivor's log is in; "
+			    "%u of %u logs", rp->run, c->received, rp->p.n);
+			break;
+		}
 		(void)wait_received(c, received + 1, now + 100000);
 	}
 	pthread_mutex_unlock(&c->mu);

@@ -213,9 +213,50 @@ svg_title(FILE *f, const struct report *r, unsigned h)
 	fprintf(f, "<text x=\"%u\" y=\"42\">interval %" PRIu64 ":%" PRIu64
 	    " ms, delay %" PRIu64 ":%" PRIu64 " ms, loss %g, dup %g, seed %"
 	    PRIu64 " - mismatched rounds: %" PRIu64 " of %" PRIu64
-	    " positions</text>\n", LEFT, r->p.imin_ms, r->p.imax_ms,
+	    " positions%s</text>\n", LEFT, r->p.imin_ms, r->p.imax_ms,
 	    r->p.dmin_ms, r->p.dmax_ms, r->p.loss, r->p.dup, r->p.seed,
-	    r->mismatched, r->total);
+	    r->mismatched, r->total, r->views_run ? " among the survivors" :
+	    "");
+	if (r->views_run)
+		fprintf(f, "<text x=\"%u\" y=\"58\">%" PRIu32 " view "
+		    "change(s) installed; dashed lines: where</text>\n", LEFT,
+		    r->views);
+}
+
+/*
+ * Where the survivors installed each view, a dashed line across the lanes
+ * from y (h high) at its position in the span, labelled with the view and
+ * who left in it.
+ */
+static void
+svg_views(FILE *f, const struct report *r, const struct span *sp, unsigned y,
+    unsigned h)
+{
+	const struct peer_log *ref;
+	uint64_t prev;
+	size_t k;
+	unsigned i;
+	double x;
+
+	if (!r->views_run || r->ref < 0)
+		return;
+	ref = &r->log[r->ref];
+	prev = ~UINT64_C(0) >> (64 - (r->p.n < 64 ? r->p.n : 64));
+	for (k = 0; k < ref->nviews; prev = ref->views[k].members, k++) {
+		if (ref->views[k].at < sp->lo || ref->views[k].at > sp->hi)
+			continue;
+		x = LEFT + (double)(ref->views[k].at - sp->lo) /
+		    (double)sp->per * sp->cw;
+		fprintf(f, "<line x1=\"%.2f\" y1=\"%u\" x2=\"%.2f\" y2=\"%u\" "
+		    "stroke=\"black\" stroke-width=\"2\" stroke-dasharray="
+		    "\"6 3\"/>\n<text x=\"%.2f\" y=\"%u\" font-size=\"11\">"
+		    "view %" PRIu32 " (after %" PRIu64 " messages):", x, y, x,
+		    y + h, x + 3, y - 3, ref->views[k].view, ref->views[k].at);
+		for (i = 0; i < r->p.n; i++)
+			if (prev >> i & 1 && !(ref->views[k].members >> i & 1))
+				fprintf(f, " -%u", i);
+		fprintf(f, "</text>\n");
+	}
 }
 
 int
@@ -250,6 +291,7 @@ report_svg(const char *path, const struct report *r)
 	span_init(&sp, w0, len > DETAIL_MAX ? w0 + DETAIL_MAX : len);
 	svg_strip(f, r, &sp, y, LANE_H - 4);
 	svg_lanes(f, r, &sp, y + LANE_H);
+	svg_views(f, r, &sp, y, lanes);
 	svg_axis(f, &sp, y + lanes + 16, "delivery position");
 	svg_legend(f, r, y + lanes + 40);
 	fprintf(f, "</svg>\n");

@@ -24,7 +24,8 @@ struct dlog {
 	int		 err;		/* first write error, sticky */
 	uint64_t	 run;
 	unsigned	 peer;
-	uint64_t	 count;
+	uint64_t	 count;		/* message lines */
+	uint64_t	 views;		/* view lines */
 	size_t		 len;
 	char		 part[DLOG_DIR_MAX + 64];	/* + "/run<R>-peer<I>.log.part" */
 	char		 path[DLOG_DIR_MAX + 64];
@@ -47,6 +48,7 @@ dlog_open(const char *dir, uint64_t run, unsigned peer)
 	d->run = run;
 	d->peer = peer;
 	d->count = 0;
+	d->views = 0;
 	d->len = 0;
 	n = snprintf(d->path, sizeof(d->path), "%s/run%" PRIu64 "-peer%u.log",
 	    dir, run, peer);
@@ -141,10 +143,66 @@ dlog_append(struct dlog *d, unsigned sender, uint32_t seq, uint64_t ts)
 	return 0;
 }
 
+int
+dlog_format_view(char *buf, size_t cap, uint32_t v, uint64_t members)
+{
+	size_t len;
+	unsigned i;
+	int n;
+
+	n = snprintf(buf, cap, "# view=%" PRIu32 " members=", v);
+	if (n < 0 || (size_t)n >= cap)
+		return n;
+	len = (size_t)n;
+	for (i = 0; i < 64; i++) {
+		if (!(members >> i & 1))
+			continue;
+		n = snprintf(buf + len, cap - len, "%s%u",
+		    buf[len - 1] == '=' ? "" : ",", i);
+		if (n < 0 || (size_t)n >= cap - len)
+			return -1;
+		len += (size_t)n;
+	}
+	return (int)len;
+}
+
+int
+dlog_append_view(struct dlog *d, uint32_t v, uint64_t members)
+{
+	int n;
+
+	/* The longest line: 64 ids of up to 2 digits and commas, < 256. */
+	if (v == 0 || members == 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (DLOG_BUF - d->len < 256 && drain(d) < 0)
+		return -1;
+	n = dlog_format_view(d->buf + d->len, DLOG_BUF - d->len, v, members);
+	if (n < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	d->len += (size_t)n;
+	d->buf[d->len++] = '\n';
+	d->views++;
+	if (d->err) {
+		errno = d->err;
+		return -1;
+	}
+	return 0;
+}
+
 uint64_t
 dlog_count(const struct dlog *d)
 {
 	return d->count;
+}
+
+uint64_t
+dlog_views(const struct dlog *d)
+{
+	return d->views;
 }
 
 int
@@ -281,5 +339,41 @@ dlog_parse_entry(const char *line, unsigned *sender, uint32_t *seq,
 	*sender = (unsigned)a;
 	*seq = (uint32_t)b;
 	*ts = c;
+	return 0;
+}
+
+int
+dlog_is_view(const char *line)
+{
+	return strncmp(line, "# view=", 7) == 0;
+}
+
+int
+dlog_parse_view(const char *line, uint32_t *v, uint64_t *members)
+{
+	const char *p, *q;
+	uint64_t view, id, mask = 0;
+	int last = -1;
+
+	if (!dlog_is_view(line) ||
+	    !(p = dec_field(line + 7, UINT32_MAX, &view, ' ')) || view == 0 ||
+	    strncmp(p + 1, "members=", 8) != 0)
+		return -1;
+	p += 9;
+	/* Ids strictly ascending, so that a view has one spelling. */
+	for (;;) {
+		if (!(q = dec_field(p, 63, &id, ',')) &&
+		    !(q = dec_field(p, 63, &id, '\0')))
+			return -1;
+		if ((int)id <= last)
+			return -1;
+		last = (int)id;
+		mask |= UINT64_C(1) << id;
+		if (*q == '\0')
+			break;
+		p = q + 1;
+	}
+	*v = (uint32_t)view;
+	*members = mask;
 	return 0;
 }

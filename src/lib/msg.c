@@ -31,6 +31,36 @@ msg_strerror(int err)
 	return msg_errstr[err];
 }
 
+/* A DATA body whose length was checked. */
+static void
+decode_data(const uint8_t *body, size_t blen, struct msg_data *d)
+{
+	d->seq = wire_get_u32(body);
+	d->ts = wire_get_u64(body + 4);
+	d->send_us = wire_get_u64(body + 12);
+	d->plen = (uint16_t)(blen - MSG_DATA_FIXED_LEN);
+	d->payload = body + MSG_DATA_FIXED_LEN;
+}
+
+static int
+decode_view(const uint8_t *body, size_t blen, struct msg_view *v)
+{
+	if (blen < MSG_VIEW_FIXED_LEN)
+		return -MSG_ERR_RECLEN;
+	v->kind = wire_get_u8(body);
+	v->ballot = wire_get_u32(body + 1);
+	v->d_ts = wire_get_u64(body + 5);
+	v->d_id = wire_get_u16(body + 13);
+	v->nviews = wire_get_u8(body + 15);
+	v->n = wire_get_u8(body + 16);
+	if (v->kind < MSG_VIEW_STATE || v->kind > MSG_VIEW_NOTICE ||
+	    v->nviews > MSG_VIEW_MAX || v->n == 0 || v->n > MSG_MAX_PEERS ||
+	    blen != msg_view_size(v->nviews, v->n) - MSG_REC_HDR_LEN)
+		return -MSG_ERR_RECLEN;
+	v->raw = body + MSG_VIEW_FIXED_LEN;
+	return 0;
+}
+
 static int
 decode_record(uint8_t type, const uint8_t *body, size_t blen,
     struct msg_rec *r)
@@ -44,11 +74,7 @@ decode_record(uint8_t type, const uint8_t *body, size_t blen,
 		if (blen < MSG_DATA_FIXED_LEN ||
 		    blen - MSG_DATA_FIXED_LEN > MSG_MAX_PAYLOAD)
 			return -MSG_ERR_RECLEN;
-		r->u.data.seq = wire_get_u32(body);
-		r->u.data.ts = wire_get_u64(body + 4);
-		r->u.data.send_us = wire_get_u64(body + 12);
-		r->u.data.plen = (uint16_t)(blen - MSG_DATA_FIXED_LEN);
-		r->u.data.payload = body + MSG_DATA_FIXED_LEN;
+		decode_data(body, blen, &r->u.data);
 		return 0;
 	case MSG_ACK:
 		if (blen < MSG_ACK_FIXED_LEN)
@@ -91,6 +117,33 @@ decode_record(uint8_t type, const uint8_t *body, size_t blen,
 			return -MSG_ERR_RECLEN;
 		r->u.echo.raw = body + 1;
 		return 0;
+	case MSG_PROPOSE:
+		if (blen != MSG_PROPOSE_LEN)
+			return -MSG_ERR_RECLEN;
+		r->u.propose.ballot = wire_get_u32(body);
+		r->u.propose.members = wire_get_u64(body + 4);
+		return 0;
+	case MSG_VIEW:
+		return decode_view(body, blen, &r->u.view);
+	case MSG_SUSPECT:
+		if (blen != MSG_SUSPECT_LEN)
+			return -MSG_ERR_RECLEN;
+		r->u.suspect = wire_get_u64(body);
+		return 0;
+	case MSG_RELAY_REQ:
+		if (blen != MSG_RELAY_REQ_LEN)
+			return -MSG_ERR_RECLEN;
+		r->u.relay_req.stream = wire_get_u16(body);
+		r->u.relay_req.from = wire_get_u32(body + 2);
+		r->u.relay_req.to = wire_get_u32(body + 6);
+		return 0;
+	case MSG_RELAY:
+		if (blen < MSG_RELAY_FIXED_LEN ||
+		    blen - MSG_RELAY_FIXED_LEN > MSG_MAX_PAYLOAD)
+			return -MSG_ERR_RECLEN;
+		r->u.relay.stream = wire_get_u16(body);
+		decode_data(body + 2, blen - 2, &r->u.relay.data);
+		return 0;
 	default:
 		return -MSG_ERR_TYPE;
 	}
@@ -114,6 +167,7 @@ msg_decode(const uint8_t *buf, size_t len, struct msg_dgram *out)
 	out->hdr.run = wire_get_u64(buf + MSG_OFF_RUN);
 	out->hdr.tsval = wire_get_u32(buf + MSG_OFF_TSVAL);
 	out->hdr.counter = wire_get_u32(buf + MSG_OFF_COUNTER);
+	out->hdr.view = wire_get_u32(buf + MSG_OFF_VIEW);
 	out->hdr.nrec = wire_get_u16(buf + MSG_OFF_NREC);
 	if (out->hdr.version != MSG_VERSION)
 		return -MSG_ERR_VERSION;
@@ -216,6 +270,7 @@ msg_begin(struct msg_builder *b, uint8_t *buf, size_t cap, uint16_t sender,
 	wire_put_u64(buf + MSG_OFF_RUN, run);
 	wire_put_u32(buf + MSG_OFF_TSVAL, 0);
 	wire_put_u32(buf + MSG_OFF_COUNTER, 0);
+	wire_put_u32(buf + MSG_OFF_VIEW, 0);
 	wire_put_u16(buf + MSG_OFF_NREC, 0);
 	b->len = MSG_HDR_LEN;
 }
@@ -230,6 +285,12 @@ void
 msg_set_counter(struct msg_builder *b, uint32_t counter)
 {
 	wire_put_u32(b->buf + MSG_OFF_COUNTER, counter);
+}
+
+void
+msg_set_view(struct msg_builder *b, uint32_t view)
+{
+	wire_put_u32(b->buf + MSG_OFF_VIEW, view);
 }
 
 size_t
@@ -386,6 +447,115 @@ msg_put_heartbeat(struct msg_builder *b, uint8_t flags)
 	if (!(p = put_record(b, MSG_HEARTBEAT, MSG_HEARTBEAT_LEN)))
 		return -1;
 	wire_put_u8(p, flags);
+	return 0;
+}
+
+int
+msg_put_propose(struct msg_builder *b, const struct msg_propose *pr)
+{
+	uint8_t *p;
+
+	if (!(p = put_record(b, MSG_PROPOSE, MSG_PROPOSE_LEN)))
+		return -1;
+	wire_put_u32(p, pr->ballot);
+	wire_put_u64(p + 4, pr->members);
+	return 0;
+}
+
+size_t
+msg_view_size(unsigned nviews, unsigned n)
+{
+	return MSG_REC_HDR_LEN + MSG_VIEW_FIXED_LEN +
+	    (size_t)nviews * MSG_VIEW_ENTRY_LEN + 4 * (size_t)n;
+}
+
+int
+msg_put_view(struct msg_builder *b, const struct msg_view *v,
+    const struct msg_view_entry *views, const uint32_t *level)
+{
+	uint8_t *p, *e;
+	unsigned i;
+
+	if (v->nviews > MSG_VIEW_MAX || v->n == 0 || v->n > MSG_MAX_PEERS)
+		return -1;
+	if (!(p = put_record(b, MSG_VIEW, msg_view_size(v->nviews, v->n) -
+	    MSG_REC_HDR_LEN)))
+		return -1;
+	wire_put_u8(p, v->kind);
+	wire_put_u32(p + 1, v->ballot);
+	wire_put_u64(p + 5, v->d_ts);
+	wire_put_u16(p + 13, v->d_id);
+	wire_put_u8(p + 15, v->nviews);
+	wire_put_u8(p + 16, v->n);
+	e = p + MSG_VIEW_FIXED_LEN;
+	for (i = 0; i < v->nviews; i++, e += MSG_VIEW_ENTRY_LEN) {
+		wire_put_u32(e, views[i].ballot);
+		wire_put_u64(e + 4, views[i].members);
+		wire_put_u64(e + 12, views[i].f_ts);
+		wire_put_u16(e + 20, views[i].f_id);
+	}
+	for (i = 0; i < v->n; i++, e += 4)
+		wire_put_u32(e, level[i]);
+	return 0;
+}
+
+void
+msg_view_get(const struct msg_view *v, unsigned i, struct msg_view_entry *e)
+{
+	const uint8_t *p = v->raw + (size_t)i * MSG_VIEW_ENTRY_LEN;
+
+	e->ballot = wire_get_u32(p);
+	e->members = wire_get_u64(p + 4);
+	e->f_ts = wire_get_u64(p + 12);
+	e->f_id = wire_get_u16(p + 20);
+}
+
+uint32_t
+msg_view_level(const struct msg_view *v, unsigned i)
+{
+	return wire_get_u32(v->raw + (size_t)v->nviews * MSG_VIEW_ENTRY_LEN +
+	    4 * (size_t)i);
+}
+
+int
+msg_put_suspect(struct msg_builder *b, uint64_t members)
+{
+	uint8_t *p;
+
+	if (!(p = put_record(b, MSG_SUSPECT, MSG_SUSPECT_LEN)))
+		return -1;
+	wire_put_u64(p, members);
+	return 0;
+}
+
+int
+msg_put_relay_req(struct msg_builder *b, const struct msg_relay_req *r)
+{
+	uint8_t *p;
+
+	if (!(p = put_record(b, MSG_RELAY_REQ, MSG_RELAY_REQ_LEN)))
+		return -1;
+	wire_put_u16(p, r->stream);
+	wire_put_u32(p + 2, r->from);
+	wire_put_u32(p + 6, r->to);
+	return 0;
+}
+
+int
+msg_put_relay(struct msg_builder *b, uint16_t stream, const struct msg_data *d)
+{
+	uint8_t *p;
+
+	if (d->plen > MSG_MAX_PAYLOAD)
+		return -1;
+	if (!(p = put_record(b, MSG_RELAY, MSG_RELAY_FIXED_LEN + d->plen)))
+		return -1;
+	wire_put_u16(p, stream);
+	wire_put_u32(p + 2, d->seq);
+	wire_put_u64(p + 6, d->ts);
+	wire_put_u64(p + 14, d->send_us);
+	if (d->plen)
+		memcpy(p + MSG_RELAY_FIXED_LEN, d->payload, d->plen);
 	return 0;
 }
 

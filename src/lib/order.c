@@ -95,6 +95,15 @@ order_config_check(const struct order_config *c)
 	/* An outage shorter than the peer timeout must not look stuck. */
 	if (c->stall_timeout_us && c->stall_timeout_us <= c->peer_timeout_us)
 		return "stall timeout not above the peer timeout";
+	if (c->on_failure != ORDER_CONTINUE && c->on_failure != ORDER_ABORT)
+		return "unknown on-failure mode";
+	/* Suspicion must wait for several heartbeats, and come before the
+	 * stall timeout gives up on the run. */
+	if (c->on_failure == ORDER_CONTINUE &&
+	    (c->suspect_us <= 2 * c->hb_interval_us ||
+	    (c->stall_timeout_us && c->suspect_us >= c->stall_timeout_us)))
+		return "suspicion timeout not between two heartbeats and the "
+		    "stall timeout";
 	return NULL;
 }
 
@@ -248,7 +257,8 @@ order_create(const struct order_config *cfg, order_deliver_fn deliver,
 		return NULL;
 	}
 	o->phase = ORDER_HANDSHAKE;
-	o->vmask = (order_others(o) | UINT64_C(1) << cfg->self);
+	o->vmask = cfg->n == 64 ? ~UINT64_C(0) : (UINT64_C(1) << cfg->n) - 1;
+	o->vc.report_to = -1;
 	return o;
 }
 
@@ -284,10 +294,18 @@ abort_run(struct order *o, const char *why)
 static void
 flush(struct order *o, uint64_t now, struct order_outbox *box)
 {
-	if (o->phase == ORDER_ABORTED)
+	if (o->phase == ORDER_ABORTED || o->phase == ORDER_EXCLUDED)
 		return;
 	order_send_new_data(o, now, box);
+	view_send(o, now, box);
 	order_send_control(o, now, box);
+}
+
+void
+order_set_phase_quiet(struct order *o, enum order_phase p, const char *why)
+{
+	snprintf(o->reason, sizeof(o->reason), "%s", why);
+	o->phase = p;
 }
 
 /* ---------------------------------------------------------------------
@@ -391,13 +409,13 @@ hold_state(struct order *o, struct member *mb, uint32_t k, uint64_t c,
 	memcpy(mb->ps + (size_t)slot * o->cfg.n, s, o->cfg.n * sizeof(*s));
 }
 
-static void
-mark_ack_due_all(struct order *o)
+void
+order_mark_ack_due_all(struct order *o)
 {
 	unsigned q;
 
 	for (q = 0; q < o->cfg.n; q++)
-		if (q != o->cfg.self)
+		if (order_in_view(o, q))
 			o->m[q].ack_due = true;
 }
 
@@ -418,7 +436,8 @@ process_one(struct order *o, unsigned q, const struct slot *sl, uint64_t now)
 	struct pq_item it = { .ts = sl->ts, .send_us = sl->send_us,
 	    .seq = sl->seq, .sender = (uint16_t)q };
 
-	if (o->cfg.mode == ORDER_FIFO)
+	if (o->cfg.mode == ORDER_FIFO ||
+	    (o->cfg.mode == ORDER_NONE && !sl->early))
 		deliver(o, (uint16_t)q, sl->seq, sl->ts, sl->send_us, now);
 	else if (o->cfg.mode == ORDER_TOTAL && pq_push(o->pq, &it) < 0)
 		queue_refused(o);
@@ -429,9 +448,10 @@ static bool
 advance_stream(struct order *o, unsigned q, uint64_t now)
 {
 	struct member *mb = &o->m[q];
+	uint32_t limit = view_limit(o, q);
 	bool moved = false;
 
-	for (;;) {
+	while (mb->processed < limit) {
 		struct slot *sl = &mb->ring[(mb->processed + 1) %
 		    o->cfg.window];
 
@@ -442,8 +462,7 @@ advance_stream(struct order *o, unsigned q, uint64_t now)
 		if (sl->ts > mb->cc)
 			mb->cc = sl->ts;
 		mb->processed++;
-		sl->seq = 0;
-		o->held--;
+		o->held--;	/* the slot keeps it, for relays */
 		moved = true;
 	}
 	if (moved)
@@ -462,12 +481,59 @@ head_acknowledged(const struct order *o, const struct pq_item *h)
 	for (q = 0; q < o->cfg.n; q++) {
 		const struct member *mb = &o->m[q];
 
-		if (q == o->cfg.self || q == h->sender)
+		if (!order_in_view(o, q) || q == h->sender)
 			continue;
 		if (mb->cs[h->sender] < h->seq && mb->cc < h->ts)
 			return false;
 	}
 	return true;
+}
+
+static void
+deliver_head(struct order *o, uint64_t now)
+{
+	struct pq_item it = *pq_top(o->pq);
+
+	pq_pop(o->pq);
+	if (o->cfg.flaws & ORDER_FLAW_LATE_CLOCK && it.sender != o->cfg.self)
+		lclock_merge(&o->clock, it.ts);
+	o->d_ts = it.ts;
+	o->d_id = it.sender;
+	deliver(o, it.sender, it.seq, it.ts, it.send_us, now);
+}
+
+/*
+ * A view change: delivers every held message up to the frontier (f_ts,
+ * f_id) that the survivors agreed on, acknowledged or not (every survivor
+ * holds them all by now).  True if it delivered any.
+ */
+bool
+order_deliver_upto(struct order *o, uint64_t f_ts, uint16_t f_id,
+    uint64_t now)
+{
+	const struct pq_item *h;
+	bool any = false;
+
+	while ((h = pq_top(o->pq)) && !lclock_before(f_ts, f_id, h->ts,
+	    h->sender)) {
+		deliver_head(o, now);
+		any = true;
+	}
+	return any;
+}
+
+/* The view event of the view just installed, in the delivery sequence. */
+void
+order_deliver_view(struct order *o, uint64_t now)
+{
+	struct order_delivery d;
+
+	memset(&d, 0, sizeof(d));
+	d.kind = ORDER_EV_VIEW;
+	d.view = o->view;
+	d.members = o->vmask;
+	d.now = now;
+	o->deliver(o->arg, &d);
 }
 
 /* Delivers heads while they are acknowledged by every member (rule 5). */
@@ -477,23 +543,15 @@ deliver_heads(struct order *o, uint64_t now)
 	const struct pq_item *h;
 	bool any = false;
 
-	if (o->cfg.mode != ORDER_TOTAL)
+	if (o->cfg.mode != ORDER_TOTAL || o->vc.frozen)
 		return false;
 	while ((h = pq_top(o->pq)) && head_acknowledged(o, h)) {
-		struct pq_item it = *h;
-
-		pq_pop(o->pq);
-		if (o->cfg.flaws & ORDER_FLAW_LATE_CLOCK &&
-		    it.sender != o->cfg.self)
-			lclock_merge(&o->clock, it.ts);
-		o->d_ts = it.ts;
-		o->d_id = it.sender;
-		deliver(o, it.sender, it.seq, it.ts, it.send_us, now);
+		deliver_head(o, now);
 		any = true;
 	}
 	/* The senders' windows open on our new delivery frontier: tell them. */
 	if (any)
-		mark_ack_due_all(o);
+		order_mark_ack_due_all(o);
 	return any;
 }
 
@@ -503,7 +561,7 @@ all_acked(const struct order *o, uint32_t seq)
 	unsigned q;
 
 	for (q = 0; q < o->cfg.n; q++)
-		if (q != o->cfg.self && o->m[q].acked < seq)
+		if (order_in_view(o, q) && o->m[q].acked < seq)
 			return false;
 	return true;
 }
@@ -516,8 +574,8 @@ all_in(const struct order *o)
 	for (q = 0; q < o->cfg.n; q++) {
 		const struct member *mb = &o->m[q];
 
-		if (q == o->cfg.self)
-			continue;
+		if (!order_in_view(o, q))
+			continue;	/* a departed stream ends at its cut */
 		if (!mb->has_end || mb->processed < o->cfg.messages)
 			return false;
 	}
@@ -530,7 +588,7 @@ set_hb_due_unfinished(struct order *o)
 	unsigned q;
 
 	for (q = 0; q < o->cfg.n; q++)
-		if (q != o->cfg.self && !o->m[q].finished)
+		if (order_in_view(o, q) && !o->m[q].finished)
 			o->m[q].hb_due = true;
 }
 
@@ -540,7 +598,7 @@ all_finished(const struct order *o)
 	unsigned q;
 
 	for (q = 0; q < o->cfg.n; q++)
-		if (q != o->cfg.self && !o->m[q].finished)
+		if (order_in_view(o, q) && !o->m[q].finished)
 			return false;
 	return true;
 }
@@ -565,7 +623,7 @@ advance_phase(struct order *o, uint64_t now)
 
 	if (o->phase == ORDER_HANDSHAKE) {
 		for (q = 0; q < o->cfg.n; q++)
-			if (q != o->cfg.self && !o->m[q].confirmed)
+			if (order_in_view(o, q) && !o->m[q].confirmed)
 				all = false;
 		if (all)
 			o->phase = ORDER_RUNNING;
@@ -574,7 +632,7 @@ advance_phase(struct order *o, uint64_t now)
 	    all_acked(o, o->cfg.messages)) {
 		o->end_sent = true;
 		for (q = 0; q < o->cfg.n; q++)
-			o->m[q].ack_due = q != o->cfg.self;
+			o->m[q].ack_due = order_in_view(o, q);
 	}
 	if (o->phase == ORDER_RUNNING && o->end_sent && all_in(o)) {
 		o->phase = ORDER_FINISHED;
@@ -594,8 +652,12 @@ settle(struct order *o, uint64_t now)
 	for (q = 0; q < o->cfg.n; q++)
 		if (q != o->cfg.self)
 			(void)advance_stream(o, q, now);
+	if (view_settle(o, now))
+		for (q = 0; q < o->cfg.n; q++)	/* limits lifted */
+			if (q != o->cfg.self)
+				(void)advance_stream(o, q, now);
 	(void)deliver_heads(o, now);
-	if (o->phase != ORDER_ABORTED)
+	if (o->phase != ORDER_ABORTED && o->phase != ORDER_EXCLUDED)
 		advance_phase(o, now);
 }
 
@@ -615,8 +677,9 @@ flaw_process_at_once(struct order *o, unsigned q, const struct msg_data *d,
 	count_pending(o, mb);
 }
 
-static void
-on_data(struct order *o, unsigned q, const struct msg_data *d, uint64_t now)
+void
+order_on_data(struct order *o, unsigned q, const struct msg_data *d,
+    uint64_t now)
 {
 	struct member *mb = &o->m[q];
 	struct slot *sl;
@@ -632,6 +695,10 @@ on_data(struct order *o, unsigned q, const struct msg_data *d, uint64_t now)
 	if (d->plen != o->cfg.payload_len ||
 	    !msg_payload_ok(d->payload, d->plen, o->cfg.run, q, d->seq)) {
 		o->st.drop_payload++;
+		return;
+	}
+	if (view_past_cut(o, q, d->seq)) {
+		o->st.drop_view++;	/* its sender departed before it */
 		return;
 	}
 	sl = &mb->ring[d->seq % o->cfg.window];
@@ -650,8 +717,10 @@ on_data(struct order *o, unsigned q, const struct msg_data *d, uint64_t now)
 	o->st.data_in++;
 	if (!(o->cfg.flaws & ORDER_FLAW_LATE_CLOCK))
 		lclock_merge(&o->clock, d->ts);	/* rule 2: on receipt */
-	mark_ack_due_all(o);
-	if (o->cfg.mode == ORDER_NONE)
+	order_mark_ack_due_all(o);
+	/* In a view change, none mode too waits for the install. */
+	sl->early = o->cfg.mode == ORDER_NONE && !o->vc.frozen;
+	if (sl->early)
 		deliver(o, (uint16_t)q, d->seq, d->ts, d->send_us, now);
 	if (o->cfg.flaws & ORDER_FLAW_NO_HOLDBACK && o->cfg.mode != ORDER_NONE)
 		return flaw_process_at_once(o, q, d, now);
@@ -715,8 +784,9 @@ check_ack(struct order *o, unsigned q, const struct msg_ack *a, uint32_t *s)
 	return 0;
 }
 
+/* An ACK state; count is false when it comes from another view (V6). */
 static void
-on_ack(struct order *o, unsigned q, const struct msg_ack *a)
+on_ack(struct order *o, unsigned q, const struct msg_ack *a, bool count)
 {
 	struct member *mb = &o->m[q];
 	uint32_t s[MSG_MAX_PEERS];
@@ -736,6 +806,8 @@ on_ack(struct order *o, unsigned q, const struct msg_ack *a)
 	} else {
 		mb->dlvd = mb->acked;	/* processed is delivered here */
 	}
+	if (!count)
+		return;
 	if (a->k <= mb->processed || o->cfg.flaws & ORDER_FLAW_EARLY_COUNT)
 		count_state(o, mb, a->c, s);
 	else
@@ -801,7 +873,8 @@ accept_dgram(struct order *o, int from, const uint8_t *buf, size_t len)
 }
 
 static void
-on_record(struct order *o, unsigned q, const struct msg_rec *r, uint64_t now)
+on_record(struct order *o, unsigned q, const struct msg_rec *r, bool count,
+    uint64_t now)
 {
 	struct member *mb = &o->m[q];
 
@@ -812,10 +885,10 @@ on_record(struct order *o, unsigned q, const struct msg_rec *r, uint64_t now)
 	case MSG_HS_ACK:
 		break;
 	case MSG_DATA:
-		on_data(o, q, &r->u.data, now);
+		order_on_data(o, q, &r->u.data, now);
 		break;
 	case MSG_ACK:
-		on_ack(o, q, &r->u.ack);
+		on_ack(o, q, &r->u.ack, count);
 		break;
 	case MSG_END:
 		if (r->u.end_total != o->cfg.messages)
@@ -837,6 +910,22 @@ on_record(struct order *o, unsigned q, const struct msg_rec *r, uint64_t now)
 	case MSG_ECHO:
 		order_on_echo(o, q, &r->u.echo, now);
 		break;
+	case MSG_PROPOSE:
+		view_on_propose(o, q, &r->u.propose);
+		break;
+	case MSG_VIEW:
+		view_on_view(o, q, &r->u.view, now);
+		break;
+	case MSG_RELAY_REQ:
+		view_on_relay_req(o, q, &r->u.relay_req);
+		break;
+	case MSG_RELAY:
+		view_on_relay(o, q, &r->u.relay, now);
+		break;
+	case MSG_SUSPECT:
+		if (count)	/* a report of this view */
+			view_on_suspect(o, q, r->u.suspect);
+		break;
 	}
 }
 
@@ -845,11 +934,16 @@ order_input(struct order *o, uint64_t now, int from, const uint8_t *buf,
     size_t len)
 {
 	struct member *mb;
+	enum view_admit admit;
 	size_t i;
 	int q;
 
+	view_clock(o, now);
 	if ((q = accept_dgram(o, from, buf, len)) < 0 ||
-	    o->phase == ORDER_ABORTED)
+	    o->phase == ORDER_ABORTED || o->phase == ORDER_EXCLUDED)
+		return;
+	if ((admit = view_admit(o, (unsigned)q, o->dg.hdr.view, now)) ==
+	    VIEW_DROP)
 		return;
 	mb = &o->m[q];
 	mb->last_heard = now;
@@ -864,8 +958,10 @@ order_input(struct order *o, uint64_t now, int from, const uint8_t *buf,
 	}
 	mb->echo_due = true;
 	for (i = 0; i < o->dg.nrec; i++)
-		on_record(o, (unsigned)q, &o->dg.rec[i], now);
-	settle(o, now);
+		on_record(o, (unsigned)q, &o->dg.rec[i], admit == VIEW_SAME,
+		    now);
+	if (o->phase != ORDER_ABORTED && o->phase != ORDER_EXCLUDED)
+		settle(o, now);
 }
 
 /*
@@ -880,11 +976,12 @@ order_stampable(const struct order *o)
 	uint32_t slowest, used, room;
 	unsigned q;
 
-	if (o->phase != ORDER_RUNNING || o->stamped >= o->cfg.messages)
+	if (o->phase != ORDER_RUNNING || o->stamped >= o->cfg.messages ||
+	    o->vc.frozen)
 		return 0;
 	slowest = o->cfg.mode == ORDER_TOTAL ? o->self_dlvd : o->stamped;
 	for (q = 0; q < o->cfg.n; q++)
-		if (q != o->cfg.self && o->m[q].dlvd < slowest)
+		if (order_in_view(o, q) && o->m[q].dlvd < slowest)
 			slowest = o->m[q].dlvd;
 	used = o->stamped - slowest;
 	room = used >= o->cfg.window ? 0 : o->cfg.window - used;
@@ -945,7 +1042,7 @@ check_silence(struct order *o, uint64_t now)
 	for (q = 0; q < o->cfg.n; q++) {
 		const struct member *mb = &o->m[q];
 
-		if (q == o->cfg.self || now < mb->last_heard ||
+		if (!order_in_view(o, q) || now < mb->last_heard ||
 		    now - mb->last_heard <= o->cfg.peer_timeout_us)
 			continue;
 		snprintf(why, sizeof(why), "peer %u silent for %" PRIu64 " ms",
@@ -965,9 +1062,9 @@ work_pending(const struct order *o)
 	if (pq_len(o->pq) || o->held)
 		return true;
 	for (q = 0; q < o->cfg.n; q++)
-		if (q != o->cfg.self && o->m[q].acked < o->sent_upto)
+		if (order_in_view(o, q) && o->m[q].acked < o->sent_upto)
 			return true;
-	return false;
+	return o->vc.frozen;
 }
 
 /*
@@ -1011,7 +1108,7 @@ tick_running(struct order *o, uint64_t now, struct order_outbox *box)
 
 		q = (o->tick_first + i) % o->cfg.n;
 		mb = &o->m[q];
-		if (q == o->cfg.self)
+		if (!order_in_view(o, q))
 			continue;
 		if (mb->acked < o->sent_upto)
 			order_resend_to(o, q, now, box);
@@ -1029,7 +1126,7 @@ tick_finished(struct order *o, uint64_t now)
 	unsigned q;
 
 	for (q = 0; q < o->cfg.n; q++)
-		if (q != o->cfg.self && !o->m[q].finished &&
+		if (order_in_view(o, q) && !o->m[q].finished &&
 		    now - o->m[q].last_heard > o->cfg.peer_timeout_us)
 			o->m[q].finished = true;
 	if (all_finished(o)) {
@@ -1043,9 +1140,11 @@ tick_finished(struct order *o, uint64_t now)
 void
 order_tick(struct order *o, uint64_t now, struct order_outbox *box)
 {
+	view_clock(o, now);
 	switch (o->phase) {
 	case ORDER_HANDSHAKE:
-		if (check_silence(o, now))
+		if ((o->cfg.on_failure == ORDER_ABORT && check_silence(o, now)) ||
+		    view_tick(o, now))
 			return;
 		if (now >= o->next_hs) {
 			order_send_ready(o, now, box);
@@ -1054,17 +1153,22 @@ order_tick(struct order *o, uint64_t now, struct order_outbox *box)
 		tick_running(o, now, box);
 		break;
 	case ORDER_RUNNING:
-		if (check_silence(o, now) || check_stall(o, now))
+		if (o->cfg.on_failure == ORDER_ABORT && check_silence(o, now))
+			return;
+		if (view_tick(o, now) || check_stall(o, now))
 			return;
 		tick_running(o, now, box);
 		break;
 	case ORDER_FINISHED:
+		(void)view_tick(o, now);	/* retransmissions only */
 		tick_finished(o, now);
 		break;
 	case ORDER_DONE:
+		(void)view_tick(o, now);	/* retransmissions only */
+		break;
 	case ORDER_ABORTED:
 	case ORDER_EXCLUDED:
-		break;	/* answers owed from input only */
+		break;	/* quiet */
 	}
 	flush(o, now, box);
 }

@@ -26,11 +26,16 @@
  */
 #define REPLAY_WINDOW	65536
 
-/* A DATA held back until its predecessors from the same sender arrive. */
+/*
+ * A DATA of another member, by seq % window: held back until its
+ * predecessors from the same sender arrive, then kept after processing
+ * (seq <= processed) so that it can be relayed in a view change.
+ */
 struct slot {
 	uint64_t	 ts;
 	uint64_t	 send_us;
 	uint32_t	 seq;		/* 0: empty */
+	bool		 early;		/* none mode: delivered on receipt */
 };
 
 /* What this peer knows about, and owes to, one other member. */
@@ -70,12 +75,64 @@ struct member {
 	bool		 sack_due;	/* its stream has a hole: say what we hold */
 	bool		 resend_due;	/* its SACK showed a loss: repair now */
 	bool		 echo_due;
+	uint32_t	 view_seen;	/* the view its last datagram named */
+	bool		 notice_due;	/* tell it our views: it is behind */
+	uint64_t	 notice_at;
+	bool		 state_due;	/* answer to its proposal */
+	bool		 refuse_due;	/* its proposal is below our promise */
+	bool		 install_due;	/* coordinator: send it the install */
+	bool		 propose_due;	/* coordinator: send it the proposal */
+	uint16_t	 relay_stream;	/* a relay it asked for (relay_to > 0) */
+	uint32_t	 relay_from, relay_to;
 	uint32_t	 echo_tsval;	/* its newest tsval, to echo */
 	bool		 echo_valid;
 	uint64_t	 echo_at;	/* when it arrived */
 	uint64_t	 last_sent;
 	uint64_t	 last_sack;
 	uint64_t	 next_due;	/* no resend to it is due before */
+};
+
+/*
+ * Views (order_view.c).  A view is named by the ballot that installed it;
+ * views[] are the installed views after the run's first (START's members).
+ * A view change: the coordinator proposes a ballot, every proposed member
+ * freezes (no stamping, processing or delivery) and answers with its state,
+ * the coordinator computes the cuts and the frontier and sends INSTALL; a
+ * member installs once it holds every stream up to its cut.
+ */
+struct views {
+	unsigned	 n;		/* installed views after the first */
+	struct msg_view_entry v[MSG_VIEW_MAX];
+	uint64_t	 departed;	/* members of no view since */
+	uint32_t	 cut[MSG_MAX_PEERS];	/* a departed stream ends here */
+};
+
+struct vchange {
+	uint32_t	 promise;	/* highest ballot answered */
+	uint32_t	 seen;		/* highest ballot seen */
+	bool		 frozen;	/* answered a proposal */
+	/* An accepted install, done once every stream reaches its cut. */
+	bool		 installing;
+	struct views	 inst;		/* the views to have then */
+	uint32_t	 inst_cut[MSG_MAX_PEERS];
+	uint16_t	 inst_src[MSG_MAX_PEERS];	/* who relays stream i */
+	uint64_t	 next_relay_req;
+	/* Suspicion. */
+	uint64_t	 suspected;
+	uint64_t	 next_report;	/* of suspicions, to the coordinator */
+	int		 report_to;	/* -1: none due */
+	uint64_t	 last_call;	/* to tell our own pause from silence */
+	/* Coordinating a ballot. */
+	uint32_t	 c_ballot;	/* 0: not coordinating */
+	uint64_t	 c_members;	/* proposed */
+	uint64_t	 c_answered;
+	uint64_t	 c_conflict;	/* answered with conflicting views */
+	bool		 c_sent;	/* install computed and sent */
+	struct views	 c_views;	/* longest views among the answers */
+	uint32_t	 c_level[MSG_MAX_PEERS][MSG_MAX_PEERS];
+	uint64_t	 c_f_ts[MSG_MAX_PEERS];
+	uint16_t	 c_f_id[MSG_MAX_PEERS];
+	uint64_t	 next_tx;	/* proposal and install retransmission */
 };
 
 /* One of my own DATA, kept until every member has delivered it. */
@@ -113,8 +170,11 @@ struct order {
 	unsigned	 echo_next;	/* round robin over echo entries */
 	uint32_t	 counter;	/* my last datagram's number */
 	unsigned	 tick_first;	/* where the last tick began */
-	uint32_t	 view;		/* installed view: 0 is START's */
+	uint32_t	 view;		/* installed views after START's */
+	uint32_t	 ballot;	/* the installed view's ballot (0: START's) */
 	uint64_t	 vmask;		/* its members */
+	struct views	 views;
+	struct vchange	 vc;
 
 	struct member	*m;
 	struct sent	*store;		/* window entries */
@@ -138,14 +198,60 @@ order_sent_to(struct order *o, uint32_t seq, unsigned q)
 	return &o->to[(size_t)(seq % o->cfg.window) * o->cfg.n + q];
 }
 
+/* The other members of the installed view. */
 static inline uint64_t
 order_others(const struct order *o)
 {
-	uint64_t all = o->cfg.n == 64 ? ~UINT64_C(0) :
-	    (UINT64_C(1) << o->cfg.n) - 1;
-
-	return all & ~(UINT64_C(1) << o->cfg.self);
+	return o->vmask & ~(UINT64_C(1) << o->cfg.self);
 }
+
+static inline bool
+order_in_view(const struct order *o, unsigned q)
+{
+	return q != o->cfg.self && (o->vmask >> q & 1);
+}
+
+/* order.c */
+void	 order_on_data(struct order *o, unsigned q, const struct msg_data *d,
+	    uint64_t now);
+void	 order_deliver_view(struct order *o, uint64_t now);
+bool	 order_deliver_upto(struct order *o, uint64_t f_ts, uint16_t f_id,
+	    uint64_t now);
+void	 order_set_phase_quiet(struct order *o, enum order_phase p,
+	    const char *why);
+void	 order_mark_ack_due_all(struct order *o);
+
+/* order_view.c */
+enum view_admit { VIEW_DROP, VIEW_OTHER, VIEW_SAME };
+enum view_admit view_admit(struct order *o, unsigned q, uint32_t hview,
+	    uint64_t now);
+void	 view_on_propose(struct order *o, unsigned q,
+	    const struct msg_propose *p);
+void	 view_on_view(struct order *o, unsigned q, const struct msg_view *v,
+	    uint64_t now);
+void	 view_on_suspect(struct order *o, unsigned q, uint64_t members);
+void	 view_on_relay_req(struct order *o, unsigned q,
+	    const struct msg_relay_req *r);
+void	 view_on_relay(struct order *o, unsigned q, const struct msg_relay *r,
+	    uint64_t now);
+/* Whether seq of q's stream lies past the cut of a departed stream. */
+bool	 view_past_cut(const struct order *o, unsigned q, uint32_t seq);
+/* Highest seq of q's stream that may be processed now. */
+uint32_t view_limit(const struct order *o, unsigned q);
+/* Finishes an install whose streams are complete; true if it did. */
+bool	 view_settle(struct order *o, uint64_t now);
+/* Suspicion, coordination, retransmissions: from order_tick. */
+bool	 view_tick(struct order *o, uint64_t now);
+/* Notes a call into the core: a long gap means we were paused. */
+void	 view_clock(struct order *o, uint64_t now);
+void	 view_send(struct order *o, uint64_t now, struct order_outbox *box);
+
+/* order_send.c, for order_view.c */
+struct order_out *order_out_slot(struct order *o, struct order_outbox *box);
+void	 order_begin_dgram(struct order *o, struct msg_builder *b,
+	    uint8_t *buf, uint64_t dests, uint64_t now);
+void	 order_out_commit(struct order *o, struct order_outbox *box,
+	    struct msg_builder *b, uint64_t dests, uint64_t now);
 
 /* order_send.c */
 void	 order_send_new_data(struct order *o, uint64_t now,

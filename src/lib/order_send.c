@@ -41,8 +41,8 @@ put_echoes(struct order *o, struct msg_builder *b, uint64_t dests,
 		(void)msg_put_echo(b, k, id, tsecr, held);
 }
 
-static void
-begin_dgram(struct order *o, struct msg_builder *b, uint8_t *buf,
+void
+order_begin_dgram(struct order *o, struct msg_builder *b, uint8_t *buf,
     uint64_t dests, uint64_t now)
 {
 	struct msg_ack a;
@@ -53,6 +53,7 @@ begin_dgram(struct order *o, struct msg_builder *b, uint8_t *buf,
 	msg_begin(b, buf, MSG_MAX_DGRAM - (o->keyed ? AUTH_TAG_LEN : 0),
 	    (uint16_t)o->cfg.self, o->cfg.run);
 	msg_set_tsval(b, (uint32_t)now);
+	msg_set_view(b, o->ballot);
 	a.k = o->stamped;
 	a.c = o->clock;
 	a.d_ts = o->d_ts;
@@ -65,8 +66,8 @@ begin_dgram(struct order *o, struct msg_builder *b, uint8_t *buf,
 }
 
 /* Reserves the next outbox slot, or NULL (counted) when the box is full. */
-static struct order_out *
-out_slot(struct order *o, struct order_outbox *box)
+struct order_out *
+order_out_slot(struct order *o, struct order_outbox *box)
 {
 	if (box->n == box->cap) {
 		o->st.outbox_full++;
@@ -75,9 +76,9 @@ out_slot(struct order *o, struct order_outbox *box)
 	return &box->d[box->n];
 }
 
-static void
-out_commit(struct order *o, struct order_outbox *box, struct msg_builder *b,
-    uint64_t dests, uint64_t now)
+void
+order_out_commit(struct order *o, struct order_outbox *box,
+    struct msg_builder *b, uint64_t dests, uint64_t now)
 {
 	struct order_out *out = &box->d[box->n++];
 	unsigned i;
@@ -135,9 +136,9 @@ order_send_new_data(struct order *o, uint64_t now, struct order_outbox *box)
 	unsigned q;
 
 	while (o->sent_upto < o->stamped) {
-		if (!(out = out_slot(o, box)))
+		if (!(out = order_out_slot(o, box)))
 			return;
-		begin_dgram(o, &b, out->buf, dests, now);
+		order_begin_dgram(o, &b, out->buf, dests, now);
 		while (o->sent_upto < o->stamped) {
 			uint32_t seq = o->sent_upto + 1;
 
@@ -155,7 +156,7 @@ order_send_new_data(struct order *o, uint64_t now, struct order_outbox *box)
 			o->sent_upto = seq;
 			o->st.data_out++;
 		}
-		out_commit(o, box, &b, dests, now);
+		order_out_commit(o, box, &b, dests, now);
 	}
 }
 
@@ -187,15 +188,16 @@ order_resend_to(struct order *o, unsigned q, uint64_t now,
 			continue;
 		}
 		if (open && put_own_data(o, &b, seq) < 0) {
-			out_commit(o, box, &b, UINT64_C(1) << q, now);
+			order_out_commit(o, box, &b, UINT64_C(1) << q, now);
 			open = false;
 		}
 		if (!open) {
-			if (burst == RESEND_BURST || !(out = out_slot(o, box))) {
+			if (burst == RESEND_BURST ||
+			    !(out = order_out_slot(o, box))) {
 				next = now;	/* more is due: next call */
 				break;
 			}
-			begin_dgram(o, &b, out->buf, UINT64_C(1) << q, now);
+			order_begin_dgram(o, &b, out->buf, UINT64_C(1) << q, now);
 			open = true;
 			burst++;
 			if (put_own_data(o, &b, seq) < 0)
@@ -210,7 +212,7 @@ order_resend_to(struct order *o, unsigned q, uint64_t now,
 		o->st.retransmits++;
 	}
 	if (open)
-		out_commit(o, box, &b, UINT64_C(1) << q, now);
+		order_out_commit(o, box, &b, UINT64_C(1) << q, now);
 	mb->next_due = next;
 }
 
@@ -227,9 +229,9 @@ send_sack(struct order *o, unsigned q, uint64_t now, struct order_outbox *box)
 	struct order_out *out;
 	unsigned nbits, i, room;
 
-	if (!(out = out_slot(o, box)))
+	if (!(out = order_out_slot(o, box)))
 		return;
-	begin_dgram(o, &b, out->buf, UINT64_C(1) << q, now);
+	order_begin_dgram(o, &b, out->buf, UINT64_C(1) << q, now);
 	nbits = (mb->held_hi - base + 7) / 8 * 8;
 	room = msg_room(&b) > msg_sack_size(8) ?
 	    (unsigned)(msg_room(&b) - msg_sack_size(0)) * 8 : 0;
@@ -246,7 +248,7 @@ send_sack(struct order *o, unsigned q, uint64_t now, struct order_outbox *box)
 		}
 		(void)msg_put_sack(&b, (uint16_t)q, base, o->sack_bits, nbits);
 	}
-	out_commit(o, box, &b, UINT64_C(1) << q, now);
+	order_out_commit(o, box, &b, UINT64_C(1) << q, now);
 	mb->sack_due = false;
 	mb->last_sack = now;
 	o->st.sacks_out++;
@@ -351,12 +353,12 @@ order_send_ready(struct order *o, uint64_t now, struct order_outbox *box)
 	unsigned q;
 
 	for (q = 0; q < o->cfg.n; q++)
-		if (q != o->cfg.self && !o->m[q].confirmed)
+		if (order_in_view(o, q) && !o->m[q].confirmed)
 			dests |= UINT64_C(1) << q;
-	if (dests && (out = out_slot(o, box))) {
-		begin_dgram(o, &b, out->buf, dests, now);
+	if (dests && (out = order_out_slot(o, box))) {
+		order_begin_dgram(o, &b, out->buf, dests, now);
 		(void)msg_put_ready(&b);
-		out_commit(o, box, &b, dests, now);
+		order_out_commit(o, box, &b, dests, now);
 	}
 }
 
@@ -389,7 +391,7 @@ order_send_control(struct order *o, uint64_t now, struct order_outbox *box)
 	for (q = 0; q < o->cfg.n; q++) {
 		struct member *mb = &o->m[q];
 
-		if (q == o->cfg.self)
+		if (!order_in_view(o, q))
 			continue;
 		if (sack_now(mb, now))
 			send_sack(o, q, now, box);
@@ -405,9 +407,9 @@ order_send_control(struct order *o, uint64_t now, struct order_outbox *box)
 	for (kind = 1; kind < 16; kind++) {
 		if (!mask[kind])
 			continue;
-		if (!(out = out_slot(o, box)))
+		if (!(out = order_out_slot(o, box)))
 			return;
-		begin_dgram(o, &b, out->buf, mask[kind], now);
+		order_begin_dgram(o, &b, out->buf, mask[kind], now);
 		if (kind & K_HSACK)
 			(void)msg_put_hs_ack(&b);
 		if (kind & (K_HB | K_REPLY)) {
@@ -417,7 +419,7 @@ order_send_control(struct order *o, uint64_t now, struct order_outbox *box)
 				flags |= MSG_HB_REPLY;
 			(void)msg_put_heartbeat(&b, flags);
 		}
-		out_commit(o, box, &b, mask[kind], now);
+		order_out_commit(o, box, &b, mask[kind], now);
 		for (q = 0; q < o->cfg.n; q++) {
 			if (!(mask[kind] >> q & 1))
 				continue;

@@ -38,6 +38,46 @@ reply_err(struct lsrv_conn *c, int code, const char *what, const char *why)
 	return 0;
 }
 
+/*
+ * START's on_failure= (continue or abort; default continue) and suspect=
+ * (ms; default --suspect).  A member must be suspected before the silence
+ * that aborts the run, so in continue mode suspect= must be below this
+ * peer's --peer-timeout: said here, so that the comparison server reports
+ * why the peer refused.
+ */
+static int
+parse_views(struct peer_ctx *ctx, struct ctl_msg *m, struct run *t)
+{
+	struct order_config cfg;
+	const char *str;
+	uint64_t v = ctx->suspect_ms;
+
+	t->on_failure = ORDER_CONTINUE;
+	if ((str = ctl_get(m, "on_failure")) &&
+	    order_on_failure_parse(str, &t->on_failure) < 0) {
+		snprintf(m->err, sizeof(m->err), "on_failure must be continue "
+		    "or abort");
+		return -1;
+	}
+	order_config_defaults(&cfg);
+	if (ctl_get_u64(m, "suspect", 1, 3600000, 0, &v) < 0)
+		return -1;
+	if (v * 1000 <= cfg.hb_interval_us) {
+		snprintf(m->err, sizeof(m->err), "suspect=%" PRIu64 " ms is "
+		    "not above the heartbeat interval (%" PRIu64 " ms)", v,
+		    cfg.hb_interval_us / 1000);
+		return -1;
+	}
+	if (t->on_failure == ORDER_CONTINUE && v >= ctx->peer_timeout_ms) {
+		snprintf(m->err, sizeof(m->err), "suspect=%" PRIu64 " ms is "
+		    "not below this peer's peer timeout (%" PRIu64 " ms)", v,
+		    ctx->peer_timeout_ms);
+		return -1;
+	}
+	t->suspect_us = v * 1000;
+	return 0;
+}
+
 static int
 parse_start(struct peer_ctx *ctx, struct ctl_msg *m, struct start_req *s)
 {
@@ -85,6 +125,8 @@ parse_start(struct peer_ctx *ctx, struct ctl_msg *m, struct start_req *s)
 	if (ctl_get_u64(m, "window", 1, 1 << 20, 0, &v) < 0)
 		return -1;
 	t->window = (uint32_t)v;
+	if (parse_views(ctx, m, t) < 0)
+		return -1;
 	if (t->imin_us > t->imax_us || t->emu_cfg.delay_min_us >
 	    t->emu_cfg.delay_max_us) {
 		snprintf(m->err, sizeof(m->err), "a minimum exceeds its "

@@ -28,6 +28,9 @@
 
 #define SOCKBUF		(8 * 1024 * 1024)
 #define STALL_UNSET	UINT64_MAX	/* --stall-timeout not given */
+#define SUSPECT_UNSET	UINT64_MAX	/* --suspect not given */
+#define SUSPECT_MS	1000		/* its default, or 3/4 of the peer
+					 * timeout if less */
 
 #define PROG	"peer"
 #define SYNOPSIS	\
@@ -54,6 +57,9 @@ usage(FILE *f, int status)
 "  -k, --key-file PATH      authenticate datagrams and control lines\n"
 "      --window N           messages in flight per peer (default 8192)\n"
 "      --peer-timeout MS    abort a run after this silence (default 10000)\n"
+"      --suspect MS         leave a member silent this long behind, for a\n"
+"                           START that does not say (default 1000, or 3/4\n"
+"                           of the peer timeout if less)\n"
 "      --refresh SEC        re-register this often (default 10)\n"
 "      --register-timeout SEC  exit 3 if the group manager cannot be\n"
 "                           reached for SEC at start (default 60; with\n"
@@ -74,9 +80,30 @@ usage(FILE *f, int status)
 	exit(status);
 }
 
+/*
+ * --suspect MS: above the heartbeat interval (a member is heard from at
+ * least that often), at most an hour.  Exits 2 otherwise.
+ */
+static uint64_t
+parse_suspect(const char *arg)
+{
+	struct order_config cfg;
+	uint64_t v;
+
+	order_config_defaults(&cfg);
+	if (ctl_parse_u64(arg, 0, 3600000, &v) < 0)
+		usage_error("--suspect: not a number of ms in [1, 3600000]: %s",
+		    arg);
+	if (v * 1000 <= cfg.hb_interval_us)
+		usage_error("--suspect: %s ms is not above the heartbeat "
+		    "interval (%llu ms)", arg,
+		    (unsigned long long)(cfg.hb_interval_us / 1000));
+	return v;
+}
+
 /* The long options without a short letter. */
 enum { OPT_WINDOW = 256, OPT_PTO, OPT_REFRESH, OPT_SHIPTO, OPT_STALL,
-    OPT_REGTO };
+    OPT_REGTO, OPT_SUSPECT };
 
 static const struct option long_opts[] = {
 	PROC_LONG_OPTS,
@@ -91,6 +118,7 @@ static const struct option long_opts[] = {
 	{ "server", required_argument, NULL, 's' },
 	{ "ship-timeout", required_argument, NULL, OPT_SHIPTO },
 	{ "stall-timeout", required_argument, NULL, OPT_STALL },
+	{ "suspect", required_argument, NULL, OPT_SUSPECT },
 	{ "udp-port", required_argument, NULL, 'u' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "window", required_argument, NULL, OPT_WINDOW },
@@ -133,11 +161,17 @@ timing_option(struct peer_ctx *ctx, int ch, const char *arg)
 			usage_error("--stall-timeout: not 0 or a number "
 			    "of ms in [100, 3600000]: %s", arg);
 		return 1;
+	case OPT_SUSPECT:
+		ctx->suspect_ms = parse_suspect(arg);
+		return 1;
 	}
 	return 0;
 }
 
-/* The stall timeout: by default above the peer timeout, else checked. */
+/*
+ * The stall timeout and the suspicion timeout, by default above and below
+ * the peer timeout; given, checked against it.
+ */
 static void
 check_timeouts(struct peer_ctx *ctx)
 {
@@ -150,6 +184,14 @@ check_timeouts(struct peer_ctx *ctx)
 		usage_error("--stall-timeout: %llu ms is not above the peer "
 		    "timeout (%llu ms)",
 		    (unsigned long long)ctx->stall_timeout_ms,
+		    (unsigned long long)ctx->peer_timeout_ms);
+	/* Suspicion must come before the silence that aborts the run. */
+	if (ctx->suspect_ms == SUSPECT_UNSET)
+		ctx->suspect_ms = ctx->peer_timeout_ms * 3 / 4 < SUSPECT_MS ?
+		    ctx->peer_timeout_ms * 3 / 4 : SUSPECT_MS;
+	else if (ctx->suspect_ms >= ctx->peer_timeout_ms)
+		usage_error("--suspect: %llu ms is not below the peer timeout "
+		    "(%llu ms)", (unsigned long long)ctx->suspect_ms,
 		    (unsigned long long)ctx->peer_timeout_ms);
 }
 
@@ -411,6 +453,7 @@ configure(struct peer_ctx *ctx, int argc, char **argv)
 	ctx->peer_timeout_ms = 10000;
 	ctx->ship_timeout_s = 60;
 	ctx->stall_timeout_ms = STALL_UNSET;
+	ctx->suspect_ms = SUSPECT_UNSET;
 	ctx->window = MPCOMM_WINDOW;
 	log_init("peer", LOG_LEVEL_INFO, 0);
 	parse_args(ctx, argc, argv);

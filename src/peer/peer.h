@@ -42,6 +42,8 @@ struct run {
 	enum order_mode	 mode;
 	uint32_t	 messages;
 	uint32_t	 window;	/* from START; 0: ctx->window */
+	enum order_on_failure on_failure;	/* from START; default continue */
+	uint64_t	 suspect_us;	/* from START; 0: ctx->suspect_ms */
 	uint64_t	 imin_us;	/* pacing between stamps */
 	uint64_t	 imax_us;
 	struct emu_config emu_cfg;
@@ -62,6 +64,7 @@ struct run {
 	bool		 sender_busy;	/* (mu) flooding: it flushes for us */
 	bool		 sender_waiting;	/* (mu) for the window to open */
 	bool		 shipping;	/* (mu) the log went to the shipper */
+	uint32_t	 view_told;	/* (mu) the last view logged */
 	bool		 log_failed;	/* (mu) */
 	int		 log_errno;	/* (mu) the first write error */
 	uint64_t	 cpu_at_start;	/* process CPU µs at START */
@@ -84,6 +87,7 @@ struct peer_ctx {
 	uint64_t	 register_timeout_s;	/* give up unregistered; 0 never */
 	uint64_t	 peer_timeout_ms;
 	uint64_t	 stall_timeout_ms;	/* 0: never give up by itself */
+	uint64_t	 suspect_ms;	/* silence that suspects a member */
 	uint64_t	 ship_timeout_s;
 	uint32_t	 window;
 
@@ -219,7 +223,7 @@ struct ship_job;
 struct ship_job *ship_prepare(struct peer_ctx *ctx, struct run *r);
 void	 ship_launch(struct ship_job *j);
 /*
- * (mu held) When r has ended (finished or aborted) and its log has not gone
+ * (mu held) When r has ended (finished, aborted or excluded) and its log has not gone
  * to a shipper yet, prepares its shipment in *job; otherwise *job is NULL.
  * Returns 0, or -1 when out of memory (the log is then not shipped).
  */

@@ -2,9 +2,12 @@
 /*
  * The resend thread: every couple of milliseconds it runs the core's timers
  * (handshake retries, retransmissions, heartbeats, failure detection), sends
- * what they produce, and hands the delivery log of a run that has finished
- * or aborted to a shipping thread (prepared under the lock, started after).
+ * what they produce, logs a view the core installed, and hands the delivery
+ * log of a run that has finished or aborted to a shipping thread (prepared
+ * under the lock, started after).
  */
+#include <inttypes.h>
+
 #include "mpcomm/log.h"
 #include "mpcomm/mptime.h"
 #include "peer.h"
@@ -16,6 +19,10 @@ struct tick {
 	uint64_t	 pause;		/* until the next tick */
 	struct ship_job	*job;		/* a log to ship, prepared */
 	bool		 oom;		/* a log could not be prepared */
+	bool		 new_view;	/* a view to log: */
+	uint64_t	 run;
+	uint32_t	 view;
+	unsigned	 members, n;
 };
 
 /* (mu held) The core's timers, and the log of a run that has ended. */
@@ -24,6 +31,8 @@ tick(struct peer_ctx *ctx, struct run *r, void *arg,
     struct order_outbox *box)
 {
 	struct tick *t = arg;
+	uint64_t members;
+	uint32_t view;
 
 	/*
 	 * Between runs nothing is timed: answers owed to late datagrams go
@@ -34,6 +43,13 @@ tick(struct peer_ctx *ctx, struct run *r, void *arg,
 	order_tick(r->core, mptime_now_us(), box);
 	if (ship_if_ended(ctx, r, &t->job) < 0)
 		t->oom = true;
+	view = order_view(r->core, &members);
+	t->new_view = view != r->view_told;
+	r->view_told = view;
+	t->run = r->id;
+	t->view = view;
+	t->members = (unsigned)__builtin_popcountll(members);
+	t->n = r->n;
 }
 
 void *
@@ -52,6 +68,10 @@ resend_main(void *arg)
 			t.pause = IDLE_US;
 			continue;
 		}
+		/* Logged here, not where it happens: never under the lock. */
+		if (t.new_view)
+			log_info("run %" PRIu64 ": view %" PRIu32 " installed: "
+			    "%u of %u members", t.run, t.view, t.members, t.n);
 		if (t.oom) {
 			log_warnx("out of memory: a delivery log is not shipped");
 			t.oom = false;

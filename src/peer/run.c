@@ -38,6 +38,9 @@ run_create(struct peer_ctx *ctx, struct run *t, char *err, size_t errcap)
 	cfg.peer_timeout_us = ctx->peer_timeout_ms * 1000;
 	/* parse_args made it exceed the peer timeout (or 0: never). */
 	cfg.stall_timeout_us = ctx->stall_timeout_ms * 1000;
+	cfg.on_failure = t->on_failure;
+	/* parse_views() filled it in (from START or --suspect). */
+	cfg.suspect_us = t->suspect_us;
 	cfg.key = ctx->key;
 	if ((why = order_config_check(&cfg))) {
 		snprintf(err, errcap, "%s", why);
@@ -58,6 +61,7 @@ run_create(struct peer_ctx *ctx, struct run *t, char *err, size_t errcap)
 	r->first_stamp = r->last_delivery = 0;
 	r->sender_busy = r->sender_waiting = false;
 	r->shipping = r->log_failed = false;
+	r->view_told = 0;
 	r->log_errno = 0;
 	r->real_minus_mono = mptime_real_us() - mptime_now_us();
 	r->cpu_at_start = peer_cpu_us(NULL);
@@ -346,11 +350,25 @@ run_send(struct peer_ctx *ctx, const struct run *r, struct order_outbox *box)
 	box->n = 0;
 }
 
+/* A view installed: its line goes into the log at this very point. */
+static void
+run_view(struct run *r, const struct order_delivery *d)
+{
+	if (r->log && dlog_append_view(r->log, d->view, d->members) < 0 &&
+	    !r->log_failed) {
+		r->log_failed = true;
+		r->log_errno = errno;
+		log_warn("cannot write the delivery log %s", dlog_path(r->log));
+	}
+}
+
 void
 run_deliver(void *arg, const struct order_delivery *d)
 {
 	struct run *r = arg;
 
+	if (d->kind == ORDER_EV_VIEW)
+		return run_view(r, d);
 	if (d->sender == r->self && d->now >= d->send_us)
 		hist_add(&r->lat, d->now - d->send_us);
 	r->last_delivery = d->now;

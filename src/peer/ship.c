@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Shipping a delivery log: the final file is written (header first), then
- * sent to the comparison server as `LOG ...`, one line per delivery, `END`.
+ * sent to the comparison server as `LOG ...`, one line per delivery and one
+ * per view installed, `END`.
  * An unreachable server is retried with exponential backoff for a bounded
  * time; the file stays on disk either way.  A log that could not be
  * written is not shipped half: the LOG then says status=failed, count=0 and
@@ -57,6 +58,14 @@ ship_line(const struct ship_job *j, char *line, size_t cap)
 	    run_status_name(err[0] ? RUN_STATUS_FAILED :
 	    j->status), err[0] ? 0 : dlog_count(j->log),
 	    err[0] ? " error=" : "", err);
+	/* View lines are counted apart, and said only when there are any:
+	 * the LOG of a run without views is what it always was. */
+	if (!err[0] && dlog_views(j->log) > 0) {
+		size_t len = strlen(line);
+
+		snprintf(line + len, cap - len, " views=%" PRIu64,
+		    dlog_views(j->log));
+	}
 }
 
 /* Sends the file at path as the body, after its header line; 0, 1 or -1. */
@@ -215,6 +224,20 @@ done:
 	return NULL;
 }
 
+/* The header's and the LOG's status of a run that ended in phase ph. */
+static enum run_status
+ship_status(enum order_phase ph)
+{
+	switch (ph) {
+	case ORDER_ABORTED:
+		return RUN_STATUS_ABORTED;
+	case ORDER_EXCLUDED:
+		return RUN_STATUS_EXCLUDED;
+	default:
+		return RUN_STATUS_OK;
+	}
+}
+
 struct ship_job *
 ship_prepare(struct peer_ctx *ctx, struct run *r)
 {
@@ -232,8 +255,7 @@ ship_prepare(struct peer_ctx *ctx, struct run *r)
 	j->run = r->id;
 	j->self = r->self;
 	j->mode = order_mode_name(r->mode);
-	j->status = order_phase(r->core) == ORDER_ABORTED ?
-	    RUN_STATUS_ABORTED : RUN_STATUS_OK;
+	j->status = ship_status(order_phase(r->core));
 	snprintf(j->reason, sizeof(j->reason), "%s",
 	    order_abort_reason(r->core));
 	peer_field_text(field, sizeof(field), j->reason);
@@ -278,8 +300,10 @@ ship_launch(struct ship_job *j)
 	uint64_t cpu, rss = 0;
 	size_t len = strlen(j->header);
 
-	if (j->status == RUN_STATUS_ABORTED)
-		log_warnx("run %" PRIu64 " aborted: %s", j->run, j->reason);
+	if (j->status != RUN_STATUS_OK)
+		log_warnx("run %" PRIu64 " %s: %s", j->run,
+		    run_status_name(j->status), j->reason[0] ? j->reason :
+		    "the others went on without us");
 	cpu = peer_cpu_us(&rss) - j->cpu_at_start;
 	snprintf(j->header + len, sizeof(j->header) - len,
 	    " cpu_us=%" PRIu64 " rss_kb=%" PRIu64, cpu, rss);

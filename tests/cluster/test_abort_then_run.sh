@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # A run made to hang is torn down, and the next run on the same processes
 # works.  One of three peers is frozen with SIGSTOP until the comparison
-# server has given up (-t 3; the peers' own timeouts are far longer, so only
-# the server's ABORT ends the run).  The server names the frozen peer, and
+# server has given up (-t 3; under --on-failure abort the peers' own
+# timeouts are far longer, so only the server's ABORT ends the run).  The server names the frozen peer, and
 # collects the aborted logs of the two others; after SIGCONT the frozen peer
 # takes the ABORT that waited in its queue, and a second run on the same
 # three processes ends ok.
@@ -11,7 +11,7 @@
 CTLRAW=$TOP/$B/tests/ctlraw
 start_gm
 start_peers 3 --peer-timeout 600000 --stall-timeout 0
-run_cs hung -n 3 -m 1000000 --interval 1:2 -t 3 &
+run_cs hung -n 3 -m 1000000 --interval 1:2 -t 3 --on-failure abort &
 cs=$!
 PIDS="$PIDS $cs"
 w=0

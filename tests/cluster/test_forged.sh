@@ -53,7 +53,8 @@ chmod 600 "$T/key"
 KEY=$T/key
 start_gm --key-file "$T/key"
 start_peers 3 --key-file "$T/key" --peer-timeout 2000
-run_cs replayed --key-file "$T/key" -n 3 -m 100000 --interval 1:1 -t 5 -q &
+run_cs replayed --key-file "$T/key" -n 3 -m 100000 --interval 1:1 -t 5 \
+    --on-failure abort -q &
 cs=$!
 PIDS="$PIDS $cs"
 st=$(wait_running 2 --key-file "$KEY") || fail "run did not start"

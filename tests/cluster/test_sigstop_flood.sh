@@ -1,12 +1,13 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-2-Clause
 # A peer frozen (SIGSTOP) for half the peer timeout in the middle of a
-# flood, then resumed (SIGCONT): the others wait for it, resend what it
-# missed, and the run ends ok, in total order.
+# flood, then resumed (SIGCONT): the others wait for it (the suspicion
+# timeout is longer than the freeze), resend what it missed, and the run
+# ends ok, in total order, without a view change.
 . "$(dirname "$0")/lib.sh"
 start_gm
 start_peers 3 --peer-timeout 3000
-run_cs frozen -n 3 -m 300000 --interval 0:0 -t 30 -q &
+run_cs frozen -n 3 -m 300000 --interval 0:0 --suspect 2500 -t 30 -q &
 cs=$!
 PIDS="$PIDS $cs"
 wait_running 1 >/dev/null || fail "run did not start"

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* libFuzzer target: delivery-log header and entry lines. */
+/* libFuzzer target: delivery-log header, entry and view lines. */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -15,7 +15,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char line[1100];
 	unsigned sender;
 	uint32_t seq;
-	uint64_t ts;
+	uint64_t ts, members;
+	uint32_t view;
 
 	if (size >= sizeof(line))
 		return 0;
@@ -23,5 +24,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	line[size] = '\0';
 	(void)dlog_parse_header(line, &h);
 	(void)dlog_parse_entry(line, &sender, &seq, &ts);
+	(void)dlog_parse_view(line, &view, &members);
 	return 0;
 }

@@ -50,13 +50,22 @@ struct params {
 	uint64_t	out_len_us;	/* 0: none */
 	unsigned	out_a, out_b;
 	int		out_both;
-	/* A peer that stops at stop_at_us: for stop_len_us (a pause, like
-	 * SIGSTOP: what reaches it waits), or for ever (a crash). */
-	unsigned	stop_peer;
-	uint64_t	stop_at_us;
-	uint64_t	stop_len_us;	/* 0: none; STOP_CRASH: for ever */
+	/* Peers that stop at at_us: for len_us (a pause, like SIGSTOP: what
+	 * reaches it waits), or for ever (a crash). */
+	unsigned	nstop;
+	struct stop {
+		unsigned	peer;
+		uint64_t	at_us;
+		uint64_t	len_us;	/* STOP_CRASH: for ever */
+	}		stop[3];
+	/* A partition: the peers in side cannot reach the others. */
+	uint64_t	part_side;	/* 0: none */
+	uint64_t	part_at_us;
+	uint64_t	part_len_us;	/* STOP_CRASH: for ever */
+	enum order_on_failure on_failure;
 };
 #define STOP_CRASH	UINT64_MAX
+#define VIEW_KEY	0xff000000u	/* a view event in a sequence */
 
 struct simpeer {
 	struct order	*core;
@@ -66,6 +75,7 @@ struct simpeer {
 	size_t		 ndel;
 	uint8_t		*seen;		/* n x (m+1) */
 	uint32_t	 last[SIM_MAX_PEERS];
+	uint64_t	 members;	/* of its last view */
 	unsigned	 id;
 	struct sim	*sim;
 };
@@ -75,8 +85,7 @@ struct sim {
 	struct rng	 rng;
 	struct simpeer	 peer[SIM_MAX_PEERS];
 	struct order_outbox box;
-	uint32_t	*ref;		/* longest delivered sequence so far */
-	size_t		 nref;
+	bool		 diverged[SIM_MAX_PEERS][SIM_MAX_PEERS];
 	char		 violation[256];
 	uint64_t	 now;
 	uint64_t	 mismatched;	/* positions where peers differ */
@@ -94,6 +103,53 @@ violate(struct sim *s, const char *fmt, unsigned a, unsigned b, unsigned c)
 	snprintf(s->violation, sizeof(s->violation), fmt, a, b, c);
 }
 
+/*
+ * Where peer i's sequence differs from every other peer's, at this
+ * delivery: survivors must never differ (V1, V2, checked at the end, when
+ * it is known who survived).
+ */
+static void
+note_divergence(struct sim *s, struct simpeer *sp, size_t pos, uint32_t key)
+{
+	unsigned j;
+
+	for (j = 0; j < s->p.n; j++) {
+		const struct simpeer *o = &s->peer[j];
+
+		if (j != sp->id && o->ndel > pos && o->seq[pos] != key)
+			s->diverged[sp->id][j] = s->diverged[j][sp->id] = true;
+	}
+}
+
+static unsigned
+popcount64(uint64_t x)
+{
+	unsigned k = 0;
+
+	for (; x; x &= x - 1)
+		k++;
+	return k;
+}
+
+/* A view event: a majority of the view before (V5), with this peer (V6). */
+static void
+on_view(struct simpeer *sp, const struct order_delivery *d)
+{
+	struct sim *s = sp->sim;
+
+	if (d->members & ~sp->members ||
+	    2 * popcount64(d->members) <= popcount64(sp->members))
+		violate(s, "peer %u installed view %u of %u members, not a "
+		    "majority of the view before", sp->id, d->view,
+		    popcount64(d->members));
+	if (!(d->members >> sp->id & 1))
+		violate(s, "peer %u installed view %u without itself",
+		    sp->id, d->view, 0);
+	sp->members = d->members;
+	note_divergence(s, sp, sp->ndel, VIEW_KEY | d->view);
+	sp->seq[sp->ndel++] = VIEW_KEY | d->view;
+}
+
 /* The checks that hold at every delivery. */
 static void
 on_deliver(void *arg, const struct order_delivery *d)
@@ -101,8 +157,12 @@ on_deliver(void *arg, const struct order_delivery *d)
 	struct simpeer *sp = arg;
 	struct sim *s = sp->sim;
 	uint32_t key = (uint32_t)d->sender << 24 | d->seq;
-	size_t pos = sp->ndel;
 
+	if (order_phase(sp->core) == ORDER_EXCLUDED)
+		violate(s, "peer %u delivered after it was excluded", sp->id,
+		    0, 0);
+	if (d->kind == ORDER_EV_VIEW)
+		return on_view(sp, d);
 	if (d->sender >= s->p.n || d->seq == 0 || d->seq > s->p.m) {
 		violate(s, "peer %u delivered an impossible message %u/%u",
 		    sp->id, d->sender, d->seq);
@@ -117,16 +177,9 @@ on_deliver(void *arg, const struct order_delivery *d)
 		violate(s, "peer %u broke FIFO order of sender %u at seq %u",
 		    sp->id, d->sender, d->seq);
 	sp->last[d->sender] = d->seq;
+	if (s->p.mode == ORDER_TOTAL)
+		note_divergence(s, sp, sp->ndel, key);
 	sp->seq[sp->ndel++] = key;
-	if (s->p.mode != ORDER_TOTAL)
-		return;
-	if (pos < s->nref) {
-		if (s->ref[pos] != key)
-			violate(s, "peer %u disagrees at position %u (%u)",
-			    sp->id, (unsigned)pos, key);
-	} else {
-		s->ref[s->nref++] = key;
-	}
 }
 
 static bool
@@ -141,22 +194,64 @@ link_down(const struct sim *s, unsigned from, unsigned to)
 	    (p->out_both && from == p->out_b && to == p->out_a);
 }
 
+static bool
+partitioned(const struct sim *s, unsigned from, unsigned to)
+{
+	const struct params *p = &s->p;
+
+	if (!p->part_side || s->now < p->part_at_us ||
+	    (p->part_len_us != STOP_CRASH &&
+	    s->now >= p->part_at_us + p->part_len_us))
+		return false;
+	return (p->part_side >> from & 1) != (p->part_side >> to & 1);
+}
+
 /* Whether peer i is stopped (paused or crashed) at the current time. */
 static bool
 stopped(const struct sim *s, unsigned i)
 {
 	const struct params *p = &s->p;
+	unsigned k;
 
-	if (!p->stop_len_us || p->stop_peer != i || s->now < p->stop_at_us)
-		return false;
-	return p->stop_len_us == STOP_CRASH ||
-	    s->now - p->stop_at_us < p->stop_len_us;
+	for (k = 0; k < p->nstop; k++) {
+		const struct stop *st = &p->stop[k];
+
+		if (st->peer != i || s->now < st->at_us)
+			continue;
+		if (st->len_us == STOP_CRASH || s->now - st->at_us < st->len_us)
+			return true;
+	}
+	return false;
 }
 
 static bool
 crashed(const struct sim *s, unsigned i)
 {
-	return s->p.stop_peer == i && s->p.stop_len_us == STOP_CRASH;
+	unsigned k;
+
+	for (k = 0; k < s->p.nstop; k++)
+		if (s->p.stop[k].peer == i && s->p.stop[k].len_us == STOP_CRASH)
+			return true;
+	return false;
+}
+
+/* Whether the run has a fault that views must survive.  An outage of a
+ * link is one in continue mode: it may exclude an end of the link. */
+static bool
+faulty(const struct params *p)
+{
+	return p->nstop || p->part_side ||
+	    (p->out_len_us && p->on_failure == ORDER_CONTINUE);
+}
+
+/* Whether peer i is cut off, or at an end of a link in an outage. */
+static bool
+cut_off(const struct params *p, unsigned i)
+{
+	if (p->part_side >> i & 1)
+		return true;
+	return p->out_len_us && p->on_failure == ORDER_CONTINUE &&
+	    (i == p->out_a || i == p->out_b);
 }
 
 static void
@@ -171,7 +266,7 @@ route(struct sim *s, unsigned from)
 		for (q = 0; q < s->p.n; q++) {
 			if (!(o->dests >> q & 1))
 				continue;
-			if (link_down(s, from, q))
+			if (link_down(s, from, q) || partitioned(s, from, q))
 				s->cut++;
 			else
 				(void)emu_push(s->peer[q].net, s->now,
@@ -210,8 +305,6 @@ sim_init(struct sim *s, const struct params *p)
 	rng_seed(&s->rng, p->seed);
 	if (order_outbox_init(&s->box, 256) < 0)
 		return -1;
-	if (!(s->ref = calloc((size_t)p->n * p->m, sizeof(*s->ref))))
-		return -1;
 	for (i = 0; i < p->n; i++) {
 		struct simpeer *sp = &s->peer[i];
 
@@ -226,6 +319,7 @@ sim_init(struct sim *s, const struct params *p)
 		cfg.flaws = p->flaws;
 		cfg.peer_timeout_us = 60ULL * 1000000;
 		cfg.stall_timeout_us = 90ULL * 1000000;
+		cfg.on_failure = p->on_failure;
 		/* Every fourth seed runs with authenticated datagrams. */
 		if (p->seed % 4 == 0)
 			cfg.key = &sim_key;
@@ -239,7 +333,9 @@ sim_init(struct sim *s, const struct params *p)
 		sp->sim = s;
 		sp->core = order_create(&cfg, on_deliver, sp);
 		sp->net = emu_create(&ec, 1 << 20);
-		sp->seq = calloc((size_t)p->n * p->m, sizeof(*sp->seq));
+		sp->members = (UINT64_C(1) << p->n) - 1;
+		/* Every message, and a view event per member at most. */
+		sp->seq = calloc((size_t)p->n * p->m + p->n, sizeof(*sp->seq));
 		sp->seen = calloc((size_t)p->n * (p->m + 1), 1);
 		if (!sp->core || !sp->net || !sp->seq || !sp->seen)
 			return -1;
@@ -259,7 +355,6 @@ sim_free(struct sim *s)
 		free(s->peer[i].seq);
 		free(s->peer[i].seen);
 	}
-	free(s->ref);
 	order_outbox_free(&s->box);
 }
 
@@ -271,9 +366,10 @@ all_quiet(const struct sim *s)
 	for (i = 0; i < s->p.n; i++) {
 		enum order_phase ph = order_phase(s->peer[i].core);
 
-		if (crashed(s, i) && s->now >= s->p.stop_at_us)
+		if (crashed(s, i) && stopped(s, i))
 			continue;
-		if (ph != ORDER_DONE && ph != ORDER_ABORTED)
+		if (ph != ORDER_DONE && ph != ORDER_ABORTED &&
+		    ph != ORDER_EXCLUDED)
 			return false;
 	}
 	return true;
@@ -327,31 +423,193 @@ step_peer(struct sim *s, unsigned i, uint64_t t)
 	}
 }
 
+static bool
+ever_stopped(const struct params *p, unsigned i)
+{
+	unsigned k;
+
+	for (k = 0; k < p->nstop; k++)
+		if (p->stop[k].peer == i)
+			return true;
+	return false;
+}
+
+/* Whether every peer never stopped, nor cut off, must finish: they are a
+ * majority of the run, and views are on. */
+static bool
+quorum_kept(const struct params *p)
+{
+	unsigned i, alive = 0;
+
+	if (p->on_failure != ORDER_CONTINUE)
+		return !faulty(p);
+	for (i = 0; i < p->n; i++)
+		if (!ever_stopped(p, i) && !cut_off(p, i))
+			alive++;
+	return 2 * alive > p->n;
+}
+
+/* How peer i ended: 1 survivor, 0 departed, -1 wrongly (a violation). */
+static int
+judge_phase(struct sim *s, unsigned i)
+{
+	const struct params *p = &s->p;
+	struct simpeer *sp = &s->peer[i];
+	enum order_phase ph = order_phase(sp->core);
+	bool must_finish = quorum_kept(p) && !ever_stopped(p, i) &&
+	    !cut_off(p, i);
+	const char *why = order_abort_reason(sp->core);
+
+	if (crashed(s, i))
+		return 0;
+	if (ph == ORDER_DONE)
+		return 1;
+	if (!must_finish && faulty(p) && (ph == ORDER_EXCLUDED ||
+	    (ph == ORDER_ABORTED && (p->on_failure == ORDER_ABORT ||
+	    !strcmp(why, "minority")))))
+		return 0;
+	violate(s, "peer %u ended in phase %u", i, ph, 0);
+	if (verbose)
+		printf("peer %u: %s %s\n", i, order_phase_name(ph), why);
+	return -1;
+}
+
+static void
+show_divergence(const struct sim *s, unsigned a, unsigned b)
+{
+	const struct simpeer *x = &s->peer[a], *y = &s->peer[b];
+	size_t k, lo;
+
+	for (k = 0; k < x->ndel && k < y->ndel && x->seq[k] == y->seq[k]; k++)
+		;
+	printf("peers %u and %u differ at %zu (lengths %zu, %zu)\n", a, b, k,
+	    x->ndel, y->ndel);
+	lo = k > 5 ? k - 5 : 0;
+	for (; lo < k + 5; lo++)
+		printf("  %zu: %08x %08x\n", lo, lo < x->ndel ? x->seq[lo] : 0,
+		    lo < y->ndel ? y->seq[lo] : 0);
+}
+
+/* How many of sender q's messages peer sp delivered. */
+static uint32_t
+delivered_of(const struct simpeer *sp, unsigned q, uint32_t m)
+{
+	uint32_t k, c = 0;
+
+	for (k = 1; k <= m; k++)
+		c += sp->seen[q * (m + 1) + k] != 0;
+	return c;
+}
+
+/*
+ * In none mode a message is delivered on receipt, so one that a survivor
+ * received past a gap, from a member that then departed, is delivered by
+ * that survivor only: all or none holds for the stream up to its cut, which
+ * the logs do not show.  None mode is checked for the survivors' messages.
+ */
+/* V1, V2: survivors delivered the same sequence, view events included. */
+static int
+check_survivors(struct sim *s, const bool *surv, unsigned ref)
+{
+	const struct params *p = &s->p;
+	unsigned i, q;
+
+	for (i = 0; i < p->n; i++) {
+		const struct simpeer *sp = &s->peer[i];
+
+		if (!surv[i])
+			continue;
+		if (p->mode == ORDER_TOTAL && (s->diverged[i][ref] ||
+		    sp->ndel != s->peer[ref].ndel)) {
+			if (verbose)
+				show_divergence(s, i, ref);
+			violate(s, "survivors %u and %u delivered different "
+			    "sequences", i, ref, 0);
+			return -1;
+		}
+		for (q = 0; q < p->n; q++) {
+			/* Every survivor's message by all (V3); a departed
+			 * one's by all or none (compared with ref). */
+			if (surv[q] && delivered_of(sp, q, p->m) != p->m) {
+				violate(s, "survivor %u delivered %u of survivor "
+				    "%u's messages", i, delivered_of(sp, q, p->m),
+				    q);
+				return -1;
+			}
+			if (p->mode != ORDER_NONE &&
+			    memcmp(sp->seen + q * (p->m + 1), s->peer[ref].seen +
+			    q * (p->m + 1), p->m + 1)) {
+				violate(s, "survivors %u and %u delivered a "
+				    "different part of departed %u's stream",
+				    i, ref, q);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+/*
+ * V4: a departed peer's sequence, without view events and without the
+ * messages of departed senders past what the survivors delivered of them,
+ * is a prefix of the survivors' sequence without view events.
+ */
+static int
+check_departed(struct sim *s, const bool *surv, unsigned d, unsigned ref)
+{
+	const struct simpeer *dp = &s->peer[d], *rp = &s->peer[ref];
+	size_t a = 0, b = 0;
+
+	for (;;) {
+		uint32_t key;
+		unsigned sender;
+
+		while (a < dp->ndel && ((dp->seq[a] & VIEW_KEY) == VIEW_KEY ||
+		    (!surv[dp->seq[a] >> 24] &&
+		    (dp->seq[a] & 0xffffff) > rp->last[dp->seq[a] >> 24])))
+			a++;
+		while (b < rp->ndel && (rp->seq[b] & VIEW_KEY) == VIEW_KEY)
+			b++;
+		if (a == dp->ndel)
+			return 0;
+		key = dp->seq[a];
+		sender = key >> 24;
+		if (b == rp->ndel || rp->seq[b] != key) {
+			violate(s, "departed peer %u's delivery of %u/%u is not "
+			    "in the survivors' order", d, sender,
+			    key & 0xffffff);
+			return -1;
+		}
+		a++;
+		b++;
+	}
+}
+
 /*
  * What must hold at the end.  Without a fault: every peer DONE with every
- * message.  A pause under half the peer timeout is ridden through the same
- * way.  After a crash or a longer pause every peer that can still act ends
- * DONE (with every message) or ABORTED: with the runs of today, one dead
- * member ends the run; agreement was checked at every delivery.
+ * message.  With faults, in continue mode, every peer that was never
+ * stopped nor cut off finishes when they are a majority; the others end
+ * excluded, aborted as a minority, or crashed; and V1-V4 hold between
+ * survivors and departed peers.  In abort mode a fault may abort the run.
  */
 static int
 final_checks(struct sim *s)
 {
 	const struct params *p = &s->p;
-	bool strict = p->stop_len_us < 30000000;	/* none, or short */
-	unsigned i;
+	bool surv[SIM_MAX_PEERS];
+	unsigned i, ref = p->n;
+	uint64_t last;
+	int r;
 
 	for (i = 0; i < p->n; i++) {
 		struct simpeer *sp = &s->peer[i];
-		enum order_phase ph = order_phase(sp->core);
 
-		if (crashed(s, i))
-			continue;
-		if (ph != ORDER_DONE && (strict || ph != ORDER_ABORTED)) {
-			violate(s, "peer %u ended in phase %u", i, ph, 0);
+		if ((r = judge_phase(s, i)) < 0)
 			return -1;
-		}
-		if (ph == ORDER_DONE && sp->ndel != (size_t)p->n * p->m) {
+		surv[i] = r == 1;
+		if (surv[i] && ref == p->n)
+			ref = i;
+		if (!faulty(p) && sp->ndel != (size_t)p->n * p->m) {
 			violate(s, "peer %u delivered %u of %u messages", i,
 			    (unsigned)sp->ndel, p->n * p->m);
 			return -1;
@@ -366,6 +624,24 @@ final_checks(struct sim *s)
 			return -1;
 		}
 	}
+	if (ref == p->n)
+		return 0;	/* nobody finished: nothing to agree on */
+	/* The survivors are the finished members of the last view: a peer
+	 * that finished before the others left it behind has departed. */
+	for (i = 0; i < p->n; i++)
+		if (surv[i] && order_view(s->peer[i].core, NULL) >
+		    order_view(s->peer[ref].core, NULL))
+			ref = i;
+	(void)order_view(s->peer[ref].core, &last);
+	for (i = 0; i < p->n; i++)
+		surv[i] = surv[i] && (last >> i & 1);
+	if (check_survivors(s, surv, ref) < 0)
+		return -1;
+	if (p->mode != ORDER_TOTAL)
+		return 0;
+	for (i = 0; i < p->n; i++)
+		if (!surv[i] && check_departed(s, surv, i, ref) < 0)
+			return -1;
 	return 0;
 }
 
@@ -404,9 +680,22 @@ sim_run(struct sim *s)
 				break;
 		}
 	}
+	if (verbose)
+		for (i = 0; i < s->p.n; i++)
+			printf("peer %u: %s %s delivered=%zu view=%u in=%" PRIu64
+			    " decode=%" PRIu64 " sender=%" PRIu64 " view=%" PRIu64
+			    " field=%" PRIu64 "\n", i,
+			    order_phase_name(order_phase(s->peer[i].core)),
+			    order_abort_reason(s->peer[i].core),
+			    s->peer[i].ndel, order_view(s->peer[i].core, NULL),
+			    order_stats(s->peer[i].core)->dgrams_in,
+			    order_stats(s->peer[i].core)->drop_decode,
+			    order_stats(s->peer[i].core)->drop_sender,
+			    order_stats(s->peer[i].core)->drop_view,
+			    order_stats(s->peer[i].core)->drop_field);
 	if (s->violation[0] || final_checks(s) < 0)
 		return -1;
-	if (s->p.stop_len_us)
+	if (faulty(&s->p))
 		return 0;
 	/* How much the peers disagree (the point of `none` mode). */
 	for (pos = 0; pos < (size_t)s->p.n * s->p.m; pos++)
@@ -479,15 +768,122 @@ params_for_flood(uint64_t seed, int mode, unsigned flaws, struct params *p)
 		    p->n;
 		p->out_both = (int)rng_below(&r, 2);
 	}
-	/* A quarter of the seeds: a peer crashes, or pauses 1-5 s or 70 s. */
+	/* A quarter of the seeds: a peer crashes, or pauses 1-5 s or 70 s;
+	 * in a quarter of those, the run aborts on failure. */
 	if (rng_below(&r, 4) == 0) {
 		static const uint64_t lens[] = { STOP_CRASH, 70000000 };
 		unsigned k = (unsigned)rng_below(&r, 4);
 
-		p->stop_peer = (unsigned)rng_below(&r, p->n);
-		p->stop_at_us = rng_range(&r, 0, 100) * 1000;
-		p->stop_len_us = k < 2 ? lens[k] :
+		p->nstop = 1;
+		p->stop[0].peer = (unsigned)rng_below(&r, p->n);
+		p->stop[0].at_us = rng_range(&r, 0, 100) * 1000;
+		p->stop[0].len_us = k < 2 ? lens[k] :
 		    rng_range(&r, 1000, 5000) * 1000;
+		if (rng_below(&r, 4) == 0)
+			p->on_failure = ORDER_ABORT;
+	}
+}
+
+/* A partition side of k peers, none of them in avoid. */
+static uint64_t
+pick_side(struct rng *r, unsigned n, unsigned k, uint64_t avoid)
+{
+	uint64_t side = 0;
+
+	while (k) {
+		unsigned i = (unsigned)rng_below(r, n);
+
+		if ((side | avoid) >> i & 1)
+			continue;
+		side |= UINT64_C(1) << i;
+		k--;
+	}
+	return side;
+}
+
+/* The largest side that leaves a majority of n after `down` crashes. */
+static unsigned
+minority_size(unsigned n, unsigned down)
+{
+	unsigned k = 0;
+
+	while (2 * (n - down - (k + 1)) > n)
+		k++;
+	return k;
+}
+
+/*
+ * Views: a run of 3 to 16 peers loses members while it floods: one crash;
+ * two (the second during the view change the first starts, sometimes the
+ * coordinator, peer 0); a pause past the suspicion timeout (a false
+ * suspicion); a minority cut off for good or for seconds, at the start or
+ * during a view change.
+ */
+static void
+params_for_views(uint64_t seed, int mode, unsigned flaws, struct params *p)
+{
+	static const unsigned ns[] = { 3, 4, 5, 6, 7, 8, 11, 16 };
+	static const double losses[] = { 0, 0.05, 0.2 };
+	static const uint32_t windows[] = { 64, 256, 4096 };
+	struct rng r;
+	unsigned k, a;
+	uint64_t t;
+
+	rng_seed(&r, seed ^ 0x71e3571e35ULL);
+	memset(p, 0, sizeof(*p));
+	p->seed = seed;
+	p->n = ns[rng_below(&r, 8)];
+	p->m = (uint32_t)rng_range(&r, 100, 8000 / p->n);
+	p->mode = mode >= 0 ? (enum order_mode)mode : ORDER_TOTAL;
+	p->loss = losses[rng_below(&r, 3)];
+	p->dup = rng_below(&r, 2) ? 0 : 0.05;
+	p->delay_max_us = rng_range(&r, 0, 10) * 1000;
+	p->window = windows[rng_below(&r, 3)];
+	p->flaws = flaws;
+	/* A third flood, the others pace their messages; the first fault
+	 * strikes in the first half of the run. */
+	if (rng_below(&r, 3) == 0) {
+		p->gap_max_us = 0;
+		t = rng_range(&r, 0, 40) * 1000;
+	} else {
+		p->gap_max_us = rng_range(&r, 1000, 4000);
+		t = rng_range(&r, 0, p->m * p->gap_max_us / 4);
+	}
+	a = (unsigned)rng_below(&r, p->n);
+	k = (unsigned)rng_below(&r, 6);
+	if (k == 1 || k == 4 || k == 5)
+		if (2 * (p->n - 2) <= p->n)
+			k = 0;		/* two crashes would leave a minority */
+	p->nstop = 1;
+	p->stop[0] = (struct stop){ a, t, STOP_CRASH };
+	switch (k) {
+	case 1:		/* a second crash, during the view change */
+	case 5:		/* the coordinator dies during the view change */
+		p->nstop = 2;
+		p->stop[1].peer = k == 5 && a != 0 ? 0 : (a + 1) % p->n;
+		p->stop[1].at_us = t + rng_range(&r, 0, 2500) * 1000;
+		p->stop[1].len_us = STOP_CRASH;
+		break;
+	case 2:		/* a pause past the suspicion timeout */
+		p->stop[0].len_us = rng_range(&r, 1500, 6000) * 1000;
+		break;
+	case 3:		/* a minority cut off, for good or for seconds */
+		p->nstop = 0;
+		p->part_side = pick_side(&r, p->n,
+		    1 + (unsigned)rng_below(&r, minority_size(p->n, 0)), 0);
+		p->part_at_us = t;
+		p->part_len_us = rng_below(&r, 2) ? STOP_CRASH :
+		    rng_range(&r, 2000, 5000) * 1000;
+		break;
+	case 4:		/* a crash, then a minority cut off mid-change */
+		if (minority_size(p->n, 1) == 0)
+			break;
+		p->part_side = pick_side(&r, p->n,
+		    1 + (unsigned)rng_below(&r, minority_size(p->n, 1)),
+		    UINT64_C(1) << a);
+		p->part_at_us = t + rng_range(&r, 800, 1500) * 1000;
+		p->part_len_us = STOP_CRASH;
+		break;
 	}
 }
 
@@ -509,9 +905,14 @@ static const struct sim_case {
 	/* A 2.4 s one-way outage during a flood wedged every peer. */
 	{ "outage-oneway-2400ms", { .seed = 3, .n = 3, .m = 40000,
 	    .mode = ORDER_TOTAL, .delay_max_us = 1000, .window = 4096,
-	    .out_start_us = 2000,
+	    .out_start_us = 2000, .on_failure = ORDER_ABORT,
 	    .out_len_us = 2400000, .out_a = 0, .out_b = 1 } },
 	{ "outage-twoway-5s", { .seed = 5, .n = 3, .m = 40000,
+	    .mode = ORDER_TOTAL, .delay_max_us = 1000, .window = 4096,
+	    .out_start_us = 2000, .on_failure = ORDER_ABORT,
+	    .out_len_us = 5000000, .out_a = 2, .out_b = 0, .out_both = 1 } },
+	/* The same outage in continue mode: an end is left behind. */
+	{ "outage-twoway-5s-views", { .seed = 5, .n = 3, .m = 40000,
 	    .mode = ORDER_TOTAL, .delay_max_us = 1000, .window = 4096,
 	    .out_start_us = 2000,
 	    .out_len_us = 5000000, .out_a = 2, .out_b = 0, .out_both = 1 } },
@@ -521,20 +922,50 @@ static const struct sim_case {
 	{ "flood-n16-window16", { .seed = 16, .n = 16, .m = 400,
 	    .mode = ORDER_TOTAL, .loss = 0.1, .delay_max_us = 3000,
 	    .window = 16 } },
-	/* A peer frozen mid-flood for 3 s (SIGSTOP, then SIGCONT): ok. */
+	/* A peer frozen mid-flood for 3 s (SIGSTOP, then SIGCONT), in a run
+	 * that aborts on failure: it is waited for, and the run ends ok. */
 	{ "pause-3s", { .seed = 9, .n = 3, .m = 20000, .mode = ORDER_TOTAL,
-	    .loss = 0.05, .delay_max_us = 1000, .window = 2048,
-	    .stop_peer = 1, .stop_at_us = 3000, .stop_len_us = 3000000 } },
-	/* A peer killed mid-flood: the others abort, in agreement. */
-	{ "crash-mid-flood", { .seed = 10, .n = 4, .m = 20000,
+	    .loss = 0.05, .delay_max_us = 1000, .window = 2048, .nstop = 1,
+	    .stop = { { 1, 3000, 3000000 } }, .on_failure = ORDER_ABORT } },
+	/* A peer killed mid-flood, aborting on failure: all abort. */
+	{ "crash-mid-flood-abort", { .seed = 10, .n = 4, .m = 20000,
 	    .mode = ORDER_TOTAL, .loss = 0.05, .delay_max_us = 1000,
-	    .window = 2048, .stop_peer = 2, .stop_at_us = 3000,
-	    .stop_len_us = STOP_CRASH } },
+	    .window = 2048, .nstop = 1, .stop = { { 2, 3000, STOP_CRASH } },
+	    .on_failure = ORDER_ABORT } },
+	/* Views: one of 5 killed mid-flood; the 4 go on. */
+	{ "kill-1-of-5", { .seed = 11, .n = 5, .m = 5000,
+	    .mode = ORDER_TOTAL, .loss = 0.05, .delay_max_us = 1000,
+	    .window = 1024, .nstop = 1, .stop = { { 3, 30000, STOP_CRASH } } } },
+	/* Two at once. */
+	{ "kill-2-of-5", { .seed = 12, .n = 5, .m = 5000,
+	    .mode = ORDER_TOTAL, .loss = 0.05, .delay_max_us = 1000,
+	    .window = 1024, .nstop = 2, .stop = { { 1, 30000, STOP_CRASH },
+	    { 4, 30000, STOP_CRASH } } } },
+	/* The coordinator (peer 0) dies during the view change it leads. */
+	{ "kill-coordinator-mid-change", { .seed = 13, .n = 5, .m = 5000,
+	    .mode = ORDER_TOTAL, .loss = 0.05, .delay_max_us = 2000,
+	    .window = 1024, .nstop = 2, .stop = { { 3, 30000, STOP_CRASH },
+	    { 0, 1040000, STOP_CRASH } } } },
+	/* Paused past the suspicion timeout: excluded; the others go on. */
+	{ "pause-past-suspicion", { .seed = 14, .n = 4, .m = 5000,
+	    .mode = ORDER_TOTAL, .loss = 0.05, .delay_max_us = 1000,
+	    .window = 1024, .nstop = 1, .stop = { { 2, 30000, 3000000 } } } },
+	/* 2 cut off from 3 for good: the 3 go on, the 2 abort. */
+	{ "partition-2-3", { .seed = 15, .n = 5, .m = 5000,
+	    .mode = ORDER_TOTAL, .loss = 0.05, .delay_max_us = 1000,
+	    .window = 1024, .part_side = 0x12, .part_at_us = 30000,
+	    .part_len_us = STOP_CRASH } },
+	/* The same in fifo order: reliable delivery among the survivors. */
+	{ "kill-1-of-4-fifo", { .seed = 16, .n = 4, .m = 5000,
+	    .mode = ORDER_FIFO, .loss = 0.05, .delay_max_us = 1000,
+	    .window = 1024, .nstop = 1, .stop = { { 0, 30000, STOP_CRASH } } } },
 };
 
 static void
 print_params(FILE *f, const struct params *p)
 {
+	unsigned k;
+
 	fprintf(f, "seed=%" PRIu64 " n=%u m=%u order=%s loss=%.2f dup=%.2f "
 	    "delay=0:%" PRIu64 "us gap=0:%" PRIu64 "us window=%u flaws=%#x",
 	    p->seed, p->n, p->m, order_mode_name(p->mode), p->loss, p->dup,
@@ -543,12 +974,23 @@ print_params(FILE *f, const struct params *p)
 		fprintf(f, " outage=%u%s%u@%" PRIu64 "ms+%" PRIu64 "ms",
 		    p->out_a, p->out_both ? "<->" : "->", p->out_b,
 		    p->out_start_us / 1000, p->out_len_us / 1000);
-	if (p->stop_len_us == STOP_CRASH)
-		fprintf(f, " crash=%u@%" PRIu64 "ms", p->stop_peer,
-		    p->stop_at_us / 1000);
-	else if (p->stop_len_us)
-		fprintf(f, " pause=%u@%" PRIu64 "ms+%" PRIu64 "ms",
-		    p->stop_peer, p->stop_at_us / 1000, p->stop_len_us / 1000);
+	for (k = 0; k < p->nstop; k++) {
+		const struct stop *st = &p->stop[k];
+
+		if (st->len_us == STOP_CRASH)
+			fprintf(f, " crash=%u@%" PRIu64 "ms", st->peer,
+			    st->at_us / 1000);
+		else
+			fprintf(f, " pause=%u@%" PRIu64 "ms+%" PRIu64 "ms",
+			    st->peer, st->at_us / 1000, st->len_us / 1000);
+	}
+	if (p->part_side) {
+		fprintf(f, " partition=%#" PRIx64 "@%" PRIu64 "ms", p->part_side,
+		    p->part_at_us / 1000);
+		if (p->part_len_us != STOP_CRASH)
+			fprintf(f, "+%" PRIu64 "ms", p->part_len_us / 1000);
+	}
+	fprintf(f, " on-failure=%s", order_on_failure_name(p->on_failure));
 }
 
 static const struct {
@@ -559,6 +1001,10 @@ static const struct {
 	{ "early-count", ORDER_FLAW_EARLY_COUNT },
 	{ "no-ack-wait", ORDER_FLAW_NO_ACK_WAIT },
 	{ "late-clock", ORDER_FLAW_LATE_CLOCK },
+	{ "no-relay", ORDER_FLAW_NO_RELAY },
+	{ "no-flush", ORDER_FLAW_NO_FLUSH },
+	{ "minority", ORDER_FLAW_MINORITY },
+	{ "excluded-on", ORDER_FLAW_EXCLUDED_ON },
 };
 
 static void
@@ -566,10 +1012,11 @@ usage(void)
 {
 	fprintf(stderr,
 	    "usage: sim [--seeds K] [--start S] [--order none|fifo|total]\n"
-	    "           [--flood] [--replay SEED] [--case NAME|all]\n"
+	    "           [--flood | --views] [--replay SEED] [--case NAME|all]\n"
 	    "           [--flaw NAME --expect-violation]\n"
 	    "           [--expect-disagreement] [-v]\n"
-	    "flaws: no-holdback early-count no-ack-wait late-clock\n");
+	    "flaws: no-holdback early-count no-ack-wait late-clock\n"
+	    "       no-relay no-flush minority excluded-on\n");
 	exit(2);
 }
 
@@ -646,7 +1093,7 @@ main(int argc, char **argv)
 	uint64_t seeds = 200, start = 1, seed, failures = 0, mismatched = 0;
 	uint64_t disagreeing = 0, replay = 0, mm;
 	bool do_replay = false, expect_violation = false, expect_disagree = false;
-	bool flood = false;
+	bool flood = false, views = false;
 	const char *case_name = NULL;
 	unsigned flaws = 0, i;
 	int mode = -1, a;
@@ -675,12 +1122,14 @@ main(int argc, char **argv)
 			case_name = argv[++a];
 		else if (!strcmp(argv[a], "--flood"))
 			flood = true;
+		else if (!strcmp(argv[a], "--views"))
+			views = true;
 		else if (!strcmp(argv[a], "--expect-violation"))
 			expect_violation = true;
 		else if (!strcmp(argv[a], "--expect-disagreement"))
 			expect_disagree = true;
 		else if (!strcmp(argv[a], "-v"))
-			verbose = 1;
+			verbose++;
 		else
 			usage();
 	}
@@ -689,12 +1138,15 @@ main(int argc, char **argv)
 	if (do_replay) {
 		start = replay;
 		seeds = 1;
-		verbose = 1;
+		if (!verbose)
+			verbose = 1;
 	}
 	for (seed = start; seed < start + seeds; seed++) {
 		struct params p;
 
-		if (flood)
+		if (views)
+			params_for_views(seed, mode, flaws, &p);
+		else if (flood)
 			params_for_flood(seed, mode, flaws, &p);
 		else
 			params_for(seed, mode, flaws, &p);
@@ -709,7 +1161,8 @@ main(int argc, char **argv)
 	}
 	printf("sim: %" PRIu64 " %sseeds from %" PRIu64 ", %" PRIu64
 	    " failed, %" PRIu64 " runs with disagreement (%" PRIu64
-	    " positions)\n", seeds, flood ? "flood " : "", start, failures,
+	    " positions)\n", seeds, views ? "views " : flood ? "flood " : "",
+	    start, failures,
 	    disagreeing, mismatched);
 	if (expect_violation) {
 		printf("sim: the broken variant was NOT caught\n");

@@ -76,7 +76,7 @@ if [ -z "$only" ] || [ "$only" = outage-n3 ]; then
 		while [ $i -le "$runs" ]; do
 			MPCOMM_BIN=$BIN "$TOP/scripts/netns-cluster.sh" -n 3 \
 			    -m 150000 --interval 0:0 --cut "0>1@300+2400" \
-			    --seed "$i" -t 30 --log-dir "$T/nslogs" -q \
+			    --seed "$i" -t 30 --suspect 5000 --log-dir "$T/nslogs" -q \
 			    >"$T/ns.out" 2>"$T/ns.err"
 			run=$(sed -n 's/^RESULT run=\([0-9]*\).* status=ok.*/\1/p' "$T/ns.out")
 			if [ -n "$run" ] && "$TOP/tests/cluster/checklogs.sh" \

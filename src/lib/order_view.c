@@ -1,0 +1,852 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Views: a run goes on without a member that failed (virtual synchrony, as
+ * in Isis, Totem or Spread), in ORDER_CONTINUE mode.  What holds (mpcomm(7),
+ * "Views"): survivors deliver the same sequence, view lines included (V1),
+ * each view line after the same messages (V2); a departed member's messages
+ * are delivered by every survivor or by none (V3); a departed member's log
+ * is a prefix of the survivors' once its sender's messages past the cut are
+ * taken out (V4); only a majority view goes on (V5); an excluded member
+ * stops (V6).
+ *
+ * How:
+ *  - a member silent for the suspicion timeout is suspected; the lowest id
+ *    of the view not suspected coordinates.  It proposes a ballot (round << 6
+ *    | its id, above every ballot it has seen) with the members it does not
+ *    suspect, a strict majority of the installed view or nothing (V5);
+ *  - a member answers a proposal only from a member of its view, only above
+ *    the ballot it last answered (else it refuses, saying that ballot), and
+ *    only once answered it freezes: no stamping, processing or delivery.
+ *    Its answer (STATE) is what it processed of every stream, its delivery
+ *    frontier and its installed views;
+ *  - with every answer in, the coordinator takes the longest history of
+ *    views among them (a member whose history is not a prefix of it is left
+ *    out, and so excluded), the cut of every stream (the most any answer
+ *    processed; a stream already departed keeps its cut) and the frontier F
+ *    (the furthest any answer delivered), and sends INSTALL: those views
+ *    plus the new one, and the cuts;
+ *  - a member accepts the INSTALL of the ballot it answered, gets every
+ *    departed stream up to its cut relayed (from the coordinator, which gets
+ *    it from whoever had most) and every other stream up to its cut from
+ *    its owner, then delivers every message up to F whatever the ACK states
+ *    (a survivor delivered up to F, so all of it is held), writes the view
+ *    line, and goes on with all-ACK over the new members;
+ *  - a datagram from a member of another view is not counted; a member that
+ *    is not in the view, or is behind it, is told the views (NOTICE): a
+ *    member that learns that a view without it was installed stops (V6); a
+ *    member of that view installs it as from an INSTALL.
+ * Each coordinator computes one install per ballot, so a ballot names one
+ * view everywhere; two installs from rival coordinators at the same view
+ * number cannot both go on, because a member in both proposals accepts only
+ * the ballot it answered last and the other side never counts its state.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "mpcomm/lclock.h"
+#include "mpcomm/msg.h"
+#include "order_impl.h"
+
+#define RELAY_BURST	8	/* relay datagrams per request */
+
+
+static unsigned
+popcount(uint64_t x)
+{
+	unsigned k = 0;
+
+	for (; x; x &= x - 1)
+		k++;
+	return k;
+}
+
+static uint64_t
+bit(unsigned i)
+{
+	return UINT64_C(1) << i;
+}
+
+static uint64_t
+all_members(const struct order *o)
+{
+	return o->cfg.n == 64 ? ~UINT64_C(0) : bit(o->cfg.n) - 1;
+}
+
+/* The members of the last view of vs (START's: every member). */
+static uint64_t
+views_members(const struct order *o, const struct views *vs)
+{
+	return vs->n ? vs->v[vs->n - 1].members : all_members(o);
+}
+
+/*
+ * The views this member answers with: the installed ones.  An install
+ * accepted but not done (streams still missing) has changed nothing visible
+ * (delivery up to the frontier and the view line happen at once), so a
+ * later proposal may replace it: a member that answers one drops it, and a
+ * coordinator takes only installed views from the answers.  So an install
+ * whose coordinator died before anyone living completed it is forgotten,
+ * and its cuts, which perhaps only the dead held, with it.
+ */
+static const struct views *
+my_views(const struct order *o)
+{
+	return &o->views;
+}
+
+/* Whether a is a prefix of b (same ballots, in order). */
+static bool
+views_prefix(const struct views *a, const struct views *b)
+{
+	unsigned i;
+
+	if (a->n > b->n)
+		return false;
+	for (i = 0; i < a->n; i++)
+		if (a->v[i].ballot != b->v[i].ballot)
+			return false;
+	return true;
+}
+
+bool
+view_past_cut(const struct order *o, unsigned q, uint32_t seq)
+{
+	if (o->views.departed >> q & 1)
+		return seq > o->views.cut[q];
+	if (o->vc.installing && !(views_members(o, &o->vc.inst) >> q & 1))
+		return seq > o->vc.inst_cut[q];
+	return false;
+}
+
+uint32_t
+view_limit(const struct order *o, unsigned q)
+{
+	if (o->views.departed >> q & 1)
+		return o->views.cut[q];
+	if (o->vc.installing)
+		return o->vc.inst_cut[q] > o->m[q].processed ?
+		    o->vc.inst_cut[q] : o->m[q].processed;
+	if (o->vc.frozen)
+		return o->m[q].processed;	/* as answered */
+	return UINT32_MAX;
+}
+
+/* Goes quiet: excluded (V6), or a minority (V5). */
+static void
+stop(struct order *o, enum order_phase p, const char *why)
+{
+	order_set_phase_quiet(o, p, why);
+}
+
+void
+view_clock(struct order *o, uint64_t now)
+{
+	unsigned q;
+
+	/* A gap this long between calls is our own pause (SIGSTOP, a
+	 * descheduled VM): nobody is to blame for the silence it shows. */
+	if (o->vc.last_call && now > o->vc.last_call &&
+	    now - o->vc.last_call > o->cfg.suspect_us / 2)
+		for (q = 0; q < o->cfg.n; q++)
+			o->m[q].last_heard = now;
+	o->vc.last_call = now;
+}
+
+enum view_admit
+view_admit(struct order *o, unsigned q, uint32_t hview, uint64_t now)
+{
+	struct member *mb = &o->m[q];
+
+	if (hview > o->vc.seen)
+		o->vc.seen = hview;
+	mb->view_seen = hview;
+	if (!(o->vmask >> q & 1)) {
+		/* Not in our view: it must hear that it was left out. */
+		o->st.drop_view++;
+		if (now - mb->notice_at >= o->cfg.hb_interval_us) {
+			mb->notice_due = true;
+			mb->notice_at = now;
+		}
+		return VIEW_DROP;
+	}
+	if (hview == o->ballot)
+		return VIEW_SAME;
+	if (hview < o->ballot && now - mb->notice_at >= o->cfg.hb_interval_us) {
+		mb->notice_due = true;	/* behind: tell it our views */
+		mb->notice_at = now;
+	}
+	return VIEW_OTHER;
+}
+
+/* ---------------------------------------------------------------------
+ * A member: answering proposals, accepting installs.
+ */
+
+void
+view_on_propose(struct order *o, unsigned q, const struct msg_propose *p)
+{
+	struct member *mb = &o->m[q];
+
+	if (p->ballot > o->vc.seen)
+		o->vc.seen = p->ballot;
+	if (!(p->members >> o->cfg.self & 1) || (p->ballot & 63) != q ||
+	    (p->members & ~o->vmask)) {
+		o->st.drop_field++;
+		return;
+	}
+	if (p->ballot < o->vc.promise) {
+		mb->refuse_due = true;
+		return;
+	}
+	if (p->ballot > o->vc.promise) {
+		o->vc.promise = p->ballot;
+		o->vc.frozen = true;
+		o->vc.installing = false;	/* replaced, see my_views() */
+		if (o->vc.c_ballot && o->vc.c_ballot < p->ballot)
+			o->vc.c_ballot = 0;	/* a higher ballot: yield */
+	}
+	mb->state_due = true;
+}
+
+/* Accepts views vs with cuts; relays of departed streams come from src[]. */
+static void
+accept_install(struct order *o, const struct views *vs, const uint32_t *cut,
+    const uint16_t *src)
+{
+	uint64_t members = views_members(o, vs);
+	unsigned q;
+
+	o->vc.installing = true;
+	o->vc.frozen = true;
+	o->vc.inst = *vs;
+	for (q = 0; q < o->cfg.n; q++) {
+		struct member *mb = &o->m[q];
+		uint32_t seq;
+
+		o->vc.inst_cut[q] = cut[q];
+		o->vc.inst_src[q] = src[q];
+		if (q == o->cfg.self || members >> q & 1)
+			continue;
+		/* Held back past the cut: never to be processed. */
+		for (seq = cut[q] + 1; seq <= mb->held_hi; seq++) {
+			struct slot *sl = &mb->ring[seq % o->cfg.window];
+
+			if (seq > mb->processed && sl->seq == seq) {
+				sl->seq = 0;
+				o->held--;
+			}
+		}
+		if (mb->held_hi > cut[q])
+			mb->held_hi = cut[q] > mb->processed ? cut[q] :
+			    mb->processed;
+	}
+	o->vc.next_relay_req = 0;
+}
+
+/* Reads the views of a VIEW record; -1 if they make no sense. */
+static int
+read_views(struct order *o, const struct msg_view *v, struct views *vs,
+    uint32_t *level)
+{
+	uint64_t prev = all_members(o);
+	unsigned i;
+
+	if (v->n != o->cfg.n) {
+		o->st.drop_field++;
+		return -1;
+	}
+	memset(vs, 0, sizeof(*vs));
+	vs->n = v->nviews;
+	for (i = 0; i < v->nviews; i++) {
+		msg_view_get(v, i, &vs->v[i]);
+		/* Each view keeps a majority of the one before (V5). */
+		if ((vs->v[i].members & ~prev) || 2 *
+		    popcount(vs->v[i].members) <= popcount(prev) ||
+		    vs->v[i].f_ts > o->clock_bound ||
+		    vs->v[i].f_id >= o->cfg.n ||
+		    (i && vs->v[i].ballot <= vs->v[i - 1].ballot)) {
+			o->st.drop_field++;
+			return -1;
+		}
+		vs->departed |= prev & ~vs->v[i].members;
+		prev = vs->v[i].members;
+	}
+	for (i = 0; i < o->cfg.n; i++) {
+		level[i] = msg_view_level(v, i);
+		if (level[i] > o->cfg.messages) {
+			o->st.drop_field++;
+			return -1;
+		}
+		if (vs->departed >> i & 1)
+			vs->cut[i] = level[i];
+	}
+	return 0;
+}
+
+static void on_state(struct order *, unsigned, const struct msg_view *,
+    const struct views *, const uint32_t *);
+
+/* INSTALL or NOTICE: views another member installed, with their cuts. */
+static void
+on_views(struct order *o, unsigned q, const struct msg_view *v,
+    const struct views *vs, const uint32_t *level)
+{
+	const struct views *mine = my_views(o);
+	uint16_t src[MSG_MAX_PEERS];
+	unsigned i;
+
+	if (v->kind == MSG_VIEW_INSTALL && v->ballot != o->vc.promise)
+		return;		/* not the ballot we answered */
+	if (!views_prefix(mine, vs)) {
+		if (!views_prefix(vs, mine))
+			stop(o, ORDER_EXCLUDED, "excluded: a view I did not "
+			    "install was installed");
+		return;		/* behind us, or in conflict: excluded */
+	}
+	if (!(views_members(o, vs) >> o->cfg.self & 1) &&
+	    !(o->cfg.flaws & ORDER_FLAW_EXCLUDED_ON)) {
+		stop(o, ORDER_EXCLUDED, "excluded from the view");
+		return;
+	}
+	if (vs->n == mine->n || (o->vc.installing && vs->n == o->vc.inst.n &&
+	    vs->v[vs->n - 1].ballot == o->vc.inst.v[vs->n - 1].ballot))
+		return;		/* nothing new, or being installed */
+	if (v->kind == MSG_VIEW_NOTICE &&
+	    vs->v[vs->n - 1].ballot < o->vc.promise)
+		return;		/* we answered a later ballot: wait for it */
+	for (i = 0; i < o->cfg.n; i++)
+		src[i] = (uint16_t)q;
+	accept_install(o, vs, level, src);
+}
+
+void
+view_on_view(struct order *o, unsigned q, const struct msg_view *v,
+    uint64_t now)
+{
+	struct views vs;
+	uint32_t level[MSG_MAX_PEERS];
+
+	(void)now;
+	if (v->ballot > o->vc.seen)
+		o->vc.seen = v->ballot;
+	if (read_views(o, v, &vs, level) < 0)
+		return;
+	switch (v->kind) {
+	case MSG_VIEW_STATE:
+		on_state(o, q, v, &vs, level);
+		break;
+	case MSG_VIEW_REFUSE:
+		if (o->vc.c_ballot && v->ballot > o->vc.c_ballot)
+			o->vc.c_ballot = 0;	/* propose again, higher */
+		break;
+	case MSG_VIEW_INSTALL:
+	case MSG_VIEW_NOTICE:
+		on_views(o, q, v, &vs, level);
+		break;
+	}
+}
+
+/* ---------------------------------------------------------------------
+ * Relays of departed streams.
+ */
+
+void
+view_on_relay_req(struct order *o, unsigned q, const struct msg_relay_req *r)
+{
+	struct member *mb = &o->m[q];
+
+	if (r->stream >= o->cfg.n || r->stream == o->cfg.self ||
+	    r->from == 0 || r->to < r->from || r->to > o->cfg.messages) {
+		o->st.drop_field++;
+		return;
+	}
+	mb->relay_stream = r->stream;
+	mb->relay_from = r->from;
+	mb->relay_to = r->to;
+}
+
+void
+view_on_relay(struct order *o, unsigned q, const struct msg_relay *r,
+    uint64_t now)
+{
+	(void)q;
+	if (r->stream >= o->cfg.n || r->stream == o->cfg.self) {
+		o->st.drop_field++;
+		return;
+	}
+	/* Only streams that departed, or are departing, are relayed. */
+	if (!(o->views.departed >> r->stream & 1) && !(o->vc.installing &&
+	    !(views_members(o, &o->vc.inst) >> r->stream & 1)))
+		return;
+	order_on_data(o, r->stream, &r->data, now);
+}
+
+/* ---------------------------------------------------------------------
+ * Completing an install.
+ */
+
+static bool
+streams_complete(const struct order *o)
+{
+	uint64_t members = views_members(o, &o->vc.inst);
+	unsigned q;
+
+	for (q = 0; q < o->cfg.n; q++) {
+		if (q == o->cfg.self || (o->views.departed >> q & 1))
+			continue;
+		if (o->cfg.flaws & ORDER_FLAW_NO_RELAY && !(members >> q & 1))
+			continue;	/* broken on purpose */
+		if (o->m[q].processed < o->vc.inst_cut[q])
+			return false;
+	}
+	return true;
+}
+
+/* Installs one view: delivers up to its frontier, then its view line. */
+static void
+install_one(struct order *o, const struct msg_view_entry *e, uint64_t now)
+{
+	uint64_t gone = o->vmask & ~e->members;
+	unsigned q;
+
+	if (o->cfg.mode == ORDER_TOTAL && !(o->cfg.flaws & ORDER_FLAW_NO_FLUSH))
+		(void)order_deliver_upto(o, e->f_ts, e->f_id, now);
+	for (q = 0; q < o->cfg.n; q++)
+		if (gone >> q & 1)
+			o->views.cut[q] = o->vc.inst_cut[q];
+	o->views.departed |= gone;
+	o->views.v[o->views.n++] = *e;
+	o->vmask = e->members;
+	o->ballot = e->ballot;
+	o->view++;
+	o->st.views++;
+	order_deliver_view(o, now);
+}
+
+bool
+view_settle(struct order *o, uint64_t now)
+{
+	unsigned i, q;
+
+	if (!o->vc.installing || !streams_complete(o))
+		return false;
+	for (i = o->views.n; i < o->vc.inst.n; i++)
+		install_one(o, &o->vc.inst.v[i], now);
+	o->vc.installing = false;
+	o->vc.frozen = false;
+	o->vc.suspected = 0;
+	o->vc.report_to = -1;
+	for (q = 0; q < o->cfg.n; q++) {
+		o->m[q].last_heard = now;
+		o->m[q].install_due = o->m[q].propose_due = false;
+	}
+	order_mark_ack_due_all(o);
+	return true;
+}
+
+/* ---------------------------------------------------------------------
+ * The coordinator.
+ */
+
+/* This member's own answer: what it processed, delivered, installed. */
+static void
+own_level(const struct order *o, uint32_t *level)
+{
+	const struct views *vs = my_views(o);
+	unsigned i;
+
+	for (i = 0; i < o->cfg.n; i++) {
+		if (vs->departed >> i & 1)
+			level[i] = vs->cut[i];
+		else
+			level[i] = i == o->cfg.self ? o->stamped :
+			    o->m[i].processed;
+	}
+}
+
+static void
+propose(struct order *o, uint64_t members, uint64_t now)
+{
+	struct vchange *vc = &o->vc;
+	uint32_t top = vc->seen > vc->promise ? vc->seen : vc->promise;
+	struct msg_view self;
+	uint32_t level[MSG_MAX_PEERS];
+	unsigned q;
+
+	vc->c_ballot = ((top >> 6) + 1) << 6 | o->cfg.self;
+	vc->c_members = members;
+	vc->c_answered = vc->c_conflict = 0;
+	vc->c_sent = false;
+	vc->c_views = *my_views(o);
+	vc->promise = vc->seen = vc->c_ballot;
+	vc->frozen = true;
+	vc->installing = false;
+	vc->next_tx = now;
+	for (q = 0; q < o->cfg.n; q++)
+		o->m[q].propose_due = order_in_view(o, q) && (members >> q & 1);
+	/* Answer our own proposal. */
+	memset(&self, 0, sizeof(self));
+	self.kind = MSG_VIEW_STATE;
+	self.ballot = vc->c_ballot;
+	self.d_ts = o->d_ts;
+	self.d_id = o->d_id;
+	own_level(o, level);
+	on_state(o, o->cfg.self, &self, my_views(o), level);
+}
+
+/* Computes the install once every proposed member answered. */
+static void
+decide(struct order *o)
+{
+	struct vchange *vc = &o->vc;
+	const struct views *h = &vc->c_views;
+	uint64_t last = views_members(o, h), members = vc->c_members & last;
+	struct views vs = *h;
+	uint32_t cut[MSG_MAX_PEERS];
+	uint16_t src[MSG_MAX_PEERS];
+	struct msg_view_entry e;
+	unsigned i, q;
+
+	if (!(o->cfg.flaws & ORDER_FLAW_MINORITY) &&
+	    2 * popcount(members) <= popcount(last)) {
+		stop(o, ORDER_ABORTED, "minority");
+		return;
+	}
+	e.ballot = vc->c_ballot;
+	e.members = members;
+	e.f_ts = h->n ? h->v[h->n - 1].f_ts : 0;
+	e.f_id = h->n ? h->v[h->n - 1].f_id : 0;
+	for (q = 0; q < o->cfg.n; q++) {
+		if (!(vc->c_answered >> q & 1))
+			continue;
+		if (lclock_before(e.f_ts, e.f_id, vc->c_f_ts[q], vc->c_f_id[q])) {
+			e.f_ts = vc->c_f_ts[q];
+			e.f_id = vc->c_f_id[q];
+		}
+	}
+	/* Each stream's cut, and who holds it (ourselves if we do). */
+	for (i = 0; i < o->cfg.n; i++) {
+		cut[i] = h->cut[i];
+		for (q = 0; q < o->cfg.n && !(h->departed >> i & 1); q++)
+			if ((vc->c_answered >> q & 1) &&
+			    vc->c_level[q][i] > cut[i])
+				cut[i] = vc->c_level[q][i];
+		src[i] = (uint16_t)o->cfg.self;
+		for (q = 0; q < o->cfg.n &&
+		    vc->c_level[o->cfg.self][i] < cut[i]; q++)
+			if ((vc->c_answered >> q & 1) &&
+			    vc->c_level[q][i] >= cut[i]) {
+				src[i] = (uint16_t)q;
+				break;
+			}
+	}
+	/* A new view even when the longest history already left out whom we
+	 * suspect: its ballot is how every member confirms the install. */
+	if (vs.n == MSG_VIEW_MAX) {
+		stop(o, ORDER_ABORTED, "too many views");
+		return;
+	}
+	vs.departed |= last & ~members;
+	vs.v[vs.n++] = e;
+	for (i = 0; i < o->cfg.n; i++)
+		if (vs.departed >> i & 1)
+			vs.cut[i] = cut[i];
+	vc->c_sent = true;
+	vc->next_tx = 0;
+	for (q = 0; q < o->cfg.n; q++)
+		o->m[q].install_due = q != o->cfg.self && (members >> q & 1);
+	accept_install(o, &vs, cut, src);
+}
+
+static void
+on_state(struct order *o, unsigned q, const struct msg_view *v,
+    const struct views *vs, const uint32_t *level)
+{
+	struct vchange *vc = &o->vc;
+	unsigned i;
+
+	if (!vc->c_ballot || v->ballot != vc->c_ballot || vc->c_sent ||
+	    !(vc->c_members >> q & 1) || (vc->c_answered >> q & 1))
+		return;
+	if (views_prefix(&vc->c_views, vs)) {
+		vc->c_views = *vs;	/* longer: it saw more views */
+	} else if (!views_prefix(vs, &vc->c_views)) {
+		vc->c_conflict |= bit(q);	/* it goes: V1 */
+		return;
+	}
+	vc->c_answered |= bit(q);
+	vc->c_f_ts[q] = v->d_ts;
+	vc->c_f_id[q] = v->d_id;
+	for (i = 0; i < o->cfg.n; i++)
+		vc->c_level[q][i] = level[i];
+	if ((vc->c_answered | vc->c_conflict) != vc->c_members)
+		return;
+	if (vc->c_conflict || !(views_members(o, &vc->c_views) >>
+	    o->cfg.self & 1))
+		vc->c_ballot = 0;	/* again, without them */
+	else
+		decide(o);
+}
+
+/* Proposals and installs not yet answered, again. */
+static void
+retransmit(struct order *o, uint64_t now)
+{
+	struct vchange *vc = &o->vc;
+	uint64_t pending = 0;
+	unsigned q;
+
+	if (!vc->c_ballot || now < vc->next_tx)
+		return;
+	vc->next_tx = now + o->cfg.hb_interval_us;
+	for (q = 0; q < o->cfg.n; q++) {
+		if (q == o->cfg.self || !(vc->c_members >> q & 1))
+			continue;
+		if (!vc->c_sent && !(vc->c_answered >> q & 1))
+			o->m[q].propose_due = true;
+		/* Installed once its datagrams carry the new view. */
+		if (vc->c_sent && o->m[q].view_seen != vc->c_ballot &&
+		    (views_members(o, my_views(o)) >> q & 1)) {
+			o->m[q].install_due = true;
+			pending |= bit(q);
+		}
+	}
+	if (vc->c_sent && !pending && !vc->installing)
+		vc->c_ballot = 0;	/* every member installed it */
+}
+
+bool
+view_tick(struct order *o, uint64_t now)
+{
+	struct vchange *vc = &o->vc;
+	uint64_t target, live, silence;
+	unsigned q;
+
+	if (o->cfg.on_failure != ORDER_CONTINUE)
+		return false;
+	retransmit(o, now);
+	if (o->phase > ORDER_FINISHED)
+		return false;
+	/*
+	 * Suspect the silent among the members of the view we stand by.  In
+	 * the handshake, a member may just have been given START later: it
+	 * has the peer timeout to show up, then the run goes on without it.
+	 */
+	target = views_members(o, my_views(o));
+	silence = o->phase == ORDER_HANDSHAKE ? o->cfg.peer_timeout_us :
+	    o->cfg.suspect_us;
+	/*
+	 * Once finished, only reports count: the members we wait for then
+	 * are the ones whose finished flag is late, and the peer timeout lets
+	 * them go without a view change at the end of the run.  A finished
+	 * member still answers a running one, so its silence is a failure.
+	 */
+	for (q = 0; q < o->cfg.n; q++)
+		if (q != o->cfg.self && (target >> q & 1) &&
+		    o->phase != ORDER_FINISHED &&
+		    now - o->m[q].last_heard > silence)
+			vc->suspected |= bit(q);
+	live = target & ~vc->suspected & ~vc->c_conflict;
+	if (live == target)
+		return false;
+	if (!(o->cfg.flaws & ORDER_FLAW_MINORITY) &&
+	    2 * popcount(live) <= popcount(target)) {
+		stop(o, ORDER_ABORTED, "minority");
+		return true;
+	}
+	/* The lowest id not suspected coordinates. */
+	for (q = 0; q < o->cfg.n && !(live >> q & 1); q++)
+		;
+	if (q == o->cfg.self && (!vc->c_ballot || vc->c_members != live))
+		propose(o, live, now);
+	/* Others tell it whom they suspect: it may still hear them, or owe
+	 * them nothing (it finished), and not know that we are stuck. */
+	if (q != o->cfg.self && now >= vc->next_report) {
+		vc->report_to = (int)q;
+		vc->next_report = now + o->cfg.hb_interval_us;
+	}
+	return false;
+}
+
+void
+view_on_suspect(struct order *o, unsigned q, uint64_t members)
+{
+	members &= o->vmask & ~bit(o->cfg.self) & ~bit(q);
+	if (members & ~o->vc.suspected && o->cfg.on_failure == ORDER_CONTINUE)
+		o->vc.suspected |= members;
+}
+
+/* ---------------------------------------------------------------------
+ * Output.
+ */
+
+static void
+send_views(struct order *o, unsigned q, enum msg_view_kind kind,
+    uint64_t now, struct order_outbox *box)
+{
+	const struct views *vs = kind == MSG_VIEW_STATE ||
+	    kind == MSG_VIEW_REFUSE ? my_views(o) :
+	    kind == MSG_VIEW_INSTALL ? &o->vc.inst : my_views(o);
+	struct msg_builder b;
+	struct order_out *out;
+	struct msg_view v;
+	uint32_t level[MSG_MAX_PEERS];
+
+	if (!(out = order_out_slot(o, box)))
+		return;
+	memset(&v, 0, sizeof(v));
+	v.kind = (uint8_t)kind;
+	v.ballot = kind == MSG_VIEW_NOTICE ? o->ballot : o->vc.promise;
+	v.d_ts = o->d_ts;
+	v.d_id = o->d_id;
+	v.nviews = (uint8_t)vs->n;
+	v.n = (uint8_t)o->cfg.n;
+	if (kind == MSG_VIEW_INSTALL)
+		memcpy(level, o->vc.inst_cut, sizeof(level));
+	else
+		own_level(o, level);
+	order_begin_dgram(o, &b, out->buf, bit(q), now);
+	(void)msg_put_view(&b, &v, vs->v, level);
+	order_out_commit(o, box, &b, bit(q), now);
+}
+
+static void
+send_propose(struct order *o, unsigned q, uint64_t now,
+    struct order_outbox *box)
+{
+	struct msg_builder b;
+	struct order_out *out;
+	struct msg_propose p = { o->vc.c_ballot, o->vc.c_members };
+
+	if (!(out = order_out_slot(o, box)))
+		return;
+	order_begin_dgram(o, &b, out->buf, bit(q), now);
+	(void)msg_put_propose(&b, &p);
+	order_out_commit(o, box, &b, bit(q), now);
+}
+
+static void
+send_suspect(struct order *o, uint64_t now, struct order_outbox *box)
+{
+	uint64_t to = bit((unsigned)o->vc.report_to);
+	struct msg_builder b;
+	struct order_out *out;
+
+	if (!(out = order_out_slot(o, box)))
+		return;
+	o->vc.report_to = -1;
+	order_begin_dgram(o, &b, out->buf, to, now);
+	(void)msg_put_suspect(&b, o->vc.suspected);
+	order_out_commit(o, box, &b, to, now);
+}
+
+/* Asks for what is missing of the departed streams up to their cuts. */
+static void
+send_relay_reqs(struct order *o, uint64_t now, struct order_outbox *box)
+{
+	uint64_t members = views_members(o, &o->vc.inst);
+	unsigned q;
+
+	if (!o->vc.installing || now < o->vc.next_relay_req ||
+	    o->cfg.flaws & ORDER_FLAW_NO_RELAY)
+		return;
+	o->vc.next_relay_req = now + o->cfg.hb_interval_us;
+	for (q = 0; q < o->cfg.n; q++) {
+		struct msg_relay_req r;
+		struct msg_builder b;
+		struct order_out *out;
+		unsigned from = o->vc.inst_src[q];
+
+		if (q == o->cfg.self || members >> q & 1 ||
+		    o->m[q].processed >= o->vc.inst_cut[q] ||
+		    from == o->cfg.self || !(o->vmask >> from & 1))
+			continue;
+		if (!(out = order_out_slot(o, box)))
+			return;
+		r.stream = (uint16_t)q;
+		r.from = o->m[q].processed + 1;
+		r.to = o->vc.inst_cut[q];
+		order_begin_dgram(o, &b, out->buf, bit(from), now);
+		(void)msg_put_relay_req(&b, &r);
+		order_out_commit(o, box, &b, bit(from), now);
+	}
+}
+
+/* Sends member q what it asked of a departed stream, as far as held. */
+static void
+send_relays(struct order *o, unsigned q, uint64_t now,
+    struct order_outbox *box)
+{
+	struct member *mb = &o->m[q];
+	const struct member *src = &o->m[mb->relay_stream];
+	uint32_t seq = mb->relay_from;
+	unsigned burst;
+
+	for (burst = 0; burst < RELAY_BURST && seq <= mb->relay_to &&
+	    seq <= src->processed; burst++) {
+		struct msg_builder b;
+		struct order_out *out;
+
+		if (!(out = order_out_slot(o, box)))
+			break;
+		order_begin_dgram(o, &b, out->buf, bit(q), now);
+		for (; seq <= mb->relay_to && seq <= src->processed; seq++) {
+			const struct slot *sl = &src->ring[seq % o->cfg.window];
+			struct msg_data d;
+
+			if (sl->seq != seq)
+				continue;	/* no longer kept */
+			msg_payload_fill(o->payload, o->cfg.payload_len,
+			    o->cfg.run, mb->relay_stream, seq);
+			d.seq = seq;
+			d.ts = sl->ts;
+			d.send_us = sl->send_us;
+			d.plen = o->cfg.payload_len;
+			d.payload = o->payload;
+			if (msg_put_relay(&b, mb->relay_stream, &d) < 0)
+				break;
+		}
+		order_out_commit(o, box, &b, bit(q), now);
+	}
+	mb->relay_to = 0;
+}
+
+void
+view_send(struct order *o, uint64_t now, struct order_outbox *box)
+{
+	unsigned q;
+
+	if (o->cfg.on_failure != ORDER_CONTINUE)
+		return;
+	send_relay_reqs(o, now, box);
+	if (o->vc.report_to >= 0)
+		send_suspect(o, now, box);
+	for (q = 0; q < o->cfg.n; q++) {
+		struct member *mb = &o->m[q];
+
+		if (q == o->cfg.self)
+			continue;
+		if (mb->notice_due) {
+			mb->notice_due = false;
+			send_views(o, q, MSG_VIEW_NOTICE, now, box);
+		}
+		if (mb->refuse_due) {
+			mb->refuse_due = false;
+			send_views(o, q, MSG_VIEW_REFUSE, now, box);
+		}
+		if (mb->state_due) {
+			mb->state_due = false;
+			send_views(o, q, MSG_VIEW_STATE, now, box);
+		}
+		if (mb->propose_due) {
+			mb->propose_due = false;
+			send_propose(o, q, now, box);
+		}
+		if (mb->install_due) {
+			mb->install_due = false;
+			send_views(o, q, MSG_VIEW_INSTALL, now, box);
+		}
+		if (mb->relay_to)
+			send_relays(o, q, now, box);
+	}
+}
