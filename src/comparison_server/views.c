@@ -160,7 +160,30 @@ set_sides(struct report *rp)
 	}
 }
 
-/* cut[d]: the highest seq of departed member d that a survivor delivered. */
+/*
+ * The part of a departed stream that every survivor holds contiguously: in
+ * none mode a survivor delivers on receipt, so it may have delivered a
+ * departed member's message past a gap that nobody could fill, and the
+ * survivors agree on the stream only up to its cut (mpcomm(7), Views).
+ */
+static uint32_t
+common_prefix(const struct report *rp, const struct tally *t, unsigned d)
+{
+	uint32_t q, best = rp->p.m;
+	unsigned i;
+
+	for (i = 0; i < rp->p.n; i++) {
+		if (!(rp->survivors >> i & 1))
+			continue;
+		for (q = 1; q <= best && has(rp, &t[i], d, q); q++)
+			;
+		best = q - 1;
+	}
+	return best;
+}
+
+/* cut[d]: the highest seq of departed member d that a survivor delivered
+ * (none mode: that every survivor delivered without a gap). */
 static void
 departed_cuts(const struct report *rp, const struct tally *t, uint32_t *cut)
 {
@@ -170,6 +193,10 @@ departed_cuts(const struct report *rp, const struct tally *t, uint32_t *cut)
 	for (d = 0; d < rp->p.n; d++) {
 		if (!(rp->departed >> d & 1))
 			continue;
+		if (rp->p.mode == ORDER_NONE) {
+			cut[d] = common_prefix(rp, t, d);
+			continue;
+		}
 		for (i = 0; i < rp->p.n; i++) {
 			if (!(rp->survivors >> i & 1))
 				continue;

@@ -914,7 +914,7 @@ on_record(struct order *o, unsigned q, const struct msg_rec *r, bool count,
 		view_on_propose(o, q, &r->u.propose);
 		break;
 	case MSG_VIEW:
-		view_on_view(o, q, &r->u.view, now);
+		view_on_view(o, q, &r->u.view);
 		break;
 	case MSG_RELAY_REQ:
 		view_on_relay_req(o, q, &r->u.relay_req);

@@ -282,7 +282,8 @@ status(struct peer_ctx *ctx, struct lsrv_conn *c)
 	    " drop_payload=%" PRIu64 " drop_auth=%" PRIu64 " drop_replay=%"
 	    PRIu64 " drop_bound=%" PRIu64 " queue_full=%" PRIu64 " emu_lost=%"
 	    PRIu64 " emu_dup=%" PRIu64 " emu_overflow=%" PRIu64
-	    " send_errors=%llu recv_errors=%llu%s%s",
+	    " send_errors=%llu recv_errors=%llu drop_view=%" PRIu64
+	    " view=%u%s%s",
 	    order_phase_name(order_phase(r->core)), r->id, r->self, r->n,
 	    order_mode_name(r->mode), r->messages, order_stamped(r->core),
 	    st->delivered, order_queue_len(r->core), st->retransmits,
@@ -295,6 +296,7 @@ status(struct peer_ctx *ctx, struct lsrv_conn *c)
 	    r->emu ? emu_stats(r->emu)->overflow : 0,
 	    (unsigned long long)atomic_load(&ctx->send_errors),
 	    (unsigned long long)atomic_load(&ctx->recv_errors),
+	    st->drop_view, order_view(r->core, NULL),
 	    reason[0] ? " reason=" : "", reason);
 	pthread_mutex_unlock(&ctx->mu);
 	lsrv_printf(c, "%s\n", line);

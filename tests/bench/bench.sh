@@ -173,16 +173,78 @@ done
 measure "delay-3" -n 3 -m "$([ $quick -eq 1 ] && echo 300 || echo 1000)" \
     --interval 1:1 --delay 20:20
 row "1000/s d=20ms n=3" "delay-3"
+# failover SUSPECT: runs a 5-peer flood R times; once it delivers, one of
+# our peers is killed (SIGKILL) and unregistered; the time from the kill to
+# a survivor delivering again in the new view, in ms, one line a run.
+failover() {
+	: >"$T/failover-$1.ms"
+	r=0
+	while [ $r -lt "$runs" ]; do
+		rm -f "$T"/logs/*
+		"$bin/comparison_server" -g "$gm" -b 127.0.0.1 -p 0 -q -t 60 \
+		    -n 5 -m "$m3" --order total --interval 0:0 --suspect "$1" \
+		    >"$T/run.out" 2>"$T/run.err" &
+		cs=$!
+		kill_one "$T/failover-$1.ms"
+		wait "$cs" || { echo "bench: failover run failed:" >&2; cat "$T/run.out" >&2; }
+		r=$((r + 1))
+	done
+}
+
+# kill_one FILE: kills a running peer of ours, then polls another one
+# until it has installed the new view and delivered past it.
+kill_one() {
+	ctls=
+	w=0
+	while [ $w -lt 400 ]; do
+		ctls=$(for c in $("$top/$B/tests/ctlraw" "$gm" LIST | sed -n 's/.* ctl=\([0-9]*\).*/\1/p'); do
+			"$top/$B/tests/ctlraw" "127.0.0.1:$c" STATUS 2>/dev/null |
+			    grep -qE "state=running.* delivered=[1-9]" && echo "$c"
+		done)
+		[ "$(echo "$ctls" | wc -w)" -ge 5 ] && break
+		sleep 0.01; w=$((w + 1))
+	done
+	victim=$(echo "$ctls" | sed -n 1p) witness=$(echo "$ctls" | sed -n 2p)
+	vline=$("$top/$B/tests/ctlraw" "$gm" LIST | grep " ctl=$victim\$")
+	vpid=$(ss -Htlnp "sport = :${victim:-0}" 2>/dev/null |
+	    sed -n 's/.*pid=\([0-9]*\),.*/\1/p' | head -n 1)
+	case " $pids " in *" ${vpid:-none} "*) ;; *) echo "bench: no peer to kill" >&2; return ;; esac
+	t0=$(date +%s%N)
+	kill -KILL "$vpid"
+	"$top/$B/tests/ctlraw" "$gm" "UNREGISTER ${vline#MEMBER }" >/dev/null 2>&1
+	d0=
+	w=0
+	while [ $w -lt 3000 ]; do
+		st=$("$top/$B/tests/ctlraw" "127.0.0.1:$witness" STATUS 2>/dev/null)
+		v=$(echo "$st" | sed -n 's/.* view=\([0-9]*\).*/\1/p')
+		d=$(echo "$st" | sed -n 's/.* delivered=\([0-9]*\).*/\1/p')
+		case $st in *state=running*) ;; *) [ -n "$d0" ] || break ;; esac
+		if [ "${v:-0}" -ge 1 ]; then
+			[ -z "$d0" ] && d0=$d
+			if [ "$d" -gt "$d0" ] || ! echo "$st" | grep -q state=running; then
+				echo $(( ($(date +%s%N) - t0) / 1000000 )) >>"$1"
+				return
+			fi
+		fi
+		w=$((w + 1))
+	done
+	echo "bench: no view change seen at ctl=$witness" >&2
+}
+
+fo_suspect=1000
+failover $fo_suspect
+fo_ms=$(median <"$T/failover-$fo_suspect.ms")
 p50=$(col delay-3 19)
 ratio=$(awk -v a="$p50" 'BEGIN { printf "%.3f", a / 40000 }')
 echo
 echo "loopback UDP, one flow, 1200-byte datagrams: $udp datagrams/s (x_udp = msgs/s / this)"
 echo "with 20 ms one-way delay: latency p50 = ${p50}us = $ratio x 2d"
 printf '%s' "$trouble_rows"
+echo "failover (SIGKILL 1 of 5 mid-flood, --suspect $fo_suspect): ${fo_ms} ms from the kill to a survivor delivering in the new view"
 echo "medians of $runs run(s) each"
 if [ -n "$json" ]; then
 	{
-		echo "{\"udp_datagrams_per_s\": $udp, \"runs\": $runs, \"delay_p50_over_2d\": $ratio, \"goodput_over_lossless\": {${json_trouble%, }}, \"results\": ["
+		echo "{\"udp_datagrams_per_s\": $udp, \"runs\": $runs, \"delay_p50_over_2d\": $ratio, \"goodput_over_lossless\": {${json_trouble%, }}, \"failover_ms\": $fo_ms, \"failover_suspect_ms\": $fo_suspect, \"results\": ["
 		printf '%s' "$json_rows" | sed '$ s/,$//'
 		echo "]}"
 	} >"$json"

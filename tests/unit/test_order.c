@@ -3,7 +3,9 @@
  * The ordering core driven by hand: the ACK-state K rule (the race that
  * broke the original demo), bad input dropped and counted, duplicates, a
  * complete run to DONE, failure detection, and the liveness rules: the
- * window keyed on delivery, selective repair, the stall abort.
+ * window keyed on delivery, selective repair, the stall abort; a view
+ * change without a silent member.  The runs abort on failure, except the
+ * view change's (which the simulation drives much further).
  */
 #include <string.h>
 
@@ -16,7 +18,7 @@
 struct log {
 	unsigned	n;
 	uint16_t	sender[MAXD];
-	uint32_t	seq[MAXD];
+	uint32_t	seq[MAXD];	/* 0: a view event, sender its view */
 };
 
 static void
@@ -25,8 +27,9 @@ on_deliver(void *arg, const struct order_delivery *d)
 	struct log *l = arg;
 
 	if (l->n < MAXD) {
-		l->sender[l->n] = d->sender;
-		l->seq[l->n] = d->seq;
+		l->sender[l->n] = d->kind == ORDER_EV_VIEW ?
+		    (uint16_t)d->view : d->sender;
+		l->seq[l->n] = d->kind == ORDER_EV_VIEW ? 0 : d->seq;
 	}
 	l->n++;
 }
@@ -46,6 +49,7 @@ make_w(unsigned self, unsigned n, uint32_t m, uint32_t window,
 	c.window = window;
 	c.peer_timeout_us = 500000;
 	c.stall_timeout_us = 1000000;
+	c.on_failure = ORDER_ABORT;
 	return order_create(&c, on_deliver, l);
 }
 
@@ -69,6 +73,7 @@ make_keyed(unsigned self, uint64_t run, uint32_t m,
 	c.messages = m;
 	c.payload_len = 4;
 	c.key = key;
+	c.on_failure = ORDER_ABORT;
 	return order_create(&c, on_deliver, l);
 }
 
@@ -268,11 +273,16 @@ test_replay_dropped(void)
 	CHECK(order_stats(r)->drop_replay == 1);
 	order_input(r, 60000000, 0, first, flen);	/* now older than all */
 	CHECK(order_stats(r)->drop_replay == 2);
-	/* Replays alone do not keep a silent member alive. */
-	for (i = 0; i < 30; i++)
-		order_input(r, 60000000 + i * 1000000, 0, first, flen);
-	box.n = 0;
-	order_tick(r, 60000000 + 30 * 1000000ULL, &box);
+	/* Replays alone do not keep a silent member alive (the core ticks
+	 * all along: a long gap between calls would be its own pause). */
+	for (i = 0; i < 300; i++) {
+		uint64_t t = 60000000 + i * 100000ULL;
+
+		if (i % 10 == 0)
+			order_input(r, t, 0, first, flen);
+		box.n = 0;
+		order_tick(r, t, &box);
+	}
 	CHECK(order_phase(r) == ORDER_ABORTED);
 	order_destroy(a);
 	order_destroy(r);
@@ -420,7 +430,10 @@ test_bad_input(void)
 	order_input(p0, 1, 1, buf, msg_finish(&b));
 	CHECK(st->drop_field == 2);
 	CHECK(l0.n == 0);	/* peer 2 never acknowledged anything */
-	order_tick(p0, 60ULL * 1000000, &box);
+	for (i = 1; i <= 20; i++) {
+		box.n = 0;
+		order_tick(p0, 100000ULL * i, &box);
+	}
 	CHECK(order_phase(p0) == ORDER_ABORTED);
 	CHECK(strstr(order_abort_reason(p0), "silent for") != NULL);
 	order_destroy(p0);
@@ -504,6 +517,83 @@ test_authenticated(void)
 	order_outbox_free(&b0);
 }
 
+/* Routes every datagram in box from peer `from` to the live peers. */
+static void
+route3(struct order **p, unsigned live, unsigned from, uint64_t now,
+    struct order_outbox *box)
+{
+	size_t i;
+	unsigned q;
+
+	for (i = 0; i < box->n; i++)
+		for (q = 0; q < 3; q++)
+			if ((box->d[i].dests >> q & 1) && (live >> q & 1))
+				order_input(p[q], now, (int)from, box->d[i].buf,
+				    box->d[i].len);
+	box->n = 0;
+}
+
+/*
+ * Three peers; peer 2 dies after the handshake, before sending anything.
+ * Peers 0 and 1 suspect it, install view 1 = {0, 1} and finish the run:
+ * both deliver their 2 x 3 messages and the view event, at the same place.
+ */
+static void
+test_view_change(void)
+{
+	struct order_config c;
+	struct order *p[3];
+	struct log l[3] = { { 0 }, { 0 }, { 0 } };
+	struct order_outbox box;
+	unsigned i, q, live = 7, views;
+	uint64_t t;
+
+	order_outbox_init(&box, 256);
+	for (i = 0; i < 3; i++) {
+		order_config_defaults(&c);
+		c.run = 78;
+		c.self = i;
+		c.n = 3;
+		c.messages = 3;
+		c.payload_len = 4;
+		c.suspect_us = 200000;
+		p[i] = order_create(&c, on_deliver, &l[i]);
+		CHECK(p[i] != NULL);
+	}
+	for (i = 0; i < 3; i++) {
+		order_start(p[i], 0, &box);
+		route3(p, live, i, 0, &box);
+	}
+	for (t = 10000; t < 5000000; t += 10000) {
+		for (i = 0; i < 3; i++) {
+			if (!(live >> i & 1))
+				continue;
+			if (order_phase(p[i]) == ORDER_RUNNING && i != 2)
+				(void)order_stamp(p[i], t, 1, &box);
+			order_tick(p[i], t, &box);
+			route3(p, live, i, t, &box);
+		}
+		if (order_phase(p[0]) == ORDER_RUNNING)
+			live = 3;	/* peer 2 dies, having sent nothing */
+	}
+	for (i = 0; i < 2; i++) {
+		uint64_t members;
+
+		CHECK(order_phase(p[i]) == ORDER_DONE);
+		CHECK(order_view(p[i], &members) == 1 && members == 3);
+		CHECK(l[i].n == 7);	/* 2 x 3 messages and the view */
+		for (q = 0, views = 0; q < l[i].n && q < MAXD; q++) {
+			CHECK(l[i].sender[q] == l[0].sender[q] &&
+			    l[i].seq[q] == l[0].seq[q]);
+			views += l[i].seq[q] == 0;
+		}
+		CHECK(views == 1);
+	}
+	for (i = 0; i < 3; i++)
+		order_destroy(p[i]);
+	order_outbox_free(&box);
+}
+
 int
 main(void)
 {
@@ -516,5 +606,6 @@ main(void)
 	test_sack_repairs_only_holes();
 	test_stall_aborts();
 	test_replay_dropped();
+	test_view_change();
 	CHECK_DONE("test_order");
 }
