@@ -79,12 +79,40 @@ refuse(struct lsrv_conn *c, int code, const char *why)
 	return -1;
 }
 
+/* The optional fields of a LOG header: the peer's figures, why it ended. */
+static int
+log_figures(struct ctl_msg *m, struct peer_log *l)
+{
+	if (ctl_get_u64(m, "lat_p50", 0, UINT64_MAX, 0, &l->lat_p50) < 0 ||
+	    ctl_get_u64(m, "lat_p99", 0, UINT64_MAX, 0, &l->lat_p99) < 0 ||
+	    ctl_get_u64(m, "lat_max", 0, UINT64_MAX, 0, &l->lat_max) < 0 ||
+	    ctl_get_u64(m, "retrans", 0, UINT64_MAX, 0, &l->retrans) < 0 ||
+	    ctl_get_u64(m, "dgrams_out", 0, UINT64_MAX, 0,
+	    &l->dgrams_out) < 0 ||
+	    ctl_get_u64(m, "dgrams_in", 0, UINT64_MAX, 0, &l->dgrams_in) < 0 ||
+	    ctl_get_u64(m, "drops", 0, UINT64_MAX, 0, &l->drops) < 0 ||
+	    ctl_get_u64(m, "dup", 0, UINT64_MAX, 0, &l->dup) < 0 ||
+	    ctl_get_u64(m, "t_first", 0, UINT64_MAX, 0, &l->t_first) < 0 ||
+	    ctl_get_u64(m, "t_last", 0, UINT64_MAX, 0, &l->t_last) < 0 ||
+	    ctl_get_u64(m, "cpu_us", 0, UINT64_MAX, 0, &l->cpu_us) < 0 ||
+	    ctl_get_u64(m, "rss_kb", 0, UINT64_MAX, 0, &l->rss_kb) < 0 ||
+	    ctl_get_u64(m, "sent_dgrams", 0, UINT64_MAX, 0,
+	    &l->sent_dgrams) < 0 ||
+	    ctl_get_u64(m, "sent_bytes", 0, UINT64_MAX, 0,
+	    &l->sent_bytes) < 0 ||
+	    ctl_get_str(m, "reason", 0, l->reason, sizeof(l->reason)) < 0 ||
+	    ctl_get_str(m, "error", 0, l->error, sizeof(l->error)) < 0)
+		return -1;
+	return 0;
+}
+
 static int
 log_header(struct collect *coll, struct lsrv_conn *c, struct ctl_msg *m)
 {
 	struct log_conn *lc;
 	uint64_t run, peer, count, limit;
 	char order[8], status[16], why[160], *p;
+	enum run_status st;
 	int known, dup, busy;
 	unsigned n;
 
@@ -96,39 +124,17 @@ log_header(struct collect *coll, struct lsrv_conn *c, struct ctl_msg *m)
 	    ctl_get_str(m, "status", 1, status, sizeof(status)) < 0 ||
 	    ctl_get_u64(m, "count", 0, UINT32_MAX, 1, &count) < 0 ||
 	    ctl_get_u64(m, "views", 0, LOG_VIEWS_MAX, 0,
-	    &lc->declared_views) < 0 ||
-	    ctl_get_u64(m, "lat_p50", 0, UINT64_MAX, 0, &lc->l.lat_p50) < 0 ||
-	    ctl_get_u64(m, "lat_p99", 0, UINT64_MAX, 0, &lc->l.lat_p99) < 0 ||
-	    ctl_get_u64(m, "lat_max", 0, UINT64_MAX, 0, &lc->l.lat_max) < 0 ||
-	    ctl_get_u64(m, "retrans", 0, UINT64_MAX, 0, &lc->l.retrans) < 0 ||
-	    ctl_get_u64(m, "dgrams_out", 0, UINT64_MAX, 0,
-	    &lc->l.dgrams_out) < 0 ||
-	    ctl_get_u64(m, "dgrams_in", 0, UINT64_MAX, 0,
-	    &lc->l.dgrams_in) < 0 ||
-	    ctl_get_u64(m, "drops", 0, UINT64_MAX, 0, &lc->l.drops) < 0 ||
-	    ctl_get_u64(m, "dup", 0, UINT64_MAX, 0, &lc->l.dup) < 0 ||
-	    ctl_get_u64(m, "t_first", 0, UINT64_MAX, 0, &lc->l.t_first) < 0 ||
-	    ctl_get_u64(m, "t_last", 0, UINT64_MAX, 0, &lc->l.t_last) < 0 ||
-	    ctl_get_u64(m, "cpu_us", 0, UINT64_MAX, 0, &lc->l.cpu_us) < 0 ||
-	    ctl_get_u64(m, "rss_kb", 0, UINT64_MAX, 0, &lc->l.rss_kb) < 0 ||
-	    ctl_get_u64(m, "sent_dgrams", 0, UINT64_MAX, 0,
-	    &lc->l.sent_dgrams) < 0 ||
-	    ctl_get_u64(m, "sent_bytes", 0, UINT64_MAX, 0,
-	    &lc->l.sent_bytes) < 0 ||
-	    ctl_get_str(m, "reason", 0, lc->l.reason,
-	    sizeof(lc->l.reason)) < 0 ||
-	    ctl_get_str(m, "error", 0, lc->l.error, sizeof(lc->l.error)) < 0 ||
+	    &lc->declared_views) < 0 || log_figures(m, &lc->l) < 0 ||
 	    ctl_check_unused(m) < 0) {
 		free(lc);
 		return refuse(c, 400, m->err);
 	}
-	if (strcmp(status, "ok") != 0 && strcmp(status, "aborted") != 0 &&
-	    strcmp(status, "excluded") != 0 && strcmp(status, "failed") != 0) {
+	if (run_status_parse(status, &st) < 0 || st == RUN_STATUS_TIMEOUT) {
 		free(lc);
 		return refuse(c, 400, "status must be ok, aborted, excluded or "
 		    "failed");
 	}
-	if ((strcmp(status, "failed") == 0) != (lc->l.error[0] != '\0')) {
+	if ((st == RUN_STATUS_FAILED) != (lc->l.error[0] != '\0')) {
 		free(lc);
 		return refuse(c, 400, "error= goes with status=failed, and "
 		    "only with it");
@@ -166,7 +172,7 @@ log_header(struct collect *coll, struct lsrv_conn *c, struct ctl_msg *m)
 		    "run of %u peers can deliver", count, n);
 		return refuse(c, 413, why);
 	}
-	snprintf(lc->l.status, sizeof(lc->l.status), "%s", status);
+	lc->l.status = st;
 	for (p = lc->l.reason; *p; p++)	/* one field: '_' stood for ' ' */
 		if (*p == '_')
 			*p = ' ';
