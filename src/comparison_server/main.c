@@ -107,24 +107,18 @@ parse_list(const char *s, uint64_t min, uint64_t max, uint64_t *out,
 }
 
 /*
- * --suspect MS: above the heartbeat interval (a live member is heard from at
+ * --suspect MS: above two heartbeat intervals (a live member is heard from at
  * least that often), at most an hour.  Below each peer's --peer-timeout
  * too, in continue mode: a peer that is not refuses the START and says so.
  */
 static uint64_t
 parse_suspect(const char *arg)
 {
-	struct order_config cfg;
+	const char *why;
 	uint64_t v;
 
-	order_config_defaults(&cfg);
-	if (ctl_parse_u64(arg, 0, 3600000, &v) < 0)
-		usage_error("--suspect: not a number of ms in [1, 3600000]: %s",
-		    arg);
-	if (v * 1000 <= cfg.hb_interval_us)
-		usage_error("--suspect: %s ms is not above the heartbeat "
-		    "interval (%llu ms)", arg,
-		    (unsigned long long)(cfg.hb_interval_us / 1000));
+	if (order_suspect_parse(arg, &v, &why) < 0)
+		usage_error("--suspect %s: %s", arg, why);
 	return v;
 }
 

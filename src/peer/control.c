@@ -48,8 +48,7 @@ reply_err(struct lsrv_conn *c, int code, const char *what, const char *why)
 static int
 parse_views(struct peer_ctx *ctx, struct ctl_msg *m, struct run *t)
 {
-	struct order_config cfg;
-	const char *str;
+	const char *str, *why;
 	uint64_t v = ctx->suspect_ms;
 
 	t->on_failure = ORDER_CONTINUE;
@@ -59,13 +58,9 @@ parse_views(struct peer_ctx *ctx, struct ctl_msg *m, struct run *t)
 		    "or abort");
 		return -1;
 	}
-	order_config_defaults(&cfg);
-	if (ctl_get_u64(m, "suspect", 1, 3600000, 0, &v) < 0)
-		return -1;
-	if (v * 1000 <= cfg.hb_interval_us) {
-		snprintf(m->err, sizeof(m->err), "suspect=%" PRIu64 " ms is "
-		    "not above the heartbeat interval (%" PRIu64 " ms)", v,
-		    cfg.hb_interval_us / 1000);
+	if ((str = ctl_get(m, "suspect")) &&
+	    order_suspect_parse(str, &v, &why) < 0) {
+		snprintf(m->err, sizeof(m->err), "suspect=%s: %s", str, why);
 		return -1;
 	}
 	if (t->on_failure == ORDER_CONTINUE && v >= ctx->peer_timeout_ms) {
