@@ -670,7 +670,8 @@ advance_phase(struct order *o, uint64_t now)
 		o->next_hb = now + o->cfg.hb_interval_us;
 		set_hb_due_unfinished(o);
 	}
-	if (o->phase == ORDER_FINISHED && all_finished(o))
+	if (o->phase == ORDER_FINISHED && all_finished(o) &&
+	    !view_installing_others(o))
 		enter_done(o);
 }
 
@@ -1161,7 +1162,7 @@ tick_finished(struct order *o, uint64_t now)
 		if (order_in_view(o, q) && !o->m[q].finished &&
 		    now - o->m[q].last_heard > o->cfg.peer_timeout_us)
 			o->m[q].finished = true;
-	if (all_finished(o)) {
+	if (all_finished(o) && !view_installing_others(o)) {
 		enter_done(o);
 	} else if (now >= o->next_hb) {
 		set_hb_due_unfinished(o);

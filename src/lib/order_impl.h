@@ -247,6 +247,9 @@ bool	 view_past_cut(const struct order *o, unsigned q, uint32_t seq);
 uint32_t view_limit(const struct order *o, unsigned q);
 /* Finishes an install whose streams are complete; true if it did. */
 bool	 view_settle(struct order *o, uint64_t now);
+/* Whether we coordinate an install that some member has not confirmed:
+ * we do not go quiet (done) before it has. */
+bool	 view_installing_others(const struct order *o);
 /* Suspicion, coordination, retransmissions: from order_tick. */
 bool	 view_tick(struct order *o, uint64_t now);
 /* Notes a call into the core: a long gap means we were paused. */

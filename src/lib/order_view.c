@@ -655,7 +655,17 @@ check_answers(struct order *o)
 		decide(o);
 }
 
-/* Proposals and installs not yet answered, again. */
+bool
+view_installing_others(const struct order *o)
+{
+	return o->vc.c_ballot != 0;
+}
+
+/*
+ * Proposals and installs not yet answered, again.  A member silent for the
+ * peer timeout is not waited for (it is gone, and will hear our views if it
+ * comes back).
+ */
 static void
 retransmit(struct order *o, uint64_t now)
 {
@@ -667,7 +677,8 @@ retransmit(struct order *o, uint64_t now)
 		return;
 	vc->next_tx = now + o->cfg.hb_interval_us;
 	for (q = 0; q < o->cfg.n; q++) {
-		if (q == o->cfg.self || !(vc->c_members >> q & 1))
+		if (q == o->cfg.self || !(vc->c_members >> q & 1) ||
+		    now - o->m[q].last_heard > o->cfg.peer_timeout_us)
 			continue;
 		if (!vc->c_sent && !(vc->c_answered >> q & 1))
 			o->m[q].propose_due = true;
