@@ -18,6 +18,7 @@
 #include "mpcomm/net.h"
 #include "mpcomm/order.h"
 #include "mpcomm/proc.h"
+#include "mpcomm/region.h"
 
 /* A view line of a log: view `view`, installed after its first `at`
  * messages. */
@@ -71,6 +72,11 @@ struct run_params {
 	uint32_t	 window;	/* every peer's send window, in START */
 	enum order_on_failure on_failure;	/* in START */
 	uint64_t	 suspect_ms;	/* in START */
+	/* Regions (geo.c): each pair's one-way delay goes in START's MEMBER
+	 * lines.  NULL: none. */
+	const struct region_table *regions;
+	const char	*regions_src;	/* "builtin" or the file */
+	int		 place[MSG_MAX_PEERS];	/* peer i's region */
 };
 
 struct peer_result {
@@ -140,6 +146,7 @@ struct cs_ctx {
 	const char	*svg_path;
 	const char	*csv_path;
 	const char	*svg_summary_path;
+	struct region_table regions;	/* --regions, --place */
 	const struct auth_key *key;	/* NULL without --key-file */
 	struct auth_key	 key_store;
 	struct run_params p;
@@ -236,6 +243,16 @@ struct progress {
 };
 void	 progress_show(const struct report *rp, const struct progress *pg);
 void	 progress_clear(void);
+
+/* geo.c: regions of the world (--regions, --place). */
+/* Loads the table and places ids 0..63; 0, or -1 with why in err. */
+int	 geo_setup(struct cs_ctx *ctx, const char *table, const char *place,
+	    char *err, size_t cap);
+/* The one-way delay from peer a to peer b, µs (0 without regions). */
+uint32_t geo_delay_us(const struct run_params *p, unsigned a, unsigned b);
+void	 geo_print(FILE *f, const struct report *r);
+/* ", \"region\": ..., \"farthest_ms\": ..." of peer i, for the JSON. */
+void	 geo_json_peer(FILE *f, const struct report *r, unsigned i);
 
 /* report.c */
 /* us as "840us", "13.1ms" or "2.5s" into buf; returns buf. */

@@ -54,6 +54,10 @@ usage(FILE *f, int status)
 "  -o, --order MODE         none, fifo or total (default total)\n"
 "  -i, --interval MIN:MAX   ms between a peer's sends (default 0:10)\n"
 "      --delay MIN:MAX      emulated one-way delay, ms (default 0:0)\n"
+"      --regions FILE|world one-way delays between regions, `A B MS` a line\n"
+"                           (world: 7 cloud regions built in)\n"
+"      --place R1,R2,...    peer i in region i (round robin; default: the\n"
+"                           table's regions in order)\n"
 "      --loss P             emulated loss probability (default 0)\n"
 "      --dup P              emulated duplication probability (default 0)\n"
 "      --seed S             emulation and pacing seed (default 1)\n"
@@ -134,7 +138,7 @@ parse_args(struct cs_ctx *ctx, int argc, char **argv)
 {
 	enum { OPT_DELAY = 256, OPT_LOSS, OPT_DUP, OPT_SEED, OPT_SWEEPN,
 	    OPT_SWEEPM, OPT_SVG, OPT_CSV, OPT_SVGSUM, OPT_WAIT, OPT_SHUT,
-	    OPT_WINDOW, OPT_ONFAIL, OPT_SUSPECT };
+	    OPT_WINDOW, OPT_ONFAIL, OPT_SUSPECT, OPT_REGIONS, OPT_PLACE };
 	static const struct option opts[] = {
 		PROC_LONG_OPTS,
 		{ "advertise", required_argument, NULL, 'a' },
@@ -150,6 +154,8 @@ parse_args(struct cs_ctx *ctx, int argc, char **argv)
 		{ "on-failure", required_argument, NULL, OPT_ONFAIL },
 		{ "order", required_argument, NULL, 'o' },
 		{ "peers", required_argument, NULL, 'n' },
+		{ "place", required_argument, NULL, OPT_PLACE },
+		{ "regions", required_argument, NULL, OPT_REGIONS },
 		{ "runs", required_argument, NULL, 'r' },
 		{ "seed", required_argument, NULL, OPT_SEED },
 		{ "shutdown-peers", no_argument, NULL, OPT_SHUT },
@@ -167,6 +173,8 @@ parse_args(struct cs_ctx *ctx, int argc, char **argv)
 	uint64_t v, list[16];
 	size_t n, i;
 	int ch, rc;
+	const char *regions = NULL, *place = NULL;
+	char err[256];
 
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv,
@@ -234,6 +242,12 @@ parse_args(struct cs_ctx *ctx, int argc, char **argv)
 			break;
 		case OPT_SUSPECT:
 			ctx->p.suspect_ms = parse_suspect(optarg);
+			break;
+		case OPT_REGIONS:
+			regions = optarg;
+			break;
+		case OPT_PLACE:
+			place = optarg;
 			break;
 		case 'o':
 			if (order_mode_parse(optarg, &ctx->p.mode) < 0)
@@ -313,6 +327,8 @@ parse_args(struct cs_ctx *ctx, int argc, char **argv)
 	if (ctx->want_peers && ctx->nsweep_n)
 		usage_error("--peers and --sweep-peers exclude each "
 		    "other");
+	if (geo_setup(ctx, regions, place, err, sizeof(err)) < 0)
+		usage_error("%s", err);
 }
 
 static void

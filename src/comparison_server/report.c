@@ -151,6 +151,7 @@ report_print(FILE *f, const struct report *r)
 		    l->received ? a : "-", l->received ? b : "-",
 		    l->received ? c : "-", l->retrans, l->drops);
 	}
+	geo_print(f, r);
 	if (r->views_run)
 		fprintf(f, "views: %" PRIu32 " installed, departed %s\n",
 		    r->views, departed_list(r, dep, sizeof(dep)));
@@ -264,11 +265,16 @@ report_json(const char *path, const struct report *r)
 	    "\"messages_per_peer\": %u, \"interval_ms\": [%" PRIu64 ", %" PRIu64
 	    "], \"delay_ms\": [%" PRIu64 ", %" PRIu64 "], \"loss\": %g, "
 	    "\"dup\": %g, \"seed\": %" PRIu64 ", \"on_failure\": \"%s\", "
-	    "\"suspect_ms\": %" PRIu64 "},\n",
+	    "\"suspect_ms\": %" PRIu64 ", \"regions\": ",
 	    order_mode_name(r->p.mode), r->p.n, r->p.m, r->p.imin_ms,
 	    r->p.imax_ms, r->p.dmin_ms, r->p.dmax_ms, r->p.loss, r->p.dup,
 	    r->p.seed, order_on_failure_name(r->p.on_failure),
 	    r->p.suspect_ms);
+	if (r->p.regions)
+		json_str(f, r->p.regions_src);
+	else
+		fputs("null", f);
+	fprintf(f, "},\n");
 	fprintf(f, "  \"messages\": %" PRIu64 ",\n  \"delivered_min\": %" PRIu64
 	    ",\n  \"delivered_max\": %" PRIu64 ",\n  \"mismatched_rounds\": %"
 	    PRIu64 ",\n  \"missing\": %" PRIu64 ",\n  \"duplicates\": %" PRIu64
@@ -298,6 +304,7 @@ report_json(const char *path, const struct report *r)
 		    ", \"consistent\": %s", pr->departed ? "departed" :
 		    "survivor", pr->departed_view,
 		    pr->inconsistent ? "false" : "true");
+		geo_json_peer(f, r, i);
 		fprintf(f, ", \"delivered\": %" PRIu64 ", \"missing\": %" PRIu64
 		    ", \"duplicates\": %" PRIu64 ", \"fifo_violations\": %" PRIu64
 		    ", \"unexpected\": %" PRIu64 ", \"latency_us\": {\"p50\": %"

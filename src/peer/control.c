@@ -21,6 +21,7 @@
 #include "mpcomm/log.h"
 #include "mpcomm/lsrv.h"
 #include "mpcomm/mptime.h"
+#include "mpcomm/region.h"
 #include "peer.h"
 
 /* A START being received on one connection. */
@@ -165,7 +166,7 @@ parse_member(struct peer_ctx *ctx, struct ctl_msg *m, struct start_req *s)
 {
 	char host[NET_HOST_MAX], port[NET_PORT_MAX];
 	struct net_addr a;
-	uint64_t id, udp;
+	uint64_t id, udp, delay = 0;
 
 	if (strcmp(m->verb, "MEMBER") != 0) {
 		snprintf(m->err, sizeof(m->err), "expected MEMBER line %u of "
@@ -175,6 +176,7 @@ parse_member(struct peer_ctx *ctx, struct ctl_msg *m, struct start_req *s)
 	if (ctl_get_u64(m, "id", 0, s->tmpl.n - 1, 1, &id) < 0 ||
 	    ctl_get_str(m, "host", 1, host, sizeof(host)) < 0 ||
 	    ctl_get_u64(m, "udp", 1, 65535, 1, &udp) < 0 ||
+	    ctl_get_u64(m, "delay_us", 0, REGION_DELAY_MAX_US, 0, &delay) < 0 ||
 	    ctl_check_unused(m) < 0)
 		return -1;
 	if (s->seen >> id & 1) {
@@ -196,6 +198,8 @@ parse_member(struct peer_ctx *ctx, struct ctl_msg *m, struct start_req *s)
 	}
 	s->seen |= UINT64_C(1) << id;
 	s->tmpl.addr[id] = a;
+	/* Regions: datagrams from this member wait its one-way delay. */
+	s->tmpl.emu_cfg.base_us[id] = (uint32_t)delay;
 	s->got++;
 	return 0;
 }
