@@ -19,6 +19,7 @@
 #include "mpcomm/order.h"
 #include "mpcomm/proc.h"
 #include "mpcomm/region.h"
+#include "mpcomm/trace.h"
 
 /* A view line of a log: view `view`, installed after its first `at`
  * messages. */
@@ -46,6 +47,9 @@ struct peer_log {
 	uint64_t	 t_first, t_last;	/* wall clock µs */
 	uint64_t	 cpu_us, rss_kb;	/* the run's CPU, peak RSS */
 	uint64_t	 sent_dgrams, sent_bytes;
+	struct trace_ev	*trace;		/* the LOG's trace section, or NULL */
+	size_t		 ntrace;
+	bool		 trace_cut;	/* the peer left events out */
 };
 
 /* Logs of the run being collected; every field is guarded by mu. */
@@ -77,6 +81,7 @@ struct run_params {
 	const struct region_table *regions;
 	const char	*regions_src;	/* "builtin" or the file */
 	int		 place[MSG_MAX_PEERS];	/* peer i's region */
+	uint32_t	 trace;		/* START's trace=: 0, none */
 };
 
 struct peer_result {
@@ -146,6 +151,8 @@ struct cs_ctx {
 	const char	*svg_path;
 	const char	*csv_path;
 	const char	*svg_summary_path;
+	const char	*spacetime_path;	/* --spacetime */
+	const char	*shiviz_path;	/* --shiviz */
 	struct region_table regions;	/* --regions, --place */
 	const struct auth_key *key;	/* NULL without --key-file */
 	struct auth_key	 key_store;

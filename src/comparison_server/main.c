@@ -70,6 +70,10 @@ usage(FILE *f, int status)
 "      --sweep-messages LIST  ... with every message count, K times each\n"
 "  -j, --json FILE          the report as JSON (last run)\n"
 "      --svg FILE           a picture of the run (last run)\n"
+"      --trace[=N]          peers trace their first N messages each (500)\n"
+"      --spacetime FILE     a space-time diagram of the last run (SVG;\n"
+"                           implies --trace)\n"
+"      --shiviz FILE        the last run's traces as a ShiViz log\n"
 "      --csv FILE           one row per run\n"
 "      --svg-summary FILE   mismatched rounds against messages, per N\n"
 "      --wait SEC           for peers to register (default 30)\n"
@@ -138,7 +142,8 @@ parse_args(struct cs_ctx *ctx, int argc, char **argv)
 {
 	enum { OPT_DELAY = 256, OPT_LOSS, OPT_DUP, OPT_SEED, OPT_SWEEPN,
 	    OPT_SWEEPM, OPT_SVG, OPT_CSV, OPT_SVGSUM, OPT_WAIT, OPT_SHUT,
-	    OPT_WINDOW, OPT_ONFAIL, OPT_SUSPECT, OPT_REGIONS, OPT_PLACE };
+	    OPT_WINDOW, OPT_ONFAIL, OPT_SUSPECT, OPT_REGIONS, OPT_PLACE,
+	    OPT_TRACE, OPT_SPACETIME, OPT_SHIVIZ };
 	static const struct option opts[] = {
 		PROC_LONG_OPTS,
 		{ "advertise", required_argument, NULL, 'a' },
@@ -158,13 +163,16 @@ parse_args(struct cs_ctx *ctx, int argc, char **argv)
 		{ "regions", required_argument, NULL, OPT_REGIONS },
 		{ "runs", required_argument, NULL, 'r' },
 		{ "seed", required_argument, NULL, OPT_SEED },
+		{ "shiviz", required_argument, NULL, OPT_SHIVIZ },
 		{ "shutdown-peers", no_argument, NULL, OPT_SHUT },
+		{ "spacetime", required_argument, NULL, OPT_SPACETIME },
 		{ "svg", required_argument, NULL, OPT_SVG },
 		{ "svg-summary", required_argument, NULL, OPT_SVGSUM },
 		{ "sweep-messages", required_argument, NULL, OPT_SWEEPM },
 		{ "suspect", required_argument, NULL, OPT_SUSPECT },
 		{ "sweep-peers", required_argument, NULL, OPT_SWEEPN },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "trace", optional_argument, NULL, OPT_TRACE },
 		{ "version", no_argument, NULL, 'V' },
 		{ "wait", required_argument, NULL, OPT_WAIT },
 		{ "window", required_argument, NULL, OPT_WINDOW },
@@ -249,6 +257,20 @@ parse_args(struct cs_ctx *ctx, int argc, char **argv)
 		case OPT_PLACE:
 			place = optarg;
 			break;
+		case OPT_TRACE:
+			v = TRACE_DEFAULT;
+			if (optarg && ctl_parse_u64(optarg, 1, TRACE_MAX,
+			    &v) < 0)
+				usage_error("--trace: expected messages per "
+				    "peer in [1, %d]: %s", TRACE_MAX, optarg);
+			ctx->p.trace = (uint32_t)v;
+			break;
+		case OPT_SPACETIME:
+			ctx->spacetime_path = optarg;
+			break;
+		case OPT_SHIVIZ:
+			ctx->shiviz_path = optarg;
+			break;
 		case 'o':
 			if (order_mode_parse(optarg, &ctx->p.mode) < 0)
 				usage_error("--order: expected none, fifo "
@@ -329,6 +351,9 @@ parse_args(struct cs_ctx *ctx, int argc, char **argv)
 		    "other");
 	if (geo_setup(ctx, regions, place, err, sizeof(err)) < 0)
 		usage_error("%s", err);
+	/* The pictures are drawn from the traces. */
+	if ((ctx->spacetime_path || ctx->shiviz_path) && !ctx->p.trace)
+		ctx->p.trace = TRACE_DEFAULT;
 }
 
 static void

@@ -133,6 +133,13 @@ start_peer(struct cs_ctx *ctx, const struct report *rp, unsigned i,
 	    i, p->n, p->m, order_mode_name(p->mode), p->imin_ms, p->imax_ms,
 	    p->dmin_ms, p->dmax_ms, p->loss, p->dup, p->seed, p->window,
 	    order_on_failure_name(p->on_failure), p->suspect_ms, srv);
+	/* trace= only when asked for: an old START is sent as it was. */
+	if (p->trace) {
+		size_t len = strlen(line);
+
+		snprintf(line + len, sizeof(line) - len, " trace=%" PRIu32,
+		    p->trace);
+	}
 	if (gmc_send(&c, line) < 0)
 		goto neterr;
 	for (k = 0; k < p->n; k++) {

@@ -16,6 +16,7 @@
 #include "mpcomm/order.h"
 #include "mpcomm/pq.h"
 #include "mpcomm/rto.h"
+#include "mpcomm/trace.h"
 
 #define PENDING_SLOTS	4	/* uncounted ACK states kept per member */
 /*
@@ -183,6 +184,7 @@ struct order {
 	size_t		 held;		/* DATA in hold-back slots */
 
 	struct order_stats st;
+	struct trace	*tr;		/* NULL: not traced (the usual case) */
 	bool		 keyed;
 	struct auth_key	 key;		/* this run's datagram key */
 	char		 reason[160];

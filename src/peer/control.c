@@ -126,6 +126,12 @@ parse_start(struct peer_ctx *ctx, struct ctl_msg *m, struct start_req *s)
 	if (ctl_get_u64(m, "window", 1, 1 << 20, 0, &v) < 0)
 		return -1;
 	t->window = (uint32_t)v;
+	/* trace=N: record the run's events for the first N messages of
+	 * each sender, shipped with the log.  Absent or 0: nothing. */
+	v = 0;
+	if (ctl_get_u64(m, "trace", 0, TRACE_MAX, 0, &v) < 0)
+		return -1;
+	t->trace_limit = (uint32_t)v;
 	if (parse_views(ctx, m, t) < 0)
 		return -1;
 	if (t->imin_us > t->imax_us || t->emu_cfg.delay_min_us >
