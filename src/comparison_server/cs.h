@@ -261,6 +261,15 @@ void	 geo_print(FILE *f, const struct report *r);
 /* ", \"region\": ..., \"farthest_ms\": ..." of peer i, for the JSON. */
 void	 geo_json_peer(FILE *f, const struct report *r, unsigned i);
 
+/* spacetime.c: a space-time diagram from the traces (--spacetime). */
+int	 st_svg(const char *path, const struct report *r);
+/* The first disagreement of a none or fifo run in words into buf; 0 when
+ * there is none to explain. */
+int	 st_explain(const struct report *r, char *buf, size_t cap);
+
+/* shiviz.c: the traces as a ShiViz log, with vector clocks (--shiviz). */
+int	 shiviz_write(const char *path, const struct report *r);
+
 /* report.c */
 /* us as "840us", "13.1ms" or "2.5s" into buf; returns buf. */
 const char *report_fmt_us(char *buf, size_t cap, uint64_t us);

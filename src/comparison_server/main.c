@@ -421,6 +421,10 @@ run_config(struct cs_ctx *ctx, const struct run_params *p,
 			log_warn("cannot write %s", ctx->json_path);
 		if (ctx->svg_path && report_svg(ctx->svg_path, r) < 0)
 			log_warn("cannot write %s", ctx->svg_path);
+		if (ctx->spacetime_path && st_svg(ctx->spacetime_path, r) < 0)
+			log_warn("cannot write %s", ctx->spacetime_path);
+		if (ctx->shiviz_path && shiviz_write(ctx->shiviz_path, r) < 0)
+			log_warn("cannot write %s", ctx->shiviz_path);
 		if (ctx->csv && (report_csv_row(ctx->csv, r, false) < 0 ||
 		    fflush(ctx->csv) != 0))
 			log_warn("cannot write %s", ctx->csv_path);

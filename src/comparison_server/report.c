@@ -118,6 +118,7 @@ void
 report_print(FILE *f, const struct report *r)
 {
 	char a[16], b[16], c[16], addr[NET_HOST_MAX + 32], st[32], dep[200];
+	char words[2048];
 	unsigned i;
 	int w = 7;
 	double tput = throughput(r);
@@ -167,6 +168,8 @@ report_print(FILE *f, const struct report *r)
 		fprintf(f, "%s)", r->npositions > 10 ? " ..." : "");
 	}
 	fprintf(f, "\n");
+	if (st_explain(r, words, sizeof(words)))
+		fprintf(f, "first disagreement: %s\n", words);
 	if (tput > 0)
 		fprintf(f, "throughput: %.0f messages/s delivered at each peer\n",
 		    tput);
@@ -249,6 +252,7 @@ int
 report_json(const char *path, const struct report *r)
 {
 	FILE *f = fopen(path, "w");
+	char words[2048];
 	unsigned i;
 	size_t k;
 
@@ -260,6 +264,9 @@ report_json(const char *path, const struct report *r)
 	json_str(f, r->problem);
 	fprintf(f, ",\n  \"note\": ");
 	json_str(f, r->note);
+	st_explain(r, words, sizeof(words));
+	fprintf(f, ",\n  \"first_disagreement\": ");
+	json_str(f, words);
 	json_views(f, r);
 	fprintf(f, ",\n  \"params\": {\"order\": \"%s\", \"peers\": %u, "
 	    "\"messages_per_peer\": %u, \"interval_ms\": [%" PRIu64 ", %" PRIu64
