@@ -83,8 +83,9 @@ struct member {
 	bool		 refuse_due;	/* its proposal is below our promise */
 	bool		 install_due;	/* coordinator: send it the install */
 	bool		 propose_due;	/* coordinator: send it the proposal */
-	uint16_t	 relay_stream;	/* a relay it asked for (relay_to > 0) */
-	uint32_t	 relay_from, relay_to;
+	uint64_t	 relay_want;	/* streams it asked us to relay */
+	uint32_t	 relay_from[MSG_MAX_PEERS];
+	uint32_t	 relay_to[MSG_MAX_PEERS];
 	uint32_t	 echo_tsval;	/* its newest tsval, to echo */
 	bool		 echo_valid;
 	uint64_t	 echo_at;	/* when it arrived */
@@ -118,6 +119,7 @@ struct vchange {
 	uint32_t	 inst_cut[MSG_MAX_PEERS];
 	uint16_t	 inst_src[MSG_MAX_PEERS];	/* who relays stream i */
 	uint64_t	 next_relay_req;
+	uint32_t	 relay_mark[MSG_MAX_PEERS];	/* ask again from here */
 	/* Suspicion. */
 	uint64_t	 suspected;
 	uint64_t	 next_report;	/* of suspicions, to the coordinator */

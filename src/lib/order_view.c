@@ -47,7 +47,7 @@
 #include "mpcomm/msg.h"
 #include "order_impl.h"
 
-#define RELAY_BURST	8	/* relay datagrams per request */
+#define RELAY_BURST	16	/* relay datagrams per request */
 
 
 static unsigned
@@ -374,9 +374,9 @@ view_on_relay_req(struct order *o, unsigned q, const struct msg_relay_req *r)
 		o->st.drop_field++;
 		return;
 	}
-	mb->relay_stream = r->stream;
-	mb->relay_from = r->from;
-	mb->relay_to = r->to;
+	mb->relay_want |= bit(r->stream);
+	mb->relay_from[r->stream] = r->from;
+	mb->relay_to[r->stream] = r->to;
 }
 
 void
@@ -753,17 +753,23 @@ send_suspect(struct order *o, uint64_t now, struct order_outbox *box)
 	order_out_commit(o, box, &b, to, now);
 }
 
-/* Asks for what is missing of the departed streams up to their cuts. */
+/*
+ * Asks for what is missing of the departed streams up to their cuts: each
+ * heartbeat interval (a request or its answer may be lost), and as soon as
+ * half of what the last request asked for has come, so that a long tail
+ * streams in without waiting for the timer.
+ */
 static void
 send_relay_reqs(struct order *o, uint64_t now, struct order_outbox *box)
 {
 	uint64_t members = views_members(o, &o->vc.inst);
+	bool timer = now >= o->vc.next_relay_req;
 	unsigned q;
 
-	if (!o->vc.installing || now < o->vc.next_relay_req ||
-	    o->cfg.flaws & ORDER_FLAW_NO_RELAY)
+	if (!o->vc.installing || o->cfg.flaws & ORDER_FLAW_NO_RELAY)
 		return;
-	o->vc.next_relay_req = now + o->cfg.hb_interval_us;
+	if (timer)
+		o->vc.next_relay_req = now + o->cfg.hb_interval_us;
 	for (q = 0; q < o->cfg.n; q++) {
 		struct msg_relay_req r;
 		struct msg_builder b;
@@ -772,30 +778,33 @@ send_relay_reqs(struct order *o, uint64_t now, struct order_outbox *box)
 
 		if (q == o->cfg.self || members >> q & 1 ||
 		    o->m[q].processed >= o->vc.inst_cut[q] ||
-		    from == o->cfg.self || !(o->vmask >> from & 1))
+		    from == o->cfg.self || !(o->vmask >> from & 1) ||
+		    (!timer && o->m[q].processed < o->vc.relay_mark[q]))
 			continue;
 		if (!(out = order_out_slot(o, box)))
 			return;
 		r.stream = (uint16_t)q;
 		r.from = o->m[q].processed + 1;
 		r.to = o->vc.inst_cut[q];
+		o->vc.relay_mark[q] = o->m[q].processed +
+		    RELAY_BURST / 2 * order_flood_batch(o);
 		order_begin_dgram(o, &b, out->buf, bit(from), now);
 		(void)msg_put_relay_req(&b, &r);
 		order_out_commit(o, box, &b, bit(from), now);
 	}
 }
 
-/* Sends member q what it asked of a departed stream, as far as held. */
+/* Sends member q what it asked of departed stream s, as far as held. */
 static void
-send_relays(struct order *o, unsigned q, uint64_t now,
+send_relays(struct order *o, unsigned q, unsigned s, uint64_t now,
     struct order_outbox *box)
 {
 	struct member *mb = &o->m[q];
-	const struct member *src = &o->m[mb->relay_stream];
-	uint32_t seq = mb->relay_from;
+	const struct member *src = &o->m[s];
+	uint32_t seq = mb->relay_from[s], to = mb->relay_to[s];
 	unsigned burst;
 
-	for (burst = 0; burst < RELAY_BURST && seq <= mb->relay_to &&
+	for (burst = 0; burst < RELAY_BURST && seq <= to &&
 	    seq <= src->processed; burst++) {
 		struct msg_builder b;
 		struct order_out *out;
@@ -803,31 +812,30 @@ send_relays(struct order *o, unsigned q, uint64_t now,
 		if (!(out = order_out_slot(o, box)))
 			break;
 		order_begin_dgram(o, &b, out->buf, bit(q), now);
-		for (; seq <= mb->relay_to && seq <= src->processed; seq++) {
+		for (; seq <= to && seq <= src->processed; seq++) {
 			const struct slot *sl = &src->ring[seq % o->cfg.window];
 			struct msg_data d;
 
 			if (sl->seq != seq)
 				continue;	/* no longer kept */
 			msg_payload_fill(o->payload, o->cfg.payload_len,
-			    o->cfg.run, mb->relay_stream, seq);
+			    o->cfg.run, s, seq);
 			d.seq = seq;
 			d.ts = sl->ts;
 			d.send_us = sl->send_us;
 			d.plen = o->cfg.payload_len;
 			d.payload = o->payload;
-			if (msg_put_relay(&b, mb->relay_stream, &d) < 0)
+			if (msg_put_relay(&b, (uint16_t)s, &d) < 0)
 				break;
 		}
 		order_out_commit(o, box, &b, bit(q), now);
 	}
-	mb->relay_to = 0;
 }
 
 void
 view_send(struct order *o, uint64_t now, struct order_outbox *box)
 {
-	unsigned q;
+	unsigned q, s;
 
 	if (o->cfg.on_failure != ORDER_CONTINUE)
 		return;
@@ -859,7 +867,10 @@ view_send(struct order *o, uint64_t now, struct order_outbox *box)
 			mb->install_due = false;
 			send_views(o, q, MSG_VIEW_INSTALL, now, box);
 		}
-		if (mb->relay_to)
-			send_relays(o, q, now, box);
+		for (s = 0; mb->relay_want; s++)
+			if (mb->relay_want >> s & 1) {
+				mb->relay_want &= ~bit(s);
+				send_relays(o, q, s, now, box);
+			}
 	}
 }
