@@ -78,6 +78,9 @@ CS_JUDGE = $(patsubst %,$(B)/obj/comparison_server/%.o,compare views collect rep
 $(B)/tests/test_compare: $(B)/obj/tests/unit/test_compare.o $(CS_JUDGE) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^
+$(B)/tests/test_spacetime: $(B)/obj/tests/unit/test_spacetime.o $(CS_JUDGE) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^
 
 $(SIM): $(B)/obj/tests/sim/sim.o $(LIB)
 	@mkdir -p $(@D)
