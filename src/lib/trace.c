@@ -184,19 +184,13 @@ field(const char **p, int base, uint64_t max, uint64_t *v)
 	return 0;
 }
 
-int
-trace_parse(const char *line, unsigned n, struct trace_ev *e)
+/* The fields of an event line after its kind, into v; -1 if malformed. */
+static int
+read_fields(const char *p, char kind, uint64_t *v)
 {
-	const char *p = line + 2;
-	uint64_t v[6] = { 0 };
 	int nf, i;
 
-	if (line[0] != '@' || !line[1])
-		return -1;
-	memset(e, 0, sizeof(*e));
-	e->kind = line[1];
-	e->via = -1;
-	switch (e->kind) {
+	switch (kind) {
 	case TRACE_SEND:	nf = 3; break;
 	case TRACE_RECV:	nf = 5; break;
 	case TRACE_ACK:		nf = 3; break;
@@ -205,19 +199,29 @@ trace_parse(const char *line, unsigned n, struct trace_ev *e)
 	default:		return -1;
 	}
 	for (i = 0; i < nf; i++) {
-		/* via may be -1 */
-		if (e->kind == TRACE_DELIVER && i == 5 &&
-		    strcmp(p, " -1") == 0) {
+		/* A delivery's cause may be -1: none. */
+		if (kind == TRACE_DELIVER && i == 5 && strcmp(p, " -1") == 0) {
 			p += 3;
 			v[i] = UINT64_MAX;
 			continue;
 		}
-		if (field(&p, e->kind == TRACE_VIEW && i == 2 ? 16 : 10,
+		if (field(&p, kind == TRACE_VIEW && i == 2 ? 16 : 10,
 		    UINT64_MAX, &v[i]) < 0)
 			return -1;
 	}
-	if (*p)
+	return *p ? -1 : 0;
+}
+
+int
+trace_parse(const char *line, unsigned n, struct trace_ev *e)
+{
+	uint64_t v[6] = { 0 };
+
+	memset(e, 0, sizeof(*e));
+	if (line[0] != '@' || !line[1] || read_fields(line + 2, line[1], v) < 0)
 		return -1;
+	e->kind = line[1];
+	e->via = -1;
 	e->t = v[0];
 	switch (e->kind) {
 	case TRACE_SEND:
@@ -225,34 +229,32 @@ trace_parse(const char *line, unsigned n, struct trace_ev *e)
 			return -1;
 		e->seq = (uint32_t)v[1];
 		e->ts = v[2];
-		break;
-	case TRACE_RECV:
-	case TRACE_DELIVER:
-		if (e->kind == TRACE_DELIVER) {
-			e->pos = v[1];
-			memmove(v + 1, v + 2, 4 * sizeof(v[0]));
-			e->via = v[4] == UINT64_MAX ? -1 :
-			    v[4] > INT64_MAX ? -1 : (int64_t)v[4];
-		}
-		if (v[1] >= n || v[2] == 0 || v[2] > UINT32_MAX)
-			return -1;
-		e->peer = (uint16_t)v[1];
-		e->seq = (uint32_t)v[2];
-		e->ts = v[3];
-		if (e->kind == TRACE_RECV)
-			e->clock = v[4];
-		break;
+		return 0;
 	case TRACE_ACK:
 		if (v[1] >= n)
 			return -1;
 		e->peer = (uint16_t)v[1];
 		e->ts = v[2];
-		break;
-	default:
+		return 0;
+	case TRACE_VIEW:
 		if (v[1] == 0 || v[1] > UINT32_MAX || (n < 64 && v[2] >> n))
 			return -1;
 		e->pos = v[1];
 		e->clock = v[2];
+		return 0;
+	case TRACE_DELIVER:
+		e->pos = v[1];
+		e->via = v[5] > INT64_MAX ? -1 : (int64_t)v[5];
+		memmove(v + 1, v + 2, 3 * sizeof(v[0]));
+		break;
+	default:
+		e->clock = v[4];
 	}
+	/* A receipt or a delivery: sender, seq, ts in v[1..3]. */
+	if (v[1] >= n || v[2] == 0 || v[2] > UINT32_MAX)
+		return -1;
+	e->peer = (uint16_t)v[1];
+	e->seq = (uint32_t)v[2];
+	e->ts = v[3];
 	return 0;
 }
