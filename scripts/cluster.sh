@@ -74,7 +74,7 @@ parse_args() {
 		--compare) compare=1; shift ;;
 		--host) need_value "$1" $#; host=$2; shift 2 ;;
 		--keep) keep=1; shift ;;
-		-h|--help) show_help "$0" 3 30 ;;
+		-h|--help) show_help "$0" 3 31 ;;
 		--version) echo "cluster.sh (MPComm)"; exit 0 ;;
 		-k|--key-file) need_value "$1" $#
 			[ -r "$2" ] || usage_error "$1: cannot read $2"
