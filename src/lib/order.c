@@ -333,26 +333,39 @@ deliver(struct order *o, uint16_t sender, uint32_t seq, uint64_t ts,
 	o->deliver(o->arg, &d);
 }
 
+/*
+ * Traces a state about to be counted if it moves something: only such a
+ * state can make a head deliverable.  Apart from count_state's loop, so
+ * that an untraced core's stays as it was (a flood counts one per ACK).
+ */
+static void
+trace_state(struct order *o, const struct member *mb, uint64_t c,
+    const uint32_t *s, uint64_t now)
+{
+	unsigned i;
+	bool moved = c > mb->cc;
+
+	for (i = 0; i < o->cfg.n && !moved; i++)
+		moved = s[i] > mb->cs[i];
+	if (moved)
+		trace_ack(o->tr, now, (unsigned)(mb - o->m),
+		    c > mb->cc ? c : mb->cc);
+}
+
 /* Merges a counted ACK state of member q (rule 4: max per entry). */
 static void
 count_state(struct order *o, struct member *mb, uint64_t c, const uint32_t *s,
     uint64_t now)
 {
-	bool moved = false;
 	unsigned i;
 
-	if (c > mb->cc) {
+	if (o->tr)
+		trace_state(o, mb, c, s, now);
+	if (c > mb->cc)
 		mb->cc = c;
-		moved = true;
-	}
 	for (i = 0; i < o->cfg.n; i++)
-		if (s[i] > mb->cs[i]) {
+		if (s[i] > mb->cs[i])
 			mb->cs[i] = s[i];
-			moved = true;
-		}
-	/* Only a state that moved something can make a head deliverable. */
-	if (o->tr && moved)
-		trace_ack(o->tr, now, (unsigned)(mb - o->m), mb->cc);
 }
 
 /* Counts the pending states of mb whose K its stream has now reached. */

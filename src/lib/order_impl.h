@@ -186,7 +186,6 @@ struct order {
 	size_t		 held;		/* DATA in hold-back slots */
 
 	struct order_stats st;
-	struct trace	*tr;		/* NULL: not traced (the usual case) */
 	bool		 keyed;
 	struct auth_key	 key;		/* this run's datagram key */
 	char		 reason[160];
@@ -194,6 +193,8 @@ struct order {
 	uint8_t		 payload[MSG_MAX_PAYLOAD];
 	uint8_t		 sack_bits[MSG_SACK_MAX_BITS / 8];
 	struct msg_dgram dg;		/* decode scratch */
+	/* Last, so that an untraced core lays out as it did before traces. */
+	struct trace	*tr;		/* NULL: not traced (the usual case) */
 };
 
 static inline struct sent_to *
