@@ -95,7 +95,8 @@ enum msg_view_kind {
 	MSG_VIEW_STATE = 1,	/* answer to a proposal: what I hold */
 	MSG_VIEW_REFUSE = 2,	/* I promised a higher ballot: ballot */
 	MSG_VIEW_INSTALL = 3,	/* install these views, with these cuts */
-	MSG_VIEW_NOTICE = 4	/* my views (you sent from another view) */
+	MSG_VIEW_NOTICE = 4,	/* my views (you sent from another view) */
+	MSG_VIEW_DONE = 5	/* I finished the run: leave me out */
 };
 
 /* Why msg_decode() refused a datagram (negated in its return value). */

@@ -53,7 +53,7 @@ decode_view(const uint8_t *body, size_t blen, struct msg_view *v)
 	v->d_id = wire_get_u16(body + 13);
 	v->nviews = wire_get_u8(body + 15);
 	v->n = wire_get_u8(body + 16);
-	if (v->kind < MSG_VIEW_STATE || v->kind > MSG_VIEW_NOTICE ||
+	if (v->kind < MSG_VIEW_STATE || v->kind > MSG_VIEW_DONE ||
 	    v->nviews > MSG_VIEW_MAX || v->n == 0 || v->n > MSG_MAX_PEERS ||
 	    blen != msg_view_size(v->nviews, v->n) - MSG_REC_HDR_LEN)
 		return -MSG_ERR_RECLEN;
@@ -333,6 +333,17 @@ msg_data_size(size_t plen)
 	return MSG_REC_HDR_LEN + MSG_DATA_FIXED_LEN + plen;
 }
 
+/* A DATA body, in a DATA record or after a RELAY's stream. */
+static void
+put_data_body(uint8_t *p, const struct msg_data *d)
+{
+	wire_put_u32(p, d->seq);
+	wire_put_u64(p + 4, d->ts);
+	wire_put_u64(p + 12, d->send_us);
+	if (d->plen)
+		memcpy(p + MSG_DATA_FIXED_LEN, d->payload, d->plen);
+}
+
 int
 msg_put_data(struct msg_builder *b, const struct msg_data *d)
 {
@@ -342,11 +353,7 @@ msg_put_data(struct msg_builder *b, const struct msg_data *d)
 		return -1;
 	if (!(p = put_record(b, MSG_DATA, MSG_DATA_FIXED_LEN + d->plen)))
 		return -1;
-	wire_put_u32(p, d->seq);
-	wire_put_u64(p + 4, d->ts);
-	wire_put_u64(p + 12, d->send_us);
-	if (d->plen)
-		memcpy(p + MSG_DATA_FIXED_LEN, d->payload, d->plen);
+	put_data_body(p, d);
 	return 0;
 }
 
@@ -551,11 +558,7 @@ msg_put_relay(struct msg_builder *b, uint16_t stream, const struct msg_data *d)
 	if (!(p = put_record(b, MSG_RELAY, MSG_RELAY_FIXED_LEN + d->plen)))
 		return -1;
 	wire_put_u16(p, stream);
-	wire_put_u32(p + 2, d->seq);
-	wire_put_u64(p + 6, d->ts);
-	wire_put_u64(p + 14, d->send_us);
-	if (d->plen)
-		memcpy(p + MSG_RELAY_FIXED_LEN, d->payload, d->plen);
+	put_data_body(p + 2, d);
 	return 0;
 }
 

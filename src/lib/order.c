@@ -508,6 +508,10 @@ head_acknowledged(const struct order *o, const struct pq_item *h)
 
 		if (!order_in_view(o, q) || q == h->sender)
 			continue;
+		/* After a view change, states of the new view only: a rival
+		 * view that lost never hears one (mpcomm(7), Views). */
+		if (o->view && !mb->view_state)
+			return false;
 		if (mb->cs[h->sender] < h->seq && mb->cc < h->ts)
 			return false;
 	}
@@ -639,6 +643,9 @@ enter_done(struct order *o)
 	o->phase = ORDER_DONE;
 	for (q = 0; q < o->cfg.n; q++)
 		o->m[q].hb_due = false;
+	/* Done is final: a view change after it leaves us out. */
+	o->vc.c_ballot = 0;
+	o->vc.installing = false;
 }
 
 /* Moves the phase on: handshake, END, finished, done (rules 7, 8). */
@@ -838,6 +845,7 @@ on_ack(struct order *o, unsigned q, const struct msg_ack *a, bool count,
 	}
 	if (!count)
 		return;
+	mb->view_state = true;
 	if (a->k <= mb->processed || o->cfg.flaws & ORDER_FLAW_EARLY_COUNT)
 		count_state(o, mb, a->c, s, now);
 	else
@@ -944,7 +952,7 @@ on_record(struct order *o, unsigned q, const struct msg_rec *r, bool count,
 		view_on_propose(o, q, &r->u.propose);
 		break;
 	case MSG_VIEW:
-		view_on_view(o, q, &r->u.view);
+		view_on_view(o, q, &r->u.view, now);
 		break;
 	case MSG_RELAY_REQ:
 		view_on_relay_req(o, q, &r->u.relay_req);
@@ -954,7 +962,7 @@ on_record(struct order *o, unsigned q, const struct msg_rec *r, bool count,
 		break;
 	case MSG_SUSPECT:
 		if (count)	/* a report of this view */
-			view_on_suspect(o, q, r->u.suspect);
+			view_on_suspect(o, q, r->u.suspect, now);
 		break;
 	}
 }

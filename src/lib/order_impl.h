@@ -77,10 +77,13 @@ struct member {
 	bool		 resend_due;	/* its SACK showed a loss: repair now */
 	bool		 echo_due;
 	uint32_t	 view_seen;	/* the view its last datagram named */
+	bool		 view_state;	/* an ACK state of our view counted */
 	bool		 notice_due;	/* tell it our views: it is behind */
 	uint64_t	 notice_at;
 	bool		 state_due;	/* answer to its proposal */
 	bool		 refuse_due;	/* its proposal is below our promise */
+	bool		 done_due;	/* its proposal: we are done, go on */
+	uint32_t	 done_ballot;
 	bool		 install_due;	/* coordinator: send it the install */
 	bool		 propose_due;	/* coordinator: send it the proposal */
 	uint64_t	 relay_want;	/* streams it asked us to relay */
@@ -130,6 +133,7 @@ struct vchange {
 	uint64_t	 c_members;	/* proposed */
 	uint64_t	 c_answered;
 	uint64_t	 c_conflict;	/* answered with conflicting views */
+	uint64_t	 c_done;	/* answered that they are done */
 	bool		 c_sent;	/* install computed and sent */
 	struct views	 c_views;	/* longest views among the answers */
 	uint32_t	 c_level[MSG_MAX_PEERS][MSG_MAX_PEERS];
@@ -232,8 +236,10 @@ enum view_admit view_admit(struct order *o, unsigned q, uint32_t hview,
 	    uint64_t now);
 void	 view_on_propose(struct order *o, unsigned q,
 	    const struct msg_propose *p);
-void	 view_on_view(struct order *o, unsigned q, const struct msg_view *v);
-void	 view_on_suspect(struct order *o, unsigned q, uint64_t members);
+void	 view_on_view(struct order *o, unsigned q, const struct msg_view *v,
+	    uint64_t now);
+void	 view_on_suspect(struct order *o, unsigned q, uint64_t members,
+	    uint64_t now);
 void	 view_on_relay_req(struct order *o, unsigned q,
 	    const struct msg_relay_req *r);
 void	 view_on_relay(struct order *o, unsigned q, const struct msg_relay *r,

@@ -50,6 +50,7 @@
 #define RELAY_BURST	16	/* relay datagrams per request */
 
 
+
 static unsigned
 popcount(uint64_t x)
 {
@@ -204,6 +205,11 @@ view_on_propose(struct order *o, unsigned q, const struct msg_propose *p)
 
 	if (p->ballot > o->vc.seen)
 		o->vc.seen = p->ballot;
+	if (o->phase == ORDER_DONE) {
+		mb->done_due = true;	/* our log is complete: go on */
+		mb->done_ballot = p->ballot;
+		return;
+	}
 	if (!(p->members >> o->cfg.self & 1) || (p->ballot & 63) != q ||
 	    (p->members & ~o->vmask)) {
 		o->st.drop_field++;
@@ -300,6 +306,9 @@ read_views(struct order *o, const struct msg_view *v, struct views *vs,
 
 static void on_state(struct order *, unsigned, const struct msg_view *,
     const struct views *, const uint32_t *);
+static void on_done(struct order *, unsigned, const struct msg_view *);
+static void check_answers(struct order *);
+static void propose(struct order *, uint64_t, uint64_t);
 
 /* INSTALL or NOTICE: views another member installed, with their cuts. */
 static void
@@ -310,8 +319,13 @@ on_views(struct order *o, unsigned q, const struct msg_view *v,
 	uint16_t src[MSG_MAX_PEERS];
 	unsigned i;
 
-	if (v->kind == MSG_VIEW_INSTALL && v->ballot != o->vc.promise)
-		return;		/* not the ballot we answered */
+	if (v->kind == MSG_VIEW_INSTALL && v->ballot != o->vc.promise) {
+		/* We answered a later ballot since: say so, or its
+		 * coordinator never learns that we wait for another. */
+		if (v->ballot < o->vc.promise)
+			o->m[q].refuse_due = true;
+		return;
+	}
 	if (!views_prefix(mine, vs)) {
 		/* A rival view of ours that won: ours cannot go on. */
 		if (!views_prefix(vs, mine) && views_newer(mine, vs))
@@ -336,7 +350,8 @@ on_views(struct order *o, unsigned q, const struct msg_view *v,
 }
 
 void
-view_on_view(struct order *o, unsigned q, const struct msg_view *v)
+view_on_view(struct order *o, unsigned q, const struct msg_view *v,
+    uint64_t now)
 {
 	struct views vs;
 	uint32_t level[MSG_MAX_PEERS];
@@ -345,17 +360,28 @@ view_on_view(struct order *o, unsigned q, const struct msg_view *v)
 		o->vc.seen = v->ballot;
 	if (read_views(o, v, &vs, level) < 0)
 		return;
+	if (o->phase == ORDER_DONE)
+		return;		/* done is final */
 	switch (v->kind) {
 	case MSG_VIEW_STATE:
 		on_state(o, q, v, &vs, level);
 		break;
 	case MSG_VIEW_REFUSE:
-		if (o->vc.c_ballot && v->ballot > o->vc.c_ballot)
-			o->vc.c_ballot = 0;	/* propose again, higher */
+		if (!o->vc.c_ballot || v->ballot <= o->vc.c_ballot)
+			break;
+		/* Propose again, higher: at the next tick, or now if our
+		 * install went out already (nobody suspects anyone then). */
+		if (o->vc.c_sent)
+			propose(o, o->vc.c_members, now);
+		else
+			o->vc.c_ballot = 0;
 		break;
 	case MSG_VIEW_INSTALL:
 	case MSG_VIEW_NOTICE:
 		on_views(o, q, v, &vs, level);
+		break;
+	case MSG_VIEW_DONE:
+		on_done(o, q, v);
 		break;
 	}
 }
@@ -433,6 +459,8 @@ install_one(struct order *o, const struct msg_view_entry *e, uint64_t now)
 	o->vmask = e->members;
 	o->ballot = e->ballot;
 	o->view++;
+	for (q = 0; q < o->cfg.n; q++)
+		o->m[q].view_state = false;
 	o->st.views++;
 	order_deliver_view(o, now);
 }
@@ -449,6 +477,7 @@ view_settle(struct order *o, uint64_t now)
 	o->vc.installing = false;
 	o->vc.frozen = false;
 	o->vc.suspected = 0;
+	o->vc.c_done = 0;
 	o->vc.report_to = -1;
 	for (q = 0; q < o->cfg.n; q++) {
 		o->m[q].last_heard = now;
@@ -593,6 +622,30 @@ on_state(struct order *o, unsigned q, const struct msg_view *v,
 	vc->c_f_id[q] = v->d_id;
 	for (i = 0; i < o->cfg.n; i++)
 		vc->c_level[q][i] = level[i];
+	check_answers(o);
+}
+
+/* A member that finished the run answered: the view goes on without it. */
+static void
+on_done(struct order *o, unsigned q, const struct msg_view *v)
+{
+	struct vchange *vc = &o->vc;
+
+	if (!vc->c_ballot || v->ballot != vc->c_ballot || vc->c_sent ||
+	    !(vc->c_members >> q & 1))
+		return;
+	vc->c_done |= bit(q);
+	vc->c_members &= ~bit(q);
+	vc->c_answered &= ~bit(q);
+	check_answers(o);
+}
+
+/* With every proposed member's answer in: decide, or propose again. */
+static void
+check_answers(struct order *o)
+{
+	struct vchange *vc = &o->vc;
+
 	if ((vc->c_answered | vc->c_conflict) != vc->c_members)
 		return;
 	if (vc->c_conflict || !(views_members(o, &vc->c_views) >>
@@ -660,7 +713,7 @@ view_tick(struct order *o, uint64_t now)
 		    o->phase != ORDER_FINISHED &&
 		    now - o->m[q].last_heard > silence)
 			vc->suspected |= bit(q);
-	live = target & ~vc->suspected & ~vc->c_conflict;
+	live = target & ~vc->suspected & ~vc->c_conflict & ~vc->c_done;
 	if (live == target)
 		return false;
 	if (!(o->cfg.flaws & ORDER_FLAW_MINORITY) &&
@@ -671,7 +724,8 @@ view_tick(struct order *o, uint64_t now)
 	/* The lowest id not suspected coordinates. */
 	for (q = 0; q < o->cfg.n && !(live >> q & 1); q++)
 		;
-	if (q == o->cfg.self && (!vc->c_ballot || vc->c_members != live))
+	if (q == o->cfg.self && (!vc->c_ballot ||
+	    (vc->c_members | vc->c_done) != (live | vc->c_done)))
 		propose(o, live, now);
 	/* Others tell it whom they suspect: it may still hear them, or owe
 	 * them nothing (it finished), and not know that we are stuck. */
@@ -682,12 +736,25 @@ view_tick(struct order *o, uint64_t now)
 	return false;
 }
 
+/*
+ * A report of suspicions.  Only members that we have not heard for a while
+ * either are taken: a member that we hear is alive, and one member's cut
+ * link must not make two coordinators (the reporter's and ours) exclude
+ * two different members.  A reporter that alone cannot hear a member waits
+ * for the link, or for the stall timeout.
+ */
 void
-view_on_suspect(struct order *o, unsigned q, uint64_t members)
+view_on_suspect(struct order *o, unsigned q, uint64_t members, uint64_t now)
 {
+	unsigned i;
+
+	if (o->cfg.on_failure != ORDER_CONTINUE)
+		return;
 	members &= o->vmask & ~bit(o->cfg.self) & ~bit(q);
-	if (members & ~o->vc.suspected && o->cfg.on_failure == ORDER_CONTINUE)
-		o->vc.suspected |= members;
+	for (i = 0; i < o->cfg.n; i++)
+		if ((members >> i & 1) &&
+		    now - o->m[i].last_heard > o->cfg.suspect_us / 2)
+			o->vc.suspected |= bit(i);
 }
 
 /* ---------------------------------------------------------------------
@@ -709,7 +776,8 @@ send_views(struct order *o, unsigned q, enum msg_view_kind kind,
 		return;
 	memset(&v, 0, sizeof(v));
 	v.kind = (uint8_t)kind;
-	v.ballot = kind == MSG_VIEW_NOTICE ? o->ballot : o->vc.promise;
+	v.ballot = kind == MSG_VIEW_NOTICE ? o->ballot :
+	    kind == MSG_VIEW_DONE ? o->m[q].done_ballot : o->vc.promise;
 	v.d_ts = o->d_ts;
 	v.d_id = o->d_id;
 	v.nviews = (uint8_t)vs->n;
@@ -858,6 +926,10 @@ view_send(struct order *o, uint64_t now, struct order_outbox *box)
 		if (mb->state_due) {
 			mb->state_due = false;
 			send_views(o, q, MSG_VIEW_STATE, now, box);
+		}
+		if (mb->done_due) {
+			mb->done_due = false;
+			send_views(o, q, MSG_VIEW_DONE, now, box);
 		}
 		if (mb->propose_due) {
 			mb->propose_due = false;

@@ -41,6 +41,68 @@ sample(uint8_t *buf)
 	return msg_finish(&b);
 }
 
+/* The view-change records: round trips, and malformed ones refused. */
+static void
+test_view_records(void)
+{
+	static struct msg_dgram dg;
+	uint8_t buf[MSG_MAX_DGRAM], pl[8];
+	struct msg_builder b;
+	struct msg_propose p = { 0x41, 0x1e };
+	struct msg_view v = { .kind = MSG_VIEW_INSTALL, .ballot = 0x41,
+	    .d_ts = 99, .d_id = 2, .nviews = 2, .n = 5 };
+	struct msg_view_entry e[2] = { { 0x41, 0x1e, 90, 1 },
+	    { 0x82, 0x1c, 95, 3 } }, got;
+	struct msg_relay_req rq = { 4, 10, 20 };
+	struct msg_data d = { 11, 70, 5, sizeof(pl), pl };
+	uint32_t level[5] = { 1, 2, 3, 4, 5 };
+	size_t len;
+
+	msg_payload_fill(pl, sizeof(pl), 42, 4, 11);
+	msg_begin(&b, buf, MSG_MAX_DGRAM, 1, 42);
+	msg_set_view(&b, 0x82);
+	CHECK(msg_put_propose(&b, &p) == 0);
+	CHECK(msg_put_view(&b, &v, e, level) == 0);
+	CHECK(msg_put_relay_req(&b, &rq) == 0);
+	CHECK(msg_put_relay(&b, 4, &d) == 0);
+	CHECK(msg_put_suspect(&b, 0x10) == 0);
+	len = msg_finish(&b);
+	CHECK(msg_decode(buf, len, &dg) == 0 && dg.nrec == 5);
+	CHECK(dg.hdr.view == 0x82);
+	CHECK(dg.rec[0].type == MSG_PROPOSE &&
+	    dg.rec[0].u.propose.ballot == 0x41 &&
+	    dg.rec[0].u.propose.members == 0x1e);
+	CHECK(dg.rec[1].type == MSG_VIEW && dg.rec[1].u.view.kind ==
+	    MSG_VIEW_INSTALL && dg.rec[1].u.view.nviews == 2 &&
+	    dg.rec[1].u.view.n == 5 && dg.rec[1].u.view.d_ts == 99);
+	msg_view_get(&dg.rec[1].u.view, 1, &got);
+	CHECK(got.ballot == 0x82 && got.members == 0x1c && got.f_ts == 95 &&
+	    got.f_id == 3);
+	CHECK(msg_view_level(&dg.rec[1].u.view, 4) == 5);
+	CHECK(dg.rec[2].type == MSG_RELAY_REQ &&
+	    dg.rec[2].u.relay_req.stream == 4 &&
+	    dg.rec[2].u.relay_req.from == 10 && dg.rec[2].u.relay_req.to == 20);
+	CHECK(dg.rec[3].type == MSG_RELAY && dg.rec[3].u.relay.stream == 4 &&
+	    dg.rec[3].u.relay.data.seq == 11 &&
+	    dg.rec[3].u.relay.data.ts == 70 &&
+	    msg_payload_ok(dg.rec[3].u.relay.data.payload, sizeof(pl), 42, 4,
+	    11));
+	CHECK(dg.rec[4].type == MSG_SUSPECT && dg.rec[4].u.suspect == 0x10);
+	/* A VIEW of an unknown kind, or whose counts are not its length. */
+	buf[MSG_HDR_LEN + MSG_REC_HDR_LEN + MSG_PROPOSE_LEN +
+	    MSG_REC_HDR_LEN] = 9;
+	CHECK(msg_decode(buf, len, &dg) == -MSG_ERR_RECLEN);
+	buf[MSG_HDR_LEN + MSG_REC_HDR_LEN + MSG_PROPOSE_LEN +
+	    MSG_REC_HDR_LEN] = MSG_VIEW_NOTICE;
+	buf[MSG_HDR_LEN + MSG_REC_HDR_LEN + MSG_PROPOSE_LEN +
+	    MSG_REC_HDR_LEN + 15] = 3;	/* nviews */
+	CHECK(msg_decode(buf, len, &dg) == -MSG_ERR_RECLEN);
+	/* Too many views to build. */
+	v.nviews = MSG_VIEW_MAX + 1;
+	msg_begin(&b, buf, MSG_MAX_DGRAM, 1, 42);
+	CHECK(msg_put_view(&b, &v, e, level) < 0);
+}
+
 int
 main(void)
 {
@@ -50,6 +112,7 @@ main(void)
 	struct msg_data d;
 	size_t len, i, n;
 
+	test_view_records();
 	/* Round trip. */
 	len = sample(buf);
 	CHECK(msg_decode(buf, len, &dg) == 0);
