@@ -20,10 +20,13 @@ wait_gone() {
 }
 
 # stop_pids PID...: SIGTERM to each (they unregister and exit), up to 5 s
-# for them to go, then SIGKILL to whatever is left.  Only the PIDs given.
+# for them to go, then SIGKILL to whatever is left; our children among them
+# are reaped.  Only the PIDs given.  The one way every script and test
+# stops what it started.
 stop_pids() {
 	for p in "$@"; do kill "$p" 2>/dev/null; done
 	for p in $(wait_gone 50 "$@"); do kill -9 "$p" 2>/dev/null; done
+	for p in "$@"; do wait "$p" 2>/dev/null; done
 	return 0
 }
 

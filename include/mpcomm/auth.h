@@ -64,19 +64,5 @@ void	auth_line_mac(const struct auth_key *key, const char *nonce,
  */
 int	auth_line_check(const struct auth_key *key, const char *nonce,
 	    char *line, size_t *len);
-/*
- * The mac= of a LOG body's END line: the line MAC of "END <hex SHA-256 of
- * the body lines>".  Finalises digest (the body so far, newlines included).
- */
-void	auth_body_mac(const struct auth_key *key, const char *nonce,
-	    struct auth_sha256 *digest, char out[AUTH_MAC_HEX + 1]);
-/*
- * Checks an END line of a body hashed into digest (finalised): 1 when line
- * is exactly "END mac=<hex>" with the right MAC, 0 otherwise.  The one
- * check of a LOG body, for the server; the client signs with
- * auth_body_mac().
- */
-int	auth_body_check(const struct auth_key *key, const char *nonce,
-	    struct auth_sha256 *digest, const char *line, size_t len);
 
 #endif

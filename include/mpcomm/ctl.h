@@ -11,7 +11,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CTL_LINE_MAX	1024
+#include "mpcomm/defaults.h"
+
+#define CTL_LINE_MAX	MPCOMM_LINE_MAX
 #define CTL_MAX_FIELDS	32
 
 struct ctl_field {

@@ -18,8 +18,9 @@
 #include <stddef.h>
 
 #include "mpcomm/auth.h"
+#include "mpcomm/defaults.h"
 
-#define LSRV_LINE_MAX	1024		/* the protocol's line limit */
+#define LSRV_LINE_MAX	MPCOMM_LINE_MAX	/* the protocol's line limit */
 
 struct lsrv;
 struct lsrv_conn;
@@ -51,11 +52,10 @@ struct lsrv	*lsrv_create(const int *fds, size_t nfd, const struct lsrv_ops *ops,
  */
 void		 lsrv_set_key(struct lsrv *s, const struct auth_key *key);
 /*
- * The lines that follow on c are a body (a LOG): with a key they are not
- * authenticated one by one; the closing `END mac=<hex>` carries the MAC of
- * "END <sha256 of the body lines>" (auth_body_check()) and reaches the
- * callback as "END" only when it verifies; any other END line gets ERR 401
- * and the connection is closed, so a forged body is never complete.
+ * The lines that follow on c are a body (a LOG), until its END: how a body
+ * ends and is authenticated is ctlbody.h's rule.  The END reaches the line
+ * callback as "END" only when it verifies; a forged one gets ERR 401 and
+ * the connection is closed, so a forged body is never complete.
  */
 void		 lsrv_body_begin(struct lsrv_conn *c);
 

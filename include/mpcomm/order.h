@@ -229,6 +229,13 @@ const struct order_config *order_config(const struct order *o);
 /* The installed view: its number (0: START's members) and members. */
 uint32_t	 order_view(const struct order *o, uint64_t *members);
 
+/*
+ * Parses a suspicion timeout in ms (a flag, or START's suspect=): 0, or -1
+ * with why set (not a number up to an hour, or not above two heartbeat
+ * intervals).
+ */
+int		 order_suspect_parse(const char *s, uint64_t *ms,
+		    const char **why);
 const char	*order_on_failure_name(enum order_on_failure f);
 /* Parses "continue" or "abort"; returns 0 or -1. */
 int		 order_on_failure_parse(const char *s, enum order_on_failure *f);

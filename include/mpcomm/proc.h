@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Process conventions shared by the three programs: exit statuses, detaching
- * as a daemon with a pidfile, and one thread that owns the signals.
+ * Process conventions shared by the programs: exit statuses, detaching as a
+ * daemon with a pidfile, and one thread that owns the signals.  Every
+ * program has the same shape: main() blocks the signals, starts the signal
+ * thread and its workers, and joins every one of them before it exits.
  */
 #ifndef MPCOMM_PROC_H
 #define MPCOMM_PROC_H
@@ -121,13 +123,14 @@ void	proc_pidfile_remove(const char *path);
  * created after) and ignores SIGPIPE.  Call before creating threads.
  */
 void	proc_block_signals(void);
-/* Waits up to timeout_ms for a blocked signal: the signal, or 0. */
-int	proc_wait_signal(int timeout_ms);
 /*
- * Starts a thread that calls on_signal(arg, sig) for each SIGHUP, SIGINT or
- * SIGTERM, and ends after the first SIGINT or SIGTERM.  0 or -1.
+ * Starts the signal thread: each SIGHUP reopens the log file (log_reopen());
+ * the first SIGINT or SIGTERM calls on_stop(arg, sig), which says what the
+ * program does about it and makes it wind down, and ends the thread.
+ * on_stop runs on that thread: it must only log, flag and wake.  0, or -1
+ * with errno.
  */
-int	proc_signal_thread(void (*on_signal)(void *, int), void *arg,
+int	proc_signal_thread(void (*on_stop)(void *, int), void *arg,
 	    pthread_t *t);
 /* Ends that thread (if it still runs) and joins it. */
 void	proc_signal_thread_join(pthread_t t);

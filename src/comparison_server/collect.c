@@ -82,6 +82,33 @@ refuse(struct lsrv_conn *c, int code, const char *why)
 	return -1;
 }
 
+/* The optional fields of a LOG header: the peer's figures, why it ended. */
+static int
+log_figures(struct ctl_msg *m, struct peer_log *l)
+{
+	if (ctl_get_u64(m, "lat_p50", 0, UINT64_MAX, 0, &l->lat_p50) < 0 ||
+	    ctl_get_u64(m, "lat_p99", 0, UINT64_MAX, 0, &l->lat_p99) < 0 ||
+	    ctl_get_u64(m, "lat_max", 0, UINT64_MAX, 0, &l->lat_max) < 0 ||
+	    ctl_get_u64(m, "retrans", 0, UINT64_MAX, 0, &l->retrans) < 0 ||
+	    ctl_get_u64(m, "dgrams_out", 0, UINT64_MAX, 0,
+	    &l->dgrams_out) < 0 ||
+	    ctl_get_u64(m, "dgrams_in", 0, UINT64_MAX, 0, &l->dgrams_in) < 0 ||
+	    ctl_get_u64(m, "drops", 0, UINT64_MAX, 0, &l->drops) < 0 ||
+	    ctl_get_u64(m, "dup", 0, UINT64_MAX, 0, &l->dup) < 0 ||
+	    ctl_get_u64(m, "t_first", 0, UINT64_MAX, 0, &l->t_first) < 0 ||
+	    ctl_get_u64(m, "t_last", 0, UINT64_MAX, 0, &l->t_last) < 0 ||
+	    ctl_get_u64(m, "cpu_us", 0, UINT64_MAX, 0, &l->cpu_us) < 0 ||
+	    ctl_get_u64(m, "rss_kb", 0, UINT64_MAX, 0, &l->rss_kb) < 0 ||
+	    ctl_get_u64(m, "sent_dgrams", 0, UINT64_MAX, 0,
+	    &l->sent_dgrams) < 0 ||
+	    ctl_get_u64(m, "sent_bytes", 0, UINT64_MAX, 0,
+	    &l->sent_bytes) < 0 ||
+	    ctl_get_str(m, "reason", 0, l->reason, sizeof(l->reason)) < 0 ||
+	    ctl_get_str(m, "error", 0, l->error, sizeof(l->error)) < 0)
+		return -1;
+	return 0;
+}
+
 static void upload_end(struct collect *coll, struct log_conn *lc);
 
 static int
@@ -90,6 +117,7 @@ log_header(struct collect *coll, struct lsrv_conn *c, struct ctl_msg *m)
 	struct log_conn *lc;
 	uint64_t run, peer, count, limit, cut = 0;
 	char order[8], status[16], why[160], *p;
+	enum run_status st;
 	int known, dup, busy;
 	unsigned n;
 
@@ -101,28 +129,7 @@ log_header(struct collect *coll, struct lsrv_conn *c, struct ctl_msg *m)
 	    ctl_get_str(m, "status", 1, status, sizeof(status)) < 0 ||
 	    ctl_get_u64(m, "count", 0, UINT32_MAX, 1, &count) < 0 ||
 	    ctl_get_u64(m, "views", 0, LOG_VIEWS_MAX, 0,
-	    &lc->declared_views) < 0 ||
-	    ctl_get_u64(m, "lat_p50", 0, UINT64_MAX, 0, &lc->l.lat_p50) < 0 ||
-	    ctl_get_u64(m, "lat_p99", 0, UINT64_MAX, 0, &lc->l.lat_p99) < 0 ||
-	    ctl_get_u64(m, "lat_max", 0, UINT64_MAX, 0, &lc->l.lat_max) < 0 ||
-	    ctl_get_u64(m, "retrans", 0, UINT64_MAX, 0, &lc->l.retrans) < 0 ||
-	    ctl_get_u64(m, "dgrams_out", 0, UINT64_MAX, 0,
-	    &lc->l.dgrams_out) < 0 ||
-	    ctl_get_u64(m, "dgrams_in", 0, UINT64_MAX, 0,
-	    &lc->l.dgrams_in) < 0 ||
-	    ctl_get_u64(m, "drops", 0, UINT64_MAX, 0, &lc->l.drops) < 0 ||
-	    ctl_get_u64(m, "dup", 0, UINT64_MAX, 0, &lc->l.dup) < 0 ||
-	    ctl_get_u64(m, "t_first", 0, UINT64_MAX, 0, &lc->l.t_first) < 0 ||
-	    ctl_get_u64(m, "t_last", 0, UINT64_MAX, 0, &lc->l.t_last) < 0 ||
-	    ctl_get_u64(m, "cpu_us", 0, UINT64_MAX, 0, &lc->l.cpu_us) < 0 ||
-	    ctl_get_u64(m, "rss_kb", 0, UINT64_MAX, 0, &lc->l.rss_kb) < 0 ||
-	    ctl_get_u64(m, "sent_dgrams", 0, UINT64_MAX, 0,
-	    &lc->l.sent_dgrams) < 0 ||
-	    ctl_get_u64(m, "sent_bytes", 0, UINT64_MAX, 0,
-	    &lc->l.sent_bytes) < 0 ||
-	    ctl_get_str(m, "reason", 0, lc->l.reason,
-	    sizeof(lc->l.reason)) < 0 ||
-	    ctl_get_str(m, "error", 0, lc->l.error, sizeof(lc->l.error)) < 0 ||
+	    &lc->declared_views) < 0 || log_figures(m, &lc->l) < 0 ||
 	    ctl_get_u64(m, "trace", 0, trace_capacity(TRACE_MAX,
 	    MSG_MAX_PEERS), 0, &lc->declared_trace) < 0 ||
 	    ctl_get_u64(m, "trace_cut", 0, 1, 0, &cut) < 0 ||
@@ -130,13 +137,12 @@ log_header(struct collect *coll, struct lsrv_conn *c, struct ctl_msg *m)
 		free(lc);
 		return refuse(c, 400, m->err);
 	}
-	if (strcmp(status, "ok") != 0 && strcmp(status, "aborted") != 0 &&
-	    strcmp(status, "excluded") != 0 && strcmp(status, "failed") != 0) {
+	if (run_status_parse(status, &st) < 0 || st == RUN_STATUS_TIMEOUT) {
 		free(lc);
 		return refuse(c, 400, "status must be ok, aborted, excluded or "
 		    "failed");
 	}
-	if ((strcmp(status, "failed") == 0) != (lc->l.error[0] != '\0')) {
+	if ((st == RUN_STATUS_FAILED) != (lc->l.error[0] != '\0')) {
 		free(lc);
 		return refuse(c, 400, "error= goes with status=failed, and "
 		    "only with it");
@@ -182,7 +188,7 @@ log_header(struct collect *coll, struct lsrv_conn *c, struct ctl_msg *m)
 		    "run of %u peers can deliver", count, n);
 		return refuse(c, 413, why);
 	}
-	snprintf(lc->l.status, sizeof(lc->l.status), "%s", status);
+	lc->l.status = st;
 	for (p = lc->l.reason; *p; p++)	/* one field: '_' stood for ' ' */
 		if (*p == '_')
 			*p = ' ';

@@ -134,7 +134,7 @@ compare_run(struct report *rp)
 			r->missing = rp->total;
 		} else {
 			judge_peer(rp, l, r);
-			if (strcmp(l->status, "ok") != 0 && !aborted)
+			if (l->status != RUN_STATUS_OK && !aborted)
 				aborted = l;
 		}
 		if (r->delivered < rp->delivered_min)
@@ -153,30 +153,30 @@ compare_run(struct report *rp)
 	    rp->total);
 
 	if (rp->end == RUN_INTERRUPTED) {
-		rp->status = "aborted";
+		rp->status = RUN_STATUS_ABORTED;
 		why = "interrupted";
 	} else if (rp->end == RUN_STALLED) {
-		rp->status = "timeout";
+		rp->status = RUN_STATUS_TIMEOUT;
 		why = "no progress";
 	} else if (any_missing_log) {
-		rp->status = "timeout";
+		rp->status = RUN_STATUS_TIMEOUT;
 		why = "not every peer sent its log";
 	} else if (compare_log_error(rp, &why)) {
-		rp->status = "failed";
+		rp->status = RUN_STATUS_FAILED;
 	} else if (aborted) {
-		rp->status = "aborted";
+		rp->status = RUN_STATUS_ABORTED;
 		why = "a peer aborted the run";
 	} else if (rp->missing || rp->duplicates || rp->unexpected) {
-		rp->status = "failed";
+		rp->status = RUN_STATUS_FAILED;
 		why = "messages missing, duplicated or unknown";
 	} else if (rp->p.mode != ORDER_NONE && rp->fifo_violations) {
-		rp->status = "failed";
+		rp->status = RUN_STATUS_FAILED;
 		why = "per-sender FIFO order broken";
 	} else if (rp->p.mode == ORDER_TOTAL && rp->mismatched) {
-		rp->status = "failed";
+		rp->status = RUN_STATUS_FAILED;
 		why = "peers delivered in different orders";
 	} else {
-		rp->status = "ok";
+		rp->status = RUN_STATUS_OK;
 	}
 	if (why && !rp->problem[0] && aborted && aborted->reason[0])
 		snprintf(rp->problem, sizeof(rp->problem), "peer %u aborted "

@@ -9,16 +9,19 @@
 #define CS_CS_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
-#include "mpcomm/gmc.h"
+#include "mpcomm/ctlc.h"
+#include "mpcomm/defaults.h"
 #include "mpcomm/msg.h"
 #include "mpcomm/net.h"
 #include "mpcomm/order.h"
 #include "mpcomm/proc.h"
 #include "mpcomm/region.h"
+#include "mpcomm/runstatus.h"
 #include "mpcomm/trace.h"
 
 /* A view line of a log: view `view`, installed after its first `at`
@@ -35,7 +38,7 @@ struct log_view {
 /* One peer's delivery log as received. */
 struct peer_log {
 	bool		 received;
-	char		 status[16];	/* ok | aborted | excluded | failed */
+	enum run_status	 status;	/* ok | aborted | excluded | failed */
 	char		 reason[160];	/* aborted: why, spaces restored */
 	char		 error[128];	/* failed: why, as the peer said */
 	uint64_t	*keys;		/* sender << 32 | seq, delivery order */
@@ -108,7 +111,7 @@ enum run_end {
 struct report {
 	uint64_t	 run;
 	struct run_params p;
-	struct gmc_member member[MSG_MAX_PEERS];
+	struct ctlc_member member[MSG_MAX_PEERS];
 	struct peer_log	 log[MSG_MAX_PEERS];	/* borrowed from collect */
 	struct peer_result r[MSG_MAX_PEERS];
 	uint64_t	 total;		/* N x M */
@@ -118,7 +121,7 @@ struct report {
 	uint64_t	*positions;	/* first mismatched positions */
 	size_t		 npositions;
 	enum run_end	 end;
-	const char	*status;	/* ok | failed | aborted | timeout */
+	enum run_status	 status;	/* ok | failed | aborted | timeout */
 	uint64_t	 duration_us;	/* from the first START to the last log */
 	char		 problem[512];	/* the first reason it is not ok */
 
@@ -154,6 +157,8 @@ struct cs_ctx {
 	const char	*spacetime_path;	/* --spacetime */
 	const char	*shiviz_path;	/* --shiviz */
 	struct region_table regions;	/* --regions, --place */
+	const char	*regions_arg;
+	const char	*place_arg;
 	const struct auth_key *key;	/* NULL without --key-file */
 	struct auth_key	 key_store;
 	struct run_params p;
@@ -175,6 +180,7 @@ struct cs_ctx {
 	struct lsrv	*srv;
 	pthread_t	 t_srv;
 	pthread_t	 t_sig;
+	atomic_bool	 interrupted;	/* SIGINT or SIGTERM came */
 	struct collect	 coll;
 	uint64_t	 last_run;
 	FILE		*csv;
@@ -221,7 +227,7 @@ struct sweep_cell {
 	uint64_t	 mis_sum, mis_min, mis_max;
 	uint64_t	 missing, duplicates;
 	uint64_t	*lat;		/* median latency of each run, µs */
-	const char	*worst;		/* worst status seen */
+	enum run_status	 worst;		/* worst status seen */
 };
 
 struct sweep_stats {
@@ -240,7 +246,6 @@ void	 sweep_free(struct sweep_stats *s);
 uint64_t report_median_latency(const struct report *r);
 
 /* main.c */
-bool	 cs_interrupted(void);
 
 /* progress.c: the progress line on a terminal. */
 struct progress {
@@ -274,7 +279,7 @@ int	 shiviz_write(const char *path, const struct report *r);
 /* us as "840us", "13.1ms" or "2.5s" into buf; returns buf. */
 const char *report_fmt_us(char *buf, size_t cap, uint64_t us);
 /* A peer's address as every report shows it: "HOST udp=P ctl=P". */
-void	 report_peer_addr(const struct gmc_member *m, char *buf, size_t cap);
+void	 report_peer_addr(const struct ctlc_member *m, char *buf, size_t cap);
 void	 report_print(FILE *f, const struct report *r);
 void	 report_result_line(FILE *f, const struct report *r);
 int	 report_json(const char *path, const struct report *r);

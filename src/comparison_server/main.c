@@ -26,7 +26,6 @@
 #include "mpcomm/proc.h"
 #include "cs.h"
 
-static atomic_bool interrupted;
 
 #define PROG	"comparison_server"
 #define SYNOPSIS	\
@@ -116,81 +115,222 @@ parse_list(const char *s, uint64_t min, uint64_t max, uint64_t *out,
 }
 
 /*
- * --suspect MS: above the heartbeat interval (a live member is heard from at
+ * --suspect MS: above two heartbeat intervals (a live member is heard from at
  * least that often), at most an hour.  Below each peer's --peer-timeout
  * too, in continue mode: a peer that is not refuses the START and says so.
  */
 static uint64_t
 parse_suspect(const char *arg)
 {
-	struct order_config cfg;
+	const char *why;
 	uint64_t v;
 
-	order_config_defaults(&cfg);
-	if (ctl_parse_u64(arg, 0, 3600000, &v) < 0)
-		usage_error("--suspect: not a number of ms in [1, 3600000]: %s",
-		    arg);
-	if (v * 1000 <= cfg.hb_interval_us)
-		usage_error("--suspect: %s ms is not above the heartbeat "
-		    "interval (%llu ms)", arg,
-		    (unsigned long long)(cfg.hb_interval_us / 1000));
+	if (order_suspect_parse(arg, &v, &why) < 0)
+		usage_error("--suspect %s: %s", arg, why);
 	return v;
+}
+
+/* The long options without a short letter. */
+enum { OPT_DELAY = 256, OPT_LOSS, OPT_DUP, OPT_SEED, OPT_SWEEPN, OPT_SWEEPM,
+    OPT_SVG, OPT_CSV, OPT_SVGSUM, OPT_WAIT, OPT_SHUT, OPT_WINDOW,
+    OPT_ONFAIL, OPT_SUSPECT, OPT_REGIONS, OPT_PLACE, OPT_TRACE,
+    OPT_SPACETIME, OPT_SHIVIZ };
+
+static const struct option long_opts[] = {
+	PROC_LONG_OPTS,
+	{ "advertise", required_argument, NULL, 'a' },
+	{ "csv", required_argument, NULL, OPT_CSV },
+	{ "delay", required_argument, NULL, OPT_DELAY },
+	{ "dup", required_argument, NULL, OPT_DUP },
+	{ "group-manager", required_argument, NULL, 'g' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "interval", required_argument, NULL, 'i' },
+	{ "json", required_argument, NULL, 'j' },
+	{ "loss", required_argument, NULL, OPT_LOSS },
+	{ "messages", required_argument, NULL, 'm' },
+	{ "on-failure", required_argument, NULL, OPT_ONFAIL },
+	{ "order", required_argument, NULL, 'o' },
+	{ "peers", required_argument, NULL, 'n' },
+	{ "place", required_argument, NULL, OPT_PLACE },
+	{ "regions", required_argument, NULL, OPT_REGIONS },
+	{ "runs", required_argument, NULL, 'r' },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "shiviz", required_argument, NULL, OPT_SHIVIZ },
+	{ "shutdown-peers", no_argument, NULL, OPT_SHUT },
+	{ "spacetime", required_argument, NULL, OPT_SPACETIME },
+	{ "svg", required_argument, NULL, OPT_SVG },
+	{ "svg-summary", required_argument, NULL, OPT_SVGSUM },
+	{ "sweep-messages", required_argument, NULL, OPT_SWEEPM },
+	{ "suspect", required_argument, NULL, OPT_SUSPECT },
+	{ "sweep-peers", required_argument, NULL, OPT_SWEEPN },
+	{ "timeout", required_argument, NULL, 't' },
+	{ "trace", optional_argument, NULL, OPT_TRACE },
+	{ "version", no_argument, NULL, 'V' },
+	{ "wait", required_argument, NULL, OPT_WAIT },
+	{ "window", required_argument, NULL, OPT_WINDOW },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* An option of the runs' parameters: 1 when ch is one, 0 when not. */
+static int
+run_option(struct run_params *p, int ch, const char *arg)
+{
+	uint64_t v;
+
+	switch (ch) {
+	case OPT_DELAY:
+		if (ctl_parse_range(arg, 0, 60000, &p->dmin_ms,
+		    &p->dmax_ms) < 0)
+			usage_error("--delay: expected MIN:MAX in "
+			    "ms, up to 60000: %s", arg);
+		return 1;
+	case OPT_DUP:
+		if (ctl_parse_double(arg, 0, 1, &p->dup) < 0)
+			usage_error("--dup: expected a "
+			    "probability in [0, 1]: %s", arg);
+		return 1;
+	case 'i':
+		if (ctl_parse_range(arg, 0, 3600000, &p->imin_ms,
+		    &p->imax_ms) < 0)
+			usage_error("--interval: expected MIN:MAX "
+			    "in ms: %s", arg);
+		return 1;
+	case OPT_LOSS:
+		if (ctl_parse_double(arg, 0, 0.95, &p->loss) < 0)
+			usage_error("--loss: expected a "
+			    "probability in [0, 0.95]: %s", arg);
+		return 1;
+	case OPT_ONFAIL:
+		if (order_on_failure_parse(arg, &p->on_failure) < 0)
+			usage_error("--on-failure: expected continue "
+			    "or abort: %s", arg);
+		return 1;
+	case OPT_SUSPECT:
+		p->suspect_ms = parse_suspect(arg);
+		return 1;
+	case 'o':
+		if (order_mode_parse(arg, &p->mode) < 0)
+			usage_error("--order: expected none, fifo "
+			    "or total: %s", arg);
+		return 1;
+	case OPT_SEED:
+		if (ctl_parse_u64(arg, 0, UINT64_MAX,
+		    &p->seed) < 0)
+			usage_error("--seed: not a number: %s",
+			    arg);
+		return 1;
+	case OPT_WINDOW:
+		if (ctl_parse_u64(arg, 1, 1 << 20, &v) < 0)
+			usage_error("--window: not a number in "
+			    "[1, 1048576]: %s", arg);
+		p->window = (uint32_t)v;
+		return 1;
+	}
+	return 0;
+}
+
+/* --sweep-peers, --sweep-messages: 1 when ch is one, 0 when not. */
+static int
+sweep_option(struct cs_ctx *ctx, int ch, const char *arg)
+{
+	uint64_t list[16];
+	size_t n, i;
+
+	switch (ch) {
+	case OPT_SWEEPM:
+		if (parse_list(arg, 1, INT32_MAX, list, 16, &n) < 0)
+			usage_error("--sweep-messages: expected "
+			    "up to 16 positive numbers: %s", arg);
+		for (i = 0; i < n; i++)
+			ctx->sweep_m[i] = (uint32_t)list[i];
+		ctx->nsweep_m = n;
+		return 1;
+	case OPT_SWEEPN:
+		if (parse_list(arg, 2, MSG_MAX_PEERS, list, 16,
+		    &n) < 0)
+			usage_error("--sweep-peers: expected up "
+			    "to 16 numbers in [2, %d]: %s",
+			    MSG_MAX_PEERS, arg);
+		for (i = 0; i < n; i++)
+			ctx->sweep_n[i] = (unsigned)list[i];
+		ctx->nsweep_n = n;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * --regions, --place, --trace, --spacetime, --shiviz: 1 when ch is one, 0
+ * when not.  The table is loaded once every option is known.
+ */
+static int
+see_option(struct cs_ctx *ctx, int ch, const char *arg)
+{
+	uint64_t v = TRACE_DEFAULT;
+
+	switch (ch) {
+	case OPT_REGIONS:
+		ctx->regions_arg = arg;
+		return 1;
+	case OPT_PLACE:
+		ctx->place_arg = arg;
+		return 1;
+	case OPT_TRACE:
+		if (arg && ctl_parse_u64(arg, 1, TRACE_MAX, &v) < 0)
+			usage_error("--trace: expected messages per peer in "
+			    "[1, %d]: %s", TRACE_MAX, arg);
+		ctx->p.trace = (uint32_t)v;
+		return 1;
+	case OPT_SPACETIME:
+		ctx->spacetime_path = arg;
+		return 1;
+	case OPT_SHIVIZ:
+		ctx->shiviz_path = arg;
+		return 1;
+	}
+	return 0;
+}
+
+/* What the options say together. */
+static void
+check_args(struct cs_ctx *ctx)
+{
+	char err[256];
+
+	ctx->quiet = ctx->opt.level == LOG_LEVEL_WARN;
+	if ((ctx->nsweep_n == 0) != (ctx->nsweep_m == 0))
+		usage_error("--sweep-peers and --sweep-messages go "
+		    "together");
+	if (ctx->nsweep_n)
+		ctx->scripted = true;
+	if (ctx->want_peers && ctx->nsweep_n)
+		usage_error("--peers and --sweep-peers exclude each "
+		    "other");
+	if (geo_setup(ctx, ctx->regions_arg, ctx->place_arg, err,
+	    sizeof(err)) < 0)
+		usage_error("%s", err);
+	/* The pictures are drawn from the traces. */
+	if ((ctx->spacetime_path || ctx->shiviz_path) && !ctx->p.trace)
+		ctx->p.trace = TRACE_DEFAULT;
 }
 
 static void
 parse_args(struct cs_ctx *ctx, int argc, char **argv)
 {
-	enum { OPT_DELAY = 256, OPT_LOSS, OPT_DUP, OPT_SEED, OPT_SWEEPN,
-	    OPT_SWEEPM, OPT_SVG, OPT_CSV, OPT_SVGSUM, OPT_WAIT, OPT_SHUT,
-	    OPT_WINDOW, OPT_ONFAIL, OPT_SUSPECT, OPT_REGIONS, OPT_PLACE,
-	    OPT_TRACE, OPT_SPACETIME, OPT_SHIVIZ };
-	static const struct option opts[] = {
-		PROC_LONG_OPTS,
-		{ "advertise", required_argument, NULL, 'a' },
-		{ "csv", required_argument, NULL, OPT_CSV },
-		{ "delay", required_argument, NULL, OPT_DELAY },
-		{ "dup", required_argument, NULL, OPT_DUP },
-		{ "group-manager", required_argument, NULL, 'g' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "interval", required_argument, NULL, 'i' },
-		{ "json", required_argument, NULL, 'j' },
-		{ "loss", required_argument, NULL, OPT_LOSS },
-		{ "messages", required_argument, NULL, 'm' },
-		{ "on-failure", required_argument, NULL, OPT_ONFAIL },
-		{ "order", required_argument, NULL, 'o' },
-		{ "peers", required_argument, NULL, 'n' },
-		{ "place", required_argument, NULL, OPT_PLACE },
-		{ "regions", required_argument, NULL, OPT_REGIONS },
-		{ "runs", required_argument, NULL, 'r' },
-		{ "seed", required_argument, NULL, OPT_SEED },
-		{ "shiviz", required_argument, NULL, OPT_SHIVIZ },
-		{ "shutdown-peers", no_argument, NULL, OPT_SHUT },
-		{ "spacetime", required_argument, NULL, OPT_SPACETIME },
-		{ "svg", required_argument, NULL, OPT_SVG },
-		{ "svg-summary", required_argument, NULL, OPT_SVGSUM },
-		{ "sweep-messages", required_argument, NULL, OPT_SWEEPM },
-		{ "suspect", required_argument, NULL, OPT_SUSPECT },
-		{ "sweep-peers", required_argument, NULL, OPT_SWEEPN },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "trace", optional_argument, NULL, OPT_TRACE },
-		{ "version", no_argument, NULL, 'V' },
-		{ "wait", required_argument, NULL, OPT_WAIT },
-		{ "window", required_argument, NULL, OPT_WINDOW },
-		{ NULL, 0, NULL, 0 }
-	};
-	uint64_t v, list[16];
-	size_t n, i;
+	uint64_t v;
 	int ch, rc;
-	const char *regions = NULL, *place = NULL;
-	char err[256];
 
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv,
-	    ":" PROC_SHORT_OPTS "a:g:hi:j:m:n:o:r:t:V", opts, NULL)) != -1) {
+	    ":" PROC_SHORT_OPTS "a:g:hi:j:m:n:o:r:t:V", long_opts, NULL)) != -1) {
 		if ((rc = proc_option(ch, optarg, &ctx->opt)) > 0)
 			continue;
 		if (rc < 0)
 			usage_error("--port: not a port: %s", optarg);
+		if (run_option(&ctx->p, ch, optarg) ||
+		    sweep_option(ctx, ch, optarg) ||
+		    see_option(ctx, ch, optarg))
+			continue;
 		switch (ch) {
 		case 'a':
 			ctx->advertise = optarg;
@@ -198,36 +338,14 @@ parse_args(struct cs_ctx *ctx, int argc, char **argv)
 		case OPT_CSV:
 			ctx->csv_path = optarg;
 			break;
-		case OPT_DELAY:
-			if (ctl_parse_range(optarg, 0, 60000, &ctx->p.dmin_ms,
-			    &ctx->p.dmax_ms) < 0)
-				usage_error("--delay: expected MIN:MAX in "
-				    "ms, up to 60000: %s", optarg);
-			break;
-		case OPT_DUP:
-			if (ctl_parse_double(optarg, 0, 1, &ctx->p.dup) < 0)
-				usage_error("--dup: expected a "
-				    "probability in [0, 1]: %s", optarg);
-			break;
 		case 'g':
 			ctx->gm_spec = optarg;
 			break;
 		case 'h':
 			usage(stdout, EXIT_OK);
 			break;
-		case 'i':
-			if (ctl_parse_range(optarg, 0, 3600000, &ctx->p.imin_ms,
-			    &ctx->p.imax_ms) < 0)
-				usage_error("--interval: expected MIN:MAX "
-				    "in ms: %s", optarg);
-			break;
 		case 'j':
 			ctx->json_path = optarg;
-			break;
-		case OPT_LOSS:
-			if (ctl_parse_double(optarg, 0, 0.95, &ctx->p.loss) < 0)
-				usage_error("--loss: expected a "
-				    "probability in [0, 0.95]: %s", optarg);
 			break;
 		case 'm':
 			if (ctl_parse_u64(optarg, 1, INT32_MAX, &v) < 0)
@@ -242,50 +360,10 @@ parse_args(struct cs_ctx *ctx, int argc, char **argv)
 				    "in [2, %d]: %s", MSG_MAX_PEERS, optarg);
 			ctx->want_peers = (unsigned)v;
 			break;
-		case OPT_ONFAIL:
-			if (order_on_failure_parse(optarg,
-			    &ctx->p.on_failure) < 0)
-				usage_error("--on-failure: expected continue "
-				    "or abort: %s", optarg);
-			break;
-		case OPT_SUSPECT:
-			ctx->p.suspect_ms = parse_suspect(optarg);
-			break;
-		case OPT_REGIONS:
-			regions = optarg;
-			break;
-		case OPT_PLACE:
-			place = optarg;
-			break;
-		case OPT_TRACE:
-			v = TRACE_DEFAULT;
-			if (optarg && ctl_parse_u64(optarg, 1, TRACE_MAX,
-			    &v) < 0)
-				usage_error("--trace: expected messages per "
-				    "peer in [1, %d]: %s", TRACE_MAX, optarg);
-			ctx->p.trace = (uint32_t)v;
-			break;
-		case OPT_SPACETIME:
-			ctx->spacetime_path = optarg;
-			break;
-		case OPT_SHIVIZ:
-			ctx->shiviz_path = optarg;
-			break;
-		case 'o':
-			if (order_mode_parse(optarg, &ctx->p.mode) < 0)
-				usage_error("--order: expected none, fifo "
-				    "or total: %s", optarg);
-			break;
 		case 'r':
 			if (ctl_parse_u64(optarg, 1, 1000000, &ctx->runs) < 0)
 				usage_error("--runs: expected a positive "
 				    "number: %s", optarg);
-			break;
-		case OPT_SEED:
-			if (ctl_parse_u64(optarg, 0, UINT64_MAX,
-			    &ctx->p.seed) < 0)
-				usage_error("--seed: not a number: %s",
-				    optarg);
 			break;
 		case OPT_SHUT:
 			ctx->shutdown_peers = true;
@@ -295,24 +373,6 @@ parse_args(struct cs_ctx *ctx, int argc, char **argv)
 			break;
 		case OPT_SVGSUM:
 			ctx->svg_summary_path = optarg;
-			break;
-		case OPT_SWEEPM:
-			if (parse_list(optarg, 1, INT32_MAX, list, 16, &n) < 0)
-				usage_error("--sweep-messages: expected "
-				    "up to 16 positive numbers: %s", optarg);
-			for (i = 0; i < n; i++)
-				ctx->sweep_m[i] = (uint32_t)list[i];
-			ctx->nsweep_m = n;
-			break;
-		case OPT_SWEEPN:
-			if (parse_list(optarg, 2, MSG_MAX_PEERS, list, 16,
-			    &n) < 0)
-				usage_error("--sweep-peers: expected up "
-				    "to 16 numbers in [2, %d]: %s",
-				    MSG_MAX_PEERS, optarg);
-			for (i = 0; i < n; i++)
-				ctx->sweep_n[i] = (unsigned)list[i];
-			ctx->nsweep_n = n;
 			break;
 		case 't':
 			if (ctl_parse_u64(optarg, 1, 86400, &ctx->timeout_s) < 0)
@@ -328,56 +388,26 @@ parse_args(struct cs_ctx *ctx, int argc, char **argv)
 				usage_error("--wait: expected seconds: "
 				    "%s", optarg);
 			break;
-		case OPT_WINDOW:
-			if (ctl_parse_u64(optarg, 1, 1 << 20, &v) < 0)
-				usage_error("--window: not a number in "
-				    "[1, 1048576]: %s", optarg);
-			ctx->p.window = (uint32_t)v;
-			break;
 		default:
 			proc_getopt_error(PROG, SYNOPSIS, ch, argv);
 		}
 	}
 	if (optind != argc)
 		usage_error("unexpected argument '%s'", argv[optind]);
-	ctx->quiet = ctx->opt.level == LOG_LEVEL_WARN;
-	if ((ctx->nsweep_n == 0) != (ctx->nsweep_m == 0))
-		usage_error("--sweep-peers and --sweep-messages go "
-		    "together");
-	if (ctx->nsweep_n)
-		ctx->scripted = true;
-	if (ctx->want_peers && ctx->nsweep_n)
-		usage_error("--peers and --sweep-peers exclude each "
-		    "other");
-	if (geo_setup(ctx, regions, place, err, sizeof(err)) < 0)
-		usage_error("%s", err);
-	/* The pictures are drawn from the traces. */
-	if ((ctx->spacetime_path || ctx->shiviz_path) && !ctx->p.trace)
-		ctx->p.trace = TRACE_DEFAULT;
+	check_args(ctx);
 }
 
 static void
-on_signal(void *arg, int sig)
+on_stop(void *arg, int sig)
 {
 	struct cs_ctx *ctx = arg;
 
-	if (sig == SIGHUP) {
-		if (log_reopen() < 0)
-			log_warn("cannot reopen the log file");
-		return;
-	}
 	log_warnx("%s received: aborting the run in progress, then exiting",
 	    sig == SIGINT ? "SIGINT" : "SIGTERM");
-	atomic_store(&interrupted, true);
+	atomic_store(&ctx->interrupted, true);
 	pthread_mutex_lock(&ctx->coll.mu);
 	pthread_cond_broadcast(&ctx->coll.cv);
 	pthread_mutex_unlock(&ctx->coll.mu);
-}
-
-bool
-cs_interrupted(void)
-{
-	return atomic_load(&interrupted);
 }
 
 static void *
@@ -404,7 +434,7 @@ run_config(struct cs_ctx *ctx, const struct run_params *p,
 	uint64_t k;
 	int status = EXIT_OK;
 
-	for (k = 0; k < ctx->runs && !cs_interrupted(); k++) {
+	for (k = 0; k < ctx->runs && !atomic_load(&ctx->interrupted); k++) {
 		/* Each repeat draws its own emulation: seed, seed+1, ... */
 		pk.seed = p->seed + k;
 		if (ctx->runs > 1)
@@ -415,7 +445,7 @@ run_config(struct cs_ctx *ctx, const struct run_params *p,
 		if (!ctx->quiet)
 			report_print(stdout, r);
 		report_result_line(stdout, r);
-		if (strcmp(r->status, "ok") != 0)
+		if (r->status != RUN_STATUS_OK)
 			status = EXIT_FAILED;
 		if (ctx->json_path && report_json(ctx->json_path, r) < 0)
 			log_warn("cannot write %s", ctx->json_path);
@@ -448,7 +478,7 @@ worse(int *status, int s)
  * (as answering 0 does, it shuts the peers down), -1 when interrupted.
  */
 static long long
-prompt(void)
+prompt(struct cs_ctx *ctx)
 {
 	char line[64];
 	size_t len = 0;
@@ -464,7 +494,7 @@ prompt(void)
 			char ch;
 			ssize_t n;
 
-			if (cs_interrupted())
+			if (atomic_load(&ctx->interrupted))
 				return -1;
 			if (poll(&pfd, 1, 200) <= 0)
 				continue;
@@ -486,98 +516,134 @@ prompt(void)
 	}
 }
 
+/* The defaults, then the command line, the key and the outputs. */
+static void
+configure(struct cs_ctx *ctx, int argc, char **argv)
+{
+	const char *env, *what;
+
+	ctx->gm_spec = (env = getenv("MPCOMM_GROUP_MANAGER")) && *env ? env :
+	    MPCOMM_GM_ADDR;
+	ctx->opt.port = MPCOMM_PORT_LOG;
+	ctx->opt.level = LOG_LEVEL_INFO;
+	ctx->runs = 1;
+	ctx->wait_s = 30;
+	ctx->timeout_s = 30;
+	ctx->p.mode = ORDER_TOTAL;
+	ctx->p.imax_ms = 10;
+	ctx->p.seed = 1;
+	ctx->p.window = MPCOMM_WINDOW;
+	ctx->p.on_failure = ORDER_CONTINUE;
+	ctx->p.suspect_ms = 1000;
+	log_init("comparison_server", LOG_LEVEL_INFO, 0);
+	parse_args(ctx, argc, argv);
+	if (proc_setup("comparison_server", &ctx->opt, 0, &ctx->key_store,
+	    &ctx->key, &what) < 0)
+		usage_error("cannot use %s: %s", what, strerror(errno));
+	if (ctx->opt.warning[0])
+		log_warnx("%s", ctx->opt.warning);
+	if (net_resolve_hostport(ctx->gm_spec, MPCOMM_PORT_GM, SOCK_STREAM,
+	    &ctx->gm) < 0)
+		fatalx(EXIT_NETWORK, "cannot resolve the group manager %s: %s",
+		    ctx->gm_spec, net_resolve_strerror(errno));
+	if (ctx->csv_path) {
+		if (!(ctx->csv = fopen(ctx->csv_path, "w")))
+			fatal(EXIT_USAGE, "cannot write %s", ctx->csv_path);
+		report_csv_row(ctx->csv, NULL, true);
+	}
+	ctx->progress = isatty(STDOUT_FILENO) && !ctx->quiet;
+	if (ctx->progress && isatty(STDERR_FILENO) && !ctx->opt.log_file &&
+	    !ctx->opt.use_syslog)
+		log_set_clear_line(1);
+}
+
+/* The LOG server on its thread, and the signal thread; exits 3 on failure. */
+static void
+start_threads(struct cs_ctx *ctx)
+{
+	struct net_addr bound;
+	char where[80];
+
+	collect_init(&ctx->coll);
+	if ((ctx->lfd = net_listen_tcp(ctx->opt.bind, ctx->opt.port, 128,
+	    &bound)) < 0)
+		fatal(EXIT_NETWORK, "cannot listen on port %s", ctx->opt.port);
+	ctx->lport = net_addr_port(&bound);
+	if (ctx->opt.pidfile && proc_pidfile_write(ctx->opt.pidfile) < 0)
+		fatal(EXIT_NETWORK, "cannot write pidfile %s",
+		    ctx->opt.pidfile);
+	proc_block_signals();
+	if (!(ctx->srv = lsrv_create(&ctx->lfd, 1, collect_ops(), &ctx->coll,
+	    MPCOMM_LOG_IDLE_MS, 256)))
+		fatal(EXIT_NETWORK, "cannot start the LOG server");
+	lsrv_set_key(ctx->srv, ctx->key);
+	if ((errno = pthread_create(&ctx->t_srv, NULL, server_main, ctx)) != 0)
+		fatal(EXIT_NETWORK, "cannot start the LOG server thread");
+	if (proc_signal_thread(on_stop, ctx, &ctx->t_sig) < 0)
+		fatal(EXIT_NETWORK, "cannot start the signal thread");
+	log_info("listening for logs on %s",
+	    net_addr_str(&bound, where, sizeof(where)));
+}
+
+/* Every (peers, messages) pair of the sweep, then its summary. */
+static int
+sweep(struct cs_ctx *ctx, struct run_params p)
+{
+	struct sweep_stats *ss;
+	int status = EXIT_OK;
+	size_t i, j;
+
+	if (!(ss = sweep_create(ctx->nsweep_n * ctx->nsweep_m)))
+		fatal(EXIT_NETWORK, "out of memory");
+	for (i = 0; i < ctx->nsweep_n; i++)
+		for (j = 0; j < ctx->nsweep_m; j++) {
+			if (atomic_load(&ctx->interrupted))
+				break;
+			p.n = ctx->sweep_n[i];
+			p.m = ctx->sweep_m[j];
+			worse(&status, run_config(ctx, &p, ss));
+		}
+	sweep_print(stdout, ss);
+	if (ctx->svg_summary_path && sweep_svg(ctx->svg_summary_path, ss) < 0)
+		log_warn("cannot write %s", ctx->svg_summary_path);
+	sweep_free(ss);
+	return status;
+}
+
+/* Rounds asked at the prompt until 0, the end of input or a signal. */
+static int
+interactive(struct cs_ctx *ctx, struct run_params p)
+{
+	int status = EXIT_OK;
+	long long m;
+
+	while ((m = prompt(ctx)) > 0) {
+		p.m = (uint32_t)m;
+		worse(&status, run_config(ctx, &p, NULL));
+	}
+	if (m == 0)
+		ctx->shutdown_peers = true;
+	return status;
+}
+
 int
 main(int argc, char **argv)
 {
 	static struct cs_ctx ctx;
-	int status = EXIT_OK;
-	struct net_addr bound;
 	struct run_params p;
-	struct sweep_stats *ss = NULL;
-	char where[80];
-	const char *env, *what;
-	size_t i, j;
+	int status;
 
-	ctx.gm_spec = (env = getenv("MPCOMM_GROUP_MANAGER")) && *env ? env :
-	    "127.0.0.1:5680";
-	ctx.opt.port = "5678";
-	ctx.opt.level = LOG_LEVEL_INFO;
-	ctx.runs = 1;
-	ctx.wait_s = 30;
-	ctx.timeout_s = 30;
-	ctx.p.mode = ORDER_TOTAL;
-	ctx.p.imax_ms = 10;
-	ctx.p.seed = 1;
-	ctx.p.window = 8192;
-	ctx.p.on_failure = ORDER_CONTINUE;
-	ctx.p.suspect_ms = 1000;
-	log_init("comparison_server", LOG_LEVEL_INFO, 0);
-	parse_args(&ctx, argc, argv);
-	if (proc_setup("comparison_server", &ctx.opt, 0, &ctx.key_store,
-	    &ctx.key, &what) < 0)
-		usage_error("cannot use %s: %s", what, strerror(errno));
-	if (ctx.opt.warning[0])
-		log_warnx("%s", ctx.opt.warning);
-	if (net_resolve_hostport(ctx.gm_spec, "5680", SOCK_STREAM, &ctx.gm) < 0)
-		fatalx(EXIT_NETWORK, "cannot resolve the group manager %s: %s",
-		    ctx.gm_spec, net_resolve_strerror(errno));
-	if (ctx.csv_path) {
-		if (!(ctx.csv = fopen(ctx.csv_path, "w")))
-			fatal(EXIT_USAGE, "cannot write %s", ctx.csv_path);
-		report_csv_row(ctx.csv, NULL, true);
-	}
-	ctx.progress = isatty(STDOUT_FILENO) && !ctx.quiet;
-	if (ctx.progress && isatty(STDERR_FILENO) && !ctx.opt.log_file &&
-	    !ctx.opt.use_syslog)
-		log_set_clear_line(1);
-	collect_init(&ctx.coll);
-	if ((ctx.lfd = net_listen_tcp(ctx.opt.bind, ctx.opt.port, 128,
-	    &bound)) < 0)
-		fatal(EXIT_NETWORK, "cannot listen on port %s", ctx.opt.port);
-	ctx.lport = net_addr_port(&bound);
-	if (ctx.opt.pidfile && proc_pidfile_write(ctx.opt.pidfile) < 0)
-		fatal(EXIT_NETWORK, "cannot write pidfile %s", ctx.opt.pidfile);
-	proc_block_signals();
-	if (!(ctx.srv = lsrv_create(&ctx.lfd, 1, collect_ops(), &ctx.coll,
-	    30000, 256)))
-		fatal(EXIT_NETWORK, "cannot start the LOG server");
-	lsrv_set_key(ctx.srv, ctx.key);
-	if ((errno = pthread_create(&ctx.t_srv, NULL, server_main, &ctx)) != 0)
-		fatal(EXIT_NETWORK, "cannot start the LOG server thread");
-	if (proc_signal_thread(on_signal, &ctx, &ctx.t_sig) < 0)
-		fatal(EXIT_NETWORK, "cannot start the signal thread");
-	log_info("listening for logs on %s",
-	    net_addr_str(&bound, where, sizeof(where)));
-
+	configure(&ctx, argc, argv);
+	start_threads(&ctx);
 	p = ctx.p;
 	p.n = ctx.want_peers;
-	if (ctx.nsweep_n) {
-		if (!(ss = sweep_create(ctx.nsweep_n * ctx.nsweep_m)))
-			fatal(EXIT_NETWORK, "out of memory");
-		for (i = 0; i < ctx.nsweep_n && !cs_interrupted(); i++)
-			for (j = 0; j < ctx.nsweep_m && !cs_interrupted(); j++) {
-				p.n = ctx.sweep_n[i];
-				p.m = ctx.sweep_m[j];
-				worse(&status, run_config(&ctx, &p, ss));
-			}
-		sweep_print(stdout, ss);
-		if (ctx.svg_summary_path &&
-		    sweep_svg(ctx.svg_summary_path, ss) < 0)
-			log_warn("cannot write %s", ctx.svg_summary_path);
-		sweep_free(ss);
-	} else if (ctx.scripted) {
-		worse(&status, run_config(&ctx, &p, NULL));
-	} else {
-		long long m;
-
-		while ((m = prompt()) > 0) {
-			p.m = (uint32_t)m;
-			worse(&status, run_config(&ctx, &p, NULL));
-		}
-		if (m == 0)
-			ctx.shutdown_peers = true;
-	}
-	if (cs_interrupted() && status == EXIT_OK)
+	if (ctx.nsweep_n)
+		status = sweep(&ctx, p);
+	else if (ctx.scripted)
+		status = run_config(&ctx, &p, NULL);
+	else
+		status = interactive(&ctx, p);
+	if (atomic_load(&ctx.interrupted) && status == EXIT_OK)
 		status = EXIT_FAILED;
 	if (ctx.shutdown_peers)
 		run_shutdown_peers(&ctx);

@@ -34,7 +34,7 @@ views_throughput(const struct report *r)
 	uint64_t first = UINT64_MAX, last = 0;
 	unsigned i;
 
-	if (r->ref < 0 || strcmp(r->status, "ok") != 0)
+	if (r->ref < 0 || r->status != RUN_STATUS_OK)
 		return 0;
 	for (i = 0; i < r->p.n; i++) {
 		if (!(r->survivors >> i & 1))
@@ -62,7 +62,7 @@ throughput(const struct report *r)
 		return views_throughput(r);
 	for (i = 0; i < r->p.n; i++) {
 		if (!r->log[i].received ||
-		    strcmp(r->log[i].status, "ok") != 0)
+		    r->log[i].status != RUN_STATUS_OK)
 			return 0;
 		if (r->log[i].t_first && r->log[i].t_first < first)
 			first = r->log[i].t_first;
@@ -75,7 +75,7 @@ throughput(const struct report *r)
 }
 
 void
-report_peer_addr(const struct gmc_member *m, char *buf, size_t cap)
+report_peer_addr(const struct ctlc_member *m, char *buf, size_t cap)
 {
 	snprintf(buf, cap, "%s udp=%u ctl=%u", m->host, m->udp, m->ctl);
 }
@@ -91,9 +91,9 @@ peer_status(const struct report *r, unsigned i, char *buf, size_t cap)
 	const struct peer_log *l = &r->log[i];
 
 	if (!r->r[i].departed)
-		return l->received ? l->status : "no-log";
-	snprintf(buf, cap, "%s@%" PRIu32, l->received ? l->status :
-	    "departed", r->r[i].departed_view);
+		return l->received ? run_status_name(l->status) : "no-log";
+	snprintf(buf, cap, "%s@%" PRIu32, l->received ?
+	    run_status_name(l->status) : "departed", r->r[i].departed_view);
 	return buf;
 }
 
@@ -201,7 +201,7 @@ report_result_line(FILE *f, const struct report *r)
 	    order_mode_name(r->p.mode), r->p.n, r->total,
 	    r->delivered_min == UINT64_MAX ? 0 : r->delivered_min,
 	    r->delivered_max, r->mismatched, r->missing, r->duplicates,
-	    r->fifo_violations, r->status, dep);
+	    r->fifo_violations, run_status_name(r->status), dep);
 	if (r->views_run)
 		fputs(departed_list(r, dep, sizeof(dep)), f);
 	fputc('\n', f);
@@ -259,7 +259,7 @@ report_json(const char *path, const struct report *r)
 	if (!f)
 		return -1;
 	fprintf(f, "{\n  \"run\": %" PRIu64 ",\n  \"status\": ", r->run);
-	json_str(f, r->status);
+	json_str(f, run_status_name(r->status));
 	fprintf(f, ",\n  \"problem\": ");
 	json_str(f, r->problem);
 	fprintf(f, ",\n  \"note\": ");
@@ -304,7 +304,8 @@ report_json(const char *path, const struct report *r)
 		json_str(f, r->member[i].host);
 		fprintf(f, ", \"udp\": %u, \"ctl\": %u, \"status\": ",
 		    r->member[i].udp, r->member[i].ctl);
-		json_str(f, l->received ? l->status : "no-log");
+		json_str(f, l->received ? run_status_name(l->status) :
+		    "no-log");
 		fprintf(f, ", \"reason\": ");
 		json_str(f, l->reason);
 		fprintf(f, ", \"role\": \"%s\", \"departed_view\": %" PRIu32
@@ -406,7 +407,8 @@ report_csv_row(FILE *f, const struct report *r, bool header)
 	    r->delivered_min == UINT64_MAX ? 0 : r->delivered_min,
 	    r->delivered_max, r->mismatched, r->missing, r->duplicates,
 	    r->fifo_violations, report_median_latency(r),
-	    report_p99_latency(r), r->status, throughput(r),
+	    report_p99_latency(r), run_status_name(r->status),
+	    throughput(r),
 	    (double)dg / msgs, (double)by / msgs,
 	    (double)cpu / 1e6 / deliveries * 1e5, rss, r->views, dep);
 	return ferror(f) ? -1 : 0;

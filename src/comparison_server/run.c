@@ -23,7 +23,6 @@
 #include "mpcomm/mptime.h"
 #include "cs.h"
 
-#define NET_TIMEOUT_MS	5000
 #define LIST_MAX	1024
 #define ABORT_TIMEOUT_MS 1000		/* per step of one ABORT */
 #define GRACE_US	3000000		/* for the logs of aborted peers */
@@ -31,9 +30,9 @@
 /* Waits until enough peers are registered; fills the snapshot. */
 static int
 snapshot(struct cs_ctx *ctx, const struct run_params *p,
-    struct gmc_member *out, unsigned *n)
+    struct ctlc_member *out, unsigned *n)
 {
-	static struct gmc_member all[LIST_MAX];
+	static struct ctlc_member all[LIST_MAX];
 	uint64_t deadline = mptime_now_us() + ctx->wait_s * 1000000;
 	unsigned want = p->n ? p->n : 2;
 	char reply[CTL_LINE_MAX];
@@ -43,8 +42,8 @@ snapshot(struct cs_ctx *ctx, const struct run_params *p,
 	uint64_t pause;
 
 	for (;;) {
-		got = gmc_list(&ctx->gm, ctx->key, all, LIST_MAX, reply,
-		    sizeof(reply), NET_TIMEOUT_MS);
+		got = ctlc_list(&ctx->gm, ctx->key, all, LIST_MAX, reply,
+		    sizeof(reply), MPCOMM_CTL_TIMEOUT_MS);
 		fails = got < 0 ? fails + 1 : 0;
 		/* Failures are logged at the 1st, 2nd, 4th, 8th ... */
 		if (got < 0 && (fails & (fails - 1)) == 0)
@@ -77,7 +76,7 @@ snapshot(struct cs_ctx *ctx, const struct run_params *p,
 }
 
 static int
-member_ctl_addr(const struct gmc_member *m, struct net_addr *a)
+member_ctl_addr(const struct ctlc_member *m, struct net_addr *a)
 {
 	char port[NET_PORT_MAX];
 
@@ -107,7 +106,7 @@ start_peer(struct cs_ctx *ctx, const struct report *rp, unsigned i,
 {
 	const struct run_params *p = &rp->p;
 	struct net_addr a;
-	struct gmc_conn c;
+	struct ctlc_conn c;
 	char line[CTL_LINE_MAX + 1], host[NET_HOST_MAX], srv[NET_HOST_MAX + 16];
 	unsigned k;
 
@@ -115,7 +114,7 @@ start_peer(struct cs_ctx *ctx, const struct report *rp, unsigned i,
 		snprintf(why, cap, "cannot resolve %s", rp->member[i].host);
 		return -1;
 	}
-	if (gmc_open(&c, &a, ctx->key, NET_TIMEOUT_MS) < 0) {
+	if (ctlc_open(&c, &a, ctx->key, MPCOMM_CTL_TIMEOUT_MS) < 0) {
 		snprintf(why, cap, "cannot connect: %s", strerror(errno));
 		return -1;
 	}
@@ -140,7 +139,7 @@ start_peer(struct cs_ctx *ctx, const struct report *rp, unsigned i,
 		snprintf(line + len, sizeof(line) - len, " trace=%" PRIu32,
 		    p->trace);
 	}
-	if (gmc_send(&c, line) < 0)
+	if (ctlc_send(&c, line) < 0)
 		goto neterr;
 	for (k = 0; k < p->n; k++) {
 		int len = snprintf(line, sizeof(line), "MEMBER id=%u host=%s "
@@ -153,12 +152,12 @@ start_peer(struct cs_ctx *ctx, const struct report *rp, unsigned i,
 		    (size_t)len < sizeof(line))
 			snprintf(line + len, sizeof(line) - (size_t)len,
 			    " delay_us=%" PRIu32, geo_delay_us(p, k, i));
-		if (gmc_send(&c, line) < 0)
+		if (ctlc_send(&c, line) < 0)
 			goto neterr;
 	}
-	if (gmc_recv(&c, line, sizeof(line)) < 0)
+	if (ctlc_recv(&c, line, sizeof(line)) < 0)
 		goto neterr;
-	gmc_close(&c);
+	ctlc_close(&c);
 	if (strncmp(line, "OK", 2) != 0) {
 		snprintf(why, cap, "refused START: %.200s", line);
 		return -1;
@@ -166,13 +165,13 @@ start_peer(struct cs_ctx *ctx, const struct report *rp, unsigned i,
 	return 0;
 neterr:
 	snprintf(why, cap, "%s", strerror(errno));
-	gmc_close(&c);
+	ctlc_close(&c);
 	return -1;
 }
 
 /* The delivered count a peer reports in STATUS, or -1. */
 static long long
-peer_delivered(const struct cs_ctx *ctx, const struct gmc_member *m)
+peer_delivered(const struct cs_ctx *ctx, const struct ctlc_member *m)
 {
 	struct net_addr a;
 	struct ctl_msg msg;
@@ -180,7 +179,7 @@ peer_delivered(const struct cs_ctx *ctx, const struct gmc_member *m)
 	uint64_t d = 0;
 
 	if (member_ctl_addr(m, &a) < 0 ||
-	    gmc_request(&a, ctx->key, "STATUS", reply, sizeof(reply),
+	    ctlc_request(&a, ctx->key, "STATUS", reply, sizeof(reply),
 	    2000) != 0)
 		return -1;
 	if (ctl_parse(reply, strlen(reply), &msg) < 0 ||
@@ -299,7 +298,7 @@ wait_logs(struct cs_ctx *ctx, struct report *rp, struct watch *w)
 		now = mptime_now_us();
 		if (now >= w->next_poll)
 			poll_peers(ctx, rp, w, received, now);
-		if (cs_interrupted())
+		if (atomic_load(&ctx->interrupted))
 			end = RUN_INTERRUPTED;
 		else if (now - w->last_progress > ctx->timeout_s * 1000000)
 			end = RUN_STALLED;
@@ -322,9 +321,9 @@ wait_logs(struct cs_ctx *ctx, struct report *rp, struct watch *w)
 /* One ABORT to one peer, from a thread of its own. */
 struct abort_job {
 	const struct cs_ctx *ctx;
-	const struct gmc_member *m;
+	const struct ctlc_member *m;
 	uint64_t	 run;
-	int		 rc;		/* gmc_request()'s */
+	int		 rc;		/* ctlc_request()'s */
 	int		 err;		/* its errno when rc < 0 */
 	bool		 threaded;
 	pthread_t	 t;
@@ -344,7 +343,7 @@ abort_one(void *arg)
 		j->err = EHOSTUNREACH;
 		return NULL;
 	}
-	j->rc = gmc_request(&a, j->ctx->key, line, j->reply, sizeof(j->reply),
+	j->rc = ctlc_request(&a, j->ctx->key, line, j->reply, sizeof(j->reply),
 	    ABORT_TIMEOUT_MS);
 	j->err = errno;
 	return NULL;
@@ -610,21 +609,21 @@ run_once(struct cs_ctx *ctx, const struct run_params *p)
 void
 run_shutdown_peers(struct cs_ctx *ctx)
 {
-	static struct gmc_member all[LIST_MAX];
+	static struct ctlc_member all[LIST_MAX];
 	char reply[CTL_LINE_MAX];
 	struct net_addr a;
 	char addr[NET_HOST_MAX + 32];
 	long n, i;
 
-	if ((n = gmc_list(&ctx->gm, ctx->key, all, LIST_MAX, reply,
-	    sizeof(reply), NET_TIMEOUT_MS)) < 0) {
+	if ((n = ctlc_list(&ctx->gm, ctx->key, all, LIST_MAX, reply,
+	    sizeof(reply), MPCOMM_CTL_TIMEOUT_MS)) < 0) {
 		log_warn("cannot list the group to shut it down");
 		return;
 	}
 	for (i = 0; i < n; i++) {
 		if (member_ctl_addr(&all[i], &a) < 0 ||
-		    gmc_request(&a, ctx->key, "SHUTDOWN", reply, sizeof(reply),
-		    NET_TIMEOUT_MS) != 0) {
+		    ctlc_request(&a, ctx->key, "SHUTDOWN", reply, sizeof(reply),
+		    MPCOMM_CTL_TIMEOUT_MS) != 0) {
 			report_peer_addr(&all[i], addr, sizeof(addr));
 			log_warnx("peer %s did not take SHUTDOWN", addr);
 		}

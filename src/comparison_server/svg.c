@@ -208,7 +208,8 @@ svg_title(FILE *f, const struct report *r, unsigned h)
 	fprintf(f, "<text x=\"%u\" y=\"22\" font-size=\"16\" "
 	    "font-weight=\"bold\">MPComm run %" PRIu64 ": order=%s, %u peers x "
 	    "%u messages, status %s</text>\n", LEFT, r->run,
-	    order_mode_name(r->p.mode), r->p.n, r->p.m, r->status);
+	    order_mode_name(r->p.mode), r->p.n, r->p.m,
+	    run_status_name(r->status));
 	fprintf(f, "<text x=\"%u\" y=\"42\">interval %" PRIu64 ":%" PRIu64
 	    " ms, delay %" PRIu64 ":%" PRIu64 " ms, loss %g, dup %g, seed %"
 	    PRIu64 " - mismatched rounds: %" PRIu64 " of %" PRIu64

@@ -22,12 +22,13 @@ sweep_create(size_t cells)
 	return s;
 }
 
+/* A run that did not end (aborted, timeout) is worse than one that failed. */
 static int
-severity(const char *status)
+severity(enum run_status s)
 {
-	if (!status || strcmp(status, "ok") == 0)
+	if (s == RUN_STATUS_OK)
 		return 0;
-	if (strcmp(status, "failed") == 0)
+	if (s == RUN_STATUS_FAILED)
 		return 1;
 	return 2;
 }
@@ -49,7 +50,7 @@ sweep_add(struct sweep_stats *s, const struct report *r)
 		c->n = r->p.n;
 		c->m = r->p.m;
 		c->mis_min = UINT64_MAX;
-		c->worst = "ok";
+		c->worst = RUN_STATUS_OK;
 	}
 	if (!(nl = realloc(c->lat, (c->runs + 1) * sizeof(*nl))))
 		return;
@@ -92,7 +93,7 @@ sweep_print(FILE *f, const struct sweep_stats *s)
 		    c->m, c->runs, c->runs ? (double)c->mis_sum /
 		    (double)c->runs : 0, c->runs ? c->mis_min : 0, c->mis_max,
 		    c->missing, c->duplicates, report_fmt_us(lat, sizeof(lat),
-		    c->runs ? c->lat[c->runs / 2] : 0), c->worst);
+		    c->runs ? c->lat[c->runs / 2] : 0), run_status_name(c->worst));
 	}
 }
 

@@ -57,7 +57,7 @@ compare_has_views(const struct report *rp)
 
 	for (i = 0; i < rp->p.n; i++)
 		if (rp->log[i].received && (rp->log[i].nviews > 0 ||
-		    strcmp(rp->log[i].status, "excluded") == 0))
+		    rp->log[i].status == RUN_STATUS_EXCLUDED))
 			return true;
 	return false;
 }
@@ -74,7 +74,7 @@ pick_reference(const struct peer_log *log, unsigned n, bool ok_only)
 	for (i = 0; i < n; i++) {
 		const struct peer_log *l = &log[i];
 
-		if (!l->received || (ok_only && strcmp(l->status, "ok") != 0))
+		if (!l->received || (ok_only && l->status != RUN_STATUS_OK))
 			continue;
 		if (best < 0 || last_view(l, 0, &mb) >
 		    last_view(&log[best], 0, &mb))
@@ -377,7 +377,8 @@ departed_note(struct report *rp)
 			continue;
 		snprintf(p + len, cap - len, "%speer %u departed in view %"
 		    PRIu32 " (%s%s%s%s)", len ? "; " : "", i,
-		    rp->r[i].departed_view, l->received ? l->status : "no log",
+		    rp->r[i].departed_view, l->received ?
+		    run_status_name(l->status) : "no log",
 		    l->received && l->reason[0] ? ": " : "", l->received ?
 		    l->reason : "", rp->r[i].inconsistent ? ", inconsistent" :
 		    "");
@@ -396,16 +397,16 @@ survivor_trouble(struct report *rp)
 		if (!(rp->survivors >> i & 1))
 			continue;
 		if (!l->received) {
-			rp->status = "timeout";
+			rp->status = RUN_STATUS_TIMEOUT;
 			return "not every survivor sent its log";
 		}
-		if (strcmp(l->status, "ok") == 0 || l->error[0])
+		if (l->status == RUN_STATUS_OK || l->error[0])
 			continue;
-		rp->status = strcmp(l->status, "aborted") == 0 ? "aborted" :
-		    "failed";
+		rp->status = l->status == RUN_STATUS_ABORTED ?
+		    RUN_STATUS_ABORTED : RUN_STATUS_FAILED;
 		if (!rp->problem[0])
 			snprintf(rp->problem, sizeof(rp->problem), "peer %u "
-			    "%s%s%s", i, strcmp(l->status, "aborted") == 0 ?
+			    "%s%s%s", i, l->status == RUN_STATUS_ABORTED ?
 			    "aborted the run" : "says it was excluded, but the "
 			    "survivors' last view has it", l->reason[0] ?
 			    ": " : "", l->reason);
@@ -420,13 +421,13 @@ views_status(struct report *rp)
 {
 	const char *why = NULL;
 
-	rp->status = "failed";
+	rp->status = RUN_STATUS_FAILED;
 	if (rp->end == RUN_INTERRUPTED) {
-		rp->status = "aborted";
+		rp->status = RUN_STATUS_ABORTED;
 		return "interrupted";
 	}
 	if (rp->end == RUN_STALLED) {
-		rp->status = "timeout";
+		rp->status = RUN_STATUS_TIMEOUT;
 		return "no progress";
 	}
 	if ((why = survivor_trouble(rp)) || compare_log_error(rp, &why))
@@ -446,7 +447,7 @@ views_status(struct report *rp)
 		return "the survivors installed a view at different positions";
 	if (rp->inconsistent)
 		return "a departed member's log contradicts the survivors'";
-	rp->status = "ok";
+	rp->status = RUN_STATUS_OK;
 	return NULL;
 }
 
@@ -473,7 +474,7 @@ compare_views(struct report *rp)
 	aggregate(rp, cut);
 	departed_note(rp);
 	if (oom) {
-		rp->status = "failed";
+		rp->status = RUN_STATUS_FAILED;
 		why = "out of memory: the logs could not be judged";
 	} else {
 		why = views_status(rp);

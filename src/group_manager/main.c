@@ -14,6 +14,7 @@
 
 #include "mpcomm/auth.h"
 #include "mpcomm/ctl.h"
+#include "mpcomm/defaults.h"
 #include "mpcomm/log.h"
 #include "mpcomm/lsrv.h"
 #include "mpcomm/net.h"
@@ -65,15 +66,10 @@ usage(FILE *f, int status)
 }
 
 static void
-on_signal(void *arg, int sig)
+on_stop(void *arg, int sig)
 {
 	struct gm_ctx *ctx = arg;
 
-	if (sig == SIGHUP) {
-		if (log_reopen() < 0)
-			log_warn("cannot reopen the log file");
-		return;
-	}
 	log_info("%s received, stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	lsrv_stop(ctx->srv);
 }
@@ -153,9 +149,9 @@ main(int argc, char **argv)
 	char where[80];
 	int fd, notify = -1;
 
-	ctx.opt.port = "5680";
+	ctx.opt.port = MPCOMM_PORT_GM;
 	ctx.opt.level = LOG_LEVEL_INFO;
-	ctx.timeout_s = 10;
+	ctx.timeout_s = MPCOMM_CTL_IDLE_MS / 1000;
 	ctx.max_clients = 256;
 	ctx.reg.ttl_us = 30ULL * 1000000;
 	log_init("group_manager", LOG_LEVEL_INFO, 0);
@@ -177,7 +173,7 @@ main(int argc, char **argv)
 	    (int)ctx.timeout_s * 1000, ctx.max_clients)))
 		fatal(EXIT_NETWORK, "cannot start the server");
 	lsrv_set_key(ctx.srv, key);
-	if (proc_signal_thread(on_signal, &ctx, &ctx.t_sig) < 0)
+	if (proc_signal_thread(on_stop, &ctx, &ctx.t_sig) < 0)
 		fatal(EXIT_NETWORK, "cannot start the signal thread");
 	log_info("listening on %s", net_addr_str(&bound, where, sizeof(where)));
 	proc_daemon_ready(&notify);

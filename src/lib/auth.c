@@ -272,30 +272,3 @@ auth_line_check(const struct auth_key *key, const char *nonce, char *line,
 	*len = body;
 	return 1;
 }
-
-void
-auth_body_mac(const struct auth_key *key, const char *nonce,
-    struct auth_sha256 *digest, char out[AUTH_MAC_HEX + 1])
-{
-	uint8_t d[AUTH_HASH_LEN];
-	char what[4 + 2 * AUTH_HASH_LEN + 1];
-
-	auth_sha256_final(digest, d);
-	memcpy(what, "END ", 4);
-	auth_hex(d, sizeof(d), what + 4);
-	auth_line_mac(key, nonce, what, sizeof(what) - 1, out);
-}
-
-int
-auth_body_check(const struct auth_key *key, const char *nonce,
-    struct auth_sha256 *digest, const char *line, size_t len)
-{
-	static const char end[] = "END mac=";
-	size_t elen = sizeof(end) - 1;
-	char want[AUTH_MAC_HEX + 1];
-
-	auth_body_mac(key, nonce, digest, want);
-	if (len != elen + AUTH_MAC_HEX || memcmp(line, end, elen) != 0)
-		return 0;
-	return auth_equal(want, line + elen, AUTH_MAC_HEX);
-}

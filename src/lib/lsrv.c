@@ -21,6 +21,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "mpcomm/ctlbody.h"
 #include "mpcomm/lsrv.h"
 #include "mpcomm/mptime.h"
 #include "mpcomm/net.h"
@@ -50,8 +51,8 @@ struct lsrv_conn {
 	const char	*why;		/* set when the client went away */
 	void		*data;
 	char		 nonce[AUTH_NONCE_HEX + 1];
-	int		 body;		/* inside a body: see lsrv_body_begin */
-	struct auth_sha256 digest;
+	const struct auth_key *key;	/* the server's, NULL: none */
+	struct ctlbody	 body;		/* see lsrv_body_begin */
 };
 
 struct lsrv {
@@ -148,7 +149,7 @@ lsrv_stop(struct lsrv *s)
 static int
 conn_between(const struct lsrv_conn *c)
 {
-	return !c->body && !c->data && c->inlen == 0;
+	return !c->body.open && !c->data && c->inlen == 0;
 }
 
 /*
@@ -255,6 +256,7 @@ conn_add(struct lsrv *s, int fd, const struct net_addr *a, uint64_t now)
 	if (net_addr_host(a, c->host, sizeof(c->host)) < 0)
 		snprintf(c->host, sizeof(c->host), "?");
 	if (s->keyed) {
+		c->key = &s->key;
 		if (auth_nonce(c->nonce) < 0)
 			goto fail;
 		(void)lsrv_printf(c, "HELLO nonce=%s\n", c->nonce);
@@ -351,43 +353,23 @@ lsrv_set_key(struct lsrv *s, const struct auth_key *key)
 void
 lsrv_body_begin(struct lsrv_conn *c)
 {
-	c->body = 1;
-	auth_sha256_init(&c->digest);
-}
-
-/* An END line of a body: "END" alone or followed by fields. */
-static int
-is_end(const char *line, size_t len)
-{
-	return len >= 3 && memcmp(line, "END", 3) == 0 &&
-	    (len == 3 || line[3] == ' ');
+	ctlbody_begin(&c->body, c->key, c->nonce);
 }
 
 /*
  * Authenticates a line when the server has a key, then hands it over.  In
- * a body, lines are hashed, and an END line must carry the body's MAC
- * (auth_body_check()): a body is never handed over as complete otherwise.
- * Returns what the callback returned, or -1 when authentication failed.
+ * a body, ctlbody_take() decides (a body is never handed over as complete
+ * unless its END verifies).  Returns what the callback returned, or -1
+ * when authentication failed.
  */
 static int
 deliver_line(struct lsrv *s, struct lsrv_conn *c, char *line, size_t len)
 {
-	if (!s->keyed) {
-		if (c->body && len == 3 && memcmp(line, "END", 3) == 0)
-			c->body = 0;
-		c->proven = 1;
-		return s->ops->line(s->arg, c, line, len);
-	}
-	if (c->body && !is_end(line, len)) {
-		auth_sha256_update(&c->digest, line, len);
-		auth_sha256_update(&c->digest, "\n", 1);
-	} else if (c->body) {
-		c->body = 0;
-		if (!auth_body_check(&s->key, c->nonce, &c->digest, line, len))
+	if (c->body.open) {
+		if (ctlbody_take(&c->body, line, &len) == CTLBODY_FORGED)
 			goto refuse;
-		line[3] = '\0';
-		len = 3;
-	} else if (!auth_line_check(&s->key, c->nonce, line, &len)) {
+	} else if (s->keyed && !auth_line_check(&s->key, c->nonce, line,
+	    &len)) {
 		goto refuse;
 	}
 	c->proven = 1;

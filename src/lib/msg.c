@@ -61,6 +61,44 @@ decode_view(const uint8_t *body, size_t blen, struct msg_view *v)
 	return 0;
 }
 
+/* The records of a view change (mpcomm(7), Views). */
+static int
+decode_view_change(uint8_t type, const uint8_t *body, size_t blen,
+    struct msg_rec *r)
+{
+	switch (type) {
+	case MSG_PROPOSE:
+		if (blen != MSG_PROPOSE_LEN)
+			return -MSG_ERR_RECLEN;
+		r->u.propose.ballot = wire_get_u32(body);
+		r->u.propose.members = wire_get_u64(body + 4);
+		return 0;
+	case MSG_VIEW:
+		return decode_view(body, blen, &r->u.view);
+	case MSG_SUSPECT:
+		if (blen != MSG_SUSPECT_LEN)
+			return -MSG_ERR_RECLEN;
+		r->u.suspect = wire_get_u64(body);
+		return 0;
+	case MSG_RELAY_REQ:
+		if (blen != MSG_RELAY_REQ_LEN)
+			return -MSG_ERR_RECLEN;
+		r->u.relay_req.stream = wire_get_u16(body);
+		r->u.relay_req.from = wire_get_u32(body + 2);
+		r->u.relay_req.to = wire_get_u32(body + 6);
+		return 0;
+	case MSG_RELAY:
+		if (blen < MSG_RELAY_FIXED_LEN ||
+		    blen - MSG_RELAY_FIXED_LEN > MSG_MAX_PAYLOAD)
+			return -MSG_ERR_RECLEN;
+		r->u.relay.stream = wire_get_u16(body);
+		decode_data(body + 2, blen - 2, &r->u.relay.data);
+		return 0;
+	default:
+		return -MSG_ERR_TYPE;
+	}
+}
+
 static int
 decode_record(uint8_t type, const uint8_t *body, size_t blen,
     struct msg_rec *r)
@@ -117,35 +155,8 @@ decode_record(uint8_t type, const uint8_t *body, size_t blen,
 			return -MSG_ERR_RECLEN;
 		r->u.echo.raw = body + 1;
 		return 0;
-	case MSG_PROPOSE:
-		if (blen != MSG_PROPOSE_LEN)
-			return -MSG_ERR_RECLEN;
-		r->u.propose.ballot = wire_get_u32(body);
-		r->u.propose.members = wire_get_u64(body + 4);
-		return 0;
-	case MSG_VIEW:
-		return decode_view(body, blen, &r->u.view);
-	case MSG_SUSPECT:
-		if (blen != MSG_SUSPECT_LEN)
-			return -MSG_ERR_RECLEN;
-		r->u.suspect = wire_get_u64(body);
-		return 0;
-	case MSG_RELAY_REQ:
-		if (blen != MSG_RELAY_REQ_LEN)
-			return -MSG_ERR_RECLEN;
-		r->u.relay_req.stream = wire_get_u16(body);
-		r->u.relay_req.from = wire_get_u32(body + 2);
-		r->u.relay_req.to = wire_get_u32(body + 6);
-		return 0;
-	case MSG_RELAY:
-		if (blen < MSG_RELAY_FIXED_LEN ||
-		    blen - MSG_RELAY_FIXED_LEN > MSG_MAX_PAYLOAD)
-			return -MSG_ERR_RECLEN;
-		r->u.relay.stream = wire_get_u16(body);
-		decode_data(body + 2, blen - 2, &r->u.relay.data);
-		return 0;
 	default:
-		return -MSG_ERR_TYPE;
+		return decode_view_change(type, body, blen, r);
 	}
 }
 

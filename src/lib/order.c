@@ -172,6 +172,30 @@ order_phase_name(enum order_phase p)
 	return "?";
 }
 
+int
+order_suspect_parse(const char *s, uint64_t *ms, const char **why)
+{
+	struct order_config c;
+	char *end;
+	unsigned long long v;
+
+	order_config_defaults(&c);
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s || *end || *s < '0' || *s > '9' ||
+	    v > 3600000) {
+		*why = "not a number of ms up to 3600000";
+		return -1;
+	}
+	/* Suspicion must wait for several heartbeats (order_config_check). */
+	if (v * 1000 <= 2 * c.hb_interval_us) {
+		*why = "not above two heartbeat intervals (100 ms)";
+		return -1;
+	}
+	*ms = v;
+	return 0;
+}
+
 const char *
 order_on_failure_name(enum order_on_failure f)
 {

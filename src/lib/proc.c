@@ -346,8 +346,9 @@ proc_block_signals(void)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 }
 
-int
-proc_wait_signal(int timeout_ms)
+/* Waits up to timeout_ms for a blocked signal: the signal, or 0. */
+static int
+wait_signal(int timeout_ms)
 {
 	struct timespec ts;
 	sigset_t set;
@@ -361,7 +362,7 @@ proc_wait_signal(int timeout_ms)
 }
 
 struct sigthread {
-	void	(*on_signal)(void *, int);
+	void	(*on_stop)(void *, int);
 	void	*arg;
 };
 
@@ -373,24 +374,28 @@ sigthread_main(void *p)
 
 	free(p);
 	for (;;) {
-		if ((sig = proc_wait_signal(1000)) == 0)
+		if ((sig = wait_signal(1000)) == 0)
 			continue;
 		if (sig == SIGUSR1)
 			return NULL;
-		st.on_signal(st.arg, sig);
-		if (sig == SIGINT || sig == SIGTERM)
-			return NULL;
+		if (sig == SIGHUP) {
+			if (log_reopen() < 0)
+				log_warn("cannot reopen the log file");
+			continue;
+		}
+		st.on_stop(st.arg, sig);
+		return NULL;
 	}
 }
 
 int
-proc_signal_thread(void (*on_signal)(void *, int), void *arg, pthread_t *t)
+proc_signal_thread(void (*on_stop)(void *, int), void *arg, pthread_t *t)
 {
 	struct sigthread *st = malloc(sizeof(*st));
 
 	if (!st)
 		return -1;
-	st->on_signal = on_signal;
+	st->on_stop = on_stop;
 	st->arg = arg;
 	if ((errno = pthread_create(t, NULL, sigthread_main, st)) != 0) {
 		free(st);

@@ -17,7 +17,8 @@
 
 #include "mpcomm/auth.h"
 #include "mpcomm/ctl.h"
-#include "mpcomm/gmc.h"
+#include "mpcomm/ctlc.h"
+#include "mpcomm/defaults.h"
 #include "mpcomm/mptime.h"
 #include "mpcomm/net.h"
 #include "mpcomm/proc.h"
@@ -25,8 +26,8 @@
 #define PROG		"mpctl"
 #define SYNOPSIS	"mpctl [-hV] [-k key-file] [-t sec] command [argument ...]"
 #define usage_error(...) proc_usage_error(PROG, SYNOPSIS, __VA_ARGS__)
-#define GM_PORT		"5680"
-#define PEER_PORT	"5679"
+#define GM_PORT		MPCOMM_PORT_GM
+#define PEER_PORT	MPCOMM_PORT_CTL
 #define LIST_MAX	1024
 
 struct mpctl {
@@ -100,7 +101,7 @@ request(const struct mpctl *m, const char *spec, const char *defport,
 
 	if ((rc = resolve(spec, defport, &a)) != EXIT_OK)
 		return rc;
-	rc = gmc_request(&a, m->key, line, reply, cap, m->timeout_ms);
+	rc = ctlc_request(&a, m->key, line, reply, cap, m->timeout_ms);
 	if (rc < 0) {
 		fprintf(stderr, "mpctl: %s: %s\n", spec, strerror(errno));
 		return EXIT_NETWORK;
@@ -143,7 +144,7 @@ cmd_status(struct mpctl *m, int argc, char **argv)
 static int
 cmd_list(struct mpctl *m, int argc, char **argv)
 {
-	static struct gmc_member all[LIST_MAX];
+	static struct ctlc_member all[LIST_MAX];
 	const char *spec = argc > 0 ? argv[0] : m->gm_spec;
 	char reply[CTL_LINE_MAX + 1];
 	struct net_addr a;
@@ -152,7 +153,7 @@ cmd_list(struct mpctl *m, int argc, char **argv)
 
 	if ((rc = resolve(spec, GM_PORT, &a)) != EXIT_OK)
 		return rc;
-	n = gmc_list(&a, m->key, all, LIST_MAX, reply, sizeof(reply),
+	n = ctlc_list(&a, m->key, all, LIST_MAX, reply, sizeof(reply),
 	    m->timeout_ms);
 	if (n < 0 && errno == EPROTO && !m->key)	/* says why */
 		return request(m, spec, GM_PORT, "LIST", reply, sizeof(reply)) ==
@@ -284,22 +285,22 @@ start_line(int argc, char **argv, char *line, size_t cap)
 
 /* Sends the START line and one MEMBER line per member argument. */
 static int
-start_send(struct gmc_conn *c, int argc, char **argv, const char *start)
+start_send(struct ctlc_conn *c, int argc, char **argv, const char *start)
 {
 	char host[NET_HOST_MAX], port[NET_PORT_MAX], line[CTL_LINE_MAX];
 	int i, id = 0;
 
-	if (gmc_send(c, start) < 0)
+	if (ctlc_send(c, start) < 0)
 		return -1;
 	for (i = 1; i < argc; i++) {
 		if (strchr(argv[i], '='))
 			continue;
-		if (net_split_hostport(argv[i], "6789", host, sizeof(host),
+		if (net_split_hostport(argv[i], MPCOMM_PORT_UDP, host, sizeof(host),
 		    port, sizeof(port)) < 0)
 			usage_error("start: not HOST:UDP: %s", argv[i]);
 		snprintf(line, sizeof(line), "MEMBER id=%d host=%s udp=%s",
 		    id++, host, port);
-		if (gmc_send(c, line) < 0)
+		if (ctlc_send(c, line) < 0)
 			return -1;
 	}
 	return 0;
@@ -310,20 +311,20 @@ cmd_start(struct mpctl *m, int argc, char **argv)
 {
 	char start[CTL_LINE_MAX], reply[CTL_LINE_MAX + 1];
 	struct net_addr a;
-	struct gmc_conn c;
+	struct ctlc_conn c;
 	int rc;
 
 	start_line(argc, argv, start, sizeof(start));
 	if ((rc = resolve(argv[0], PEER_PORT, &a)) != EXIT_OK)
 		return rc;
-	if (gmc_open(&c, &a, m->key, m->timeout_ms) < 0 ||
+	if (ctlc_open(&c, &a, m->key, m->timeout_ms) < 0 ||
 	    start_send(&c, argc, argv, start) < 0 ||
-	    gmc_recv(&c, reply, sizeof(reply)) < 0) {
+	    ctlc_recv(&c, reply, sizeof(reply)) < 0) {
 		fprintf(stderr, "mpctl: %s: %s\n", argv[0], strerror(errno));
-		gmc_close(&c);
+		ctlc_close(&c);
 		return EXIT_NETWORK;
 	}
-	gmc_close(&c);
+	ctlc_close(&c);
 	if (strncmp(reply, "OK", 2) != 0) {
 		fprintf(stderr, "mpctl: %s: %s\n", argv[0], reply);
 		return EXIT_FAILED;
@@ -338,24 +339,24 @@ cmd_send(struct mpctl *m, int argc, char **argv)
 {
 	char line[8192];
 	struct net_addr a;
-	struct gmc_conn c;
+	struct ctlc_conn c;
 	int i, rc;
 
 	if ((rc = resolve(argv[0], GM_PORT, &a)) != EXIT_OK)
 		return rc;
-	if (gmc_open(&c, &a, m->key, m->timeout_ms) < 0) {
+	if (ctlc_open(&c, &a, m->key, m->timeout_ms) < 0) {
 		fprintf(stderr, "mpctl: cannot connect to %s: %s\n", argv[0],
 		    strerror(errno));
 		return EXIT_NETWORK;
 	}
 	for (i = 1; i < argc; i++)
-		if (gmc_send(&c, argv[i]) < 0)
+		if (ctlc_send(&c, argv[i]) < 0)
 			break;
 	shutdown(c.fd, SHUT_WR);
 	c.timeout_ms = m->timeout_ms < 2000 ? m->timeout_ms : 2000;
-	while (gmc_recv(&c, line, sizeof(line)) >= 0)
+	while (ctlc_recv(&c, line, sizeof(line)) >= 0)
 		printf("%s\n", line);
-	gmc_close(&c);
+	ctlc_close(&c);
 	return EXIT_OK;
 }
 
@@ -419,9 +420,9 @@ main(int argc, char **argv)
 	size_t i;
 	int n;
 
-	m.timeout_ms = 5000;
+	m.timeout_ms = MPCOMM_CTL_TIMEOUT_MS;
 	m.gm_spec = (env = getenv("MPCOMM_GROUP_MANAGER")) && *env ? env :
-	    "127.0.0.1:5680";
+	    MPCOMM_GM_ADDR;
 	parse_args(&m, argc, argv);
 	if (optind == argc)
 		usage_error("no command (status, list, ping, start, shutdown, "

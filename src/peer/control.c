@@ -13,11 +13,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "mpcomm/ctl.h"
+#include "mpcomm/defaults.h"
 #include "mpcomm/log.h"
 #include "mpcomm/lsrv.h"
 #include "mpcomm/mptime.h"
@@ -49,8 +49,7 @@ reply_err(struct lsrv_conn *c, int code, const char *what, const char *why)
 static int
 parse_views(struct peer_ctx *ctx, struct ctl_msg *m, struct run *t)
 {
-	struct order_config cfg;
-	const char *str;
+	const char *str, *why;
 	uint64_t v = ctx->suspect_ms;
 
 	t->on_failure = ORDER_CONTINUE;
@@ -60,13 +59,9 @@ parse_views(struct peer_ctx *ctx, struct ctl_msg *m, struct run *t)
 		    "or abort");
 		return -1;
 	}
-	order_config_defaults(&cfg);
-	if (ctl_get_u64(m, "suspect", 1, 3600000, 0, &v) < 0)
-		return -1;
-	if (v * 1000 <= cfg.hb_interval_us) {
-		snprintf(m->err, sizeof(m->err), "suspect=%" PRIu64 " ms is "
-		    "not above the heartbeat interval (%" PRIu64 " ms)", v,
-		    cfg.hb_interval_us / 1000);
+	if ((str = ctl_get(m, "suspect")) &&
+	    order_suspect_parse(str, &v, &why) < 0) {
+		snprintf(m->err, sizeof(m->err), "suspect=%s: %s", str, why);
 		return -1;
 	}
 	if (t->on_failure == ORDER_CONTINUE && v >= ctx->peer_timeout_ms) {
@@ -155,7 +150,7 @@ parse_start(struct peer_ctx *ctx, struct ctl_msg *m, struct start_req *s)
 		char host[NET_HOST_MAX], port[NET_PORT_MAX];
 
 		/* Numeric only: a resolver would stall this loop. */
-		if (net_split_hostport(buf, "5678", host, sizeof(host), port,
+		if (net_split_hostport(buf, MPCOMM_PORT_LOG, host, sizeof(host), port,
 		    sizeof(port)) < 0 || net_resolve_numeric(host, port,
 		    SOCK_STREAM, &t->server) < 0) {
 			snprintf(m->err, sizeof(m->err), "server %.64s is not "
@@ -239,7 +234,7 @@ static void
 start_run(struct peer_ctx *ctx, struct lsrv_conn *c, struct start_req *s)
 {
 	struct order_outbox box;
-	struct run *r, *old, *dead = NULL;
+	struct run *r;
 	char err[200];
 	int busy;
 
@@ -257,21 +252,8 @@ start_run(struct peer_ctx *ctx, struct lsrv_conn *c, struct start_req *s)
 		order_outbox_free(&box);
 		return (void)reply_err(c, 400, "START", err);
 	}
-	pthread_mutex_lock(&ctx->mu);
 	/* Only this thread publishes runs: the check above still holds. */
-	old = ctx->run;
-	ctx->run = r;
-	if (old)
-		dead = run_put(ctx, old);
-	log_set_id((int)r->self);
-	order_start(r->core, mptime_now_us(), &box);
-	r->refs++;
-	pthread_cond_broadcast(&ctx->cv);
-	pthread_mutex_unlock(&ctx->mu);
-
-	run_send(ctx, r, &box);
-	run_release(ctx, r);
-	run_destroy(dead);
+	core_start(ctx, r, &box);
 	order_outbox_free(&box);
 	log_info("run %" PRIu64 ": peer %u of %u, %u messages each, order %s",
 	    r->id, r->self, r->n, r->messages, order_mode_name(r->mode));
@@ -334,33 +316,26 @@ abort_req(struct peer_ctx *ctx, struct lsrv_conn *c, struct ctl_msg *m)
 {
 	struct ship_job *job = NULL;
 	enum order_phase ph;
+	enum core_abort rc;
 	uint64_t id;
-	int rc = 0;
 	char why[80];
 
 	if (ctl_get_u64(m, "run", 1, UINT64_MAX, 1, &id) < 0 ||
 	    ctl_check_unused(m) < 0)
 		return (void)reply_err(c, 400, "ABORT", m->err);
-	pthread_mutex_lock(&ctx->mu);
-	if (!ctx->run || ctx->run->id != id) {
-		pthread_mutex_unlock(&ctx->mu);
+	rc = core_abort(ctx, id, "aborted by the comparison server", &ph, &job);
+	if (rc == CORE_ABORT_NOT_CURRENT) {
 		snprintf(why, sizeof(why), "run %" PRIu64 " is not the current "
 		    "run", id);
 		return (void)reply_err(c, 404, "ABORT", why);
 	}
-	if (order_abort(ctx->run->core, "aborted by the comparison server") ==
-	    0)
-		rc = ship_if_ended(ctx, ctx->run, &job) < 0 ? -1 : 1;
-	ph = order_phase(ctx->run->core);
-	pthread_cond_broadcast(&ctx->cv);
-	pthread_mutex_unlock(&ctx->mu);
-	if (rc == 0) {
+	if (rc == CORE_ABORT_ENDED) {
 		lsrv_printf(c, "OK already finished run=%" PRIu64 " state=%s\n",
 		    id, order_phase_name(ph));
 		return;
 	}
 	log_info("run %" PRIu64 ": ABORT from %s", id, lsrv_peer(c));
-	if (rc < 0)
+	if (rc == CORE_ABORT_NOMEM)
 		log_warnx("out of memory: a delivery log is not shipped");
 	if (job)
 		ship_launch(job);
@@ -400,7 +375,7 @@ on_line(void *arg, struct lsrv_conn *c, char *line, size_t len)
 		    msgs == 0) {
 			log_info("START with 0 messages: exiting");
 			lsrv_printf(c, "OK bye\n");
-			atomic_store(&ctx->stop, true);
+			peer_stop(ctx);
 			return -1;
 		}
 		for (size_t i = 0; i < m.nfield; i++)
@@ -428,7 +403,7 @@ on_line(void *arg, struct lsrv_conn *c, char *line, size_t len)
 	if (strcmp(m.verb, "SHUTDOWN") == 0) {
 		log_info("SHUTDOWN from %s", lsrv_peer(c));
 		lsrv_printf(c, "OK bye\n");
-		atomic_store(&ctx->stop, true);
+		peer_stop(ctx);
 		return -1;
 	}
 	if (strcmp(m.verb, "PING") == 0) {
@@ -454,23 +429,12 @@ on_closed(void *arg, struct lsrv_conn *c, const char *why)
 	}
 }
 
-static void
-on_tick(void *arg)
-{
-	struct peer_ctx *ctx = arg;
-
-	/* SHUTDOWN was answered: let main() take the process down. */
-	if (atomic_load(&ctx->stop))
-		kill(getpid(), SIGTERM);
-}
-
 const struct lsrv_ops *
 control_ops(void)
 {
 	static const struct lsrv_ops ops = {
 		.line = on_line,
 		.closed = on_closed,
-		.tick = on_tick,
 	};
 
 	return &ops;

@@ -18,14 +18,14 @@
 #include <unistd.h>
 
 #include "mpcomm/ctl.h"
-#include "mpcomm/gmc.h"
+#include "mpcomm/ctlc.h"
+#include "mpcomm/defaults.h"
 #include "mpcomm/log.h"
 #include "mpcomm/lsrv.h"
 #include "mpcomm/mptime.h"
 #include "mpcomm/proc.h"
 #include "peer.h"
 
-#define GM_TIMEOUT_MS	5000
 #define SOCKBUF		(8 * 1024 * 1024)
 #define STALL_UNSET	UINT64_MAX	/* --stall-timeout not given */
 #define SUSPECT_UNSET	UINT64_MAX	/* --suspect not given */
@@ -81,60 +81,129 @@ usage(FILE *f, int status)
 }
 
 /*
- * --suspect MS: above the heartbeat interval (a member is heard from at
+ * --suspect MS: above two heartbeat intervals (a member is heard from at
  * least that often), at most an hour.  Exits 2 otherwise.
  */
 static uint64_t
 parse_suspect(const char *arg)
 {
-	struct order_config cfg;
+	const char *why;
 	uint64_t v;
 
-	order_config_defaults(&cfg);
-	if (ctl_parse_u64(arg, 0, 3600000, &v) < 0)
-		usage_error("--suspect: not a number of ms in [1, 3600000]: %s",
-		    arg);
-	if (v * 1000 <= cfg.hb_interval_us)
-		usage_error("--suspect: %s ms is not above the heartbeat "
-		    "interval (%llu ms)", arg,
-		    (unsigned long long)(cfg.hb_interval_us / 1000));
+	if (order_suspect_parse(arg, &v, &why) < 0)
+		usage_error("--suspect %s: %s", arg, why);
 	return v;
+}
+
+/* The long options without a short letter. */
+enum { OPT_WINDOW = 256, OPT_PTO, OPT_REFRESH, OPT_SHIPTO, OPT_STALL,
+    OPT_REGTO, OPT_SUSPECT };
+
+static const struct option long_opts[] = {
+	PROC_LONG_OPTS,
+	{ "advertise", required_argument, NULL, 'a' },
+	{ "daemon", no_argument, NULL, 'd' },
+	{ "group-manager", required_argument, NULL, 'g' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "log-dir", required_argument, NULL, 'l' },
+	{ "peer-timeout", required_argument, NULL, OPT_PTO },
+	{ "refresh", required_argument, NULL, OPT_REFRESH },
+	{ "register-timeout", required_argument, NULL, OPT_REGTO },
+	{ "server", required_argument, NULL, 's' },
+	{ "ship-timeout", required_argument, NULL, OPT_SHIPTO },
+	{ "stall-timeout", required_argument, NULL, OPT_STALL },
+	{ "suspect", required_argument, NULL, OPT_SUSPECT },
+	{ "udp-port", required_argument, NULL, 'u' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "window", required_argument, NULL, OPT_WINDOW },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* The timeouts and the refresh period: 1 when ch is one, 0 when not. */
+static int
+timing_option(struct peer_ctx *ctx, int ch, const char *arg)
+{
+	switch (ch) {
+	case OPT_PTO:
+		if (ctl_parse_u64(arg, 100, 3600000,
+		    &ctx->peer_timeout_ms) < 0)
+			usage_error("--peer-timeout: not a number "
+			    "of ms in [100, 3600000]: %s", arg);
+		return 1;
+	case OPT_REFRESH:
+		if (ctl_parse_u64(arg, 1, 86400, &ctx->refresh_s) < 0)
+			usage_error("--refresh: not a number of "
+			    "seconds in [1, 86400]: %s", arg);
+		return 1;
+	case OPT_REGTO:
+		if (ctl_parse_u64(arg, 0, 86400 * 365,
+		    &ctx->register_timeout_s) < 0)
+			usage_error("--register-timeout: not a number "
+			    "of seconds: %s", arg);
+		return 1;
+	case OPT_SHIPTO:
+		if (ctl_parse_u64(arg, 1, 86400,
+		    &ctx->ship_timeout_s) < 0)
+			usage_error("--ship-timeout: not a number "
+			    "of seconds in [1, 86400]: %s", arg);
+		return 1;
+	case OPT_STALL:
+		if (ctl_parse_u64(arg, 0, 3600000,
+		    &ctx->stall_timeout_ms) < 0 ||
+		    (ctx->stall_timeout_ms > 0 &&
+		    ctx->stall_timeout_ms < 100))
+			usage_error("--stall-timeout: not 0 or a number "
+			    "of ms in [100, 3600000]: %s", arg);
+		return 1;
+	case OPT_SUSPECT:
+		ctx->suspect_ms = parse_suspect(arg);
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * The stall timeout and the suspicion timeout, by default above and below
+ * the peer timeout; given, checked against it.
+ */
+static void
+check_timeouts(struct peer_ctx *ctx)
+{
+	/* An outage the peer timeout tolerates must not look stuck. */
+	if (ctx->stall_timeout_ms == STALL_UNSET)
+		ctx->stall_timeout_ms = 3 * ctx->peer_timeout_ms > 30000 ?
+		    3 * ctx->peer_timeout_ms : 30000;
+	else if (ctx->stall_timeout_ms &&
+	    ctx->stall_timeout_ms <= ctx->peer_timeout_ms)
+		usage_error("--stall-timeout: %llu ms is not above the peer "
+		    "timeout (%llu ms)",
+		    (unsigned long long)ctx->stall_timeout_ms,
+		    (unsigned long long)ctx->peer_timeout_ms);
+	/* Suspicion must come before the silence that aborts the run. */
+	if (ctx->suspect_ms == SUSPECT_UNSET)
+		ctx->suspect_ms = ctx->peer_timeout_ms * 3 / 4 < SUSPECT_MS ?
+		    ctx->peer_timeout_ms * 3 / 4 : SUSPECT_MS;
+	else if (ctx->suspect_ms >= ctx->peer_timeout_ms)
+		usage_error("--suspect: %llu ms is not below the peer timeout "
+		    "(%llu ms)", (unsigned long long)ctx->suspect_ms,
+		    (unsigned long long)ctx->peer_timeout_ms);
 }
 
 static void
 parse_args(struct peer_ctx *ctx, int argc, char **argv)
 {
-	enum { OPT_WINDOW = 256, OPT_PTO, OPT_REFRESH, OPT_SHIPTO, OPT_STALL,
-	    OPT_REGTO, OPT_SUSPECT };
-	static const struct option opts[] = {
-		PROC_LONG_OPTS,
-		{ "advertise", required_argument, NULL, 'a' },
-		{ "daemon", no_argument, NULL, 'd' },
-		{ "group-manager", required_argument, NULL, 'g' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "log-dir", required_argument, NULL, 'l' },
-		{ "peer-timeout", required_argument, NULL, OPT_PTO },
-		{ "refresh", required_argument, NULL, OPT_REFRESH },
-		{ "register-timeout", required_argument, NULL, OPT_REGTO },
-		{ "server", required_argument, NULL, 's' },
-		{ "ship-timeout", required_argument, NULL, OPT_SHIPTO },
-		{ "stall-timeout", required_argument, NULL, OPT_STALL },
-		{ "suspect", required_argument, NULL, OPT_SUSPECT },
-		{ "udp-port", required_argument, NULL, 'u' },
-		{ "version", no_argument, NULL, 'V' },
-		{ "window", required_argument, NULL, OPT_WINDOW },
-		{ NULL, 0, NULL, 0 }
-	};
 	uint64_t v;
 	int ch, rc;
 
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":" PROC_SHORT_OPTS "a:dg:hl:s:u:V",
-	    opts, NULL)) != -1) {
+	    long_opts, NULL)) != -1) {
 		if ((rc = proc_option(ch, optarg, &ctx->opt)) > 0)
 			continue;
 		if (rc < 0)
 			usage_error("--port: not a port: %s", optarg);
+		if (timing_option(ctx, ch, optarg))
+			continue;
 		switch (ch) {
 		case 'a':
 			ctx->advertise = optarg;
@@ -151,42 +220,8 @@ parse_args(struct peer_ctx *ctx, int argc, char **argv)
 		case 'l':
 			ctx->log_dir = optarg;
 			break;
-		case OPT_PTO:
-			if (ctl_parse_u64(optarg, 100, 3600000,
-			    &ctx->peer_timeout_ms) < 0)
-				usage_error("--peer-timeout: not a number "
-				    "of ms in [100, 3600000]: %s", optarg);
-			break;
-		case OPT_REFRESH:
-			if (ctl_parse_u64(optarg, 1, 86400, &ctx->refresh_s) < 0)
-				usage_error("--refresh: not a number of "
-				    "seconds in [1, 86400]: %s", optarg);
-			break;
-		case OPT_REGTO:
-			if (ctl_parse_u64(optarg, 0, 86400 * 365,
-			    &ctx->register_timeout_s) < 0)
-				usage_error("--register-timeout: not a number "
-				    "of seconds: %s", optarg);
-			break;
 		case 's':
 			ctx->server_spec = optarg;
-			break;
-		case OPT_SHIPTO:
-			if (ctl_parse_u64(optarg, 1, 86400,
-			    &ctx->ship_timeout_s) < 0)
-				usage_error("--ship-timeout: not a number "
-				    "of seconds in [1, 86400]: %s", optarg);
-			break;
-		case OPT_STALL:
-			if (ctl_parse_u64(optarg, 0, 3600000,
-			    &ctx->stall_timeout_ms) < 0 ||
-			    (ctx->stall_timeout_ms > 0 &&
-			    ctx->stall_timeout_ms < 100))
-				usage_error("--stall-timeout: not 0 or a number "
-				    "of ms in [100, 3600000]: %s", optarg);
-			break;
-		case OPT_SUSPECT:
-			ctx->suspect_ms = parse_suspect(optarg);
 			break;
 		case 'u':
 			if (ctl_parse_u64(optarg, 0, 65535, &v) < 0)
@@ -209,24 +244,7 @@ parse_args(struct peer_ctx *ctx, int argc, char **argv)
 	}
 	if (optind != argc)
 		usage_error("unexpected argument '%s'", argv[optind]);
-	/* An outage the peer timeout tolerates must not look stuck. */
-	if (ctx->stall_timeout_ms == STALL_UNSET)
-		ctx->stall_timeout_ms = 3 * ctx->peer_timeout_ms > 30000 ?
-		    3 * ctx->peer_timeout_ms : 30000;
-	else if (ctx->stall_timeout_ms &&
-	    ctx->stall_timeout_ms <= ctx->peer_timeout_ms)
-		usage_error("--stall-timeout: %llu ms is not above the peer "
-		    "timeout (%llu ms)",
-		    (unsigned long long)ctx->stall_timeout_ms,
-		    (unsigned long long)ctx->peer_timeout_ms);
-	/* Suspicion must come before the silence that aborts the run. */
-	if (ctx->suspect_ms == SUSPECT_UNSET)
-		ctx->suspect_ms = ctx->peer_timeout_ms * 3 / 4 < SUSPECT_MS ?
-		    ctx->peer_timeout_ms * 3 / 4 : SUSPECT_MS;
-	else if (ctx->suspect_ms >= ctx->peer_timeout_ms)
-		usage_error("--suspect: %llu ms is not below the peer timeout "
-		    "(%llu ms)", (unsigned long long)ctx->suspect_ms,
-		    (unsigned long long)ctx->peer_timeout_ms);
+	check_timeouts(ctx);
 }
 
 /*
@@ -270,12 +288,12 @@ open_sockets(struct peer_ctx *ctx)
 	struct net_addr a;
 	char where[80];
 
-	if (net_resolve_hostport(ctx->gm_spec, "5680", SOCK_STREAM,
+	if (net_resolve_hostport(ctx->gm_spec, MPCOMM_PORT_GM, SOCK_STREAM,
 	    &ctx->gm) < 0)
 		fatalx(EXIT_NETWORK, "cannot resolve the group manager %s: %s",
 		    ctx->gm_spec, net_resolve_strerror(errno));
 	if (ctx->server_spec) {
-		if (net_resolve_hostport(ctx->server_spec, "5678", SOCK_STREAM,
+		if (net_resolve_hostport(ctx->server_spec, MPCOMM_PORT_LOG, SOCK_STREAM,
 		    &ctx->server) < 0)
 			fatalx(EXIT_NETWORK, "cannot resolve the comparison "
 			    "server %s: %s", ctx->server_spec,
@@ -319,15 +337,15 @@ register_self(struct peer_ctx *ctx, struct reg_state *st, char *why,
 		if (ctx->advertise) {
 			snprintf(ctx->host, sizeof(ctx->host), "%s",
 			    ctx->advertise);
-		} else if (gmc_local_host(&ctx->gm, ctx->key, ctx->host,
-		    sizeof(ctx->host), GM_TIMEOUT_MS) < 0) {
+		} else if (ctlc_local_host(&ctx->gm, ctx->key, ctx->host,
+		    sizeof(ctx->host), MPCOMM_CTL_TIMEOUT_MS) < 0) {
 			snprintf(why, cap, "%s", strerror(errno));
 			ctx->host[0] = '\0';
 			return -1;
 		}
 	}
-	rc = gmc_register(&ctx->gm, ctx->key, ctx->host, ctx->udp_p, ctx->ctl_p,
-	    reply, sizeof(reply), GM_TIMEOUT_MS);
+	rc = ctlc_register(&ctx->gm, ctx->key, ctx->host, ctx->udp_p, ctx->ctl_p,
+	    reply, sizeof(reply), MPCOMM_CTL_TIMEOUT_MS);
 	if (rc < 0)
 		snprintf(why, cap, "%s", strerror(errno));
 	else if (rc > 0 && strncmp(reply, "HELLO ", 6) == 0)
@@ -383,114 +401,157 @@ register_step(struct peer_ctx *ctx, struct reg_state *st)
 	return 0;
 }
 
+/* The signal thread's SIGINT or SIGTERM. */
+static void
+on_stop(void *arg, int sig)
+{
+	struct peer_ctx *ctx = arg;
+
+	if (!atomic_load(&ctx->stop))
+		log_info("%s received, stopping", sig == SIGINT ? "SIGINT" :
+		    "SIGTERM");
+	(void)peer_stop(ctx);
+}
+
+/* Waits until the monotonic time when (µs), or until the peer stops. */
+static void
+wait_until(struct peer_ctx *ctx, uint64_t when)
+{
+	struct timespec ts;
+	uint64_t now;
+
+	pthread_mutex_lock(&ctx->mu);
+	while (!atomic_load(&ctx->stop) && (now = mptime_now_us()) < when) {
+		peer_deadline(&ts, when - now);
+		pthread_cond_timedwait(&ctx->cv, &ctx->mu, &ts);
+	}
+	pthread_mutex_unlock(&ctx->mu);
+}
+
+/* The defaults, then the command line and the environment. */
+static void
+configure(struct peer_ctx *ctx, int argc, char **argv)
+{
+	const char *env, *what;
+
+	ctx->gm_spec = (env = getenv("MPCOMM_GROUP_MANAGER")) && *env ? env :
+	    MPCOMM_GM_ADDR;
+	ctx->server_spec = (env = getenv("MPCOMM_SERVER")) && *env ? env :
+	    NULL;
+	ctx->udp_port = MPCOMM_PORT_UDP;
+	ctx->opt.port = MPCOMM_PORT_CTL;
+	ctx->opt.level = LOG_LEVEL_INFO;
+	ctx->log_dir = ".";
+	ctx->refresh_s = 10;
+	ctx->register_timeout_s = UINT64_MAX;	/* 60, or 0 under --daemon */
+	ctx->peer_timeout_ms = 10000;
+	ctx->ship_timeout_s = 60;
+	ctx->stall_timeout_ms = STALL_UNSET;
+	ctx->suspect_ms = SUSPECT_UNSET;
+	ctx->window = MPCOMM_WINDOW;
+	log_init("peer", LOG_LEVEL_INFO, 0);
+	parse_args(ctx, argc, argv);
+	if (ctx->register_timeout_s == UINT64_MAX)
+		ctx->register_timeout_s = ctx->daemon ? 0 : 60;
+	if (proc_setup("peer", &ctx->opt, ctx->daemon, &ctx->key_store,
+	    &ctx->key, &what) < 0)
+		usage_error("cannot use %s: %s", what, strerror(errno));
+	if (ctx->opt.warning[0])
+		log_warnx("%s", ctx->opt.warning);
+}
+
+/* The lock, the control server and every thread; exits 3 on failure. */
+static void
+start_threads(struct peer_ctx *ctx)
+{
+	pthread_condattr_t ca;
+
+	pthread_mutex_init(&ctx->mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&ctx->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	if (!(ctx->ctl_srv = lsrv_create(&ctx->ctl_fd, 1, control_ops(), ctx,
+	    MPCOMM_CTL_IDLE_MS, 64)))
+		fatal(EXIT_NETWORK, "cannot start the control server");
+	lsrv_set_key(ctx->ctl_srv, ctx->key);
+	if (proc_signal_thread(on_stop, ctx, &ctx->t_sig) < 0)
+		fatal(EXIT_NETWORK, "cannot start the signal thread");
+	if ((errno = pthread_create(&ctx->t_ctl, NULL, control_main, ctx)) ||
+	    (errno = pthread_create(&ctx->t_recv, NULL, receiver_main, ctx)) ||
+	    (errno = pthread_create(&ctx->t_send, NULL, sender_main, ctx)) ||
+	    (errno = pthread_create(&ctx->t_resend, NULL, resend_main, ctx)))
+		fatal(EXIT_NETWORK, "cannot start threads");
+}
+
+/* Stops and joins the threads of the peer (not the log shippers). */
+static void
+stop_threads(struct peer_ctx *ctx)
+{
+	(void)peer_stop(ctx);
+	lsrv_stop(ctx->ctl_srv);
+	pthread_join(ctx->t_ctl, NULL);
+	pthread_join(ctx->t_recv, NULL);
+	pthread_join(ctx->t_send, NULL);
+	pthread_join(ctx->t_resend, NULL);
+	proc_signal_thread_join(ctx->t_sig);
+}
+
+/*
+ * Joins the log shippers: a log still being shipped gets 5 s to get there
+ * (a stopping shipper makes no new attempt).  One still blocked after
+ * that, in a step bounded by MPCOMM_SHIP_TIMEOUT_MS towards an unreachable
+ * comparison server, is not waited for: the process exits under it, and
+ * its log stays on disk.  Then the last run goes.
+ */
+static void
+finish_shipping(struct peer_ctx *ctx)
+{
+	struct run *r;
+
+	if (peer_join_helpers(ctx, 5000000) > 0)
+		log_warnx("exiting while a log is still being shipped");
+	pthread_mutex_lock(&ctx->mu);
+	r = ctx->run;
+	ctx->run = NULL;
+	r = run_put(ctx, r);
+	pthread_mutex_unlock(&ctx->mu);
+	run_destroy(r);
+}
+
 int
 main(int argc, char **argv)
 {
 	static struct peer_ctx ctx;
 	struct reg_state reg = { .start_us = mptime_now_us() };
-	uint64_t deadline;
-	int status = EXIT_OK;
-	struct run *r;
-	const char *env, *what;
-	int sig, notify = -1;
+	int status = EXIT_OK, notify = -1;
 
-	ctx.gm_spec = (env = getenv("MPCOMM_GROUP_MANAGER")) && *env ? env :
-	    "127.0.0.1:5680";
-	ctx.server_spec = (env = getenv("MPCOMM_SERVER")) && *env ? env : NULL;
-	ctx.udp_port = "6789";
-	ctx.opt.port = "5679";
-	ctx.opt.level = LOG_LEVEL_INFO;
-	ctx.log_dir = ".";
-	ctx.refresh_s = 10;
-	ctx.register_timeout_s = UINT64_MAX;	/* 60, or 0 under --daemon */
-	ctx.peer_timeout_ms = 10000;
-	ctx.ship_timeout_s = 60;
-	ctx.stall_timeout_ms = STALL_UNSET;
-	ctx.suspect_ms = SUSPECT_UNSET;
-	ctx.window = 8192;
-	log_init("peer", LOG_LEVEL_INFO, 0);
-	parse_args(&ctx, argc, argv);
-	if (ctx.register_timeout_s == UINT64_MAX)
-		ctx.register_timeout_s = ctx.daemon ? 0 : 60;
-	if (proc_setup("peer", &ctx.opt, ctx.daemon, &ctx.key_store, &ctx.key,
-	    &what) < 0)
-		usage_error("cannot use %s: %s", what, strerror(errno));
-	if (ctx.opt.warning[0])
-		log_warnx("%s", ctx.opt.warning);
+	configure(&ctx, argc, argv);
 	check_log_dir(&ctx);
 	open_sockets(&ctx);
 	if (ctx.daemon)
 		proc_detach_or_exit("peer", &notify);
 	if (ctx.opt.pidfile)
 		proc_pidfile_or_exit(ctx.opt.pidfile);
-
 	proc_block_signals();
-	pthread_mutex_init(&ctx.mu, NULL);
-	{
-		pthread_condattr_t ca;
-
-		pthread_condattr_init(&ca);
-		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-		pthread_cond_init(&ctx.cv, &ca);
-		pthread_condattr_destroy(&ca);
-	}
-	if (!(ctx.ctl_srv = lsrv_create(&ctx.ctl_fd, 1, control_ops(), &ctx,
-	    10000, 64)))
-		fatal(EXIT_NETWORK, "cannot start the control server");
-	lsrv_set_key(ctx.ctl_srv, ctx.key);
-	if ((errno = pthread_create(&ctx.t_ctl, NULL, control_main, &ctx)) ||
-	    (errno = pthread_create(&ctx.t_recv, NULL, receiver_main, &ctx)) ||
-	    (errno = pthread_create(&ctx.t_send, NULL, sender_main, &ctx)) ||
-	    (errno = pthread_create(&ctx.t_resend, NULL, resend_main, &ctx)))
-		fatal(EXIT_NETWORK, "cannot start threads");
+	start_threads(&ctx);
 	log_info("ready: udp port %u, control port %u, logs in %s", ctx.udp_p,
 	    ctx.ctl_p, ctx.log_dir);
 	proc_daemon_ready(&notify);
 
+	/* Registering is main's own work; the rest is the threads'. */
 	while (!atomic_load(&ctx.stop)) {
 		if (register_step(&ctx, &reg) < 0) {
 			status = EXIT_NETWORK;
 			break;
 		}
-		sig = proc_wait_signal(200);
-		if (sig == SIGHUP && log_reopen() < 0)
-			log_warn("cannot reopen the log file");
-		if (sig == SIGINT || sig == SIGTERM) {
-			if (!atomic_load(&ctx.stop))
-				log_info("%s received, stopping",
-				    sig == SIGINT ? "SIGINT" : "SIGTERM");
-			break;
-		}
+		wait_until(&ctx, reg.next_us);
 	}
-
-	atomic_store(&ctx.stop, true);
-	lsrv_stop(ctx.ctl_srv);
-	peer_wake(&ctx);
-	pthread_join(ctx.t_ctl, NULL);
-	pthread_join(ctx.t_recv, NULL);
-	pthread_join(ctx.t_send, NULL);
-	pthread_join(ctx.t_resend, NULL);
-	if (reg.ever && ctx.host[0] && gmc_unregister(&ctx.gm, ctx.key, ctx.host, ctx.udp_p,
-	    ctx.ctl_p, GM_TIMEOUT_MS) < 0)
+	stop_threads(&ctx);
+	if (reg.ever && ctx.host[0] && ctlc_unregister(&ctx.gm, ctx.key,
+	    ctx.host, ctx.udp_p, ctx.ctl_p, MPCOMM_CTL_TIMEOUT_MS) < 0)
 		log_warn("cannot unregister at %s", ctx.gm_spec);
-
-	/* Let a log being shipped get there, within reason. */
-	deadline = mptime_now_us() + 5000000;
-	pthread_mutex_lock(&ctx.mu);
-	while (ctx.shippers > 0 && mptime_now_us() < deadline) {
-		struct timespec ts;
-
-		peer_deadline(&ts, 100000);
-		pthread_cond_timedwait(&ctx.cv, &ctx.mu, &ts);
-	}
-	if (ctx.shippers > 0)
-		log_warnx("exiting while a log is still being shipped");
-	r = ctx.run;
-	ctx.run = NULL;
-	r = run_put(&ctx, r);
-	pthread_mutex_unlock(&ctx.mu);
-	run_destroy(r);
-
+	finish_shipping(&ctx);
 	lsrv_destroy(ctx.ctl_srv);
 	close(ctx.ctl_fd);
 	close(ctx.udp_fd);

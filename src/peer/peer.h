@@ -3,9 +3,11 @@
  * The peer's context and its threads: control (START, ABORT, STATUS, SHUTDOWN),
  * sender (paces and stamps), receiver (UDP, emulation, feeding the core),
  * resend (timers, END of a run, log shipping).  One mutex guards the core and
- * everything of the current run; no socket call is made while holding it.
- * The one syscall made under it is the delivery log's write(2) when its
- * 256 KiB buffer fills (dlog.c), about once every 20,000 deliveries.
+ * everything of the current run; the threads drive the core only through
+ * core.c, which sends what the core produced after unlocking, so no socket
+ * call is made while holding it.  The I/O made under it is the delivery
+ * log's write(2) when its 256 KiB buffer fills (dlog.c), about once every
+ * 20,000 deliveries, and the one warning logged when that write fails.
  */
 #ifndef PEER_PEER_H
 #define PEER_PEER_H
@@ -28,6 +30,8 @@
 #include "mpcomm/rng.h"
 
 struct dlog;
+struct helper;
+struct ship_job;
 struct lsrv;
 
 /* One run.  Fields marked (mu) are guarded by ctx->mu; the rest are fixed
@@ -107,6 +111,7 @@ struct peer_ctx {
 	pthread_cond_t	 cv;		/* (mu) something changed */
 	struct run	*run;		/* (mu) current or last run */
 	unsigned	 shippers;	/* (mu) shipping threads alive */
+	struct helper	*helpers;	/* (mu) threads to join, see peer_spawn */
 	atomic_bool	 stop;
 
 	/* Shell counters (atomics: any thread adds). */
@@ -116,8 +121,41 @@ struct peer_ctx {
 	atomic_ullong	 sent_bytes;
 
 	struct lsrv	*ctl_srv;
-	pthread_t	 t_ctl, t_send, t_recv, t_resend;
+	pthread_t	 t_ctl, t_send, t_recv, t_resend, t_sig;
 };
+
+/*
+ * core.c: the one way to drive the core.  core_run() locks ctx->mu, takes a
+ * reference to the current run, calls fn with it (fn puts datagrams in box
+ * and makes no socket call), unlocks, sends box, and drops the reference.
+ * Returns 0, or -1 when there is no run (fn is not called).
+ */
+typedef void core_fn(struct peer_ctx *ctx, struct run *r, void *arg,
+	    struct order_outbox *box);
+int	 core_run(struct peer_ctx *ctx, core_fn *fn, void *arg,
+	    struct order_outbox *box);
+/*
+ * Publishes r (created by run_create()) as the current run, replacing the
+ * last one, starts its handshake and sends it.  Only the control thread
+ * publishes runs.
+ */
+void	 core_start(struct peer_ctx *ctx, struct run *r,
+	    struct order_outbox *box);
+
+/* What core_abort() did. */
+enum core_abort {
+	CORE_ABORT_DONE,	/* the run is aborted; *job ships its log */
+	CORE_ABORT_NOMEM,	/* aborted, but its log cannot be shipped */
+	CORE_ABORT_ENDED,	/* it had ended already: nothing changed */
+	CORE_ABORT_NOT_CURRENT	/* run is not the current run */
+};
+/*
+ * Aborts the current run if it is run and has not ended, and prepares the
+ * shipment of its log in *job (NULL when none; the caller launches it).
+ * *ph is the run's phase after it.
+ */
+enum core_abort core_abort(struct peer_ctx *ctx, uint64_t run,
+	    const char *why, enum order_phase *ph, struct ship_job **job);
 
 /* control.c */
 const struct lsrv_ops *control_ops(void);
@@ -152,6 +190,23 @@ void	 run_reason(const struct run *r, char *buf, size_t cap);
 void	 run_deliver(void *arg, const struct order_delivery *d);
 /* Wakes every thread waiting on ctx->cv. */
 void	 peer_wake(struct peer_ctx *ctx);
+/*
+ * Makes the peer wind down (SHUTDOWN, a signal): sets ctx->stop and wakes
+ * main(), which stops and joins the threads.  Returns whether it was
+ * already stopping.
+ */
+bool	 peer_stop(struct peer_ctx *ctx);
+/*
+ * Runs fn(arg) on a helper thread (a log shipper), joined by
+ * peer_join_helpers() or by the next peer_spawn() once it has ended.
+ * Returns 0, or -1 with errno when it cannot start.
+ */
+int	 peer_spawn(struct peer_ctx *ctx, void *(*fn)(void *), void *arg);
+/*
+ * Joins every helper thread, waiting at most us for those still running.
+ * Returns how many are left running.
+ */
+unsigned peer_join_helpers(struct peer_ctx *ctx, uint64_t us);
 /*
  * Copies text into dst as one control-line value: spaces become '_', other
  * bytes that are not printable ASCII become '?'; truncated to fit cap.

@@ -62,95 +62,114 @@ release_due(struct run *r, uint64_t now, uint8_t *buf)
 		order_input(r->core, now, from, buf, len);
 }
 
+/* One batch of datagrams from the socket. */
+struct batch {
+	struct mmsghdr	 vec[RECV_BATCH];
+	struct iovec	 iov[RECV_BATCH];
+	struct net_addr	 from[RECV_BATCH];
+	uint8_t		 buf[RECV_BATCH][MSG_MAX_DGRAM + 1];
+	uint8_t		 scratch[MSG_MAX_DGRAM + 1];
+	struct msg_dgram dg;		/* the decoder's scratch */
+	int		 n;
+};
+
+/* (mu held) How long to poll: until the emulation releases a datagram. */
+static int
+poll_timeout(struct peer_ctx *ctx)
+{
+	uint64_t due, now;
+
+	if (!ctx->run || !ctx->run->emu ||
+	    (due = emu_next_due(ctx->run->emu)) == UINT64_MAX)
+		return 50;
+	now = mptime_now_us();
+	due = due > now ? (due - now + 999) / 1000 : 0;
+	return due < 50 ? (int)due : 50;
+}
+
+/* Reads what the socket holds into b (b->n datagrams, maybe 0). */
+static void
+receive(struct peer_ctx *ctx, struct batch *b)
+{
+	int i;
+
+	for (i = 0; i < RECV_BATCH; i++) {
+		b->iov[i].iov_base = b->buf[i];
+		b->iov[i].iov_len = sizeof(b->buf[i]);
+		memset(&b->vec[i], 0, sizeof(b->vec[i]));
+		b->vec[i].msg_hdr.msg_iov = &b->iov[i];
+		b->vec[i].msg_hdr.msg_iovlen = 1;
+		b->vec[i].msg_hdr.msg_name = &b->from[i].ss;
+		b->vec[i].msg_hdr.msg_namelen = sizeof(b->from[i].ss);
+	}
+	b->n = recvmmsg(ctx->udp_fd, b->vec, RECV_BATCH, MSG_DONTWAIT, NULL);
+	if (b->n < 0) {
+		if (errno != EAGAIN && errno != EINTR &&
+		    atomic_fetch_add(&ctx->recv_errors, 1) % 1000 == 0)
+			log_warn("recvmmsg");
+		b->n = 0;
+	}
+}
+
+/*
+ * (mu held) Feeds a batch to the core, or to the emulation's delay queue,
+ * releases what the emulation holds, and queues the ACK states due.
+ */
+static void
+feed(struct peer_ctx *ctx, struct run *r, void *arg,
+    struct order_outbox *box)
+{
+	struct batch *b = arg;
+	uint64_t now = mptime_now_us();
+	size_t len;
+	int i, id;
+
+	for (i = 0; i < b->n; i++) {
+		b->from[i].len = b->vec[i].msg_hdr.msg_namelen;
+		id = member_of(r, &b->from[i]);
+		len = b->vec[i].msg_len;
+		if (r->emu && worth_delaying(r, id, b->buf[i], len, &b->dg))
+			(void)emu_push(r->emu, now, id, b->buf[i], len);
+		else
+			order_input(r->core, now, id, b->buf[i], len);
+	}
+	if (r->emu)
+		release_due(r, now, b->scratch);
+	/* A flooding sender carries our ACK state on its next DATA. */
+	if (!r->sender_busy || order_stampable(r->core) == 0)
+		order_flush(r->core, now, box);
+	/* Wake the sender only when it waits for what just came. */
+	if (r->sender_waiting && order_stampable(r->core) > 0)
+		pthread_cond_broadcast(&ctx->cv);
+}
+
 void *
 receiver_main(void *arg)
 {
-	static _Thread_local uint8_t bufs[RECV_BATCH][MSG_MAX_DGRAM + 1];
 	struct peer_ctx *ctx = arg;
-	struct mmsghdr vec[RECV_BATCH];
-	struct iovec iov[RECV_BATCH];
-	struct net_addr from[RECV_BATCH];
-	uint8_t scratch[MSG_MAX_DGRAM + 1];
-	struct order_outbox box;
-	struct msg_dgram *dg;
 	struct pollfd pfd = { .fd = ctx->udp_fd, .events = POLLIN };
-	struct run *r;
-	uint64_t now, due;
-	int timeout, n, i;
+	struct order_outbox box;
+	struct batch *b;
+	int timeout;
 
-	if (!(dg = malloc(sizeof(*dg))))
+	/* Large (about 90 KiB): off the thread's stack. */
+	if (!(b = malloc(sizeof(*b))))
 		return NULL;
 	if (order_outbox_init(&box, 64) < 0) {
-		free(dg);
+		free(b);
 		return NULL;
 	}
 	while (!atomic_load(&ctx->stop)) {
-		timeout = 50;
 		pthread_mutex_lock(&ctx->mu);
-		if (ctx->run && ctx->run->emu &&
-		    (due = emu_next_due(ctx->run->emu)) != UINT64_MAX) {
-			now = mptime_now_us();
-			due = due > now ? (due - now + 999) / 1000 : 0;
-			if (due < (uint64_t)timeout)
-				timeout = (int)due;
-		}
+		timeout = poll_timeout(ctx);
 		pthread_mutex_unlock(&ctx->mu);
-
-		n = 0;
-		if (poll(&pfd, 1, timeout) > 0) {
-			for (i = 0; i < RECV_BATCH; i++) {
-				iov[i].iov_base = bufs[i];
-				iov[i].iov_len = sizeof(bufs[i]);
-				memset(&vec[i], 0, sizeof(vec[i]));
-				vec[i].msg_hdr.msg_iov = &iov[i];
-				vec[i].msg_hdr.msg_iovlen = 1;
-				vec[i].msg_hdr.msg_name = &from[i].ss;
-				vec[i].msg_hdr.msg_namelen = sizeof(from[i].ss);
-			}
-			n = recvmmsg(ctx->udp_fd, vec, RECV_BATCH, MSG_DONTWAIT,
-			    NULL);
-			if (n < 0) {
-				if (errno != EAGAIN && errno != EINTR &&
-				    atomic_fetch_add(&ctx->recv_errors, 1) %
-				    1000 == 0)
-					log_warn("recvmmsg");
-				n = 0;
-			}
-		}
-
-		pthread_mutex_lock(&ctx->mu);
-		if (!(r = run_get(ctx))) {
-			pthread_mutex_unlock(&ctx->mu);
-			continue;	/* nothing to feed yet: no run */
-		}
-		now = mptime_now_us();
-		for (i = 0; i < n; i++) {
-			int id;
-
-			from[i].len = vec[i].msg_hdr.msg_namelen;
-			id = member_of(r, &from[i]);
-			if (r->emu && worth_delaying(r, id, bufs[i],
-			    vec[i].msg_len, dg))
-				(void)emu_push(r->emu, now, id, bufs[i],
-				    vec[i].msg_len);
-			else
-				order_input(r->core, now, id, bufs[i],
-				    vec[i].msg_len);
-		}
-		if (r->emu)
-			release_due(r, now, scratch);
-		/* A flooding sender carries our ACK state on its next DATA. */
-		if (!r->sender_busy || order_stampable(r->core) == 0)
-			order_flush(r->core, now, &box);
-		/* Wake the sender only when it waits for what just came. */
-		if (r->sender_waiting && order_stampable(r->core) > 0)
-			pthread_cond_broadcast(&ctx->cv);
-		pthread_mutex_unlock(&ctx->mu);
-
-		run_send(ctx, r, &box);
-		run_release(ctx, r);
+		b->n = 0;
+		if (poll(&pfd, 1, timeout) > 0)
+			receive(ctx, b);
+		/* Nothing to feed without a run: the datagrams are dropped. */
+		(void)core_run(ctx, feed, b, &box);
 	}
 	order_outbox_free(&box);
-	free(dg);
+	free(b);
 	return NULL;
 }

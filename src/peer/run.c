@@ -149,6 +149,115 @@ peer_wake(struct peer_ctx *ctx)
 	pthread_mutex_unlock(&ctx->mu);
 }
 
+bool
+peer_stop(struct peer_ctx *ctx)
+{
+	bool was = atomic_exchange(&ctx->stop, true);
+
+	peer_wake(ctx);
+	return was;
+}
+
+/* A helper thread; the list of them is guarded by ctx->mu. */
+struct helper {
+	pthread_t	 t;
+	struct peer_ctx	*ctx;
+	void		*(*fn)(void *);
+	void		*arg;
+	bool		 done;		/* (mu) fn returned */
+	struct helper	*next;		/* (mu) */
+};
+
+static void *
+helper_main(void *p)
+{
+	struct helper *h = p;
+	struct peer_ctx *ctx = h->ctx;
+
+	(void)h->fn(h->arg);
+	pthread_mutex_lock(&ctx->mu);
+	h->done = true;
+	pthread_cond_broadcast(&ctx->cv);
+	pthread_mutex_unlock(&ctx->mu);
+	return NULL;
+}
+
+/* Joins the helpers that have ended; returns how many still run. */
+static unsigned
+reap_helpers(struct peer_ctx *ctx)
+{
+	struct helper *h, **pp, *ended = NULL;
+	unsigned running = 0;
+
+	pthread_mutex_lock(&ctx->mu);
+	for (pp = &ctx->helpers; (h = *pp);) {
+		if (h->done) {
+			*pp = h->next;
+			h->next = ended;
+			ended = h;
+		} else {
+			running++;
+			pp = &h->next;
+		}
+	}
+	pthread_mutex_unlock(&ctx->mu);
+	while ((h = ended)) {
+		ended = h->next;
+		pthread_join(h->t, NULL);
+		free(h);
+	}
+	return running;
+}
+
+int
+peer_spawn(struct peer_ctx *ctx, void *(*fn)(void *), void *arg)
+{
+	struct helper *h;
+	int e;
+
+	(void)reap_helpers(ctx);
+	if (!(h = calloc(1, sizeof(*h))))
+		return -1;
+	h->ctx = ctx;
+	h->fn = fn;
+	h->arg = arg;
+	/* Linked before it starts: it may end before pthread_create returns. */
+	pthread_mutex_lock(&ctx->mu);
+	h->next = ctx->helpers;
+	ctx->helpers = h;
+	if ((e = pthread_create(&h->t, NULL, helper_main, h)) != 0) {
+		ctx->helpers = h->next;
+		pthread_mutex_unlock(&ctx->mu);
+		free(h);
+		errno = e;
+		return -1;
+	}
+	pthread_mutex_unlock(&ctx->mu);
+	return 0;
+}
+
+unsigned
+peer_join_helpers(struct peer_ctx *ctx, uint64_t us)
+{
+	uint64_t deadline = mptime_now_us() + us, now;
+	struct timespec ts;
+	const struct helper *h;
+	bool running;
+
+	pthread_mutex_lock(&ctx->mu);
+	for (;;) {
+		running = false;
+		for (h = ctx->helpers; h; h = h->next)
+			running |= !h->done;
+		if (!running || (now = mptime_now_us()) >= deadline)
+			break;
+		peer_deadline(&ts, deadline - now);
+		pthread_cond_timedwait(&ctx->cv, &ctx->mu, &ts);
+	}
+	pthread_mutex_unlock(&ctx->mu);
+	return reap_helpers(ctx);
+}
+
 void
 peer_field_text(char *dst, size_t cap, const char *text)
 {

@@ -7,8 +7,8 @@
  * time; the file stays on disk either way.  A log that could not be
  * written is not shipped half: the LOG then says status=failed, count=0 and
  * error=<why>, so that the report names the peer and the error.  One
- * detached thread per run, prepared under the core's lock and started after
- * it is released.
+ * thread per run (peer_spawn()), prepared under the core's lock and started
+ * after it is released.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,13 +19,13 @@
 #include <unistd.h>
 
 #include "mpcomm/ctl.h"
+#include "mpcomm/defaults.h"
 #include "mpcomm/dlog.h"
-#include "mpcomm/gmc.h"
+#include "mpcomm/ctlc.h"
 #include "mpcomm/log.h"
 #include "mpcomm/mptime.h"
+#include "mpcomm/runstatus.h"
 #include "peer.h"
-
-#define NET_TIMEOUT_MS	10000
 
 struct ship_job {
 	struct peer_ctx	*ctx;
@@ -35,7 +35,7 @@ struct ship_job {
 	uint64_t	 run;
 	unsigned	 self;
 	const char	*mode;
-	const char	*status;
+	enum run_status	 status;
 	char		 reason[160];
 	char		 error[128];	/* the log could not be written */
 	uint64_t	 cpu_at_start;
@@ -56,7 +56,8 @@ ship_line(const struct ship_job *j, char *line, size_t cap)
 		    (*p >= '0' && *p <= '9') || strchr("-.:/", *p)))
 			*p = '_';
 	snprintf(line, cap, "%s status=%s count=%" PRIu64 "%s%s", j->header,
-	    err[0] ? "failed" : j->status, err[0] ? 0 : dlog_count(j->log),
+	    run_status_name(err[0] ? RUN_STATUS_FAILED :
+	    j->status), err[0] ? 0 : dlog_count(j->log),
 	    err[0] ? " error=" : "", err);
 	/* View lines are counted apart, and said only when there are any:
 	 * the LOG of a run without views is what it always was. */
@@ -77,7 +78,7 @@ ship_line(const struct ship_job *j, char *line, size_t cap)
 
 /* Sends the file at path as the body, after its header line; 0, 1 or -1. */
 static int
-ship_body(struct gmc_conn *c, int in, const char *path, char *reply,
+ship_body(struct ctlc_conn *c, int in, const char *path, char *reply,
     size_t cap)
 {
 	char buf[65536];
@@ -105,7 +106,7 @@ ship_body(struct gmc_conn *c, int in, const char *path, char *reply,
 			p = nl + 1;
 			header_skipped = true;
 		}
-		if (gmc_send_body(c, p, (size_t)(buf + n - p)) < 0) {
+		if (ctlc_send_body(c, p, (size_t)(buf + n - p)) < 0) {
 			snprintf(reply, cap, "%s", strerror(errno));
 			return -1;
 		}
@@ -115,14 +116,14 @@ ship_body(struct gmc_conn *c, int in, const char *path, char *reply,
 
 /* Sends the trace's lines after the body; 0, or -1 on a network error. */
 static int
-ship_trace(struct gmc_conn *c, const struct trace *t)
+ship_trace(struct ctlc_conn *c, const struct trace *t)
 {
 	char buf[65536];
 	size_t i, len = 0;
 
 	for (i = 0; i < t->n; i++) {
 		if (sizeof(buf) - len < TRACE_LINE_MAX + 1) {
-			if (gmc_send_body(c, buf, len) < 0)
+			if (ctlc_send_body(c, buf, len) < 0)
 				return -1;
 			len = 0;
 		}
@@ -130,7 +131,7 @@ ship_trace(struct gmc_conn *c, const struct trace *t)
 		    sizeof(buf) - len);
 		buf[len++] = '\n';
 	}
-	return len ? gmc_send_body(c, buf, len) : 0;
+	return len ? ctlc_send_body(c, buf, len) : 0;
 }
 
 /* Sends the log once.  0: accepted; 1: refused (do not retry); -1: retry. */
@@ -138,7 +139,7 @@ static int
 ship_once(struct ship_job *j, char *reply, size_t cap)
 {
 	const char *path = dlog_path(j->log);
-	struct gmc_conn c;
+	struct ctlc_conn c;
 	char line[CTL_LINE_MAX];
 	int in = -1, rc;
 
@@ -147,23 +148,23 @@ ship_once(struct ship_job *j, char *reply, size_t cap)
 		    strerror(errno));
 		return 1;
 	}
-	if (gmc_open(&c, &j->server, j->ctx->key, NET_TIMEOUT_MS) < 0) {
+	if (ctlc_open(&c, &j->server, j->ctx->key, MPCOMM_SHIP_TIMEOUT_MS) < 0) {
 		snprintf(reply, cap, "connect: %s", strerror(errno));
 		if (in >= 0)
 			close(in);
 		return -1;
 	}
 	ship_line(j, line, sizeof(line));
-	if (gmc_send(&c, line) < 0)
+	if (ctlc_send(&c, line) < 0)
 		goto neterr;
 	if (in >= 0 && (rc = ship_body(&c, in, path, reply, cap)) != 0)
 		goto out;
 	if (in >= 0 && j->trace && ship_trace(&c, j->trace) < 0)
 		goto neterr;
-	if (gmc_send_end(&c) < 0)
+	if (ctlc_send_end(&c) < 0)
 		goto neterr;
-	c.timeout_ms = NET_TIMEOUT_MS * 6;	/* the server compares first */
-	if (gmc_recv(&c, reply, cap) < 0)
+	c.timeout_ms = MPCOMM_SHIP_TIMEOUT_MS * 6;	/* the server compares first */
+	if (ctlc_recv(&c, reply, cap) < 0)
 		goto neterr;
 	/* ERR 503: busy (no slot, another upload of this log): retry. */
 	rc = strncmp(reply, "OK", 2) == 0 ? 0 :
@@ -173,7 +174,7 @@ neterr:
 	snprintf(reply, cap, "%s", strerror(errno));
 	rc = -1;
 out:
-	gmc_close(&c);
+	ctlc_close(&c);
 	if (in >= 0)
 		close(in);
 	return rc;
@@ -208,14 +209,16 @@ ship_main(void *arg)
 		log_warnx("run %" PRIu64 ": no delivery log to ship", j->run);
 		goto done;
 	}
-	if (!j->error[0] && dlog_finish(j->log, j->mode, j->status) < 0)
+	if (!j->error[0] && dlog_finish(j->log, j->mode,
+	    run_status_name(j->status)) < 0)
 		finish_failed(j, errno);
 	if (j->error[0])
 		log_warnx("run %" PRIu64 ": %s (%s); telling the comparison "
 		    "server", j->run, j->error, dlog_path(j->log));
 	else
 		log_info("run %" PRIu64 " %s: %" PRIu64 " deliveries in %s",
-		    j->run, j->status, dlog_count(j->log), dlog_path(j->log));
+		    j->run, run_status_name(j->status), dlog_count(j->log),
+		    dlog_path(j->log));
 	deadline = mptime_now_us() + ctx->ship_timeout_s * 1000000;
 	for (;;) {
 		rc = ship_once(j, reply, sizeof(reply));
@@ -253,16 +256,16 @@ done:
 }
 
 /* The header's and the LOG's status of a run that ended in phase ph. */
-static const char *
+static enum run_status
 ship_status(enum order_phase ph)
 {
 	switch (ph) {
 	case ORDER_ABORTED:
-		return "aborted";
+		return RUN_STATUS_ABORTED;
 	case ORDER_EXCLUDED:
-		return "excluded";
+		return RUN_STATUS_EXCLUDED;
 	default:
-		return "ok";
+		return RUN_STATUS_OK;
 	}
 }
 
@@ -331,19 +334,17 @@ ship_launch(struct ship_job *j)
 {
 	uint64_t cpu, rss = 0;
 	size_t len = strlen(j->header);
-	pthread_t t;
 
-	if (strcmp(j->status, "ok") != 0)
-		log_warnx("run %" PRIu64 " %s: %s", j->run, j->status,
-		    j->reason[0] ? j->reason : "the others went on without us");
+	if (j->status != RUN_STATUS_OK)
+		log_warnx("run %" PRIu64 " %s: %s", j->run,
+		    run_status_name(j->status), j->reason[0] ? j->reason :
+		    "the others went on without us");
 	cpu = peer_cpu_us(&rss) - j->cpu_at_start;
 	snprintf(j->header + len, sizeof(j->header) - len,
 	    " cpu_us=%" PRIu64 " rss_kb=%" PRIu64, cpu, rss);
-	if ((errno = pthread_create(&t, NULL, ship_main, j)) != 0) {
+	if (peer_spawn(j->ctx, ship_main, j) < 0) {
 		log_warn("run %" PRIu64 ": cannot start a shipping thread; "
 		    "shipping from this one", j->run);
 		(void)ship_main(j);
-		return;
 	}
-	pthread_detach(t);
 }

@@ -6,6 +6,8 @@
 set -u
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
+# stop_pids, wait_gone, quote: the scripts' own (wait_line is ours, below).
+. "$TOP/scripts/lib.sh"
 B=${B:-build}
 BIN=$TOP/$B/bin
 HOST=${HOST:-127.0.0.1}
@@ -21,17 +23,6 @@ if [ "${VALGRIND:-0}" = 1 ]; then
 else
 	WRAP=
 fi
-
-stop_pid() {
-	kill "$1" 2>/dev/null || return 0
-	w=0
-	while kill -0 "$1" 2>/dev/null && [ $w -lt 100 ]; do
-		sleep 0.05; w=$((w + 1))
-	done
-	kill -9 "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
-	return 0
-}
 
 sanitizer_check() {
 	if grep -l -E "ERROR: AddressSanitizer|ERROR: LeakSanitizer|WARNING: ThreadSanitizer|runtime error:" \
@@ -49,7 +40,8 @@ sanitizer_check() {
 
 cleanup() {
 	rc=$?
-	for p in $PIDS; do stop_pid "$p"; done
+	# shellcheck disable=SC2086
+	stop_pids $PIDS
 	sanitizer_check || rc=1
 	if [ $rc -ne 0 ] && [ $rc -ne 77 ]; then
 		echo "(test files kept in $T)"

@@ -26,9 +26,9 @@ for v in 50 -1 abc 3600001; do
 done
 "$BIN/comparison_server" -m 5 -g 127.0.0.1:1 --wait 0 -p 0 2>/dev/null
 [ $? -eq 3 ] || fail "no group manager should be a network error (3)"
-# Views: the suspicion timeout above the heartbeat interval, and at a peer
+# Views: the suspicion timeout above two heartbeat intervals, and at a peer
 # below its peer timeout; the on-failure mode by name.
-for v in 0 50 abc 3600001; do
+for v in 0 50 100 abc 3600001; do
 	"$BIN/comparison_server" --suspect $v 2>/dev/null
 	[ $? -eq 2 ] || fail "comparison_server --suspect $v is not a usage error"
 	"$BIN/peer" --suspect $v 2>/dev/null

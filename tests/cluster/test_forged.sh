@@ -46,7 +46,7 @@ cat "$T/forged.out"
 check forged 3 3000 total || fail "logs"
 
 # With a key: replays of a dead peer's datagram.
-for p in $PIDS; do stop_pid "$p"; done
+stop_pids $PIDS
 PIDS= NPEERS=0
 head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$T/key"
 chmod 600 "$T/key"

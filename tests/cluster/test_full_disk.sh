@@ -13,7 +13,7 @@ if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=64k tmpfs "$T/full" 2>/dev/null;
 fi
 full_cleanup() {
 	rc=$?
-	for p in $PIDS; do stop_pid "$p"; done
+	stop_pids $PIDS
 	PIDS=
 	[ -z "$MOUNTED" ] || umount "$T/full"
 	(exit $rc)

@@ -7,7 +7,7 @@ MPCTL=$BIN/mpctl
 start_gm --ttl 3
 start_peers 2
 port=${GM##*:}
-stop_pid "$GM_PID"
+stop_pids "$GM_PID"
 "$BIN/group_manager" -b "$HOST" -p "$port" --ttl 3 2>"$T/gm2.err" &
 PIDS="$PIDS $!"
 wait_line "$T/gm2.err" "listening on" >/dev/null || fail "restart"

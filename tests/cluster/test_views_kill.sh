@@ -7,7 +7,7 @@
 # are identical, view line included (checkviews.sh, apart from the server).
 . "$(dirname "$0")/lib.sh"
 for loss in 0 0.1; do
-	for p in $PIDS; do stop_pid "$p"; done
+	stop_pids $PIDS
 	PIDS= NPEERS=0
 	start_gm
 	start_peers 5

@@ -60,7 +60,7 @@ soak() {
 		i=$((i + 1))
 	done
 	report "$name" "$ok" "$first"
-	for p in $PIDS; do stop_pid "$p"; done
+	stop_pids $PIDS
 	PIDS= NPEERS=0
 }
 

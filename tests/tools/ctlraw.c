@@ -16,13 +16,13 @@
 #include <unistd.h>
 
 #include "mpcomm/auth.h"
-#include "mpcomm/gmc.h"
+#include "mpcomm/ctlc.h"
 #include "mpcomm/mptime.h"
 #include "mpcomm/net.h"
 
 /* Sends one LINE as ctlraw understands it; -1 when the connection broke. */
 static int
-send_one(struct gmc_conn *c, const char *arg)
+send_one(struct ctlc_conn *c, const char *arg)
 {
 	char line[8192];
 
@@ -36,14 +36,14 @@ send_one(struct gmc_conn *c, const char *arg)
 		snprintf(line, sizeof(line), "%s\n", arg + 4);
 		return net_write_all(c->fd, line, strlen(line), 5000);
 	}
-	return gmc_send(c, arg);
+	return ctlc_send(c, arg);
 }
 
 int
 main(int argc, char **argv)
 {
 	struct auth_key key;
-	struct gmc_conn c;
+	struct ctlc_conn c;
 	struct net_addr a;
 	char line[8192];
 	int i = 1;
@@ -61,7 +61,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if (net_resolve_hostport(argv[i], "5680", SOCK_STREAM, &a) < 0 ||
-	    gmc_open(&c, &a, i == 3 ? &key : NULL, 5000) < 0) {
+	    ctlc_open(&c, &a, i == 3 ? &key : NULL, 5000) < 0) {
 		fprintf(stderr, "ctlraw: cannot connect to %s: %s\n", argv[i],
 		    strerror(errno));
 		return 1;
@@ -71,8 +71,8 @@ main(int argc, char **argv)
 			break;
 	shutdown(c.fd, SHUT_WR);
 	c.timeout_ms = 2000;
-	while (gmc_recv(&c, line, sizeof(line)) >= 0)
+	while (ctlc_recv(&c, line, sizeof(line)) >= 0)
 		printf("%s\n", line);
-	gmc_close(&c);
+	ctlc_close(&c);
 	return 0;
 }

@@ -22,14 +22,14 @@
 
 #include "mpcomm/auth.h"
 #include "mpcomm/ctl.h"
-#include "mpcomm/gmc.h"
+#include "mpcomm/ctlc.h"
 #include "mpcomm/mptime.h"
 #include "mpcomm/net.h"
 
 #define MAXC	2048
 
 struct holder {
-	struct gmc_conn	 c[MAXC];
+	struct ctlc_conn	 c[MAXC];
 	struct net_addr	 to[MAXC];
 	uint64_t	 opened, closed;
 	uint64_t	 sources;
@@ -55,25 +55,25 @@ hold_connect(const struct holder *h, size_t i)
 	return fd;
 }
 
-/* gmc_open() from our own socket: reads HELLO when keyed. */
+/* ctlc_open() from our own socket: reads HELLO when keyed. */
 static int
 hold_greet(struct holder *h, size_t i, int fd)
 {
-	struct gmc_conn *c = &h->c[i];
+	struct ctlc_conn *c = &h->c[i];
 	char line[CTL_LINE_MAX + 1];
 	const char *p;
 
 	c->fd = fd;
 	c->key = h->key;
 	c->timeout_ms = 500;
-	c->body = false;
+	c->body.open = false;
 	net_reader_init(&c->rd, fd);
 	if (!h->key)
 		return 0;
 	if (net_read_line(&c->rd, line, sizeof(line), 500) < 0 ||
 	    strncmp(line, "HELLO nonce=", 12) != 0 ||
 	    strlen(p = line + 12) != AUTH_NONCE_HEX) {
-		gmc_close(c);
+		ctlc_close(c);
 		return -1;
 	}
 	memcpy(c->nonce, p, AUTH_NONCE_HEX + 1);
@@ -89,7 +89,7 @@ hold_open(struct holder *h, size_t i)
 	if (h->sources)
 		rc = (fd = hold_connect(h, i)) < 0 ? -1 : hold_greet(h, i, fd);
 	else
-		rc = gmc_open(&h->c[i], &h->to[i], h->key, 500);
+		rc = ctlc_open(&h->c[i], &h->to[i], h->key, 500);
 	if (rc == 0)
 		h->opened++;
 	else
@@ -119,7 +119,7 @@ hold_poll(struct holder *h, size_t n)
 				continue;
 		}
 		if (h->c[i].fd >= 0) {
-			gmc_close(&h->c[i]);
+			ctlc_close(&h->c[i]);
 			h->closed++;
 		}
 		hold_open(h, i);
@@ -183,11 +183,11 @@ main(int argc, char **argv)
 			continue;
 		for (i = 0; i < n; i++)
 			if (h.c[i].fd >= 0)
-				(void)gmc_send(&h.c[i], "PING");
+				(void)ctlc_send(&h.c[i], "PING");
 		next_ping = mptime_now_us() + ping_ms * 1000;
 	}
 	for (i = 0; i < n; i++)
-		gmc_close(&h.c[i]);
+		ctlc_close(&h.c[i]);
 	printf("opened %llu, closed on us %llu\n",
 	    (unsigned long long)h.opened, (unsigned long long)h.closed);
 	return 0;

@@ -14,13 +14,13 @@
 #include <unistd.h>
 
 #include "mpcomm/ctl.h"
-#include "mpcomm/gmc.h"
+#include "mpcomm/ctlc.h"
 #include "mpcomm/mptime.h"
 #include "mpcomm/net.h"
 
 /* Sends a byte every 200 ms for secs; 1 if the server closed meanwhile. */
 static int
-trickle(struct gmc_conn *c, uint64_t secs)
+trickle(struct ctlc_conn *c, uint64_t secs)
 {
 	uint64_t end = mptime_now_us() + secs * 1000000;
 
@@ -35,7 +35,7 @@ trickle(struct gmc_conn *c, uint64_t secs)
 int
 main(int argc, char **argv)
 {
-	struct gmc_conn c;
+	struct ctlc_conn c;
 	struct net_addr a;
 	char line[8192];
 	uint64_t secs;
@@ -48,7 +48,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if (net_resolve_hostport(argv[1], "5680", SOCK_STREAM, &a) < 0 ||
-	    gmc_open(&c, &a, NULL, 5000) < 0) {
+	    ctlc_open(&c, &a, NULL, 5000) < 0) {
 		fprintf(stderr, "slowclient: cannot connect to %s: %s\n",
 		    argv[1], strerror(errno));
 		return 3;
@@ -59,11 +59,11 @@ main(int argc, char **argv)
 		closed = trickle(&c, secs);
 		c.timeout_ms = 100;
 	}
-	if (closed || (gmc_recv(&c, line, sizeof(line)) < 0 &&
+	if (closed || (ctlc_recv(&c, line, sizeof(line)) < 0 &&
 	    errno == ECONNRESET))
 		printf("closed by server\n");
 	else
 		printf("still open\n");
-	gmc_close(&c);
+	ctlc_close(&c);
 	return 0;
 }

@@ -55,7 +55,8 @@ set_log(struct report *rp, unsigned i, const char *status, const char *reason,
 	unsigned long long mask;
 
 	l->received = true;
-	snprintf(l->status, sizeof(l->status), "%s", status);
+	if (run_status_parse(status, &l->status) < 0)
+		abort();
 	snprintf(l->reason, sizeof(l->reason), "%s", reason);
 	if (!(l->keys = calloc(64, sizeof(*l->keys))))
 		abort();
@@ -119,7 +120,7 @@ test_survived(void)
 	struct report *rp = judged(SURVIVED, SURVIVED, NULL, NULL);
 	char line[512];
 
-	CHECK(rp->views_run && strcmp(rp->status, "ok") == 0);
+	CHECK(rp->views_run && rp->status == RUN_STATUS_OK);
 	CHECK(rp->views == 1 && rp->survivors == 3 && rp->departed == 4);
 	CHECK(rp->r[2].departed && rp->r[2].departed_view == 1);
 	CHECK(rp->mismatched == 0 && rp->missing == 0 && rp->partial == 0);
@@ -132,14 +133,14 @@ test_survived(void)
 
 	/* Its log came: excluded, consistent once 2.2 (past the cut) goes. */
 	rp = judged(SURVIVED, SURVIVED, "excluded", "0.1 1.1 2.1 2.2");
-	CHECK(strcmp(rp->status, "ok") == 0 && rp->inconsistent == 0);
+	CHECK(rp->status == RUN_STATUS_OK && rp->inconsistent == 0);
 	CHECK(strstr(rp->note, "(excluded)") != NULL);
 	report_free(rp);
 
 	/* Nothing of the departed member reached anyone: all-or-none holds. */
 	rp = judged("0.1 1.1 v1=3 0.2 1.2", "0.1 1.1 v1=3 0.2 1.2", "excluded",
 	    "0.1 2.1 1.1");
-	CHECK(strcmp(rp->status, "ok") == 0 && rp->inconsistent == 0);
+	CHECK(rp->status == RUN_STATUS_OK && rp->inconsistent == 0);
 	report_free(rp);
 }
 
@@ -150,48 +151,48 @@ test_violations(void)
 
 	/* Survivors in different orders. */
 	rp = judged(SURVIVED, "1.1 0.1 2.1 v1=3 0.2 1.2", NULL, NULL);
-	CHECK(strcmp(rp->status, "failed") == 0 && rp->mismatched == 2);
+	CHECK(rp->status == RUN_STATUS_FAILED && rp->mismatched == 2);
 	report_free(rp);
 	/* The same messages, a view line elsewhere. */
 	rp = judged(SURVIVED, "0.1 1.1 2.1 0.2 v1=3 1.2", NULL, NULL);
-	CHECK(strcmp(rp->status, "failed") == 0 && rp->views_moved == 1);
+	CHECK(rp->status == RUN_STATUS_FAILED && rp->views_moved == 1);
 	CHECK(strstr(rp->problem, "different positions") != NULL);
 	report_free(rp);
 	/* Different views. */
 	rp = judged(SURVIVED, "0.1 1.1 2.1 v2=3 0.2 1.2", NULL, NULL);
-	CHECK(strcmp(rp->status, "failed") == 0 && rp->views_differ == 1);
+	CHECK(rp->status == RUN_STATUS_FAILED && rp->views_differ == 1);
 	report_free(rp);
 	/* A departed member's message delivered by one survivor only. */
 	rp = judged(SURVIVED, "0.1 1.1 v1=3 0.2 1.2", NULL, NULL);
-	CHECK(strcmp(rp->status, "failed") == 0 && rp->partial == 1);
+	CHECK(rp->status == RUN_STATUS_FAILED && rp->partial == 1);
 	CHECK(strstr(rp->problem, "some survivors only") != NULL);
 	report_free(rp);
 	/* A departed member's log that is not a prefix of the survivors'. */
 	rp = judged(SURVIVED, SURVIVED, "excluded", "0.1 2.1 1.1 2.2");
-	CHECK(strcmp(rp->status, "failed") == 0 && rp->inconsistent == 1);
+	CHECK(rp->status == RUN_STATUS_FAILED && rp->inconsistent == 1);
 	CHECK(rp->r[2].inconsistent);
 	report_free(rp);
 	/* ... or one that delivered a survivor's message they did not. */
 	rp = judged("0.1 1.1 2.1 v1=3 1.2 0.2", "0.1 1.1 2.1 v1=3 1.2 0.2",
 	    "excluded", "0.1 1.1 2.1 0.2");
-	CHECK(strcmp(rp->status, "failed") == 0 && rp->inconsistent == 1);
+	CHECK(rp->status == RUN_STATUS_FAILED && rp->inconsistent == 1);
 	report_free(rp);
 	/* ... or one with a view the survivors never installed. */
 	rp = judged(SURVIVED, SURVIVED, "aborted", "0.1 1.1 v1=6");
-	CHECK(strcmp(rp->status, "failed") == 0 && rp->inconsistent == 1);
+	CHECK(rp->status == RUN_STATUS_FAILED && rp->inconsistent == 1);
 	report_free(rp);
 	/* A survivor's message missing at one survivor. */
 	rp = judged(SURVIVED, "0.1 1.1 2.1 v1=3 0.2", NULL, NULL);
-	CHECK(strcmp(rp->status, "failed") == 0 && rp->missing == 1);
+	CHECK(rp->status == RUN_STATUS_FAILED && rp->missing == 1);
 	CHECK(rp->r[1].missing == 1 && rp->partial == 0);
 	report_free(rp);
 	/* A survivor's message twice. */
 	rp = judged(SURVIVED, SURVIVED " 1.2", NULL, NULL);
-	CHECK(strcmp(rp->status, "failed") == 0 && rp->duplicates == 1);
+	CHECK(rp->status == RUN_STATUS_FAILED && rp->duplicates == 1);
 	report_free(rp);
 	/* A departed member's log out of FIFO order. */
 	rp = judged(SURVIVED, SURVIVED, "excluded", "2.2 2.1");
-	CHECK(strcmp(rp->status, "failed") == 0 && rp->fifo_violations == 1);
+	CHECK(rp->status == RUN_STATUS_FAILED && rp->fifo_violations == 1);
 	report_free(rp);
 }
 
@@ -204,7 +205,7 @@ test_unfinished(void)
 	set_log(rp, 0, "ok", "", SURVIVED);
 	set_log(rp, 1, "aborted", "no progress for 1000 ms", "0.1 1.1 2.1");
 	compare_run(rp);
-	CHECK(strcmp(rp->status, "aborted") == 0);
+	CHECK(rp->status == RUN_STATUS_ABORTED);
 	CHECK(strstr(rp->problem, "peer 1 aborted the run: no progress") !=
 	    NULL);
 	report_free(rp);
@@ -212,7 +213,7 @@ test_unfinished(void)
 	rp = new_report(3, 2, ORDER_TOTAL);
 	set_log(rp, 0, "ok", "", SURVIVED);
 	compare_run(rp);
-	CHECK(strcmp(rp->status, "timeout") == 0);
+	CHECK(rp->status == RUN_STATUS_TIMEOUT);
 	report_free(rp);
 
 	rp = new_report(2, 1, ORDER_TOTAL);
@@ -220,7 +221,7 @@ test_unfinished(void)
 	set_log(rp, 1, "excluded", "", "0.1 1.1");
 	compare_run(rp);
 	CHECK(rp->views_run && rp->departed == 0);
-	CHECK(strcmp(rp->status, "failed") == 0);
+	CHECK(rp->status == RUN_STATUS_FAILED);
 	CHECK(strstr(rp->problem, "says it was excluded") != NULL);
 	report_free(rp);
 }
@@ -239,7 +240,7 @@ test_minority(void)
 	set_log(rp, 3, "aborted", "minority", "0.1 1.1 3.1 4.1");
 	set_log(rp, 4, "aborted", "minority", "0.1");
 	compare_run(rp);
-	CHECK(strcmp(rp->status, "ok") == 0 && rp->departed == 0x18);
+	CHECK(rp->status == RUN_STATUS_OK && rp->departed == 0x18);
 	CHECK(strstr(rp->note, "peer 3 departed in view 1 (aborted: "
 	    "minority)") != NULL);
 	result(rp, line, sizeof(line));
@@ -259,7 +260,7 @@ test_two_views(void)
 	set_log(rp, 1, "ok", "", s);
 	set_log(rp, 2, "excluded", "", "0.1 3.1 v1=7 1.1 2.1");
 	compare_run(rp);
-	CHECK(strcmp(rp->status, "ok") == 0 && rp->views == 2);
+	CHECK(rp->status == RUN_STATUS_OK && rp->views == 2);
 	CHECK(rp->r[3].departed_view == 1 && rp->r[2].departed_view == 2);
 	result(rp, line, sizeof(line));
 	CHECK(ends_with(line, " views=2 departed=2,3"));
@@ -276,7 +277,7 @@ test_fifo(void)
 	set_log(rp, 1, "ok", "", "1.1 0.1 2.1 0.2 v1=3 1.2");
 	set_log(rp, 2, "excluded", "", "2.1 2.2 1.1");
 	compare_run(rp);
-	CHECK(strcmp(rp->status, "ok") == 0 && rp->mismatched > 0);
+	CHECK(rp->status == RUN_STATUS_OK && rp->mismatched > 0);
 	report_free(rp);
 
 	rp = new_report(3, 2, ORDER_FIFO);
@@ -284,7 +285,7 @@ test_fifo(void)
 	set_log(rp, 1, "ok", "", "0.1 1.1 v1=3 0.2 1.2");
 	set_log(rp, 2, "excluded", "", "2.1 1.2");
 	compare_run(rp);
-	CHECK(strcmp(rp->status, "ok") == 0);	/* 2.1 is past the cut */
+	CHECK(rp->status == RUN_STATUS_OK);	/* 2.1 is past the cut */
 	report_free(rp);
 }
 
@@ -298,7 +299,7 @@ test_no_views(void)
 	set_log(rp, 0, "ok", "", "0.1 1.1");
 	set_log(rp, 1, "ok", "", "0.1 1.1");
 	compare_run(rp);
-	CHECK(!rp->views_run && strcmp(rp->status, "ok") == 0);
+	CHECK(!rp->views_run && rp->status == RUN_STATUS_OK);
 	result(rp, line, sizeof(line));
 	CHECK(strcmp(line, "RESULT run=7 order=total peers=2 messages=2 "
 	    "delivered_min=2 delivered_max=2 mismatched_rounds=0 missing=0 "
@@ -308,7 +309,7 @@ test_no_views(void)
 	rp = new_report(2, 1, ORDER_TOTAL);
 	set_log(rp, 0, "aborted", "peer 1 silent for 1000 ms", "0.1");
 	compare_run(rp);
-	CHECK(!rp->views_run && strcmp(rp->status, "timeout") == 0);
+	CHECK(!rp->views_run && rp->status == RUN_STATUS_TIMEOUT);
 	report_free(rp);
 }
 

@@ -40,7 +40,7 @@ skewed(const char *host1)
 		snprintf(rp->member[i].host, sizeof(rp->member[i].host), "%s",
 		    i ? host1 : "10.0.0.1");
 		l->received = true;
-		snprintf(l->status, sizeof(l->status), "ok");
+		l->status = RUN_STATUS_OK;
 		l->keys = calloc(2, sizeof(*l->keys));
 		l->trace = calloc(4, sizeof(*l->trace));
 		if (!l->keys || !l->trace)

@@ -10,10 +10,10 @@
 #include <unistd.h>
 
 #include "mpcomm/ctl.h"
-#include "mpcomm/gmc.h"
+#include "mpcomm/ctlc.h"
 
 int
-gmc_open(struct gmc_conn *c, const struct net_addr *a,
+ctlc_open(struct ctlc_conn *c, const struct net_addr *a,
     const struct auth_key *key, int timeout_ms)
 {
 	char line[CTL_LINE_MAX + 1];
@@ -22,7 +22,7 @@ gmc_open(struct gmc_conn *c, const struct net_addr *a,
 
 	c->key = key;
 	c->timeout_ms = timeout_ms;
-	c->body = false;
+	c->body.open = false;
 	c->nonce[0] = '\0';
 	if ((c->fd = net_connect_tcp(a, timeout_ms)) < 0)
 		return -1;
@@ -47,7 +47,7 @@ fail:
 }
 
 int
-gmc_send(struct gmc_conn *c, const char *line)
+ctlc_send(struct ctlc_conn *c, const char *line)
 {
 	char buf[CTL_LINE_MAX + AUTH_MAC_HEX + 8];
 	char mac[AUTH_MAC_HEX + 1];
@@ -68,41 +68,34 @@ gmc_send(struct gmc_conn *c, const char *line)
 }
 
 int
-gmc_send_body(struct gmc_conn *c, const char *data, size_t len)
+ctlc_send_body(struct ctlc_conn *c, const char *data, size_t len)
 {
-	if (c->key) {
-		if (!c->body)
-			auth_sha256_init(&c->digest);
-		auth_sha256_update(&c->digest, data, len);
-	}
-	c->body = true;
+	if (!c->body.open)
+		ctlbody_begin(&c->body, c->key, c->nonce);
+	ctlbody_add(&c->body, data, len);
 	return net_write_all(c->fd, data, len, c->timeout_ms);
 }
 
 int
-gmc_send_end(struct gmc_conn *c)
+ctlc_send_end(struct ctlc_conn *c)
 {
-	char mac[AUTH_MAC_HEX + 1], out[16 + AUTH_MAC_HEX];
-	int n;
+	char out[CTLBODY_END_MAX];
+	size_t n;
 
-	if (!c->key)
-		return net_write_all(c->fd, "END\n", 4, c->timeout_ms);
-	if (!c->body)
-		auth_sha256_init(&c->digest);
-	c->body = false;
-	auth_body_mac(c->key, c->nonce, &c->digest, mac);
-	n = snprintf(out, sizeof(out), "END mac=%s\n", mac);
-	return net_write_all(c->fd, out, (size_t)n, c->timeout_ms);
+	if (!c->body.open)		/* an empty body */
+		ctlbody_begin(&c->body, c->key, c->nonce);
+	n = ctlbody_end(&c->body, out, sizeof(out));
+	return net_write_all(c->fd, out, n, c->timeout_ms);
 }
 
 long
-gmc_recv(struct gmc_conn *c, char *line, size_t cap)
+ctlc_recv(struct ctlc_conn *c, char *line, size_t cap)
 {
 	return net_read_line(&c->rd, line, cap, c->timeout_ms);
 }
 
 void
-gmc_close(struct gmc_conn *c)
+ctlc_close(struct ctlc_conn *c)
 {
 	if (c->fd >= 0)
 		close(c->fd);
@@ -110,27 +103,27 @@ gmc_close(struct gmc_conn *c)
 }
 
 int
-gmc_request(const struct net_addr *a, const struct auth_key *key,
+ctlc_request(const struct net_addr *a, const struct auth_key *key,
     const char *line, char *reply, size_t cap, int timeout_ms)
 {
-	struct gmc_conn c;
+	struct ctlc_conn c;
 	int e;
 
-	if (gmc_open(&c, a, key, timeout_ms) < 0)
+	if (ctlc_open(&c, a, key, timeout_ms) < 0)
 		return -1;
-	if (gmc_send(&c, line) < 0 || gmc_recv(&c, reply, cap) < 0) {
+	if (ctlc_send(&c, line) < 0 || ctlc_recv(&c, reply, cap) < 0) {
 		e = errno;
-		gmc_close(&c);
+		ctlc_close(&c);
 		errno = e;
 		return -1;
 	}
-	gmc_close(&c);
+	ctlc_close(&c);
 	return strncmp(reply, "OK", 2) == 0 && (reply[2] == '\0' ||
 	    reply[2] == ' ') ? 0 : 1;
 }
 
 int
-gmc_register(const struct net_addr *gm, const struct auth_key *key,
+ctlc_register(const struct net_addr *gm, const struct auth_key *key,
     const char *host, uint16_t udp, uint16_t ctl, char *reply, size_t cap,
     int timeout_ms)
 {
@@ -138,60 +131,60 @@ gmc_register(const struct net_addr *gm, const struct auth_key *key,
 
 	snprintf(line, sizeof(line), "REGISTER host=%s udp=%u ctl=%u", host,
 	    udp, ctl);
-	return gmc_request(gm, key, line, reply, cap, timeout_ms);
+	return ctlc_request(gm, key, line, reply, cap, timeout_ms);
 }
 
 int
-gmc_local_host(const struct net_addr *gm, const struct auth_key *key,
+ctlc_local_host(const struct net_addr *gm, const struct auth_key *key,
     char *host, size_t cap, int timeout_ms)
 {
-	struct gmc_conn c;
+	struct ctlc_conn c;
 	int rc, e;
 
-	if (gmc_open(&c, gm, key, timeout_ms) < 0)
+	if (ctlc_open(&c, gm, key, timeout_ms) < 0)
 		return -1;
 	rc = net_local_host(c.fd, host, cap);
 	e = errno;
-	gmc_close(&c);
+	ctlc_close(&c);
 	errno = e;
 	return rc;
 }
 
 int
-gmc_unregister(const struct net_addr *gm, const struct auth_key *key,
+ctlc_unregister(const struct net_addr *gm, const struct auth_key *key,
     const char *host, uint16_t udp, uint16_t ctl, int timeout_ms)
 {
 	char line[CTL_LINE_MAX], reply[CTL_LINE_MAX];
 
 	snprintf(line, sizeof(line), "UNREGISTER host=%s udp=%u ctl=%u", host,
 	    udp, ctl);
-	return gmc_request(gm, key, line, reply, sizeof(reply), timeout_ms);
+	return ctlc_request(gm, key, line, reply, sizeof(reply), timeout_ms);
 }
 
 long
-gmc_list(const struct net_addr *gm, const struct auth_key *key,
-    struct gmc_member *out, size_t max, char *reply, size_t cap,
+ctlc_list(const struct net_addr *gm, const struct auth_key *key,
+    struct ctlc_member *out, size_t max, char *reply, size_t cap,
     int timeout_ms)
 {
-	struct gmc_conn c;
+	struct ctlc_conn c;
 	struct ctl_msg m;
 	uint64_t count, v;
 	size_t i, got = 0;
 	char line[CTL_LINE_MAX + 1];
 	int e;
 
-	if (gmc_open(&c, gm, key, timeout_ms) < 0)
+	if (ctlc_open(&c, gm, key, timeout_ms) < 0)
 		return -1;
-	if (gmc_send(&c, "LIST") < 0 || gmc_recv(&c, reply, cap) < 0)
+	if (ctlc_send(&c, "LIST") < 0 || ctlc_recv(&c, reply, cap) < 0)
 		goto neterr;
 	if (ctl_parse(reply, strlen(reply), &m) < 0 ||
 	    strcmp(m.verb, "OK") != 0 ||
 	    ctl_get_u64(&m, "members", 0, 100000, 1, &count) < 0)
 		goto proto;
 	for (i = 0; i < count; i++) {
-		struct gmc_member x;
+		struct ctlc_member x;
 
-		if (gmc_recv(&c, line, sizeof(line)) < 0)
+		if (ctlc_recv(&c, line, sizeof(line)) < 0)
 			goto neterr;
 		if (ctl_parse(line, strlen(line), &m) < 0 ||
 		    strcmp(m.verb, "MEMBER") != 0 ||
@@ -206,17 +199,17 @@ gmc_list(const struct net_addr *gm, const struct auth_key *key,
 		if (got < max)
 			out[got++] = x;
 	}
-	gmc_close(&c);
+	ctlc_close(&c);
 	return (long)got;
 proto:
-	gmc_close(&c);
+	ctlc_close(&c);
 	if (strncmp(reply, "ERR", 3) != 0)
 		snprintf(reply, cap, "malformed LIST answer");
 	errno = EPROTO;
 	return -1;
 neterr:
 	e = errno;
-	gmc_close(&c);
+	ctlc_close(&c);
 	errno = e;
 	return -1;
 }
