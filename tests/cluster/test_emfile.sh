@@ -15,10 +15,16 @@ GM=$(hostport "$HOST" "${l##*:}")
 "$TOP/$B/tests/hold" --conns 80 --seconds 60 "$GM" >"$T/hold.out" &
 PIDS="$PIDS $!"
 wait_line "$T/hold.out" "holding" >/dev/null || fail "holder"
+# The holder opens a closed connection again at once, so a newcomer races
+# it for each descriptor the server frees, and may be the one shed (as the
+# README allows): each PING is served within a few tries.
 k=0
 while [ $k -lt 3 ]; do
-	"$CTLRAW" "$GM" PING | grep -q "OK pong" ||
-	    fail "not served while out of descriptors"
+	a=0
+	until "$CTLRAW" "$GM" PING | grep -q "OK pong"; do
+		a=$((a + 1))
+		[ $a -lt 20 ] || fail "not served while out of descriptors"
+	done
 	k=$((k + 1))
 done
 grep -q "cannot accept\|spin" "$T/gm.err" && fail "complained instead of serving"
