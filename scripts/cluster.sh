@@ -22,7 +22,8 @@
 # Without --log-dir or --keep the temporary folder is removed at exit.
 # -k, --key-file PATH goes to all three programs.  These go to
 # comparison_server: -o, --order; -i, --interval; --delay; --loss; --dup;
-# --seed; --window; --on-failure; --suspect; -r, --runs; -j, --json; --svg;
+# --seed; --window; --on-failure; --suspect; --regions; --place;
+# --trace [N]; --spacetime; --shiviz; -r, --runs; -j, --json; --svg;
 # --csv; --svg-summary; --sweep-peers; --sweep-messages; -t, --timeout;
 # --wait; --shutdown-peers; -q, --quiet; -v, --verbose.
 #
@@ -73,7 +74,7 @@ parse_args() {
 		--compare) compare=1; shift ;;
 		--host) need_value "$1" $#; host=$2; shift 2 ;;
 		--keep) keep=1; shift ;;
-		-h|--help) show_help "$0" 3 30 ;;
+		-h|--help) show_help "$0" 3 31 ;;
 		--version) echo "cluster.sh (MPComm)"; exit 0 ;;
 		-k|--key-file) need_value "$1" $#
 			[ -r "$2" ] || usage_error "$1: cannot read $2"
@@ -85,8 +86,19 @@ parse_args() {
 			add_cs "$1" "$2"; shift 2 ;;
 		-o|--order|-i|--interval|--delay|--loss|--dup|--seed|--window|-r|--runs|\
 		-j|--json|--svg|--csv|--svg-summary|-t|--timeout|--wait|\
-		--on-failure|--suspect)
+		--on-failure|--suspect|--place|--spacetime|--shiviz)
 			need_value "$1" $#; add_cs "$1" "$2"; shift 2 ;;
+		--regions) need_value "$1" $#
+			case $2 in
+			world) add_cs "$1" "$2" ;;
+			*) [ -r "$2" ] || usage_error "$1: cannot read $2"
+			   add_cs "$1" "$(cd "$(dirname "$2")" && pwd)/$(basename "$2")" ;;
+			esac
+			shift 2 ;;
+		--trace) case ${2:-} in
+			[0-9]*) add_cs "--trace=$2"; shift 2 ;;
+			*) add_cs "$1"; shift ;;
+			esac ;;
 		--shutdown-peers|-q|--quiet|-v|--verbose) add_cs "$1"; shift ;;
 		-*)	usage_error "unknown option $1" ;;
 		*)	usage_error "unexpected argument '$1'" ;;

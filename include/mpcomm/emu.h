@@ -4,6 +4,8 @@
  * machine: every datagram offered is lost with probability `loss`, else
  * queued with its own one-way delay drawn from [delay_min, delay_max] (so
  * datagrams overtake each other), and duplicated with probability `dup`.
+ * Regions (region.h) add a per-source delay: a datagram from member q waits
+ * base_us[q], plus a jitter drawn up to a tenth of it, plus the draw above.
  * Seeded: the same seed and the same offers give the same output.
  * Not thread-safe; no clock reads (the caller passes now).
  */
@@ -13,12 +15,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define EMU_SOURCES	64	/* member ids, as MSG_MAX_PEERS */
+
 struct emu_config {
 	uint64_t	delay_min_us;
 	uint64_t	delay_max_us;
 	double		loss;		/* 0 <= loss <= 1 */
 	double		dup;		/* 0 <= dup <= 1 */
 	uint64_t	seed;
+	uint32_t	base_us[EMU_SOURCES];	/* per source: 0 without regions */
 };
 
 struct emu_stats {

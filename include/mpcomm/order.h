@@ -165,6 +165,13 @@ struct order	*order_create(const struct order_config *cfg,
 		    order_deliver_fn deliver, void *arg);
 void		 order_destroy(struct order *o);
 
+struct trace;
+/*
+ * Records this core's events into tr (trace.h), or stops with NULL.  The
+ * caller owns tr and detaches it before it frees it.
+ */
+void		 order_set_trace(struct order *o, struct trace *tr);
+
 /* Begins the run: READY to every other member. */
 void		 order_start(struct order *o, uint64_t now,
 		    struct order_outbox *box);

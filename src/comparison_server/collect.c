@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Receiving delivery logs: `LOG run=... peer=... count=C [views=V] ...`, C
- * lines `<sender> <seq> <ts>` and V lines `# view=<v> members=<ids>` in
- * delivery order, `END`.  A log is kept per connection while it arrives,
+ * Receiving delivery logs: `LOG run=... peer=... count=C [views=V]
+ * [trace=T trace_cut=0|1] ...`, C lines `<sender> <seq> <ts>` and V lines
+ * `# view=<v> members=<ids>` in delivery order, then T trace lines
+ * (trace.h), `END`.  A log is kept per connection while it arrives,
  * checked (known run, known peer, not sent twice, exactly C valid message
  * lines and V valid view lines), and only then handed to the run being
  * collected.
@@ -23,6 +24,7 @@ struct log_conn {
 	unsigned	 peer;
 	uint64_t	 declared;
 	uint64_t	 declared_views;
+	uint64_t	 declared_trace;
 	unsigned	 n;		/* members of the run */
 	size_t		 cap;
 };
@@ -44,6 +46,7 @@ void
 peer_log_free(struct peer_log *l)
 {
 	free(l->keys);
+	free(l->trace);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -106,11 +109,13 @@ log_figures(struct ctl_msg *m, struct peer_log *l)
 	return 0;
 }
 
+static void upload_end(struct collect *coll, struct log_conn *lc);
+
 static int
 log_header(struct collect *coll, struct lsrv_conn *c, struct ctl_msg *m)
 {
 	struct log_conn *lc;
-	uint64_t run, peer, count, limit;
+	uint64_t run, peer, count, limit, cut = 0;
 	char order[8], status[16], why[160], *p;
 	enum run_status st;
 	int known, dup, busy;
@@ -125,6 +130,9 @@ log_header(struct collect *coll, struct lsrv_conn *c, struct ctl_msg *m)
 	    ctl_get_u64(m, "count", 0, UINT32_MAX, 1, &count) < 0 ||
 	    ctl_get_u64(m, "views", 0, LOG_VIEWS_MAX, 0,
 	    &lc->declared_views) < 0 || log_figures(m, &lc->l) < 0 ||
+	    ctl_get_u64(m, "trace", 0, trace_capacity(TRACE_MAX,
+	    MSG_MAX_PEERS), 0, &lc->declared_trace) < 0 ||
+	    ctl_get_u64(m, "trace_cut", 0, 1, 0, &cut) < 0 ||
 	    ctl_check_unused(m) < 0) {
 		free(lc);
 		return refuse(c, 400, m->err);
@@ -166,6 +174,14 @@ log_header(struct collect *coll, struct lsrv_conn *c, struct ctl_msg *m)
 		    " for run %" PRIu64 " is already arriving", peer, run);
 		return refuse(c, 503, why);
 	}
+	if (count <= limit && lc->declared_trace > trace_capacity(coll->m <
+	    TRACE_MAX ? coll->m : TRACE_MAX, n)) {
+		upload_end(coll, lc);
+		snprintf(why, sizeof(why), "trace of %" PRIu64 " events is "
+		    "more than a traced run of %u peers makes",
+		    lc->declared_trace, n);
+		return refuse(c, 413, why);
+	}
 	if (count > limit) {
 		free(lc);
 		snprintf(why, sizeof(why), "count %" PRIu64 " is more than a "
@@ -179,6 +195,7 @@ log_header(struct collect *coll, struct lsrv_conn *c, struct ctl_msg *m)
 	lc->run = run;
 	lc->peer = (unsigned)peer;
 	lc->declared = count;
+	lc->l.trace_cut = cut == 1;
 	lc->n = n;
 	lsrv_set_data(c, lc);
 	lsrv_body_begin(c);
@@ -204,6 +221,11 @@ log_commit(struct collect *coll, struct lsrv_conn *c, struct log_conn *lc)
 	char why[160];
 	int ok;
 
+	if (lc->l.ntrace != lc->declared_trace) {
+		snprintf(why, sizeof(why), "LOG has %zu of %" PRIu64 " trace "
+		    "lines", lc->l.ntrace, lc->declared_trace);
+		return refuse(c, 400, why);
+	}
 	if (lc->l.n != lc->declared || lc->l.nviews != lc->declared_views) {
 		snprintf(why, sizeof(why), "LOG shorter than announced: %zu of "
 		    "%" PRIu64 " lines and %zu of %" PRIu64 " view lines",
@@ -271,6 +293,36 @@ log_view(struct lsrv_conn *c, struct log_conn *lc, const char *line)
 	return 0;
 }
 
+/*
+ * A trace line (README "Event traces"): after every message and view line,
+ * announced, well formed, pointing back only at events before it.
+ */
+static int
+log_trace(struct lsrv_conn *c, struct log_conn *lc, const char *line)
+{
+	struct trace_ev *e;
+	char why[160];
+
+	if (lc->l.ntrace == lc->declared_trace) {
+		snprintf(why, sizeof(why), "LOG has more trace lines than "
+		    "announced (%" PRIu64 ")", lc->declared_trace);
+		return refuse(c, 400, why);
+	}
+	if (lc->l.n != lc->declared || lc->l.nviews != lc->declared_views)
+		return refuse(c, 400, "a trace line before the end of the log");
+	if (!lc->l.trace && !(lc->l.trace = calloc((size_t)lc->declared_trace,
+	    sizeof(*lc->l.trace))))
+		return refuse(c, 500, "out of memory");
+	e = &lc->l.trace[lc->l.ntrace];
+	if (trace_parse(line, lc->n, e) < 0 || e->via >= (int64_t)lc->l.ntrace) {
+		snprintf(why, sizeof(why), "bad trace line %zu", lc->l.ntrace +
+		    1);
+		return refuse(c, 400, why);
+	}
+	lc->l.ntrace++;
+	return 0;
+}
+
 static int
 log_body(struct collect *coll, struct lsrv_conn *c, struct log_conn *lc,
     const char *line)
@@ -289,6 +341,8 @@ log_body(struct collect *coll, struct lsrv_conn *c, struct log_conn *lc,
 	}
 	if (dlog_is_view(line))
 		return log_view(c, lc, line);
+	if (line[0] == '@')
+		return log_trace(c, lc, line);
 	if (lc->l.n == lc->declared) {
 		snprintf(why, sizeof(why), "LOG longer than announced (%"
 		    PRIu64 " lines)", lc->declared);

@@ -20,7 +20,9 @@
 #include "mpcomm/net.h"
 #include "mpcomm/order.h"
 #include "mpcomm/proc.h"
+#include "mpcomm/region.h"
 #include "mpcomm/runstatus.h"
+#include "mpcomm/trace.h"
 
 /* A view line of a log: view `view`, installed after its first `at`
  * messages. */
@@ -48,6 +50,9 @@ struct peer_log {
 	uint64_t	 t_first, t_last;	/* wall clock µs */
 	uint64_t	 cpu_us, rss_kb;	/* the run's CPU, peak RSS */
 	uint64_t	 sent_dgrams, sent_bytes;
+	struct trace_ev	*trace;		/* the LOG's trace section, or NULL */
+	size_t		 ntrace;
+	bool		 trace_cut;	/* the peer left events out */
 };
 
 /* Logs of the run being collected; every field is guarded by mu. */
@@ -74,6 +79,12 @@ struct run_params {
 	uint32_t	 window;	/* every peer's send window, in START */
 	enum order_on_failure on_failure;	/* in START */
 	uint64_t	 suspect_ms;	/* in START */
+	/* Regions (geo.c): each pair's one-way delay goes in START's MEMBER
+	 * lines.  NULL: none. */
+	const struct region_table *regions;
+	const char	*regions_src;	/* "builtin" or the file */
+	int		 place[MSG_MAX_PEERS];	/* peer i's region */
+	uint32_t	 trace;		/* START's trace=: 0, none */
 };
 
 struct peer_result {
@@ -143,6 +154,11 @@ struct cs_ctx {
 	const char	*svg_path;
 	const char	*csv_path;
 	const char	*svg_summary_path;
+	const char	*spacetime_path;	/* --spacetime */
+	const char	*shiviz_path;	/* --shiviz */
+	struct region_table regions;	/* --regions, --place */
+	const char	*regions_arg;
+	const char	*place_arg;
 	const struct auth_key *key;	/* NULL without --key-file */
 	struct auth_key	 key_store;
 	struct run_params p;
@@ -239,6 +255,25 @@ struct progress {
 };
 void	 progress_show(const struct report *rp, const struct progress *pg);
 void	 progress_clear(void);
+
+/* geo.c: regions of the world (--regions, --place). */
+/* Loads the table and places ids 0..63; 0, or -1 with why in err. */
+int	 geo_setup(struct cs_ctx *ctx, const char *table, const char *place,
+	    char *err, size_t cap);
+/* The one-way delay from peer a to peer b, µs (0 without regions). */
+uint32_t geo_delay_us(const struct run_params *p, unsigned a, unsigned b);
+void	 geo_print(FILE *f, const struct report *r);
+/* ", \"region\": ..., \"farthest_ms\": ..." of peer i, for the JSON. */
+void	 geo_json_peer(FILE *f, const struct report *r, unsigned i);
+
+/* spacetime.c: a space-time diagram from the traces (--spacetime). */
+int	 st_svg(const char *path, const struct report *r);
+/* The first disagreement of a none or fifo run in words into buf; 0 when
+ * there is none to explain. */
+int	 st_explain(const struct report *r, char *buf, size_t cap);
+
+/* shiviz.c: the traces as a ShiViz log, with vector clocks (--shiviz). */
+int	 shiviz_write(const char *path, const struct report *r);
 
 /* report.c */
 /* us as "840us", "13.1ms" or "2.5s" into buf; returns buf. */

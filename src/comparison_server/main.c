@@ -53,6 +53,10 @@ usage(FILE *f, int status)
 "  -o, --order MODE         none, fifo or total (default total)\n"
 "  -i, --interval MIN:MAX   ms between a peer's sends (default 0:10)\n"
 "      --delay MIN:MAX      emulated one-way delay, ms (default 0:0)\n"
+"      --regions FILE|world one-way delays between regions, `A B MS` a line\n"
+"                           (world: 7 cloud regions built in)\n"
+"      --place R1,R2,...    peer i in region i (round robin; default: the\n"
+"                           table's regions in order)\n"
 "      --loss P             emulated loss probability (default 0)\n"
 "      --dup P              emulated duplication probability (default 0)\n"
 "      --seed S             emulation and pacing seed (default 1)\n"
@@ -65,6 +69,10 @@ usage(FILE *f, int status)
 "      --sweep-messages LIST  ... with every message count, K times each\n"
 "  -j, --json FILE          the report as JSON (last run)\n"
 "      --svg FILE           a picture of the run (last run)\n"
+"      --trace[=N]          peers trace their first N messages each (500)\n"
+"      --spacetime FILE     a space-time diagram of the last run (SVG;\n"
+"                           implies --trace)\n"
+"      --shiviz FILE        the last run's traces as a ShiViz log\n"
 "      --csv FILE           one row per run\n"
 "      --svg-summary FILE   mismatched rounds against messages, per N\n"
 "      --wait SEC           for peers to register (default 30)\n"
@@ -125,7 +133,8 @@ parse_suspect(const char *arg)
 /* The long options without a short letter. */
 enum { OPT_DELAY = 256, OPT_LOSS, OPT_DUP, OPT_SEED, OPT_SWEEPN, OPT_SWEEPM,
     OPT_SVG, OPT_CSV, OPT_SVGSUM, OPT_WAIT, OPT_SHUT, OPT_WINDOW,
-    OPT_ONFAIL, OPT_SUSPECT };
+    OPT_ONFAIL, OPT_SUSPECT, OPT_REGIONS, OPT_PLACE, OPT_TRACE,
+    OPT_SPACETIME, OPT_SHIVIZ };
 
 static const struct option long_opts[] = {
 	PROC_LONG_OPTS,
@@ -142,15 +151,20 @@ static const struct option long_opts[] = {
 	{ "on-failure", required_argument, NULL, OPT_ONFAIL },
 	{ "order", required_argument, NULL, 'o' },
 	{ "peers", required_argument, NULL, 'n' },
+	{ "place", required_argument, NULL, OPT_PLACE },
+	{ "regions", required_argument, NULL, OPT_REGIONS },
 	{ "runs", required_argument, NULL, 'r' },
 	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "shiviz", required_argument, NULL, OPT_SHIVIZ },
 	{ "shutdown-peers", no_argument, NULL, OPT_SHUT },
+	{ "spacetime", required_argument, NULL, OPT_SPACETIME },
 	{ "svg", required_argument, NULL, OPT_SVG },
 	{ "svg-summary", required_argument, NULL, OPT_SVGSUM },
 	{ "sweep-messages", required_argument, NULL, OPT_SWEEPM },
 	{ "suspect", required_argument, NULL, OPT_SUSPECT },
 	{ "sweep-peers", required_argument, NULL, OPT_SWEEPN },
 	{ "timeout", required_argument, NULL, 't' },
+	{ "trace", optional_argument, NULL, OPT_TRACE },
 	{ "version", no_argument, NULL, 'V' },
 	{ "wait", required_argument, NULL, OPT_WAIT },
 	{ "window", required_argument, NULL, OPT_WINDOW },
@@ -245,10 +259,44 @@ sweep_option(struct cs_ctx *ctx, int ch, const char *arg)
 	return 0;
 }
 
+/*
+ * --regions, --place, --trace, --spacetime, --shiviz: 1 when ch is one, 0
+ * when not.  The table is loaded once every option is known.
+ */
+static int
+see_option(struct cs_ctx *ctx, int ch, const char *arg)
+{
+	uint64_t v = TRACE_DEFAULT;
+
+	switch (ch) {
+	case OPT_REGIONS:
+		ctx->regions_arg = arg;
+		return 1;
+	case OPT_PLACE:
+		ctx->place_arg = arg;
+		return 1;
+	case OPT_TRACE:
+		if (arg && ctl_parse_u64(arg, 1, TRACE_MAX, &v) < 0)
+			usage_error("--trace: expected messages per peer in "
+			    "[1, %d]: %s", TRACE_MAX, arg);
+		ctx->p.trace = (uint32_t)v;
+		return 1;
+	case OPT_SPACETIME:
+		ctx->spacetime_path = arg;
+		return 1;
+	case OPT_SHIVIZ:
+		ctx->shiviz_path = arg;
+		return 1;
+	}
+	return 0;
+}
+
 /* What the options say together. */
 static void
 check_args(struct cs_ctx *ctx)
 {
+	char err[256];
+
 	ctx->quiet = ctx->opt.level == LOG_LEVEL_WARN;
 	if ((ctx->nsweep_n == 0) != (ctx->nsweep_m == 0))
 		usage_error("--sweep-peers and --sweep-messages go "
@@ -258,6 +306,12 @@ check_args(struct cs_ctx *ctx)
 	if (ctx->want_peers && ctx->nsweep_n)
 		usage_error("--peers and --sweep-peers exclude each "
 		    "other");
+	if (geo_setup(ctx, ctx->regions_arg, ctx->place_arg, err,
+	    sizeof(err)) < 0)
+		usage_error("%s", err);
+	/* The pictures are drawn from the traces. */
+	if ((ctx->spacetime_path || ctx->shiviz_path) && !ctx->p.trace)
+		ctx->p.trace = TRACE_DEFAULT;
 }
 
 static void
@@ -274,7 +328,8 @@ parse_args(struct cs_ctx *ctx, int argc, char **argv)
 		if (rc < 0)
 			usage_error("--port: not a port: %s", optarg);
 		if (run_option(&ctx->p, ch, optarg) ||
-		    sweep_option(ctx, ch, optarg))
+		    sweep_option(ctx, ch, optarg) ||
+		    see_option(ctx, ch, optarg))
 			continue;
 		switch (ch) {
 		case 'a':
@@ -396,6 +451,10 @@ run_config(struct cs_ctx *ctx, const struct run_params *p,
 			log_warn("cannot write %s", ctx->json_path);
 		if (ctx->svg_path && report_svg(ctx->svg_path, r) < 0)
 			log_warn("cannot write %s", ctx->svg_path);
+		if (ctx->spacetime_path && st_svg(ctx->spacetime_path, r) < 0)
+			log_warn("cannot write %s", ctx->spacetime_path);
+		if (ctx->shiviz_path && shiviz_write(ctx->shiviz_path, r) < 0)
+			log_warn("cannot write %s", ctx->shiviz_path);
 		if (ctx->csv && (report_csv_row(ctx->csv, r, false) < 0 ||
 		    fflush(ctx->csv) != 0))
 			log_warn("cannot write %s", ctx->csv_path);

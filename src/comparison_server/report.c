@@ -118,6 +118,7 @@ void
 report_print(FILE *f, const struct report *r)
 {
 	char a[16], b[16], c[16], addr[NET_HOST_MAX + 32], st[32], dep[200];
+	char words[2048];
 	unsigned i;
 	int w = 7;
 	double tput = throughput(r);
@@ -151,6 +152,7 @@ report_print(FILE *f, const struct report *r)
 		    l->received ? a : "-", l->received ? b : "-",
 		    l->received ? c : "-", l->retrans, l->drops);
 	}
+	geo_print(f, r);
 	if (r->views_run)
 		fprintf(f, "views: %" PRIu32 " installed, departed %s\n",
 		    r->views, departed_list(r, dep, sizeof(dep)));
@@ -166,6 +168,8 @@ report_print(FILE *f, const struct report *r)
 		fprintf(f, "%s)", r->npositions > 10 ? " ..." : "");
 	}
 	fprintf(f, "\n");
+	if (st_explain(r, words, sizeof(words)))
+		fprintf(f, "first disagreement: %s\n", words);
 	if (tput > 0)
 		fprintf(f, "throughput: %.0f messages/s delivered at each peer\n",
 		    tput);
@@ -248,6 +252,7 @@ int
 report_json(const char *path, const struct report *r)
 {
 	FILE *f = fopen(path, "w");
+	char words[2048];
 	unsigned i;
 	size_t k;
 
@@ -259,16 +264,24 @@ report_json(const char *path, const struct report *r)
 	json_str(f, r->problem);
 	fprintf(f, ",\n  \"note\": ");
 	json_str(f, r->note);
+	st_explain(r, words, sizeof(words));
+	fprintf(f, ",\n  \"first_disagreement\": ");
+	json_str(f, words);
 	json_views(f, r);
 	fprintf(f, ",\n  \"params\": {\"order\": \"%s\", \"peers\": %u, "
 	    "\"messages_per_peer\": %u, \"interval_ms\": [%" PRIu64 ", %" PRIu64
 	    "], \"delay_ms\": [%" PRIu64 ", %" PRIu64 "], \"loss\": %g, "
 	    "\"dup\": %g, \"seed\": %" PRIu64 ", \"on_failure\": \"%s\", "
-	    "\"suspect_ms\": %" PRIu64 "},\n",
+	    "\"suspect_ms\": %" PRIu64 ", \"regions\": ",
 	    order_mode_name(r->p.mode), r->p.n, r->p.m, r->p.imin_ms,
 	    r->p.imax_ms, r->p.dmin_ms, r->p.dmax_ms, r->p.loss, r->p.dup,
 	    r->p.seed, order_on_failure_name(r->p.on_failure),
 	    r->p.suspect_ms);
+	if (r->p.regions)
+		json_str(f, r->p.regions_src);
+	else
+		fputs("null", f);
+	fprintf(f, "},\n");
 	fprintf(f, "  \"messages\": %" PRIu64 ",\n  \"delivered_min\": %" PRIu64
 	    ",\n  \"delivered_max\": %" PRIu64 ",\n  \"mismatched_rounds\": %"
 	    PRIu64 ",\n  \"missing\": %" PRIu64 ",\n  \"duplicates\": %" PRIu64
@@ -299,6 +312,7 @@ report_json(const char *path, const struct report *r)
 		    ", \"consistent\": %s", pr->departed ? "departed" :
 		    "survivor", pr->departed_view,
 		    pr->inconsistent ? "false" : "true");
+		geo_json_peer(f, r, i);
 		fprintf(f, ", \"delivered\": %" PRIu64 ", \"missing\": %" PRIu64
 		    ", \"duplicates\": %" PRIu64 ", \"fifo_violations\": %" PRIu64
 		    ", \"unexpected\": %" PRIu64 ", \"latency_us\": {\"p50\": %"

@@ -132,12 +132,26 @@ start_peer(struct cs_ctx *ctx, const struct report *rp, unsigned i,
 	    i, p->n, p->m, order_mode_name(p->mode), p->imin_ms, p->imax_ms,
 	    p->dmin_ms, p->dmax_ms, p->loss, p->dup, p->seed, p->window,
 	    order_on_failure_name(p->on_failure), p->suspect_ms, srv);
+	/* trace= only when asked for: an old START is sent as it was. */
+	if (p->trace) {
+		size_t len = strlen(line);
+
+		snprintf(line + len, sizeof(line) - len, " trace=%" PRIu32,
+		    p->trace);
+	}
 	if (ctlc_send(&c, line) < 0)
 		goto neterr;
 	for (k = 0; k < p->n; k++) {
-		snprintf(line, sizeof(line), "MEMBER id=%u host=%s udp=%u", k,
-		    numeric_host(rp->member[k].host, host, sizeof(host)),
-		    rp->member[k].udp);
+		int len = snprintf(line, sizeof(line), "MEMBER id=%u host=%s "
+		    "udp=%u", k, numeric_host(rp->member[k].host, host,
+		    sizeof(host)), rp->member[k].udp);
+
+		/* Regions: what comes from member k waits this long at i.
+		 * Left out without regions, so the line is as it was. */
+		if (p->regions && k != i && len > 0 &&
+		    (size_t)len < sizeof(line))
+			snprintf(line + len, sizeof(line) - (size_t)len,
+			    " delay_us=%" PRIu32, geo_delay_us(p, k, i));
 		if (ctlc_send(&c, line) < 0)
 			goto neterr;
 	}

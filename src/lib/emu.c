@@ -32,7 +32,26 @@ struct emu {
 int
 emu_active(const struct emu_config *c)
 {
+	unsigned q;
+
+	for (q = 0; q < EMU_SOURCES; q++)
+		if (c->base_us[q] > 0)
+			return 1;
 	return c->delay_max_us > 0 || c->loss > 0 || c->dup > 0;
+}
+
+/* A datagram's one-way delay: its source's base (regions) with a jitter of
+ * up to a tenth of it, so that a region pair's link is not a perfect
+ * pipe, plus the uniform draw of --delay. */
+static uint64_t
+draw_delay(struct emu *e, int from)
+{
+	uint64_t d = 0, base;
+
+	if (from >= 0 && from < EMU_SOURCES && (base = e->cfg.base_us[from]))
+		d = base + rng_range(&e->rng, 0, base / 10);
+	return d + rng_range(&e->rng, e->cfg.delay_min_us,
+	    e->cfg.delay_max_us);
 }
 
 struct emu *
@@ -97,8 +116,7 @@ enqueue(struct emu *e, uint64_t now, int from, const uint8_t *buf,
 	memcpy(it.data, buf, len);
 	it.len = len;
 	it.from = from;
-	it.due = now + rng_range(&e->rng, e->cfg.delay_min_us,
-	    e->cfg.delay_max_us);
+	it.due = now + draw_delay(e, from);
 	it.order = e->order++;
 	i = e->len++;
 	while (i > 0) {

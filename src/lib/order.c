@@ -352,15 +352,39 @@ deliver(struct order *o, uint16_t sender, uint32_t seq, uint64_t ts,
 	o->st.delivered++;
 	if (sender == o->cfg.self)
 		o->self_dlvd = seq;
+	if (o->tr)
+		trace_deliver(o->tr, now, sender, seq, ts);
 	o->deliver(o->arg, &d);
+}
+
+/*
+ * Traces a state about to be counted if it moves something: only such a
+ * state can make a head deliverable.  Apart from count_state's loop, so
+ * that an untraced core's stays as it was (a flood counts one per ACK).
+ */
+static void
+trace_state(struct order *o, const struct member *mb, uint64_t c,
+    const uint32_t *s, uint64_t now)
+{
+	unsigned i;
+	bool moved = c > mb->cc;
+
+	for (i = 0; i < o->cfg.n && !moved; i++)
+		moved = s[i] > mb->cs[i];
+	if (moved)
+		trace_ack(o->tr, now, (unsigned)(mb - o->m),
+		    c > mb->cc ? c : mb->cc);
 }
 
 /* Merges a counted ACK state of member q (rule 4: max per entry). */
 static void
-count_state(struct order *o, struct member *mb, uint64_t c, const uint32_t *s)
+count_state(struct order *o, struct member *mb, uint64_t c, const uint32_t *s,
+    uint64_t now)
 {
 	unsigned i;
 
+	if (o->tr)
+		trace_state(o, mb, c, s, now);
 	if (c > mb->cc)
 		mb->cc = c;
 	for (i = 0; i < o->cfg.n; i++)
@@ -370,7 +394,7 @@ count_state(struct order *o, struct member *mb, uint64_t c, const uint32_t *s)
 
 /* Counts the pending states of mb whose K its stream has now reached. */
 static void
-count_pending(struct order *o, struct member *mb)
+count_pending(struct order *o, struct member *mb, uint64_t now)
 {
 	unsigned i, j;
 
@@ -379,7 +403,8 @@ count_pending(struct order *o, struct member *mb)
 			i++;
 			continue;
 		}
-		count_state(o, mb, mb->pc[i], mb->ps + (size_t)i * o->cfg.n);
+		count_state(o, mb, mb->pc[i], mb->ps + (size_t)i * o->cfg.n,
+		    now);
 		for (j = i + 1; j < mb->npend; j++) {
 			mb->pk[j - 1] = mb->pk[j];
 			mb->pc[j - 1] = mb->pc[j];
@@ -490,7 +515,7 @@ advance_stream(struct order *o, unsigned q, uint64_t now)
 		moved = true;
 	}
 	if (moved)
-		count_pending(o, mb);
+		count_pending(o, mb, now);
 	return moved;
 }
 
@@ -561,6 +586,8 @@ order_deliver_view(struct order *o, uint64_t now)
 	d.view = o->view;
 	d.members = o->vmask;
 	d.now = now;
+	if (o->tr)
+		trace_view(o->tr, now, o->view, o->vmask);
 	o->deliver(o->arg, &d);
 }
 
@@ -706,7 +733,7 @@ flaw_process_at_once(struct order *o, unsigned q, const struct msg_data *d,
 		mb->cc = d->ts;
 	if (d->seq > mb->processed)
 		mb->processed = d->seq;
-	count_pending(o, mb);
+	count_pending(o, mb, now);
 }
 
 void
@@ -749,6 +776,8 @@ order_on_data(struct order *o, unsigned q, const struct msg_data *d,
 	o->st.data_in++;
 	if (!(o->cfg.flaws & ORDER_FLAW_LATE_CLOCK))
 		lclock_merge(&o->clock, d->ts);	/* rule 2: on receipt */
+	if (o->tr)
+		trace_recv(o->tr, now, q, d->seq, d->ts, o->clock);
 	order_mark_ack_due_all(o);
 	/* In a view change, none mode too waits for the install. */
 	sl->early = o->cfg.mode == ORDER_NONE && !o->vc.frozen;
@@ -818,7 +847,8 @@ check_ack(struct order *o, unsigned q, const struct msg_ack *a, uint32_t *s)
 
 /* An ACK state; count is false when it comes from another view (V6). */
 static void
-on_ack(struct order *o, unsigned q, const struct msg_ack *a, bool count)
+on_ack(struct order *o, unsigned q, const struct msg_ack *a, bool count,
+    uint64_t now)
 {
 	struct member *mb = &o->m[q];
 	uint32_t s[MSG_MAX_PEERS];
@@ -842,7 +872,7 @@ on_ack(struct order *o, unsigned q, const struct msg_ack *a, bool count)
 		return;
 	mb->view_state = true;
 	if (a->k <= mb->processed || o->cfg.flaws & ORDER_FLAW_EARLY_COUNT)
-		count_state(o, mb, a->c, s);
+		count_state(o, mb, a->c, s, now);
 	else
 		hold_state(o, mb, a->k, a->c, s);
 }
@@ -921,7 +951,7 @@ on_record(struct order *o, unsigned q, const struct msg_rec *r, bool count,
 		order_on_data(o, q, &r->u.data, now);
 		break;
 	case MSG_ACK:
-		on_ack(o, q, &r->u.ack, count);
+		on_ack(o, q, &r->u.ack, count, now);
 		break;
 	case MSG_END:
 		if (r->u.end_total != o->cfg.messages)
@@ -1038,6 +1068,8 @@ order_stamp(struct order *o, uint64_t now, uint32_t max,
 		s->ts = lclock_tick(&o->clock);
 		s->send_us = now;
 		o->stamped = seq;
+		if (o->tr)
+			trace_send(o->tr, now, seq, s->ts);
 		if (o->cfg.mode == ORDER_TOTAL) {
 			struct pq_item it = { .ts = s->ts, .send_us = now,
 			    .seq = seq, .sender = (uint16_t)o->cfg.self };
@@ -1255,6 +1287,12 @@ uint32_t
 order_stamped(const struct order *o)
 {
 	return o->stamped;
+}
+
+void
+order_set_trace(struct order *o, struct trace *tr)
+{
+	o->tr = tr;
 }
 
 uint32_t

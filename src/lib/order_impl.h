@@ -16,6 +16,7 @@
 #include "mpcomm/order.h"
 #include "mpcomm/pq.h"
 #include "mpcomm/rto.h"
+#include "mpcomm/trace.h"
 
 #define PENDING_SLOTS	4	/* uncounted ACK states kept per member */
 /*
@@ -196,6 +197,8 @@ struct order {
 	uint8_t		 payload[MSG_MAX_PAYLOAD];
 	uint8_t		 sack_bits[MSG_SACK_MAX_BITS / 8];
 	struct msg_dgram dg;		/* decode scratch */
+	/* Last, so that an untraced core lays out as it did before traces. */
+	struct trace	*tr;		/* NULL: not traced (the usual case) */
 };
 
 static inline struct sent_to *

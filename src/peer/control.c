@@ -21,6 +21,7 @@
 #include "mpcomm/log.h"
 #include "mpcomm/lsrv.h"
 #include "mpcomm/mptime.h"
+#include "mpcomm/region.h"
 #include "peer.h"
 
 /* A START being received on one connection. */
@@ -120,6 +121,12 @@ parse_start(struct peer_ctx *ctx, struct ctl_msg *m, struct start_req *s)
 	if (ctl_get_u64(m, "window", 1, 1 << 20, 0, &v) < 0)
 		return -1;
 	t->window = (uint32_t)v;
+	/* trace=N: record the run's events for the first N messages of
+	 * each sender, shipped with the log.  Absent or 0: nothing. */
+	v = 0;
+	if (ctl_get_u64(m, "trace", 0, TRACE_MAX, 0, &v) < 0)
+		return -1;
+	t->trace_limit = (uint32_t)v;
 	if (parse_views(ctx, m, t) < 0)
 		return -1;
 	if (t->imin_us > t->imax_us || t->emu_cfg.delay_min_us >
@@ -160,7 +167,7 @@ parse_member(struct peer_ctx *ctx, struct ctl_msg *m, struct start_req *s)
 {
 	char host[NET_HOST_MAX], port[NET_PORT_MAX];
 	struct net_addr a;
-	uint64_t id, udp;
+	uint64_t id, udp, delay = 0;
 
 	if (strcmp(m->verb, "MEMBER") != 0) {
 		snprintf(m->err, sizeof(m->err), "expected MEMBER line %u of "
@@ -170,6 +177,7 @@ parse_member(struct peer_ctx *ctx, struct ctl_msg *m, struct start_req *s)
 	if (ctl_get_u64(m, "id", 0, s->tmpl.n - 1, 1, &id) < 0 ||
 	    ctl_get_str(m, "host", 1, host, sizeof(host)) < 0 ||
 	    ctl_get_u64(m, "udp", 1, 65535, 1, &udp) < 0 ||
+	    ctl_get_u64(m, "delay_us", 0, REGION_DELAY_MAX_US, 0, &delay) < 0 ||
 	    ctl_check_unused(m) < 0)
 		return -1;
 	if (s->seen >> id & 1) {
@@ -191,6 +199,8 @@ parse_member(struct peer_ctx *ctx, struct ctl_msg *m, struct start_req *s)
 	}
 	s->seen |= UINT64_C(1) << id;
 	s->tmpl.addr[id] = a;
+	/* Regions: datagrams from this member wait its one-way delay. */
+	s->tmpl.emu_cfg.base_us[id] = (uint32_t)delay;
 	s->got++;
 	return 0;
 }

@@ -21,6 +21,7 @@
 #include "mpcomm/auth.h"
 #include "mpcomm/dlog.h"
 #include "mpcomm/emu.h"
+#include "mpcomm/trace.h"
 #include "mpcomm/hist.h"
 #include "mpcomm/msg.h"
 #include "mpcomm/net.h"
@@ -47,6 +48,7 @@ struct run {
 	uint64_t	 imin_us;	/* pacing between stamps */
 	uint64_t	 imax_us;
 	struct emu_config emu_cfg;
+	uint32_t	 trace_limit;	/* START's trace=: 0, not traced */
 	struct net_addr	 addr[MSG_MAX_PEERS];	/* members' UDP addresses */
 	struct net_addr	 server;	/* where the log goes */
 	bool		 have_server;
@@ -57,6 +59,7 @@ struct run {
 	struct order	*core;		/* (mu) */
 	struct emu	*emu;		/* (mu) NULL without emulation */
 	struct dlog	*log;		/* (mu) NULL once handed to shipping */
+	struct trace	*trace;		/* (mu) NULL: not traced, or shipping */
 	struct hist	 lat;		/* (mu) own-message latency, µs */
 	struct rng	 pace;		/* sender thread only */
 	uint64_t	 first_stamp;	/* (mu) monotonic µs, 0: none yet */

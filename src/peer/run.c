@@ -54,6 +54,7 @@ run_create(struct peer_ctx *ctx, struct run *t, char *err, size_t errcap)
 	r->core = NULL;
 	r->emu = NULL;
 	r->log = NULL;
+	r->trace = NULL;
 	r->refs = 1;
 	r->keyed = ctx->key != NULL;
 	if (r->keyed)
@@ -73,6 +74,16 @@ run_create(struct peer_ctx *ctx, struct run *t, char *err, size_t errcap)
 		snprintf(err, errcap, "cannot create the ordering core: %s",
 		    strerror(errno));
 		goto fail;
+	}
+	if (t->trace_limit) {
+		/* A run of M messages traces at most M of each sender. */
+		if (!(r->trace = trace_create(t->trace_limit < t->messages ?
+		    t->trace_limit : t->messages, t->n))) {
+			snprintf(err, errcap, "cannot create the trace: %s",
+			    strerror(errno));
+			goto fail;
+		}
+		order_set_trace(r->core, r->trace);
 	}
 	if (emu_active(&t->emu_cfg) &&
 	    !(r->emu = emu_create(&t->emu_cfg, 1 << 16))) {
@@ -96,6 +107,7 @@ run_destroy(struct run *r)
 	if (!r)
 		return;
 	order_destroy(r->core);
+	trace_destroy(r->trace);
 	emu_destroy(r->emu);
 	dlog_close(r->log);
 	free(r);

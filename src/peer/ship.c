@@ -30,6 +30,7 @@
 struct ship_job {
 	struct peer_ctx	*ctx;
 	struct dlog	*log;
+	struct trace	*trace;		/* NULL: the run was not traced */
 	struct net_addr	 server;
 	uint64_t	 run;
 	unsigned	 self;
@@ -65,6 +66,13 @@ ship_line(const struct ship_job *j, char *line, size_t cap)
 
 		snprintf(line + len, cap - len, " views=%" PRIu64,
 		    dlog_views(j->log));
+	}
+	/* The trace follows the body, said only when the run was traced. */
+	if (!err[0] && j->trace) {
+		size_t len = strlen(line);
+
+		snprintf(line + len, cap - len, " trace=%zu trace_cut=%d",
+		    j->trace->n, j->trace->cut ? 1 : 0);
 	}
 }
 
@@ -106,6 +114,26 @@ ship_body(struct ctlc_conn *c, int in, const char *path, char *reply,
 	return 0;
 }
 
+/* Sends the trace's lines after the body; 0, or -1 on a network error. */
+static int
+ship_trace(struct ctlc_conn *c, const struct trace *t)
+{
+	char buf[65536];
+	size_t i, len = 0;
+
+	for (i = 0; i < t->n; i++) {
+		if (sizeof(buf) - len < TRACE_LINE_MAX + 1) {
+			if (ctlc_send_body(c, buf, len) < 0)
+				return -1;
+			len = 0;
+		}
+		len += (size_t)trace_format(&t->ev[i], buf + len,
+		    sizeof(buf) - len);
+		buf[len++] = '\n';
+	}
+	return len ? ctlc_send_body(c, buf, len) : 0;
+}
+
 /* Sends the log once.  0: accepted; 1: refused (do not retry); -1: retry. */
 static int
 ship_once(struct ship_job *j, char *reply, size_t cap)
@@ -131,6 +159,8 @@ ship_once(struct ship_job *j, char *reply, size_t cap)
 		goto neterr;
 	if (in >= 0 && (rc = ship_body(&c, in, path, reply, cap)) != 0)
 		goto out;
+	if (in >= 0 && j->trace && ship_trace(&c, j->trace) < 0)
+		goto neterr;
 	if (ctlc_send_end(&c) < 0)
 		goto neterr;
 	c.timeout_ms = MPCOMM_SHIP_TIMEOUT_MS * 6;	/* the server compares first */
@@ -216,6 +246,7 @@ ship_main(void *arg)
 	}
 done:
 	dlog_close(j->log);
+	trace_destroy(j->trace);
 	pthread_mutex_lock(&ctx->mu);
 	ctx->shippers--;
 	pthread_cond_broadcast(&ctx->cv);
@@ -251,6 +282,10 @@ ship_prepare(struct peer_ctx *ctx, struct run *r)
 	j->ctx = ctx;
 	j->log = r->log;	/* NULL if it could not be written */
 	r->log = NULL;
+	/* The core records no more: the trace is the shipper's now. */
+	order_set_trace(r->core, NULL);
+	j->trace = r->trace;
+	r->trace = NULL;
 	j->server = r->server;
 	j->run = r->id;
 	j->self = r->self;

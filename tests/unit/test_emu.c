@@ -69,9 +69,38 @@ test_same_seed(void)
 	emu_destroy(b);
 }
 
+/* Regions: a source's base delay with a jitter of at most a tenth of it,
+ * plus the --delay draw; another source without a base is not delayed. */
+static void
+test_per_source(void)
+{
+	struct emu_config c = { .delay_min_us = 0, .delay_max_us = 100,
+	    .seed = 9 };
+	struct emu *e;
+	uint8_t buf[4] = { 0 };
+	uint64_t due;
+	int from, i;
+
+	c.base_us[2] = 50000;
+	CHECK(emu_active(&c));
+	CHECK((e = emu_create(&c, 100)) != NULL);
+	for (i = 0; i < 50; i++) {
+		CHECK(emu_push(e, 1000, 2, buf, 4) == 1);
+		due = emu_next_due(e);
+		CHECK(due >= 1000 + 50000 && due <= 1000 + 55000 + 100);
+		CHECK(emu_pop(e, due - 1, &from, buf, 4) == 0);
+		CHECK(emu_pop(e, due, &from, buf, 4) == 4 && from == 2);
+		CHECK(emu_push(e, 1000, 3, buf, 4) == 1);
+		CHECK(emu_next_due(e) <= 1000 + 100);
+		CHECK(emu_pop(e, 1100, &from, buf, 4) == 4 && from == 3);
+	}
+	emu_destroy(e);
+}
+
 int
 main(void)
 {
+	test_per_source();
 	test_bad_config();
 	test_rates_and_release();
 	test_same_seed();

@@ -11,6 +11,7 @@
 
 #include "mpcomm/msg.h"
 #include "mpcomm/order.h"
+#include "mpcomm/trace.h"
 #include "check.h"
 
 #define MAXD	64
@@ -481,6 +482,75 @@ test_whole_run(void)
 }
 
 /*
+ * A traced run: each trace has every send (timestamps rising), a receipt
+ * of every DATA of the other peer with the clock after it above its
+ * timestamp, every delivery in the callback's order at positions 0, 1,
+ * ..., each enabled by an earlier ACK state or receipt; a trace limited to
+ * 4 messages leaves the rest out and says so.
+ */
+static void
+test_traced_run(void)
+{
+	struct order_outbox b0, b1;
+	struct log l0 = { 0 }, l1 = { 0 };
+	struct trace *t0 = trace_create(10, 2), *t1 = trace_create(4, 2);
+	struct order *p0 = make(0, 2, 10, &l0), *p1 = make(1, 2, 10, &l1);
+	unsigned sends = 0, recvs = 0, dl = 0, i;
+	uint64_t last_ts = 0;
+	size_t j;
+
+	order_outbox_init(&b0, 64);
+	order_outbox_init(&b1, 64);
+	order_set_trace(p0, t0);
+	order_set_trace(p1, t1);
+	order_start(p0, 0, &b0);
+	order_start(p1, 0, &b1);
+	for (i = 0; i < 200 && !(order_phase(p0) == ORDER_DONE &&
+	    order_phase(p1) == ORDER_DONE); i++) {
+		uint64_t now = (uint64_t)i * 1000;
+
+		feed(p1, 1, 0, &b0);
+		feed(p0, 0, 1, &b1);
+		b0.n = b1.n = 0;
+		order_stamp(p0, now, 3, &b0);
+		order_stamp(p1, now, 2, &b1);
+		order_tick(p0, now, &b0);
+		order_tick(p1, now, &b1);
+	}
+	CHECK(l0.n == 20 && l1.n == 20);
+	for (j = 0; j < t0->n; j++) {
+		const struct trace_ev *e = &t0->ev[j];
+
+		if (e->kind == TRACE_SEND) {
+			CHECK(e->ts > last_ts && e->seq == ++sends);
+			last_ts = e->ts;
+		} else if (e->kind == TRACE_RECV) {
+			CHECK(e->peer == 1 && e->seq == ++recvs &&
+			    e->clock > e->ts);
+		} else if (e->kind == TRACE_DELIVER) {
+			CHECK(e->pos == dl && e->peer == l0.sender[dl] &&
+			    e->seq == l0.seq[dl]);
+			CHECK(e->via >= 0 && (size_t)e->via < j &&
+			    (t0->ev[e->via].kind == TRACE_ACK ||
+			    t0->ev[e->via].kind == TRACE_RECV));
+			dl++;
+		}
+	}
+	CHECK(sends == 10 && recvs == 10 && dl == 20 && !t0->cut);
+	CHECK(t1->cut);
+	for (j = 0; j < t1->n; j++)
+		CHECK(t1->ev[j].seq <= 4);
+	order_set_trace(p0, NULL);
+	order_set_trace(p1, NULL);
+	trace_destroy(t0);
+	trace_destroy(t1);
+	order_destroy(p0);
+	order_destroy(p1);
+	order_outbox_free(&b0);
+	order_outbox_free(&b1);
+}
+
+/*
  * Authenticated datagrams: a peer of run 77 accepts what a keyed peer of
  * run 77 sends, and refuses the same bytes replayed into run 78, bytes
  * sealed with another key, and unsealed bytes.
@@ -601,6 +671,7 @@ main(void)
 	test_k_rule();
 	test_bad_input();
 	test_whole_run();
+	test_traced_run();
 	test_authenticated();
 	test_window_on_delivery();
 	test_sack_repairs_only_holes();

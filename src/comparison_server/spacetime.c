@@ -1,0 +1,588 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * A space-time (Lamport) diagram of a traced run: one horizontal line per
+ * peer, time to the right, each DATA an arrow from its send to its receipt
+ * at every other peer, deliveries marked with their position, every event
+ * titled (shown on hover) with its Lamport timestamp.  In total order each
+ * delivery is tied to the event that made it deliverable; in none and fifo
+ * the first disagreement is marked, with the arrows of the messages
+ * involved.  Peers on one host share a monotonic clock, so the layout is
+ * by time; across hosts it is by Lamport clock, which no message can run
+ * backwards on.  Beyond ST_WINDOW messages per sender, the first ones.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mpcomm/log.h"
+#include "cs.h"
+
+#define ST_WINDOW	50	/* messages per sender drawn */
+#define ST_LEFT		150
+#define ST_WIDTH	1000
+#define ST_TOP		100
+#define ST_LANE		110
+
+static const char *const st_palette[] = {
+	"#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2",
+	"#7f7f7f", "#bcbd22"
+};
+#define ST_COLOR(s)	st_palette[(s) % 8]
+
+struct st {
+	const struct report *r;
+	unsigned	 n;
+	bool		 physical;	/* one host: laid out by its clock */
+	uint32_t	 window;
+	double		 lo, hi;	/* the drawn range, in layout units */
+	double		*x[MSG_MAX_PEERS];	/* per event: layout units */
+	bool		*drawn[MSG_MAX_PEERS];
+	int64_t		*sendix[MSG_MAX_PEERS];	/* seq -> its @S index */
+	int64_t		 first;		/* first mismatched position, or -1 */
+	double		 last_x;	/* the lane's last delivery drawn */
+	unsigned	 stack;		/* deliveries drawn there */
+	uint64_t	 keyat[MSG_MAX_PEERS];	/* delivered there: s<<32|q */
+};
+
+static bool
+same_host(const struct report *r)
+{
+	unsigned i;
+
+	for (i = 1; i < r->p.n; i++)
+		if (strcmp(r->member[i].host, r->member[0].host) != 0)
+			return false;
+	return true;
+}
+
+/* Whether event e of a peer is drawn: messages of the window, the events
+ * that made a drawn delivery possible, and views. */
+static bool
+in_window(const struct st *s, const struct trace_ev *e)
+{
+	if (e->kind == TRACE_VIEW)
+		return true;
+	if (e->kind == TRACE_ACK)
+		return false;	/* only as the cause of a delivery */
+	return e->seq <= s->window;
+}
+
+/* Layout units of each event: time, or the Lamport clock. */
+static void
+st_place(struct st *s, unsigned i)
+{
+	const struct peer_log *l = &s->r->log[i];
+	uint64_t lc = 0, k = 0;
+	size_t j;
+
+	for (j = 0; j < l->ntrace; j++) {
+		const struct trace_ev *e = &l->trace[j];
+
+		if (e->kind == TRACE_SEND || e->kind == TRACE_RECV) {
+			lc = e->kind == TRACE_SEND ? e->ts : e->clock;
+			k = 0;
+		} else {
+			k++;
+		}
+		/* Later events at one clock value stay in order, within
+		 * half a tick: a receipt's clock is above its send's. */
+		s->x[i][j] = s->physical ? (double)e->t :
+		    (double)lc + 0.5 * (1.0 - 1.0 / (double)(k + 1));
+		s->drawn[i][j] = in_window(s, e);
+		if (e->kind == TRACE_DELIVER && s->drawn[i][j] && e->via >= 0 &&
+		    s->r->p.mode == ORDER_TOTAL)
+			s->drawn[i][e->via] = true;
+		if (e->kind == TRACE_SEND && e->seq <= s->window)
+			s->sendix[i][e->seq] = (int64_t)j;
+	}
+}
+
+static int
+st_init(struct st *s, const struct report *r)
+{
+	unsigned i;
+	size_t j;
+
+	memset(s, 0, sizeof(*s));
+	s->r = r;
+	s->n = r->p.n;
+	s->physical = same_host(r);
+	s->window = r->p.m < ST_WINDOW ? r->p.m : ST_WINDOW;
+	s->lo = 1e300;
+	s->hi = -1e300;
+	for (i = 0; i < s->n; i++) {
+		size_t nt = r->log[i].ntrace + 1;
+
+		if (!(s->x[i] = calloc(nt, sizeof(double))) ||
+		    !(s->drawn[i] = calloc(nt, sizeof(bool))) ||
+		    !(s->sendix[i] = malloc((s->window + 1) *
+		    sizeof(int64_t))))
+			return -1;
+		for (j = 0; j <= s->window; j++)
+			s->sendix[i][j] = -1;
+		st_place(s, i);
+		for (j = 0; j < r->log[i].ntrace; j++)
+			if (s->drawn[i][j] && r->log[i].trace[j].kind !=
+			    TRACE_VIEW) {
+				if (s->x[i][j] < s->lo)
+					s->lo = s->x[i][j];
+				if (s->x[i][j] > s->hi)
+					s->hi = s->x[i][j];
+			}
+	}
+	if (s->lo > s->hi)
+		s->lo = s->hi = 0;	/* nothing drawn */
+	if (!(s->hi > s->lo))
+		s->hi = s->lo + 1;
+	s->first = r->p.mode != ORDER_TOTAL && r->npositions ?
+	    (int64_t)r->positions[0] : -1;
+	for (i = 0; i < s->n && s->first >= 0; i++)
+		s->keyat[i] = (uint64_t)s->first < r->log[i].n ?
+		    r->log[i].keys[s->first] : UINT64_MAX;
+	return 0;
+}
+
+static void
+st_free(struct st *s)
+{
+	unsigned i;
+
+	for (i = 0; i < MSG_MAX_PEERS; i++) {
+		free(s->x[i]);
+		free(s->drawn[i]);
+		free(s->sendix[i]);
+	}
+}
+
+static double
+st_px(const struct st *s, unsigned i, size_t j)
+{
+	return ST_LEFT + (s->x[i][j] - s->lo) * ST_WIDTH / (s->hi - s->lo);
+}
+
+static double
+st_py(unsigned i)
+{
+	return ST_TOP + i * ST_LANE;
+}
+
+/* Whether message (sender, seq) is one delivered at the first
+ * disagreement by some peer. */
+static bool
+st_involved(const struct st *s, unsigned sender, uint32_t seq)
+{
+	uint64_t key = (uint64_t)sender << 32 | seq;
+	unsigned i;
+
+	for (i = 0; i < s->n && s->first >= 0; i++)
+		if (s->keyat[i] == key)
+			return true;
+	return false;
+}
+
+/* Local time of event j of peer i, for titles: ms since the first. */
+static double
+st_ms(const struct st *s, unsigned i, size_t j)
+{
+	return s->physical ? (s->x[i][j] - s->lo) / 1000.0 : 0;
+}
+
+/* The lanes: one line per peer, with its name, host or region. */
+static void
+st_lanes(FILE *f, const struct st *s)
+{
+	const struct run_params *p = &s->r->p;
+	unsigned i;
+
+	for (i = 0; i < s->n; i++) {
+		fprintf(f, "<text x=\"10\" y=\"%.1f\" font-size=\"14\" "
+		    "fill=\"%s\">peer %u</text>\n", st_py(i) + 5,
+		    ST_COLOR(i), i);
+		if (p->regions)
+			fprintf(f, "<text x=\"10\" y=\"%.1f\" font-size=\"10\">"
+			    "%s</text>\n", st_py(i) + 19,
+			    p->regions->name[p->place[i]]);
+		fprintf(f, "<line class=\"lane\" x1=\"%d\" y1=\"%.1f\" "
+		    "x2=\"%d\" y2=\"%.1f\" stroke=\"#333\" stroke-width=\"2\">"
+		    "<title>peer %u: its events, time to the right</title>"
+		    "</line>\n", ST_LEFT - 10, st_py(i), ST_LEFT + ST_WIDTH +
+		    10, st_py(i), i);
+	}
+}
+
+/* One arrow per DATA and receiver: from the send to the receipt. */
+static void
+st_arrows(FILE *f, const struct st *s)
+{
+	unsigned i;
+	size_t j;
+
+	for (i = 0; i < s->n; i++) {
+		const struct peer_log *l = &s->r->log[i];
+
+		for (j = 0; j < l->ntrace; j++) {
+			const struct trace_ev *e = &l->trace[j];
+			int64_t sj;
+			bool hot;
+
+			if (e->kind != TRACE_RECV || !s->drawn[i][j] ||
+			    e->peer >= s->n || e->seq > s->window ||
+			    (sj = s->sendix[e->peer][e->seq]) < 0)
+				continue;
+			hot = st_involved(s, e->peer, e->seq);
+			fprintf(f, "<line class=\"msg%s\" x1=\"%.1f\" "
+			    "y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
+			    "stroke-width=\"%s\" marker-end=\"url(#arrow)\">"
+			    "<title>DATA %u:%" PRIu32 " ts=%" PRIu64 ", sent by "
+			    "peer %u, received by peer %u (its clock after: %"
+			    PRIu64 ")</title></line>\n", hot ? " crossed" : "",
+			    st_px(s, e->peer, (size_t)sj), st_py(e->peer),
+			    st_px(s, i, j), st_py(i), hot ? "#d62728" :
+			    ST_COLOR(e->peer), hot ? "2.5" : "1", e->peer,
+			    e->seq, e->ts, e->peer, i, e->clock);
+		}
+	}
+}
+
+/* A send or a receipt: a dot on the lane. */
+static void
+st_dot(FILE *f, const struct st *s, unsigned i, size_t j)
+{
+	const struct trace_ev *e = &s->r->log[i].trace[j];
+
+	if (e->kind == TRACE_SEND)
+		fprintf(f, "<circle class=\"send\" cx=\"%.1f\" cy=\"%.1f\" "
+		    "r=\"4\" fill=\"%s\"><title>peer %u sends %u:%" PRIu32
+		    ", Lamport ts %" PRIu64 " (at %.1f ms)</title></circle>\n",
+		    st_px(s, i, j), st_py(i), ST_COLOR(i), i, i, e->seq,
+		    e->ts, st_ms(s, i, j));
+	else
+		fprintf(f, "<circle class=\"recv\" cx=\"%.1f\" cy=\"%.1f\" "
+		    "r=\"3\" fill=\"white\" stroke=\"%s\"><title>peer %u "
+		    "receives %u:%" PRIu32 " (ts %" PRIu64 "), clock after %"
+		    PRIu64 " (at %.1f ms)</title></circle>\n", st_px(s, i, j),
+		    st_py(i), ST_COLOR(e->peer), i, e->peer, e->seq, e->ts,
+		    e->clock, st_ms(s, i, j));
+}
+
+/* What made a total-order delivery possible: a dashed tie to it. */
+static void
+st_cause(FILE *f, const struct st *s, unsigned i, size_t j, double x,
+    double y)
+{
+	const struct trace_ev *e = &s->r->log[i].trace[j];
+	const struct trace_ev *c;
+
+	if (s->r->p.mode != ORDER_TOTAL || e->via < 0)
+		return;
+	c = &s->r->log[i].trace[e->via];
+	fprintf(f, "<line class=\"via\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+	    "y2=\"%.1f\" stroke=\"#555\" stroke-dasharray=\"2,2\"><title>%u:%"
+	    PRIu32 " became deliverable at peer %u with %s of peer %u (%s %"
+	    PRIu64 ")</title></line>\n", st_px(s, i, (size_t)e->via),
+	    st_py(i), x, y + 4, e->peer, e->seq, i,
+	    c->kind == TRACE_ACK ? "the ACK state" : "the DATA",
+	    c->peer, c->kind == TRACE_ACK ? "C =" : "ts", c->ts);
+}
+
+/*
+ * A delivery: a square under the lane, its position beside it.  Deliveries
+ * close together (a burst, in total order) are stacked downwards, six to
+ * a column, so that each stays readable.
+ */
+static void
+st_delivery(FILE *f, struct st *s, unsigned i, size_t j)
+{
+	const struct trace_ev *e = &s->r->log[i].trace[j];
+	bool first = s->first >= 0 && e->pos == (uint64_t)s->first;
+	double x = st_px(s, i, j), y;
+
+	if (s->stack > 0 && x < s->last_x + 16) {
+		x = s->last_x;
+	} else {
+		s->last_x = x;
+		s->stack = 0;
+	}
+	y = st_py(i) + 10 + (s->stack % 6) * 11;
+	x += (s->stack / 6) * 22;
+	s->stack++;
+	st_cause(f, s, i, j, x, y);
+	fprintf(f, "<rect class=\"dlv%s\" x=\"%.1f\" y=\"%.1f\" width=\"8\" "
+	    "height=\"8\" fill=\"%s\" stroke=\"%s\" stroke-width=\"%s\">"
+	    "<title>peer %u delivers %u:%" PRIu32 " (ts %" PRIu64 ") at "
+	    "position %" PRIu64 "%s</title></rect>\n", first ? " first" : "",
+	    x - 4, y, ST_COLOR(e->peer), first ? "#d62728" : "none",
+	    first ? "3" : "0", i, e->peer, e->seq, e->ts, e->pos,
+	    first ? ": the first disagreement" : "");
+	fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"8\"%s>%" PRIu64
+	    "</text>\n", x + 6, y + 7, first ?
+	    " fill=\"#d62728\" font-weight=\"bold\"" : "", e->pos);
+}
+
+static void
+st_view(FILE *f, const struct st *s, unsigned i, size_t j)
+{
+	const struct trace_ev *e = &s->r->log[i].trace[j];
+	double x = st_px(s, i, j);
+
+	if (x < ST_LEFT - 10 || x > ST_LEFT + ST_WIDTH + 10)
+		return;
+	fprintf(f, "<line class=\"view\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+	    "y2=\"%.1f\" stroke=\"#000\" stroke-dasharray=\"6,3\"><title>"
+	    "peer %u installs view %" PRIu64 " (members %" PRIx64 ")</title>"
+	    "</line>\n", x, st_py(i) - 20, x, st_py(i) + 20, i, e->pos,
+	    e->clock);
+}
+
+static void
+st_events(FILE *f, struct st *s)
+{
+	unsigned i;
+	size_t j;
+
+	for (i = 0; i < s->n; i++)
+		for (s->stack = 0, j = 0; j < s->r->log[i].ntrace; j++) {
+			const struct trace_ev *e = &s->r->log[i].trace[j];
+
+			if (!s->drawn[i][j])
+				continue;
+			if (e->kind == TRACE_SEND || e->kind == TRACE_RECV)
+				st_dot(f, s, i, j);
+			else if (e->kind == TRACE_DELIVER)
+				st_delivery(f, s, i, j);
+			else if (e->kind == TRACE_VIEW)
+				st_view(f, s, i, j);
+			else
+				fprintf(f, "<line class=\"ack\" x1=\"%.1f\" "
+				    "y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+				    "stroke=\"%s\" stroke-width=\"2\"><title>"
+				    "peer %u counts an ACK state of peer %u: "
+				    "C = %" PRIu64 "</title></line>\n",
+				    st_px(s, i, j), st_py(i) - 8,
+				    st_px(s, i, j), st_py(i) + 8,
+				    ST_COLOR(e->peer), i, e->peer, e->ts);
+		}
+}
+
+/* Event kind of peer l's trace for message (sender, seq), or NULL. */
+static const struct trace_ev *
+find_ev(const struct peer_log *l, char kind, unsigned sender, uint32_t seq)
+{
+	size_t j;
+
+	for (j = 0; j < l->ntrace; j++)
+		if (l->trace[j].kind == kind && l->trace[j].seq == seq &&
+		    (kind == TRACE_SEND || l->trace[j].peer == sender))
+			return &l->trace[j];
+	return NULL;
+}
+
+static void __attribute__((format(printf, 3, 4)))
+put(char *buf, size_t cap, const char *fmt, ...)
+{
+	size_t len = strlen(buf);
+	va_list ap;
+
+	if (len + 1 >= cap)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + len, cap - len, fmt, ap);
+	va_end(ap);
+}
+
+/* When peer i received each message delivered at the first disagreement,
+ * measured from its send (one host: one clock). */
+static void
+explain_receipts(const struct report *r, const uint64_t *key, unsigned i,
+    char *buf, size_t cap)
+{
+	const char *sep = "";
+	char d[16];
+	unsigned k;
+
+	for (k = 0; k < r->p.n; k++) {
+		unsigned s = (unsigned)(key[k] >> 32);
+		uint32_t q = (uint32_t)key[k];
+		const struct trace_ev *se, *re;
+		unsigned m;
+
+		for (m = 0; m < k && key[m] != key[k]; m++)
+			;
+		if (key[k] == UINT64_MAX || m < k || s == i || s >= r->p.n ||
+		    !(se = find_ev(&r->log[s], TRACE_SEND, s, q)))
+			continue;
+		re = find_ev(&r->log[i], TRACE_RECV, s, q);
+		put(buf, cap, "%s%u:%" PRIu32 " %s", sep, s, q, !re ?
+		    "not yet" : re->t >= se->t ? report_fmt_us(d, sizeof(d),
+		    re->t - se->t) : "?");
+		sep = ", ";
+	}
+}
+
+int
+st_explain(const struct report *r, char *buf, size_t cap)
+{
+	uint64_t key[MSG_MAX_PEERS], j;
+	unsigned i;
+	bool traced = true, host = same_host(r);
+
+	buf[0] = '\0';
+	if (r->p.mode == ORDER_TOTAL || r->npositions == 0)
+		return 0;
+	j = r->positions[0];
+	put(buf, cap, "at position %" PRIu64 ",", j);
+	for (i = 0; i < r->p.n; i++) {
+		const struct peer_log *l = &r->log[i];
+
+		key[i] = j < l->n ? l->keys[j] : UINT64_MAX;
+		traced = traced && l->trace;
+		if (key[i] == UINT64_MAX) {
+			put(buf, cap, " peer %u delivered nothing;", i);
+			continue;
+		}
+		put(buf, cap, " peer %u delivered %u:%u%s;", i,
+		    (unsigned)(key[i] >> 32), (unsigned)key[i],
+		    key[i] >> 32 == i ? " (its own)" : "");
+	}
+	put(buf, cap, " a peer delivers its own message at once, when it "
+	    "sends it, and another's when it arrives");
+	if (r->p.mode == ORDER_FIFO)
+		put(buf, cap, " (after that sender's earlier ones)");
+	if (traced && host) {
+		put(buf, cap, ". Received, after their sends:");
+		for (i = 0; i < r->p.n; i++) {
+			char mine[256] = "";
+
+			explain_receipts(r, key, i, mine, sizeof(mine));
+			if (mine[0])
+				put(buf, cap, " peer %u: %s;", i, mine);
+		}
+	}
+	if (!traced)
+		put(buf, cap, " (--trace tells when each peer received them)");
+	if (buf[strlen(buf) - 1] == ';' || buf[strlen(buf) - 1] == ':')
+		buf[strlen(buf) - 1] = '\0';
+	put(buf, cap, ".");
+	return 1;
+}
+
+/* Text escaped for SVG (our own text only has these to fear). */
+static void
+st_text(FILE *f, const char *t, size_t len)
+{
+	size_t k;
+
+	for (k = 0; k < len; k++)
+		if (t[k] == '<')
+			fputs("&lt;", f);
+		else if (t[k] == '>')
+			fputs("&gt;", f);
+		else if (t[k] == '&')
+			fputs("&amp;", f);
+		else
+			fputc(t[k], f);
+}
+
+/* Words under the picture, wrapped at about 160 characters a line. */
+static double
+st_words(FILE *f, const char *words, double y, const char *color)
+{
+	const char *p = words;
+
+	while (*p) {
+		size_t len = strlen(p), cut = len;
+
+		if (len > 160)
+			for (cut = 160; cut > 0 && p[cut] != ' '; cut--)
+				;
+		if (cut == 0)
+			cut = len > 160 ? 160 : len;
+		fprintf(f, "<text x=\"10\" y=\"%.1f\" font-size=\"12\" "
+		    "fill=\"%s\">", y, color);
+		st_text(f, p, cut);
+		fputs("</text>\n", f);
+		y += 16;
+		p += cut;
+		while (*p == ' ')
+			p++;
+	}
+	return y;
+}
+
+static void
+st_head(FILE *f, const struct st *s, double h)
+{
+	const struct report *r = s->r;
+	bool cut = false;
+	unsigned i;
+
+	for (i = 0; i < s->n; i++)
+		cut = cut || r->log[i].trace_cut;
+	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
+	    "height=\"%.0f\" font-family=\"sans-serif\">\n<defs><marker "
+	    "id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" "
+	    "markerWidth=\"6\" markerHeight=\"6\" orient=\"auto-start-reverse\">"
+	    "<path d=\"M 0 0 L 10 5 L 0 10 z\" fill=\"#444\"/></marker></defs>\n"
+	    "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
+	    ST_LEFT + ST_WIDTH + 40, h);
+	fprintf(f, "<text x=\"10\" y=\"24\" font-size=\"16\">space-time "
+	    "diagram: run %" PRIu64 ", order=%s, %u peers, %" PRIu32
+	    " messages each%s</text>\n", r->run, order_mode_name(r->p.mode),
+	    s->n, r->p.m, r->p.m > s->window ? " (the first ones drawn)" :
+	    "");
+	fprintf(f, "<text x=\"10\" y=\"44\" font-size=\"12\">%s%s; hover "
+	    "over anything for its Lamport timestamps</text>\n",
+	    s->physical ? "time to the right (the peers share a host and its "
+	    "clock)" : "laid out by Lamport clock (the peers are on several "
+	    "hosts): no arrow runs backwards", cut ? "; the traces were cut" :
+	    "");
+	fprintf(f, "<text x=\"10\" y=\"60\" font-size=\"12\">dot: a send, "
+	    "ring: a receipt, arrow: a DATA, square under the line: a "
+	    "delivery, with its position%s</text>\n", r->p.mode ==
+	    ORDER_TOTAL ? "; dashed: what made it deliverable (tick: an ACK "
+	    "state counted)" : "; red: the first disagreement and the "
+	    "messages delivered there");
+}
+
+int
+st_svg(const char *path, const struct report *r)
+{
+	char words[2048];
+	struct st s;
+	FILE *f;
+	double h, y;
+	unsigned i;
+	int rc = -1;
+
+	for (i = 0; i < r->p.n; i++)
+		if (!r->log[i].received || !r->log[i].trace) {
+			log_warnx("%s: peer %u sent no trace: no space-time "
+			    "diagram", path, i);
+			return 0;
+		}
+	if (st_init(&s, r) < 0 || !(f = fopen(path, "w"))) {
+		st_free(&s);
+		return -1;
+	}
+	h = ST_TOP + s.n * ST_LANE + 40 + 16 * 6;
+	st_head(f, &s, h);
+	st_lanes(f, &s);
+	st_arrows(f, &s);
+	st_events(f, &s);
+	y = ST_TOP + s.n * ST_LANE;
+	if (st_explain(r, words, sizeof(words))) {
+		fprintf(f, "<text x=\"10\" y=\"%.1f\" font-size=\"13\" "
+		    "fill=\"#d62728\">first disagreement</text>\n", y);
+		st_words(f, words, y + 18, "#000");
+	} else if (r->p.mode == ORDER_TOTAL) {
+		st_words(f, "total order: every peer delivers the same "
+		    "message at each position, once every member's ACK state "
+		    "covers it", y, "#000");
+	}
+	fputs("</svg>\n", f);
+	rc = fclose(f) == 0 ? 0 : -1;
+	st_free(&s);
+	return rc;
+}

@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The space-time diagram's layout on traces built in memory: peers on two
+ * hosts, whose clocks disagree by seconds, are laid out by Lamport clock,
+ * where every arrow runs forwards; on one host, by time, where the same
+ * skewed clocks would run arrows backwards.  And the first disagreement of
+ * a none run is said in words, with the receipt times.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../src/comparison_server/cs.h"
+#include "check.h"
+
+/* Two peers, one message each, delivered in opposite orders (none). */
+static struct report *
+skewed(const char *host1)
+{
+	static const char *const tr[2][5] = {
+		{ "@S 5000000 1 1", "@D 5000000 0 0 1 1 -1",
+		  "@R 5000900 1 1 1 2", "@D 5000900 1 1 1 1 2", NULL },
+		/* Peer 1's clock is 4 s behind peer 0's. */
+		{ "@S 1000100 1 1", "@D 1000100 0 1 1 1 -1",
+		  "@R 1000500 0 1 1 2", "@D 1000500 1 0 1 1 2", NULL },
+	};
+	struct report *rp = calloc(1, sizeof(*rp));
+	unsigned i, k;
+
+	if (!rp)
+		abort();
+	rp->run = 9;
+	rp->p.n = 2;
+	rp->p.m = 1;
+	rp->p.mode = ORDER_NONE;
+	for (i = 0; i < 2; i++) {
+		struct peer_log *l = &rp->log[i];
+
+		snprintf(rp->member[i].host, sizeof(rp->member[i].host), "%s",
+		    i ? host1 : "10.0.0.1");
+		l->received = true;
+		l->status = RUN_STATUS_OK;
+		l->keys = calloc(2, sizeof(*l->keys));
+		l->trace = calloc(4, sizeof(*l->trace));
+		if (!l->keys || !l->trace)
+			abort();
+		l->keys[0] = (uint64_t)i << 32 | 1;
+		l->keys[1] = (uint64_t)(1 - i) << 32 | 1;
+		l->n = 2;
+		for (k = 0; tr[i][k]; k++)
+			CHECK(trace_parse(tr[i][k], 2, &l->trace[k]) == 0);
+		l->ntrace = k;
+	}
+	compare_run(rp);
+	return rp;
+}
+
+/* The arrows of an SVG file: how many, and how many run backwards. */
+static void
+arrows(const char *path, int *n, int *back)
+{
+	char line[1024];
+	double x1, y1, x2, y2;
+	FILE *f = fopen(path, "r");
+
+	*n = *back = 0;
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		const char *p = strstr(line, "<line class=\"msg");
+
+		if (p && (p = strstr(p, "x1=")) && sscanf(p,
+		    "x1=\"%lf\" y1=\"%lf\" x2=\"%lf\" y2=\"%lf\"", &x1, &y1,
+		    &x2, &y2) == 4) {
+			(*n)++;
+			if (x2 <= x1)
+				(*back)++;
+		}
+	}
+	fclose(f);
+}
+
+int
+main(void)
+{
+	char path[] = "/tmp/test_spacetime.XXXXXX", words[2048];
+	struct report *rp;
+	int fd, n, back;
+
+	CHECK((fd = mkstemp(path)) >= 0);
+	close(fd);
+	rp = skewed("10.0.0.2");		/* two hosts: logical */
+	CHECK(rp->mismatched == 2 && rp->npositions == 2);
+	CHECK(st_svg(path, rp) == 0);
+	arrows(path, &n, &back);
+	CHECK(n == 2 && back == 0);
+	CHECK(st_explain(rp, words, sizeof(words)) == 1);
+	CHECK(strstr(words, "peer 0 delivered 0:1 (its own)") != NULL);
+	CHECK(strstr(words, "peer 1 delivered 1:1 (its own)") != NULL);
+	/* Across hosts there is no common clock to measure receipts by. */
+	CHECK(strstr(words, "Received") == NULL);
+	report_free(rp);
+	rp = skewed("10.0.0.1");		/* one host: by time */
+	CHECK(st_svg(path, rp) == 0);
+	arrows(path, &n, &back);
+	CHECK(n == 2 && back == 1);	/* the skew shows, as it should */
+	CHECK(st_explain(rp, words, sizeof(words)) == 1);
+	CHECK(strstr(words, "peer 1: 0:1 ") != NULL);
+	report_free(rp);
+	remove(path);
+	CHECK_DONE("test_spacetime");
+}
