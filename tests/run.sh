@@ -54,8 +54,10 @@ sim() {
 	done
 	t "sim/views: $((SEEDS / 10)) seeds (crashes, pauses, partitions)" \
 	    "$s" --views --seeds $((SEEDS / 10))
-	t "sim/views, fifo: 100 seeds" "$s" --views --order fifo --seeds 100
-	t "sim/views, none: 100 seeds" "$s" --views --order none --seeds 100
+	t "sim/views, fifo: $((SEEDS / 20)) seeds" "$s" --views --order fifo \
+	    --seeds $((SEEDS / 20))
+	t "sim/views, none: $((SEEDS / 20)) seeds" "$s" --views --order none \
+	    --seeds $((SEEDS / 20))
 	for f in no-relay no-flush minority excluded-on; do
 		t "sim/views, broken variant caught: $f" "$s" --views \
 		    --flaw "$f" --seeds 2000 --expect-violation
