@@ -698,7 +698,7 @@ advance_phase(struct order *o, uint64_t now)
 		set_hb_due_unfinished(o);
 	}
 	if (o->phase == ORDER_FINISHED && all_finished(o) &&
-	    !view_installing_others(o))
+	    view_may_end(o, now))
 		enter_done(o);
 }
 
@@ -936,10 +936,11 @@ accept_dgram(struct order *o, int from, const uint8_t *buf, size_t len)
 }
 
 static void
-on_record(struct order *o, unsigned q, const struct msg_rec *r, bool count,
-    uint64_t now)
+on_record(struct order *o, unsigned q, const struct msg_rec *r,
+    enum view_admit admit, uint64_t now)
 {
 	struct member *mb = &o->m[q];
+	bool count = admit == VIEW_SAME;
 
 	switch (r->type) {
 	case MSG_READY:
@@ -948,7 +949,10 @@ on_record(struct order *o, unsigned q, const struct msg_rec *r, bool count,
 	case MSG_HS_ACK:
 		break;
 	case MSG_DATA:
-		order_on_data(o, q, &r->u.data, now);
+		if (admit == VIEW_FOREIGN)
+			o->st.drop_view++;	/* see known_ballot() */
+		else
+			order_on_data(o, q, &r->u.data, now);
 		break;
 	case MSG_ACK:
 		on_ack(o, q, &r->u.ack, count, now);
@@ -1021,8 +1025,7 @@ order_input(struct order *o, uint64_t now, int from, const uint8_t *buf,
 	}
 	mb->echo_due = true;
 	for (i = 0; i < o->dg.nrec; i++)
-		on_record(o, (unsigned)q, &o->dg.rec[i], admit == VIEW_SAME,
-		    now);
+		on_record(o, (unsigned)q, &o->dg.rec[i], admit, now);
 	if (o->phase != ORDER_ABORTED && o->phase != ORDER_EXCLUDED)
 		settle(o, now);
 }
@@ -1194,7 +1197,7 @@ tick_finished(struct order *o, uint64_t now)
 		if (order_in_view(o, q) && !o->m[q].finished &&
 		    now - o->m[q].last_heard > o->cfg.peer_timeout_us)
 			o->m[q].finished = true;
-	if (all_finished(o) && !view_installing_others(o)) {
+	if (all_finished(o) && view_may_end(o, now)) {
 		enter_done(o);
 	} else if (now >= o->next_hb) {
 		set_hb_due_unfinished(o);

@@ -123,6 +123,7 @@ struct vchange {
 	uint16_t	 inst_src[MSG_MAX_PEERS];	/* who relays stream i */
 	uint64_t	 next_relay_req;
 	uint32_t	 relay_mark[MSG_MAX_PEERS];	/* ask again from here */
+	unsigned	 relay_alt;	/* last stand-in asked (source silent) */
 	/* Suspicion. */
 	uint64_t	 suspected;
 	uint64_t	 next_report;	/* of suspicions, to the coordinator */
@@ -231,7 +232,9 @@ void	 order_set_phase_quiet(struct order *o, enum order_phase p,
 void	 order_mark_ack_due_all(struct order *o);
 
 /* order_view.c */
-enum view_admit { VIEW_DROP, VIEW_OTHER, VIEW_SAME };
+/* A datagram's view: not ours to take (sender left out), a view we do not
+ * know (its DATA is not taken), one we know, ours. */
+enum view_admit { VIEW_DROP, VIEW_FOREIGN, VIEW_OTHER, VIEW_SAME };
 enum view_admit view_admit(struct order *o, unsigned q, uint32_t hview,
 	    uint64_t now);
 void	 view_on_propose(struct order *o, unsigned q,
@@ -250,9 +253,9 @@ bool	 view_past_cut(const struct order *o, unsigned q, uint32_t seq);
 uint32_t view_limit(const struct order *o, unsigned q);
 /* Finishes an install whose streams are complete; true if it did. */
 bool	 view_settle(struct order *o, uint64_t now);
-/* Whether we coordinate an install that some member has not confirmed:
- * we do not go quiet (done) before it has. */
-bool	 view_installing_others(const struct order *o);
+/* Whether a finished member may go quiet (done): no install of ours
+ * unconfirmed, none that we wait for. */
+bool	 view_may_end(struct order *o, uint64_t now);
 /* Suspicion, coordination, retransmissions: from order_tick. */
 bool	 view_tick(struct order *o, uint64_t now);
 /* Notes a call into the core: a long gap means we were paused. */

@@ -28,10 +28,12 @@
  *  - a member accepts the INSTALL of the ballot it answered, gets every
  *    departed stream up to its cut relayed (from the coordinator, which gets
  *    it from whoever had most) and every other stream up to its cut from
- *    its owner, then delivers every message up to F whatever the ACK states
+ *    its owner (a source silent for the suspicion timeout is replaced by a
+ *    member that completed the install), then delivers every message up to F whatever the ACK states
  *    (a survivor delivered up to F, so all of it is held), writes the view
  *    line, and goes on with all-ACK over the new members;
- *  - a datagram from a member of another view is not counted; a member that
+ *  - a datagram from a member of another view is not counted, and its DATA
+ *    not even taken unless that view is one of ours; a member that
  *    is not in the view, or is behind it, is told the views (NOTICE): a
  *    member that learns that a view without it was installed stops (V6); a
  *    member of that view installs it as from an INSTALL.
@@ -48,8 +50,6 @@
 #include "order_impl.h"
 
 #define RELAY_BURST	16	/* relay datagrams per request */
-
-
 
 static unsigned
 popcount(uint64_t x)
@@ -168,6 +168,29 @@ view_clock(struct order *o, uint64_t now)
 	o->vc.last_call = now;
 }
 
+/*
+ * Whether ballot b names a view of our history, or of the install we are
+ * completing.  A sender in any other view (a rival that will lose, or one we
+ * have not heard of yet) keeps its send window over other members than
+ * ours, so its DATA could overwrite what we hold for a relay to a member it
+ * left out: we take none of it (its sender sends it again once we agree).
+ */
+static bool
+known_ballot(const struct order *o, uint32_t b)
+{
+	unsigned i;
+
+	if (b == 0)
+		return true;	/* START's view */
+	for (i = 0; i < o->views.n; i++)
+		if (o->views.v[i].ballot == b)
+			return true;
+	for (i = 0; o->vc.installing && i < o->vc.inst.n; i++)
+		if (o->vc.inst.v[i].ballot == b)
+			return true;
+	return false;
+}
+
 enum view_admit
 view_admit(struct order *o, unsigned q, uint32_t hview, uint64_t now)
 {
@@ -191,7 +214,7 @@ view_admit(struct order *o, unsigned q, uint32_t hview, uint64_t now)
 		mb->notice_due = true;	/* behind: tell it our views */
 		mb->notice_at = now;
 	}
-	return VIEW_OTHER;
+	return known_ballot(o, hview) ? VIEW_OTHER : VIEW_FOREIGN;
 }
 
 /* ---------------------------------------------------------------------
@@ -414,10 +437,13 @@ view_on_relay(struct order *o, unsigned q, const struct msg_relay *r,
 		o->st.drop_field++;
 		return;
 	}
-	/* Only streams that departed, or are departing, are relayed. */
+	/* Only streams that departed, or that an install needs (up to its
+	 * cut), are relayed: the others come from their owners. */
 	if (!(o->views.departed >> r->stream & 1) && !(o->vc.installing &&
-	    !(views_members(o, &o->vc.inst) >> r->stream & 1)))
+	    r->data.seq <= o->vc.inst_cut[r->stream])) {
+		o->st.drop_view++;
 		return;
+	}
 	order_on_data(o, r->stream, &r->data, now);
 }
 
@@ -655,10 +681,26 @@ check_answers(struct order *o)
 		decide(o);
 }
 
+/*
+ * Whether this member may go quiet (done): not while it coordinates an
+ * install that some member has not confirmed, nor while it answered a
+ * proposal and waits for the install, which would add a view line that its
+ * log would otherwise lack (V1), since done is final.  A proposer silent
+ * for the peer timeout, or our own proposal given up, is not waited for:
+ * everything is delivered, so dropping the freeze changes no delivery.
+ */
 bool
-view_installing_others(const struct order *o)
+view_may_end(struct order *o, uint64_t now)
 {
-	return o->vc.c_ballot != 0;
+	unsigned c = o->vc.promise & 63;
+
+	if (o->vc.c_ballot)
+		return false;
+	if (o->vc.frozen && c != o->cfg.self &&
+	    now - o->m[c].last_heard <= o->cfg.peer_timeout_us)
+		return false;
+	o->vc.frozen = o->vc.installing = false;
+	return true;
 }
 
 /*
@@ -833,6 +875,48 @@ send_suspect(struct order *o, uint64_t now, struct order_outbox *box)
 }
 
 /*
+ * Who stands in for a relay source that went silent (it died after the
+ * install went out): in turn, each member of the new view that we hear and
+ * whose datagrams carry the new view, so that it completed the install and
+ * holds every stream up to its cut.  -1 if there is none yet.
+ */
+static int
+relay_stand_in(struct order *o, uint64_t now)
+{
+	const struct views *vs = &o->vc.inst;
+	uint64_t members = views_members(o, vs);
+	uint32_t ballot = vs->v[vs->n - 1].ballot;
+	unsigned i, q;
+
+	for (i = 1; i <= o->cfg.n; i++) {
+		q = (o->vc.relay_alt + i) % o->cfg.n;
+		if (q != o->cfg.self && (members >> q & 1) &&
+		    o->m[q].view_seen >= ballot &&
+		    now - o->m[q].last_heard <= o->cfg.suspect_us) {
+			o->vc.relay_alt = q;
+			return (int)q;
+		}
+	}
+	return -1;
+}
+
+/* Who to ask for stream q up to its cut; -1 if nobody (yet). */
+static int
+relay_source(struct order *o, unsigned q, bool timer, int *alt,
+    uint64_t now)
+{
+	uint64_t members = views_members(o, &o->vc.inst);
+	unsigned from = members >> q & 1 ? q : o->vc.inst_src[q];
+
+	if (now - o->m[from].last_heard <= o->cfg.suspect_us)
+		/* Alive: the owner sends its own stream, unasked. */
+		return from == q || from == o->cfg.self ? -1 : (int)from;
+	if (timer && *alt == -2)
+		*alt = relay_stand_in(o, now);	/* one a round, in turn */
+	return *alt;
+}
+
+/*
  * Asks for what is missing of the departed streams up to their cuts: each
  * heartbeat interval (a request or its answer may be lost), and as soon as
  * half of what the last request asked for has come, so that a long tail
@@ -841,8 +925,8 @@ send_suspect(struct order *o, uint64_t now, struct order_outbox *box)
 static void
 send_relay_reqs(struct order *o, uint64_t now, struct order_outbox *box)
 {
-	uint64_t members = views_members(o, &o->vc.inst);
 	bool timer = now >= o->vc.next_relay_req;
+	int from, alt = -2;
 	unsigned q;
 
 	if (!o->vc.installing || o->cfg.flaws & ORDER_FLAW_NO_RELAY)
@@ -853,12 +937,11 @@ send_relay_reqs(struct order *o, uint64_t now, struct order_outbox *box)
 		struct msg_relay_req r;
 		struct msg_builder b;
 		struct order_out *out;
-		unsigned from = o->vc.inst_src[q];
 
-		if (q == o->cfg.self || members >> q & 1 ||
+		if (q == o->cfg.self ||
 		    o->m[q].processed >= o->vc.inst_cut[q] ||
-		    from == o->cfg.self || !(o->vmask >> from & 1) ||
-		    (!timer && o->m[q].processed < o->vc.relay_mark[q]))
+		    (!timer && o->m[q].processed < o->vc.relay_mark[q]) ||
+		    (from = relay_source(o, q, timer, &alt, now)) < 0)
 			continue;
 		if (!(out = order_out_slot(o, box)))
 			return;
@@ -867,9 +950,9 @@ send_relay_reqs(struct order *o, uint64_t now, struct order_outbox *box)
 		r.to = o->vc.inst_cut[q];
 		o->vc.relay_mark[q] = o->m[q].processed +
 		    RELAY_BURST / 2 * order_flood_batch(o);
-		order_begin_dgram(o, &b, out->buf, bit(from), now);
+		order_begin_dgram(o, &b, out->buf, bit((unsigned)from), now);
 		(void)msg_put_relay_req(&b, &r);
-		order_out_commit(o, box, &b, bit(from), now);
+		order_out_commit(o, box, &b, bit((unsigned)from), now);
 	}
 }
 
