@@ -13,13 +13,16 @@
 
 #include "cs.h"
 
-static void
-judge_peer(const struct report *rp, const struct peer_log *l,
-    struct peer_result *r)
+/*
+ * Counts one log's deliveries into counts (n x (m + 1), saturating; NULL:
+ * no duplicate count) and its figures, but missing, into r.
+ */
+void
+compare_count(const struct report *rp, const struct peer_log *l,
+    uint8_t *counts, struct peer_result *r)
 {
 	unsigned n = rp->p.n;
 	uint32_t m = rp->p.m;
-	uint8_t *seen = calloc((size_t)n * (m + 1), 1);
 	uint32_t last[MSG_MAX_PEERS] = { 0 };
 	size_t i;
 
@@ -28,6 +31,7 @@ judge_peer(const struct report *rp, const struct peer_log *l,
 	for (i = 0; i < l->n; i++) {
 		unsigned s = (unsigned)(l->keys[i] >> 32);
 		uint32_t q = (uint32_t)l->keys[i];
+		uint8_t *c;
 
 		if (s >= n || q == 0 || q > m) {
 			r->unexpected++;
@@ -37,11 +41,23 @@ judge_peer(const struct report *rp, const struct peer_log *l,
 			r->fifo_violations++;
 		else
 			last[s] = q;
-		if (!seen)
+		if (!counts)
 			continue;	/* out of memory: no duplicate count */
-		if (seen[(size_t)s * (m + 1) + q]++)
+		c = &counts[(size_t)s * (m + 1) + q];
+		if (*c)
 			r->duplicates++;
+		if (*c < UINT8_MAX)
+			(*c)++;
 	}
+}
+
+static void
+judge_peer(const struct report *rp, const struct peer_log *l,
+    struct peer_result *r)
+{
+	uint8_t *seen = calloc((size_t)rp->p.n * (rp->p.m + 1), 1);
+
+	compare_count(rp, l, seen, r);
 	r->missing = rp->total - (l->n - r->unexpected - r->duplicates);
 	free(seen);
 }

@@ -204,6 +204,9 @@ void	 compare_run(struct report *r);
  */
 uint64_t compare_survivors(const struct peer_log *log, unsigned n);
 /* Mismatched rounds over positions 0 .. len-1 among the peers in mask. */
+/* One log's deliveries counted (n x (m + 1) counts) and its figures. */
+void	 compare_count(const struct report *rp, const struct peer_log *l,
+	    uint8_t *counts, struct peer_result *r);
 void	 compare_mismatched(struct report *r, uint64_t mask, uint64_t len);
 /* A peer that could not keep its log: the problem; true if there is one. */
 bool	 compare_log_error(struct report *r, const char **why);

@@ -100,35 +100,12 @@ static int
 tally_log(const struct report *rp, const struct peer_log *l, struct tally *t,
     struct peer_result *r)
 {
-	unsigned n = rp->p.n;
-	uint32_t m = rp->p.m, last[MSG_MAX_PEERS] = { 0 };
-	size_t i;
-
 	memset(r, 0, sizeof(*r));
 	if (!l->received)
 		return 0;
-	if (!(t->c = calloc((size_t)n * (m + 1), 1)))
+	if (!(t->c = calloc((size_t)rp->p.n * (rp->p.m + 1), 1)))
 		return -1;
-	r->delivered = l->n;
-	for (i = 0; i < l->n; i++) {
-		unsigned s = (unsigned)(l->keys[i] >> 32);
-		uint32_t q = (uint32_t)l->keys[i];
-		uint8_t *c;
-
-		if (s >= n || q == 0 || q > m) {
-			r->unexpected++;
-			continue;
-		}
-		if (q <= last[s])
-			r->fifo_violations++;
-		else
-			last[s] = q;
-		c = &t->c[(size_t)s * (m + 1) + q];
-		if (*c)
-			r->duplicates++;
-		if (*c < UINT8_MAX)
-			(*c)++;
-	}
+	compare_count(rp, l, t->c, r);
 	return 0;
 }
 
