@@ -143,6 +143,18 @@ wait_running() {
 	echo "$st"
 }
 
+# peer_run [CTLRAW ARGS...]: waits until the first peer started is in a
+# run; prints the run's number.  Extra arguments as for wait_running.
+peer_run() {
+	w=0
+	until r=$("$TOP/$B/tests/ctlraw" "$@" "$(peer_ctl 0)" STATUS |
+	    grep "state=running" | sed -n 's/.* run=\([0-9]*\).*/\1/p') &&
+	    [ -n "$r" ]; do
+		w=$((w + 1)); [ $w -lt 200 ] || return 1; sleep 0.05
+	done
+	echo "$r"
+}
+
 # need_netns: skips the test unless it can make network namespaces and
 # iptables rules (root, ip, iptables).
 need_netns() {
@@ -159,6 +171,13 @@ run_cs() {
 	name=$1; shift
 	$WRAP "$BIN/comparison_server" -g "$GM" -b "$HOST" -p 0 "$@" \
 	    >"$T/$name.out" 2>"$T/$name.err"
+}
+
+# cs_logs_addr NAME: waits until comparison server NAME (run_cs) listens
+# for logs; prints that address.
+cs_logs_addr() {
+	l=$(wait_line "$T/$1.err" "listening for logs on") || return 1
+	hostport "$HOST" "${l##*:}"
 }
 
 # result NAME KEY: a field of the RESULT line of run NAME.

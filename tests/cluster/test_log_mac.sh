@@ -12,14 +12,8 @@ start_peers 2 --key-file "$T/key"
 run_cs mac -n 2 -m 1500 --interval 1:2 --key-file "$T/key" -t 30 &
 cs=$!
 PIDS="$PIDS $cs"
-l=$(wait_line "$T/mac.err" "listening for logs on") || fail "no server"
-CS=$(hostport "$HOST" "${l##*:}")
-w=0
-until run=$("$CTLRAW" --key-file "$T/key" "$(peer_ctl 0)" STATUS |
-    grep "state=running" | sed -n 's/.* run=\([0-9]*\).*/\1/p') &&
-    [ -n "$run" ]; do
-	w=$((w + 1)); [ $w -lt 200 ] || fail "run did not start"; sleep 0.05
-done
+CS=$(cs_logs_addr mac) || fail "no server"
+run=$(peer_run --key-file "$T/key") || fail "run did not start"
 hdr="order=total status=ok count=2"
 zero=0000000000000000000000000000000000000000000000000000000000000000
 for end in "END" "END mac=$zero" "END x=1"; do

@@ -12,13 +12,8 @@ start_peers 2
 run_cs lt -n 2 -m 2 --interval 5000:5000 -t 30 --spacetime "$T/st.svg" &
 cs=$!
 PIDS="$PIDS $cs"
-l=$(wait_line "$T/lt.err" "listening for logs on") || fail "no server"
-CS=$(hostport "$HOST" "${l##*:}")
-w=0
-until run=$("$CTLRAW" "$(peer_ctl 0)" STATUS |
-    sed -n 's/.* run=\([0-9]*\).*/\1/p') && [ -n "$run" ]; do
-	w=$((w + 1)); [ $w -lt 200 ] || fail "run did not start"; sleep 0.05
-done
+CS=$(cs_logs_addr lt) || fail "no server"
+run=$(peer_run) || fail "run did not start"
 hdr="LOG run=$run order=total status=ok count=4"
 body="0 1 1|1 1 2|0 2 3|1 2 4"
 refused() {	# refused WHAT HEADER-EXTRA TRACE-LINES...

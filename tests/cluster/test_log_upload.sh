@@ -11,13 +11,8 @@ start_peers 2
 run_cs up -n 2 -m 2000 --interval 1:2 -t 30 &
 cs=$!
 PIDS="$PIDS $cs"
-l=$(wait_line "$T/up.err" "listening for logs on") || fail "no server"
-CS=$(hostport "$HOST" "${l##*:}")
-w=0
-until run=$("$CTLRAW" "$(peer_ctl 0)" STATUS | grep "state=running" |
-    sed -n 's/.* run=\([0-9]*\).*/\1/p') && [ -n "$run" ]; do
-	w=$((w + 1)); [ $w -lt 200 ] || fail "run did not start"; sleep 0.05
-done
+CS=$(cs_logs_addr up) || fail "no server"
+run=$(peer_run) || fail "run did not start"
 hdr="LOG run=$run peer=1 order=total status=ok count=1000"
 "$CTLRAW" "$CS" "$hdr" "0 1 1" "0 2 2" "hold:2" >"$T/first.out" &
 first=$!

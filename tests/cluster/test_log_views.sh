@@ -13,13 +13,8 @@ start_peers 3
 run_cs lv -n 3 -m 3 --interval 5000:5000 -t 30 &
 cs=$!
 PIDS="$PIDS $cs"
-l=$(wait_line "$T/lv.err" "listening for logs on") || fail "no server"
-CS=$(hostport "$HOST" "${l##*:}")
-w=0
-until run=$("$CTLRAW" "$(peer_ctl 0)" STATUS |
-    sed -n 's/.* run=\([0-9]*\).*/\1/p') && [ -n "$run" ]; do
-	w=$((w + 1)); [ $w -lt 200 ] || fail "run did not start"; sleep 0.05
-done
+CS=$(cs_logs_addr lv) || fail "no server"
+run=$(peer_run) || fail "run did not start"
 hdr="LOG run=$run order=total status=ok count=6"
 refused() {	# refused WHAT LINES...: the upload must get ERR 400
 	what=$1; shift
