@@ -26,18 +26,16 @@ report_fmt_us(char *buf, size_t cap, uint64_t us)
 	return buf;
 }
 
-/* With views: the survivors' deliveries (each delivers the reference
- * log's messages) over their first send to their last delivery. */
+/* Deliveries a second: count over the first send to the last delivery of
+ * the peers in mask (0 when unknown). */
 static double
-views_throughput(const struct report *r)
+rate(const struct report *r, uint64_t mask, double count)
 {
 	uint64_t first = UINT64_MAX, last = 0;
 	unsigned i;
 
-	if (r->ref < 0 || r->status != RUN_STATUS_OK)
-		return 0;
 	for (i = 0; i < r->p.n; i++) {
-		if (!(r->survivors >> i & 1))
+		if (!(mask >> i & 1))
 			continue;
 		if (r->log[i].t_first && r->log[i].t_first < first)
 			first = r->log[i].t_first;
@@ -46,32 +44,29 @@ views_throughput(const struct report *r)
 	}
 	if (first == UINT64_MAX || last <= first)
 		return 0;
-	return (double)r->log[r->ref].n / ((double)(last - first) / 1e6);
+	return count / ((double)(last - first) / 1e6);
 }
 
-/* Messages per second at the slowest peer: N x M over first send to the
+/*
+ * Messages per second at the slowest peer: N x M over first send to the
  * last delivery anywhere (0 when unknown, or when a peer aborted: N x M
- * were not delivered then). */
+ * were not delivered then).  With views: the survivors' deliveries (each
+ * delivers the reference log's messages) over theirs.
+ */
 static double
 throughput(const struct report *r)
 {
-	uint64_t first = UINT64_MAX, last = 0;
 	unsigned i;
 
 	if (r->views_run)
-		return views_throughput(r);
-	for (i = 0; i < r->p.n; i++) {
+		return r->ref < 0 || r->status != RUN_STATUS_OK ? 0 :
+		    rate(r, r->survivors, (double)r->log[r->ref].n);
+	for (i = 0; i < r->p.n; i++)
 		if (!r->log[i].received ||
 		    r->log[i].status != RUN_STATUS_OK)
 			return 0;
-		if (r->log[i].t_first && r->log[i].t_first < first)
-			first = r->log[i].t_first;
-		if (r->log[i].t_last > last)
-			last = r->log[i].t_last;
-	}
-	if (first == UINT64_MAX || last <= first)
-		return 0;
-	return (double)r->total / ((double)(last - first) / 1e6);
+	return rate(r, r->p.n >= 64 ? ~UINT64_C(0) :
+	    (UINT64_C(1) << r->p.n) - 1, (double)r->total);
 }
 
 void
