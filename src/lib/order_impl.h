@@ -136,6 +136,7 @@ struct vchange {
 	uint64_t	 c_conflict;	/* answered with conflicting views */
 	uint64_t	 c_done;	/* answered that they are done */
 	bool		 c_sent;	/* install computed and sent */
+	uint64_t	 c_installed;	/* members whose datagrams carry it */
 	struct views	 c_views;	/* longest views among the answers */
 	uint32_t	 c_level[MSG_MAX_PEERS][MSG_MAX_PEERS];
 	uint64_t	 c_f_ts[MSG_MAX_PEERS];

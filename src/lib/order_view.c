@@ -24,7 +24,8 @@
  *    out, and so excluded), the cut of every stream (the most any answer
  *    processed; a stream already departed keeps its cut) and the frontier F
  *    (the furthest any answer delivered), and sends INSTALL: those views
- *    plus the new one, and the cuts;
+ *    plus the new one, and the cuts.  It completes its own install only
+ *    once a majority of the view before has installed it;
  *  - a member accepts the INSTALL of the ballot it answered, gets every
  *    departed stream up to its cut relayed (from the coordinator, which gets
  *    it from whoever had most) and every other stream up to its cut from
@@ -50,6 +51,7 @@
 #include "order_impl.h"
 
 #define RELAY_BURST	16	/* relay datagrams per request */
+
 
 static unsigned
 popcount(uint64_t x)
@@ -199,6 +201,8 @@ view_admit(struct order *o, unsigned q, uint32_t hview, uint64_t now)
 	if (hview > o->vc.seen)
 		o->vc.seen = hview;
 	mb->view_seen = hview;
+	if (o->vc.c_sent && hview == o->vc.c_ballot)
+		o->vc.c_installed |= bit(q);
 	if (!(o->vmask >> q & 1)) {
 		/* Not in our view: it must hear that it was left out. */
 		o->st.drop_view++;
@@ -491,12 +495,34 @@ install_one(struct order *o, const struct msg_view_entry *e, uint64_t now)
 	order_deliver_view(o, now);
 }
 
+/*
+ * Whether the install may be done here.  A coordinator's own install waits
+ * until a majority of the view before it has installed the new one too:
+ * only then is it sure to be in the history of every later view (a later
+ * coordinator's majority meets that one), so a coordinator never delivers
+ * in a view that a rival could still replace.  A member installs at once:
+ * it answered the ballot, so the coordinator that sent it counts on it.
+ */
+static bool
+install_confirmed(const struct order *o)
+{
+	const struct views *vs = &o->vc.inst;
+	uint64_t before = vs->n > 1 ? vs->v[vs->n - 2].members :
+	    all_members(o);
+	uint64_t done = (o->vc.c_installed | bit(o->cfg.self)) & before;
+
+	if (!o->vc.c_sent || vs->v[vs->n - 1].ballot != o->vc.c_ballot)
+		return true;	/* not ours */
+	return 2 * popcount(done) > popcount(before);
+}
+
 bool
 view_settle(struct order *o, uint64_t now)
 {
 	unsigned i, q;
 
-	if (!o->vc.installing || !streams_complete(o))
+	if (!o->vc.installing || !streams_complete(o) ||
+	    !install_confirmed(o))
 		return false;
 	for (i = o->views.n; i < o->vc.inst.n; i++)
 		install_one(o, &o->vc.inst.v[i], now);
@@ -621,6 +647,7 @@ decide(struct order *o)
 		if (vs.departed >> i & 1)
 			vs.cut[i] = cut[i];
 	vc->c_sent = true;
+	vc->c_installed = 0;
 	vc->next_tx = 0;
 	for (q = 0; q < o->cfg.n; q++)
 		o->m[q].install_due = q != o->cfg.self && (members >> q & 1);
