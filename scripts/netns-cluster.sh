@@ -173,19 +173,29 @@ cut_rules() {
 		return
 	fi
 	# Every pair across the cut, at both ends: inside the group, peers
-	# still hear each other (a partition).
-	for g in $cut_group; do
-		j=0
-		while [ $j -lt "$peers" ]; do
-			case " $cut_group " in *" $j "*) ;; *)
-				ip netns exec "${tag}p$g" iptables "$1" INPUT \
-				    -p udp -s "$(addr $((j + 1)))" -j DROP
-				ip netns exec "${tag}p$j" iptables "$1" INPUT \
-				    -p udp -s "$(addr $((g + 1)))" -j DROP ;;
-			esac
-			j=$((j + 1))
-		done
+	# still hear each other (a partition).  The group's ends first, one
+	# command each, so that once the cut starts no news from the other
+	# side (a view change, say) can reach the group.
+	others=
+	j=0
+	while [ $j -lt "$peers" ]; do
+		case " $cut_group " in *" $j "*) ;; *) others="$others $j" ;; esac
+		j=$((j + 1))
 	done
+	for g in $cut_group; do
+		ip netns exec "${tag}p$g" iptables "$1" INPUT -p udp \
+		    -s "$(addr_list $others)" -j DROP
+	done
+	for j in $others; do
+		ip netns exec "${tag}p$j" iptables "$1" INPUT -p udp \
+		    -s "$(addr_list $cut_group)" -j DROP
+	done
+}
+# addr_list ID...: the peers' addresses, comma-separated (iptables -s).
+addr_list() {
+	l=
+	for i in "$@"; do l="$l${l:+,}$(addr $((i + 1)))"; done
+	echo "$l"
 }
 ms_sleep() { sleep "$(awk -v m="$1" 'BEGIN { printf "%.3f", m / 1000 }')"; }
 
