@@ -79,7 +79,7 @@ out_end(const struct out *o)
 /*
  * Numeric and string fields described by a table, for the messages that
  * are long lists of figures (STATUS's answer, LOG).  Parsed as optional,
- * any value of a uint64_t.
+ * any value of a uint64_t; an empty string is not sent.
  */
 struct field {
 	const char	*key;
@@ -97,8 +97,10 @@ fields_format(struct out *o, const void *base, const struct field *f,
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (f[i].size)
+		if (f[i].size && b[f[i].off])	/* "": left out */
 			put(o, " %s=%s", f[i].key, b + f[i].off);
+		else if (f[i].size)
+			continue;
 		else
 			put(o, " %s=%" PRIu64, f[i].key,
 			    *(const uint64_t *)(const void *)(b + f[i].off));
