@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Control-protocol client: one connection per request, every step bounded by
- * the caller's timeout, every answer parsed by ctl_parse(), and with a key
- * every line authenticated against the server's nonce.
+ * the caller's timeout, every message spelled and read by ctlmsg, and with a
+ * key every line authenticated against the server's nonce.
  */
 #include <errno.h>
 #include <stdio.h>
