@@ -451,24 +451,38 @@ ctlmsg_member_parse(struct ctl_msg *m, unsigned n, struct ctlmsg_member *x)
 	return 0;
 }
 
-int
-ctlmsg_abort_format(const struct ctlmsg_abort *a, char *buf, size_t cap)
+/* A message of one number, `LEAD=N`: ABORT run=, OK received=. */
+static int
+number_format(const char *lead, uint64_t v, char *buf, size_t cap)
 {
 	struct out o;
 
 	out_init(&o, buf, cap);
-	put(&o, "ABORT run=%" PRIu64, a->run);
+	put(&o, "%s=%" PRIu64, lead, v);
 	return out_end(&o);
+}
+
+/* ... and its one key, required, in [min, max], nothing else. */
+static int
+number_parse(struct ctl_msg *m, const char *key, uint64_t min, uint64_t max,
+    uint64_t *v)
+{
+	*v = 0;
+	if (ctl_get_u64(m, key, min, max, 1, v) < 0 || ctl_check_unused(m) < 0)
+		return -1;
+	return 0;
+}
+
+int
+ctlmsg_abort_format(const struct ctlmsg_abort *a, char *buf, size_t cap)
+{
+	return number_format("ABORT run", a->run, buf, cap);
 }
 
 int
 ctlmsg_abort_parse(struct ctl_msg *m, struct ctlmsg_abort *a)
 {
-	memset(a, 0, sizeof(*a));
-	if (ctl_get_u64(m, "run", 1, UINT64_MAX, 1, &a->run) < 0 ||
-	    ctl_check_unused(m) < 0)
-		return -1;
-	return 0;
+	return number_parse(m, "run", 1, UINT64_MAX, &a->run);
 }
 
 int
@@ -527,19 +541,13 @@ ctlmsg_runok_parse(const char *line, struct ctlmsg_runok *r)
 int
 ctlmsg_received_format(const struct ctlmsg_received *r, char *buf, size_t cap)
 {
-	struct out o;
-
-	out_init(&o, buf, cap);
-	put(&o, "OK received=%" PRIu64, r->count);
-	return out_end(&o);
+	return number_format("OK received", r->count, buf, cap);
 }
 
 int
 ctlmsg_received_parse(struct ctl_msg *m, struct ctlmsg_received *r)
 {
-	memset(r, 0, sizeof(*r));
-	return ctl_get_u64(m, "received", 0, UINT32_MAX, 1, &r->count) < 0 ||
-	    ctl_check_unused(m) < 0 ? -1 : 0;
+	return number_parse(m, "received", 0, UINT32_MAX, &r->count);
 }
 
 /* STATUS's answer for a peer with a run, in the order it is sent. */

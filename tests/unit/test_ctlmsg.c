@@ -23,6 +23,52 @@ rd(const char *s)
 /* True when the line s reads as verb v and the parser p refuses it. */
 #define REFUSED(s, v, call)	(rd(s) == (v) && (call) < 0 && m.err[0])
 
+/* A line and the words its refusal must contain. */
+struct refusal {
+	const char	*fields;
+	const char	*why;
+};
+
+/*
+ * Each "VERB fields" must read as verb v and be refused by parse, for the
+ * reason given.
+ */
+static void
+refuse_all(enum ctlmsg_verb v, const struct refusal *bad, size_t n,
+    int (*parse)(struct ctl_msg *))
+{
+	char buf[256];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(buf, sizeof(buf), "%s %s", ctlmsg_verb_name(v),
+		    bad[i].fields);
+		CHECK(rd(buf) == (int)v);
+		CHECK(parse(&m) < 0);
+		if (!strstr(m.err, bad[i].why)) {
+			fprintf(stderr, "%s: '%s', expected '%s'\n", buf, m.err,
+			    bad[i].why);
+			CHECK(!"the reason");
+		}
+	}
+}
+
+static int
+parse_start(struct ctl_msg *msg)
+{
+	struct ctlmsg_start s;
+
+	return ctlmsg_start_parse(msg, &s);
+}
+
+static int
+parse_log(struct ctl_msg *msg)
+{
+	struct ctlmsg_log l;
+
+	return ctlmsg_log_parse(msg, &l);
+}
+
 static void
 test_verbs(void)
 {
@@ -185,10 +231,7 @@ test_start_round_trip(void)
 static void
 test_start_refused(void)
 {
-	static const struct {
-		const char	*fields;
-		const char	*why;
-	} bad[] = {
+	static const struct refusal bad[] = {
 		{ "id=0 n=2 messages=1", "missing key 'run'" },
 		{ "run=0 id=0 n=2 messages=1", "key 'run'" },
 		{ "run=1 id=64 n=2 messages=1", "key 'id'" },
@@ -218,20 +261,8 @@ test_start_refused(void)
 		{ "run=1 id=0 n=2 messages=1 server=", "key 'server'" },
 		{ "run=1 id=0 n=2 messages=1 delay_us=5", "unknown key" },
 	};
-	struct ctlmsg_start s;
-	char buf[256];
-	size_t i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		snprintf(buf, sizeof(buf), "START %s", bad[i].fields);
-		CHECK(rd(buf) == CTLMSG_START);
-		CHECK(ctlmsg_start_parse(&m, &s) < 0);
-		if (!strstr(m.err, bad[i].why)) {
-			fprintf(stderr, "%s: '%s', expected '%s'\n", buf, m.err,
-			    bad[i].why);
-			CHECK(!"the reason");
-		}
-	}
+	refuse_all(CTLMSG_START, bad, sizeof(bad) / sizeof(bad[0]), parse_start);
 }
 
 static void
@@ -453,10 +484,7 @@ test_log_round_trip(void)
 static void
 test_log_refused(void)
 {
-	static const struct {
-		const char	*fields;
-		const char	*why;
-	} bad[] = {
+	static const struct refusal bad[] = {
 		{ "peer=0 order=total status=ok count=0", "missing key 'run'" },
 		{ "run=0 peer=0 order=total status=ok count=0", "key 'run'" },
 		{ "run=1 peer=64 order=total status=ok count=0", "key 'peer'" },
@@ -487,20 +515,8 @@ test_log_refused(void)
 		{ "run=1 peer=0 order=total status=ok count=0 error=disk",
 		    "error= goes with status=failed" },
 	};
-	struct ctlmsg_log l;
-	char buf[256];
-	size_t i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		snprintf(buf, sizeof(buf), "LOG %s", bad[i].fields);
-		CHECK(rd(buf) == CTLMSG_LOG);
-		CHECK(ctlmsg_log_parse(&m, &l) < 0);
-		if (!strstr(m.err, bad[i].why)) {
-			fprintf(stderr, "%s: '%s', expected '%s'\n", buf, m.err,
-			    bad[i].why);
-			CHECK(!"the reason");
-		}
-	}
+	refuse_all(CTLMSG_LOG, bad, sizeof(bad) / sizeof(bad[0]), parse_log);
 }
 
 int
