@@ -92,7 +92,7 @@ int	ctlmsg_members_parse(struct ctl_msg *m, struct ctlmsg_members *r);
  * false and an empty server.  `START messages=0` is the original demo's
  * "terminate": it parses with messages 0 and nothing else checked.
  */
-#define CTLMSG_SERVER_MAX	(NET_HOST_MAX + 16)
+#define CTLMSG_SERVER_MAX	(NET_HOST_MAX + NET_PORT_MAX + 4)
 struct ctlmsg_start {
 	uint64_t	 run;
 	unsigned	 id;

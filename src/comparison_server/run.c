@@ -170,7 +170,7 @@ start_peer(struct cs_ctx *ctx, const struct report *rp, unsigned i,
 {
 	struct net_addr a;
 	struct ctlc_conn c;
-	char line[CTL_LINE_MAX + 1], host[NET_HOST_MAX], srv[NET_HOST_MAX + 16];
+	char line[CTL_LINE_MAX + 1], host[NET_HOST_MAX], srv[CTLMSG_SERVER_MAX];
 
 	if (member_ctl_addr(&rp->member[i], &a) < 0) {
 		snprintf(why, cap, "cannot resolve %s", rp->member[i].host);
