@@ -134,7 +134,7 @@ demo: all
 FUZZ_CC	 = clang
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
 	   -fno-sanitize-recover=undefined $(CSTD) -Iinclude
-FUZZ_TARGETS = msg ctl dlog
+FUZZ_TARGETS = msg ctl dlog ctlmsg
 
 fuzz:
 	@mkdir -p build-fuzz

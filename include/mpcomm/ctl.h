@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The control-line codec: `VERB key=value key=value ...`, ASCII, at most
- * CTL_LINE_MAX bytes.  ctl_parse() is the one parser of every control line;
- * typed getters range-check values and mark keys as used, and ctl_unused()
- * names the first key nobody asked for: unknown keys are errors.
+ * The control-line tokeniser: `VERB key=value key=value ...`, ASCII, at
+ * most CTL_LINE_MAX bytes.  ctl_parse() splits every control line; typed
+ * getters range-check values and mark keys as used, and ctl_check_unused()
+ * names the first key nobody asked for: unknown keys are errors.  What
+ * each message carries is ctlmsg.h's, which is built on these.
  */
 #ifndef MPCOMM_CTL_H
 #define MPCOMM_CTL_H

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mpcomm/ctl.h"
+#include "mpcomm/ctlmsg.h"
 #include "mpcomm/dlog.h"
 #include "mpcomm/log.h"
 #include "mpcomm/lsrv.h"
@@ -74,129 +74,122 @@ collect_end(struct collect *c)
 	pthread_mutex_unlock(&c->mu);
 }
 
+/* Sends one answer line, as formatted by ctlmsg (len -1: it did not fit). */
+static void
+answer(struct lsrv_conn *c, const char *line, int len)
+{
+	(void)lsrv_printf(c, "%s\n", ctlmsg_answer(line, len));
+}
+
 static int
 refuse(struct lsrv_conn *c, int code, const char *why)
 {
+	char line[CTL_LINE_MAX + 1];
+
 	log_warnx("%s: LOG refused: %s", lsrv_peer(c), why);
-	lsrv_printf(c, "ERR %d %s\n", code, why);
+	answer(c, line, ctlmsg_err_format(code, why, line, sizeof(line)));
 	return -1;
 }
 
-/* The optional fields of a LOG header: the peer's figures, why it ended. */
-static int
-log_figures(struct ctl_msg *m, struct peer_log *l)
+/* What the LOG header says of the log, into the log being received. */
+static void
+log_figures(struct peer_log *l, const struct ctlmsg_log *h)
 {
-	if (ctl_get_u64(m, "lat_p50", 0, UINT64_MAX, 0, &l->lat_p50) < 0 ||
-	    ctl_get_u64(m, "lat_p99", 0, UINT64_MAX, 0, &l->lat_p99) < 0 ||
-	    ctl_get_u64(m, "lat_max", 0, UINT64_MAX, 0, &l->lat_max) < 0 ||
-	    ctl_get_u64(m, "retrans", 0, UINT64_MAX, 0, &l->retrans) < 0 ||
-	    ctl_get_u64(m, "dgrams_out", 0, UINT64_MAX, 0,
-	    &l->dgrams_out) < 0 ||
-	    ctl_get_u64(m, "dgrams_in", 0, UINT64_MAX, 0, &l->dgrams_in) < 0 ||
-	    ctl_get_u64(m, "drops", 0, UINT64_MAX, 0, &l->drops) < 0 ||
-	    ctl_get_u64(m, "dup", 0, UINT64_MAX, 0, &l->dup) < 0 ||
-	    ctl_get_u64(m, "t_first", 0, UINT64_MAX, 0, &l->t_first) < 0 ||
-	    ctl_get_u64(m, "t_last", 0, UINT64_MAX, 0, &l->t_last) < 0 ||
-	    ctl_get_u64(m, "cpu_us", 0, UINT64_MAX, 0, &l->cpu_us) < 0 ||
-	    ctl_get_u64(m, "rss_kb", 0, UINT64_MAX, 0, &l->rss_kb) < 0 ||
-	    ctl_get_u64(m, "sent_dgrams", 0, UINT64_MAX, 0,
-	    &l->sent_dgrams) < 0 ||
-	    ctl_get_u64(m, "sent_bytes", 0, UINT64_MAX, 0,
-	    &l->sent_bytes) < 0 ||
-	    ctl_get_str(m, "reason", 0, l->reason, sizeof(l->reason)) < 0 ||
-	    ctl_get_str(m, "error", 0, l->error, sizeof(l->error)) < 0)
-		return -1;
-	return 0;
+	l->status = h->status;
+	memcpy(l->reason, h->reason, sizeof(l->reason));
+	memcpy(l->error, h->error, sizeof(l->error));
+	l->lat_p50 = h->lat_p50;
+	l->lat_p99 = h->lat_p99;
+	l->lat_max = h->lat_max;
+	l->retrans = h->retrans;
+	l->dgrams_out = h->dgrams_out;
+	l->dgrams_in = h->dgrams_in;
+	l->drops = h->drops;
+	l->dup = h->dup;
+	l->t_first = h->t_first;
+	l->t_last = h->t_last;
+	l->cpu_us = h->cpu_us;
+	l->rss_kb = h->rss_kb;
+	l->sent_dgrams = h->sent_dgrams;
+	l->sent_bytes = h->sent_bytes;
+	l->trace_cut = h->trace_cut;
+}
+
+/*
+ * Claims the upload the LOG header h announces: 0 (the peer's bit is set
+ * in coll->uploading; *n and *m are the run's peers and messages), or the
+ * ERR code with why: not this run, sent twice, arriving already, too long.
+ */
+static int
+log_claim(struct collect *coll, const struct ctlmsg_log *h, unsigned *n,
+    uint32_t *m, char *why, size_t cap)
+{
+	uint64_t limit;
+	int known, dup, busy;
+
+	pthread_mutex_lock(&coll->mu);
+	known = coll->run == h->run && h->peer < coll->n;
+	dup = known && coll->log[h->peer].received;
+	busy = known && !dup && (coll->uploading >> h->peer & 1);
+	*n = coll->n;
+	*m = coll->m;
+	limit = 2 * (uint64_t)coll->n * coll->m + 16;
+	if (known && !dup && !busy && h->count <= limit)
+		coll->uploading |= UINT64_C(1) << h->peer;
+	pthread_mutex_unlock(&coll->mu);
+	if (!known)
+		snprintf(why, cap, "unknown run %" PRIu64 " or peer %u",
+		    h->run, h->peer);
+	else if (dup)
+		snprintf(why, cap, "peer %u already sent its log of run %"
+		    PRIu64, h->peer, h->run);
+	else if (busy)
+		snprintf(why, cap, "busy: a LOG of peer %u for run %" PRIu64
+		    " is already arriving", h->peer, h->run);
+	else if (h->count > limit)
+		snprintf(why, cap, "count %" PRIu64 " is more than a run of %u "
+		    "peers can deliver", h->count, *n);
+	else
+		return 0;
+	return !known ? 404 : dup ? 409 : busy ? 503 : 413;
 }
 
 static void upload_end(struct collect *coll, struct log_conn *lc);
 
+/* A LOG header: checked, claimed, and the body expected. */
 static int
 log_header(struct collect *coll, struct lsrv_conn *c, struct ctl_msg *m)
 {
+	struct ctlmsg_log h;
 	struct log_conn *lc;
-	uint64_t run, peer, count, limit, cut = 0;
-	char order[8], status[16], why[160], *p;
-	enum run_status st;
-	int known, dup, busy;
+	char why[160];
 	unsigned n;
+	uint32_t msgs;
+	int code;
 
 	if (!(lc = calloc(1, sizeof(*lc))))
 		return refuse(c, 500, "out of memory");
-	if (ctl_get_u64(m, "run", 1, UINT64_MAX, 1, &run) < 0 ||
-	    ctl_get_u64(m, "peer", 0, MSG_MAX_PEERS - 1, 1, &peer) < 0 ||
-	    ctl_get_str(m, "order", 1, order, sizeof(order)) < 0 ||
-	    ctl_get_str(m, "status", 1, status, sizeof(status)) < 0 ||
-	    ctl_get_u64(m, "count", 0, UINT32_MAX, 1, &count) < 0 ||
-	    ctl_get_u64(m, "views", 0, LOG_VIEWS_MAX, 0,
-	    &lc->declared_views) < 0 || log_figures(m, &lc->l) < 0 ||
-	    ctl_get_u64(m, "trace", 0, trace_capacity(TRACE_MAX,
-	    MSG_MAX_PEERS), 0, &lc->declared_trace) < 0 ||
-	    ctl_get_u64(m, "trace_cut", 0, 1, 0, &cut) < 0 ||
-	    ctl_check_unused(m) < 0) {
+	if (ctlmsg_log_parse(m, &h) < 0) {
 		free(lc);
 		return refuse(c, 400, m->err);
 	}
-	if (run_status_parse(status, &st) < 0 || st == RUN_STATUS_TIMEOUT) {
+	if ((code = log_claim(coll, &h, &n, &msgs, why, sizeof(why))) != 0) {
 		free(lc);
-		return refuse(c, 400, "status must be ok, aborted, excluded or "
-		    "failed");
+		return refuse(c, code, why);
 	}
-	if ((st == RUN_STATUS_FAILED) != (lc->l.error[0] != '\0')) {
-		free(lc);
-		return refuse(c, 400, "error= goes with status=failed, and "
-		    "only with it");
-	}
-	pthread_mutex_lock(&coll->mu);
-	known = coll->run == run && peer < coll->n;
-	dup = known && coll->log[peer].received;
-	busy = known && !dup && (coll->uploading >> peer & 1);
-	n = coll->n;
-	limit = 2 * (uint64_t)coll->n * coll->m + 16;
-	if (known && !dup && !busy && count <= limit)
-		coll->uploading |= UINT64_C(1) << peer;
-	pthread_mutex_unlock(&coll->mu);
-	if (!known) {
-		free(lc);
-		snprintf(why, sizeof(why), "unknown run %" PRIu64 " or peer %"
-		    PRIu64, run, peer);
-		return refuse(c, 404, why);
-	}
-	if (dup) {
-		free(lc);
-		snprintf(why, sizeof(why), "peer %" PRIu64 " already sent its "
-		    "log of run %" PRIu64, peer, run);
-		return refuse(c, 409, why);
-	}
-	if (busy) {
-		free(lc);
-		snprintf(why, sizeof(why), "busy: a LOG of peer %" PRIu64
-		    " for run %" PRIu64 " is already arriving", peer, run);
-		return refuse(c, 503, why);
-	}
-	if (count <= limit && lc->declared_trace > trace_capacity(coll->m <
-	    TRACE_MAX ? coll->m : TRACE_MAX, n)) {
+	lc->run = h.run;
+	lc->peer = h.peer;
+	lc->declared = h.count;
+	lc->declared_views = h.views;
+	lc->declared_trace = h.trace;
+	lc->n = n;
+	if (h.trace > trace_capacity(msgs < TRACE_MAX ? msgs : TRACE_MAX, n)) {
 		upload_end(coll, lc);
 		snprintf(why, sizeof(why), "trace of %" PRIu64 " events is "
-		    "more than a traced run of %u peers makes",
-		    lc->declared_trace, n);
+		    "more than a traced run of %u peers makes", h.trace, n);
 		return refuse(c, 413, why);
 	}
-	if (count > limit) {
-		free(lc);
-		snprintf(why, sizeof(why), "count %" PRIu64 " is more than a "
-		    "run of %u peers can deliver", count, n);
-		return refuse(c, 413, why);
-	}
-	lc->l.status = st;
-	for (p = lc->l.reason; *p; p++)	/* one field: '_' stood for ' ' */
-		if (*p == '_')
-			*p = ' ';
-	lc->run = run;
-	lc->peer = (unsigned)peer;
-	lc->declared = count;
-	lc->l.trace_cut = cut == 1;
-	lc->n = n;
+	log_figures(&lc->l, &h);
 	lsrv_set_data(c, lc);
 	lsrv_body_begin(c);
 	return 0;
@@ -218,7 +211,8 @@ upload_end(struct collect *coll, struct log_conn *lc)
 static int
 log_commit(struct collect *coll, struct lsrv_conn *c, struct log_conn *lc)
 {
-	char why[160];
+	struct ctlmsg_received got = { lc->declared };
+	char why[160], line[64];
 	int ok;
 
 	if (lc->l.ntrace != lc->declared_trace) {
@@ -250,7 +244,7 @@ log_commit(struct collect *coll, struct lsrv_conn *c, struct log_conn *lc)
 	else
 		log_info("run %" PRIu64 ": log of peer %u received (%" PRIu64
 		    " deliveries)", lc->run, lc->peer, lc->declared);
-	lsrv_printf(c, "OK received=%" PRIu64 "\n", lc->declared);
+	answer(c, line, ctlmsg_received_format(&got, line, sizeof(line)));
 	return 0;
 }
 
@@ -374,18 +368,21 @@ on_line(void *arg, struct lsrv_conn *c, char *line, size_t len)
 	struct collect *coll = arg;
 	struct log_conn *lc = lsrv_get_data(c);
 	struct ctl_msg m;
+	char pong[16];
 
 	if (lc)
 		return log_body(coll, c, lc, line);
-	if (ctl_parse(line, len, &m) < 0)
+	switch (ctlmsg_read(line, len, &m)) {
+	case -1:
 		return refuse(c, 400, m.err);
-	if (strcmp(m.verb, "LOG") == 0)
+	case CTLMSG_LOG:
 		return log_header(coll, c, &m);
-	if (strcmp(m.verb, "PING") == 0) {
-		lsrv_printf(c, "OK pong\n");
+	case CTLMSG_PING:
+		answer(c, pong, ctlmsg_ok_format("pong", pong, sizeof(pong)));
 		return 0;
+	default:
+		return refuse(c, 400, "unknown verb (expected LOG)");
 	}
-	return refuse(c, 400, "unknown verb (expected LOG)");
 }
 
 static void

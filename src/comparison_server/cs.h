@@ -15,6 +15,7 @@
 #include <stdio.h>
 
 #include "mpcomm/ctlc.h"
+#include "mpcomm/ctlmsg.h"
 #include "mpcomm/defaults.h"
 #include "mpcomm/msg.h"
 #include "mpcomm/net.h"
@@ -33,7 +34,7 @@ struct log_view {
 };
 
 /* A run of n peers installs at most n - 1 views (each drops a member). */
-#define LOG_VIEWS_MAX	MSG_MAX_PEERS
+#define LOG_VIEWS_MAX	CTLMSG_LOG_VIEWS_MAX
 
 /* One peer's delivery log as received. */
 struct peer_log {

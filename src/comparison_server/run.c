@@ -18,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "mpcomm/ctl.h"
+#include "mpcomm/ctlmsg.h"
 #include "mpcomm/log.h"
 #include "mpcomm/mptime.h"
 #include "cs.h"
@@ -99,16 +99,78 @@ numeric_host(const char *name, char *buf, size_t cap)
 	return buf;
 }
 
+/* The START of peer i: the run's parameters, where its log goes. */
+static void
+start_msg(const struct report *rp, unsigned i, const char *srv,
+    struct ctlmsg_start *s)
+{
+	const struct run_params *p = &rp->p;
+
+	memset(s, 0, sizeof(*s));
+	s->run = rp->run;
+	s->id = i;
+	s->n = p->n;
+	s->messages = p->m;
+	s->mode = p->mode;
+	s->imin_ms = p->imin_ms;
+	s->imax_ms = p->imax_ms;
+	s->dmin_ms = p->dmin_ms;
+	s->dmax_ms = p->dmax_ms;
+	s->loss = p->loss;
+	s->dup = p->dup;
+	s->seed = p->seed;
+	s->window = p->window;
+	s->on_failure = p->on_failure;
+	s->has_suspect = true;
+	s->suspect_ms = p->suspect_ms;
+	snprintf(s->server, sizeof(s->server), "%s", srv);
+	s->trace = p->trace;
+}
+
+/* Sends START and the MEMBER lines to peer i over c. */
+static int
+start_send(struct ctlc_conn *c, const struct report *rp, unsigned i,
+    const char *srv)
+{
+	const struct run_params *p = &rp->p;
+	struct ctlmsg_start s;
+	struct ctlmsg_member x;
+	char line[CTL_LINE_MAX + 1], host[NET_HOST_MAX];
+	unsigned k;
+
+	start_msg(rp, i, srv, &s);
+	if (ctlmsg_start_format(&s, line, sizeof(line)) < 0)
+		goto toolong;
+	if (ctlc_send(c, line) < 0)
+		return -1;
+	for (k = 0; k < p->n; k++) {
+		memset(&x, 0, sizeof(x));
+		x.id = k;
+		snprintf(x.host, sizeof(x.host), "%s",
+		    numeric_host(rp->member[k].host, host, sizeof(host)));
+		x.udp = rp->member[k].udp;
+		/* Regions: what comes from member k waits this long at i. */
+		x.has_delay = p->regions && k != i;
+		x.delay_us = x.has_delay ? geo_delay_us(p, k, i) : 0;
+		if (ctlmsg_member_format(&x, line, sizeof(line)) < 0)
+			goto toolong;
+		if (ctlc_send(c, line) < 0)
+			return -1;
+	}
+	return 0;
+toolong:
+	errno = EMSGSIZE;
+	return -1;
+}
+
 /* Sends START to peer i; 0, or -1 with why filled in. */
 static int
 start_peer(struct cs_ctx *ctx, const struct report *rp, unsigned i,
     char *why, size_t cap)
 {
-	const struct run_params *p = &rp->p;
 	struct net_addr a;
 	struct ctlc_conn c;
-	char line[CTL_LINE_MAX + 1], host[NET_HOST_MAX], srv[NET_HOST_MAX + 16];
-	unsigned k;
+	char line[CTL_LINE_MAX + 1], host[NET_HOST_MAX], srv[CTLMSG_SERVER_MAX];
 
 	if (member_ctl_addr(&rp->member[i], &a) < 0) {
 		snprintf(why, cap, "cannot resolve %s", rp->member[i].host);
@@ -125,48 +187,18 @@ start_peer(struct cs_ctx *ctx, const struct report *rp, unsigned i,
 		snprintf(host, sizeof(host), "127.0.0.1");
 	snprintf(srv, sizeof(srv), strchr(host, ':') ? "[%s]:%u" : "%s:%u",
 	    host, ctx->lport);
-	snprintf(line, sizeof(line), "START run=%" PRIu64 " id=%u n=%u "
-	    "messages=%u order=%s imin=%" PRIu64 " imax=%" PRIu64 " dmin=%"
-	    PRIu64 " dmax=%" PRIu64 " loss=%g dup=%g seed=%" PRIu64
-	    " window=%u on_failure=%s suspect=%" PRIu64 " server=%s", rp->run,
-	    i, p->n, p->m, order_mode_name(p->mode), p->imin_ms, p->imax_ms,
-	    p->dmin_ms, p->dmax_ms, p->loss, p->dup, p->seed, p->window,
-	    order_on_failure_name(p->on_failure), p->suspect_ms, srv);
-	/* trace= only when asked for: an old START is sent as it was. */
-	if (p->trace) {
-		size_t len = strlen(line);
-
-		snprintf(line + len, sizeof(line) - len, " trace=%" PRIu32,
-		    p->trace);
+	if (start_send(&c, rp, i, srv) < 0 ||
+	    ctlc_recv(&c, line, sizeof(line)) < 0) {
+		snprintf(why, cap, "%s", strerror(errno));
+		ctlc_close(&c);
+		return -1;
 	}
-	if (ctlc_send(&c, line) < 0)
-		goto neterr;
-	for (k = 0; k < p->n; k++) {
-		int len = snprintf(line, sizeof(line), "MEMBER id=%u host=%s "
-		    "udp=%u", k, numeric_host(rp->member[k].host, host,
-		    sizeof(host)), rp->member[k].udp);
-
-		/* Regions: what comes from member k waits this long at i.
-		 * Left out without regions, so the line is as it was. */
-		if (p->regions && k != i && len > 0 &&
-		    (size_t)len < sizeof(line))
-			snprintf(line + len, sizeof(line) - (size_t)len,
-			    " delay_us=%" PRIu32, geo_delay_us(p, k, i));
-		if (ctlc_send(&c, line) < 0)
-			goto neterr;
-	}
-	if (ctlc_recv(&c, line, sizeof(line)) < 0)
-		goto neterr;
 	ctlc_close(&c);
-	if (strncmp(line, "OK", 2) != 0) {
+	if (!ctlmsg_is_ok(line)) {
 		snprintf(why, cap, "refused START: %.200s", line);
 		return -1;
 	}
 	return 0;
-neterr:
-	snprintf(why, cap, "%s", strerror(errno));
-	ctlc_close(&c);
-	return -1;
 }
 
 /* The delivered count a peer reports in STATUS, or -1. */
@@ -175,17 +207,17 @@ peer_delivered(const struct cs_ctx *ctx, const struct ctlc_member *m)
 {
 	struct net_addr a;
 	struct ctl_msg msg;
-	char reply[CTL_LINE_MAX + 1];
-	uint64_t d = 0;
+	struct ctlmsg_status st;
+	char req[16], reply[CTL_LINE_MAX + 1];
 
 	if (member_ctl_addr(m, &a) < 0 ||
-	    ctlc_request(&a, ctx->key, "STATUS", reply, sizeof(reply),
-	    2000) != 0)
+	    ctlmsg_bare_format(CTLMSG_STATUS, req, sizeof(req)) < 0 ||
+	    ctlc_request(&a, ctx->key, req, reply, sizeof(reply), 2000) != 0)
 		return -1;
-	if (ctl_parse(reply, strlen(reply), &msg) < 0 ||
-	    ctl_get_u64(&msg, "delivered", 0, UINT64_MAX, 0, &d) < 0)
+	if (ctlmsg_read(reply, strlen(reply), &msg) != CTLMSG_OK ||
+	    ctlmsg_status_parse(&msg, &st) < 0)
 		return -1;
-	return (long long)d;
+	return (long long)st.delivered;
 }
 
 /* What the last STATUS round saw of each peer, and when anything moved. */
@@ -334,11 +366,12 @@ static void *
 abort_one(void *arg)
 {
 	struct abort_job *j = arg;
+	struct ctlmsg_abort msg = { j->run };
 	struct net_addr a;
 	char line[64];
 
-	snprintf(line, sizeof(line), "ABORT run=%" PRIu64, j->run);
-	if (member_ctl_addr(j->m, &a) < 0) {
+	if (ctlmsg_abort_format(&msg, line, sizeof(line)) < 0 ||
+	    member_ctl_addr(j->m, &a) < 0) {
 		j->rc = -1;
 		j->err = EHOSTUNREACH;
 		return NULL;
@@ -610,11 +643,12 @@ void
 run_shutdown_peers(struct cs_ctx *ctx)
 {
 	static struct ctlc_member all[LIST_MAX];
-	char reply[CTL_LINE_MAX];
+	char reply[CTL_LINE_MAX], req[16];
 	struct net_addr a;
 	char addr[NET_HOST_MAX + 32];
 	long n, i;
 
+	(void)ctlmsg_bare_format(CTLMSG_SHUTDOWN, req, sizeof(req));
 	if ((n = ctlc_list(&ctx->gm, ctx->key, all, LIST_MAX, reply,
 	    sizeof(reply), MPCOMM_CTL_TIMEOUT_MS)) < 0) {
 		log_warn("cannot list the group to shut it down");
@@ -622,7 +656,7 @@ run_shutdown_peers(struct cs_ctx *ctx)
 	}
 	for (i = 0; i < n; i++) {
 		if (member_ctl_addr(&all[i], &a) < 0 ||
-		    ctlc_request(&a, ctx->key, "SHUTDOWN", reply, sizeof(reply),
+		    ctlc_request(&a, ctx->key, req, reply, sizeof(reply),
 		    MPCOMM_CTL_TIMEOUT_MS) != 0) {
 			report_peer_addr(&all[i], addr, sizeof(addr));
 			log_warnx("peer %s did not take SHUTDOWN", addr);

@@ -6,50 +6,17 @@
  * from the peers' periodic registrations.
  */
 #include <stdio.h>
+#include <stdbool.h>
 #include <string.h>
 
-#include "mpcomm/ctl.h"
+#include "mpcomm/ctlmsg.h"
 #include "mpcomm/log.h"
 #include "mpcomm/lsrv.h"
 #include "mpcomm/mptime.h"
 #include "registry.h"
 
-/* Host names and numeric addresses only: letters, digits, '.', ':', '-'. */
-static int
-host_ok(const char *h)
-{
-	const char *p;
-
-	for (p = h; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || *p == '.' || *p == ':' ||
-		    *p == '-' || *p == '%'))
-			return 0;
-	return p != h;
-}
-
-static int
-parse_member(struct ctl_msg *m, struct member *out)
-{
-	uint64_t udp, ctl;
-
-	if (ctl_get_str(m, "host", 1, out->host, sizeof(out->host)) < 0 ||
-	    ctl_get_u64(m, "udp", 1, 65535, 1, &udp) < 0 ||
-	    ctl_get_u64(m, "ctl", 1, 65535, 1, &ctl) < 0 ||
-	    ctl_check_unused(m) < 0)
-		return -1;
-	if (!host_ok(out->host)) {
-		snprintf(m->err, sizeof(m->err), "host contains characters "
-		    "that are not in a host name or address");
-		return -1;
-	}
-	out->udp = (uint16_t)udp;
-	out->ctl = (uint16_t)ctl;
-	return 0;
-}
-
 static long
-find(const struct registry *r, const struct member *x)
+find(const struct registry *r, const struct ctlmsg_reg *x)
 {
 	size_t i;
 
@@ -68,65 +35,119 @@ remove_at(struct registry *r, size_t i)
 	r->n--;
 }
 
+/* Sends one answer line, as formatted by ctlmsg (len -1: it did not fit). */
+static int
+answer(struct lsrv_conn *c, const char *line, int len)
+{
+	return lsrv_printf(c, "%s\n", ctlmsg_answer(line, len));
+}
+
+static int
+answer_err(struct lsrv_conn *c, int code, const char *why)
+{
+	char line[CTL_LINE_MAX + 1];
+
+	return answer(c, line, ctlmsg_err_format(code, why, line,
+	    sizeof(line)));
+}
+
+static int
+answer_members(struct lsrv_conn *c, bool has_index, size_t index, size_t n)
+{
+	struct ctlmsg_members r = { has_index, index, n };
+	char line[CTL_LINE_MAX + 1];
+
+	return answer(c, line, ctlmsg_members_format(&r, line, sizeof(line)));
+}
+
+/* REGISTER (refreshes a known member) and UNREGISTER. */
+static int
+reg_line(struct registry *r, struct lsrv_conn *c, struct ctl_msg *m,
+    bool reg)
+{
+	struct ctlmsg_reg x;
+	char why[64];
+	long i;
+
+	if (ctlmsg_reg_parse(m, &x) < 0) {
+		log_warnx("%s: bad %s: %s", lsrv_peer(c), m->verb, m->err);
+		return answer_err(c, 400, m->err);
+	}
+	i = find(r, &x);
+	if (!reg) {
+		if (i < 0)
+			return answer_err(c, 404, "not registered");
+		remove_at(r, (size_t)i);
+		log_info("unregistered %s udp=%u ctl=%u (members: %zu)",
+		    x.host, x.udp, x.ctl, r->n);
+		return answer_members(c, false, 0, r->n);
+	}
+	if (i < 0) {
+		if (r->n == GM_MAX_MEMBERS) {
+			log_warnx("%s: registry full", lsrv_peer(c));
+			snprintf(why, sizeof(why), "registry full (%d members)",
+			    GM_MAX_MEMBERS);
+			return answer_err(c, 503, why);
+		}
+		i = (long)r->n++;
+		memset(&r->m[i], 0, sizeof(r->m[i]));
+		memcpy(r->m[i].host, x.host, sizeof(x.host));
+		r->m[i].udp = x.udp;
+		r->m[i].ctl = x.ctl;
+		log_info("registered %s udp=%u ctl=%u (members: %zu)",
+		    x.host, x.udp, x.ctl, r->n);
+	}
+	r->m[i].last_seen = mptime_now_us();
+	return answer_members(c, true, (size_t)i, r->n);
+}
+
+/* LIST: the count, then one MEMBER line per member. */
+static int
+list_line(struct registry *r, struct lsrv_conn *c, struct ctl_msg *m)
+{
+	struct ctlmsg_reg x;
+	char line[CTL_LINE_MAX + 1];
+	size_t k;
+
+	if (ctlmsg_bare_parse(m) < 0)
+		return answer_err(c, 400, m->err);
+	answer_members(c, false, 0, r->n);
+	for (k = 0; k < r->n; k++) {
+		memcpy(x.host, r->m[k].host, sizeof(x.host));
+		x.udp = r->m[k].udp;
+		x.ctl = r->m[k].ctl;
+		answer(c, line, ctlmsg_reg_format(CTLMSG_MEMBER, &x, line,
+		    sizeof(line)));
+	}
+	return 0;
+}
+
 int
 registry_line(void *arg, struct lsrv_conn *c, char *line, size_t len)
 {
 	struct registry *r = arg;
-	struct member x;
 	struct ctl_msg m;
-	long i;
-	size_t k;
+	char why[64];
 
-	if (ctl_parse(line, len, &m) < 0) {
+	switch (ctlmsg_read(line, len, &m)) {
+	case -1:
 		log_warnx("%s: bad request: %s", lsrv_peer(c), m.err);
-		lsrv_printf(c, "ERR 400 %s\n", m.err);
+		answer_err(c, 400, m.err);
 		return -1;
+	case CTLMSG_REGISTER:
+		return reg_line(r, c, &m, true);
+	case CTLMSG_UNREGISTER:
+		return reg_line(r, c, &m, false);
+	case CTLMSG_LIST:
+		return list_line(r, c, &m);
+	case CTLMSG_PING:
+		return answer(c, why, ctlmsg_ok_format("pong", why,
+		    sizeof(why)));
+	default:
+		log_warnx("%s: unknown verb '%.32s'", lsrv_peer(c), m.verb);
+		snprintf(why, sizeof(why), "unknown verb '%.32s'", m.verb);
+		return answer_err(c, 400, why);
 	}
-	if (strcmp(m.verb, "REGISTER") == 0 ||
-	    strcmp(m.verb, "UNREGISTER") == 0) {
-		int reg = m.verb[0] == 'R';
-
-		memset(&x, 0, sizeof(x));
-		if (parse_member(&m, &x) < 0) {
-			log_warnx("%s: bad %s: %s", lsrv_peer(c), m.verb, m.err);
-			return lsrv_printf(c, "ERR 400 %s\n", m.err);
-		}
-		i = find(r, &x);
-		if (!reg) {
-			if (i < 0)
-				return lsrv_printf(c, "ERR 404 not registered\n");
-			remove_at(r, (size_t)i);
-			log_info("unregistered %s udp=%u ctl=%u (members: %zu)",
-			    x.host, x.udp, x.ctl, r->n);
-			return lsrv_printf(c, "OK members=%zu\n", r->n);
-		}
-		if (i < 0) {
-			if (r->n == GM_MAX_MEMBERS) {
-				log_warnx("%s: registry full", lsrv_peer(c));
-				return lsrv_printf(c, "ERR 503 registry full "
-				    "(%d members)\n", GM_MAX_MEMBERS);
-			}
-			i = (long)r->n++;
-			r->m[i] = x;
-			log_info("registered %s udp=%u ctl=%u (members: %zu)",
-			    x.host, x.udp, x.ctl, r->n);
-		}
-		r->m[i].last_seen = mptime_now_us();
-		return lsrv_printf(c, "OK index=%ld members=%zu\n", i, r->n);
-	}
-	if (strcmp(m.verb, "LIST") == 0) {
-		if (ctl_check_unused(&m) < 0)
-			return lsrv_printf(c, "ERR 400 %s\n", m.err);
-		lsrv_printf(c, "OK members=%zu\n", r->n);
-		for (k = 0; k < r->n; k++)
-			lsrv_printf(c, "MEMBER host=%s udp=%u ctl=%u\n",
-			    r->m[k].host, r->m[k].udp, r->m[k].ctl);
-		return 0;
-	}
-	if (strcmp(m.verb, "PING") == 0)
-		return lsrv_printf(c, "OK pong\n");
-	log_warnx("%s: unknown verb '%.32s'", lsrv_peer(c), m.verb);
-	return lsrv_printf(c, "ERR 400 unknown verb '%.32s'\n", m.verb);
 }
 
 void

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Control-protocol client: one connection per request, every step bounded by
- * the caller's timeout, every answer parsed by ctl_parse(), and with a key
- * every line authenticated against the server's nonce.
+ * the caller's timeout, every message spelled and read by ctlmsg, and with a
+ * key every line authenticated against the server's nonce.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -11,6 +11,7 @@
 
 #include "mpcomm/ctl.h"
 #include "mpcomm/ctlc.h"
+#include "mpcomm/ctlmsg.h"
 
 int
 ctlc_open(struct ctlc_conn *c, const struct net_addr *a,
@@ -31,8 +32,7 @@ ctlc_open(struct ctlc_conn *c, const struct net_addr *a,
 		return 0;
 	if (net_read_line(&c->rd, line, sizeof(line), timeout_ms) < 0)
 		goto fail;
-	if (ctl_parse(line, strlen(line), &m) < 0 ||
-	    strcmp(m.verb, "HELLO") != 0 ||
+	if (ctlmsg_read(line, strlen(line), &m) != CTLMSG_HELLO ||
 	    ctl_get_str(&m, "nonce", 1, c->nonce, sizeof(c->nonce)) < 0) {
 		errno = EPROTO;
 		goto fail;
@@ -118,8 +118,30 @@ ctlc_request(const struct net_addr *a, const struct auth_key *key,
 		return -1;
 	}
 	ctlc_close(&c);
-	return strncmp(reply, "OK", 2) == 0 && (reply[2] == '\0' ||
-	    reply[2] == ' ') ? 0 : 1;
+	return ctlmsg_is_ok(reply) ? 0 : 1;
+}
+
+/* REGISTER or UNREGISTER host udp ctl. */
+static int
+reg_request(enum ctlmsg_verb v, const struct net_addr *gm,
+    const struct auth_key *key, const char *host, uint16_t udp,
+    uint16_t ctl, char *reply, size_t cap, int timeout_ms)
+{
+	struct ctlmsg_reg r;
+	char line[CTL_LINE_MAX + 1];
+
+	if (snprintf(r.host, sizeof(r.host), "%s", host) >=
+	    (int)sizeof(r.host)) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	r.udp = udp;
+	r.ctl = ctl;
+	if (ctlmsg_reg_format(v, &r, line, sizeof(line)) < 0) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	return ctlc_request(gm, key, line, reply, cap, timeout_ms);
 }
 
 int
@@ -127,11 +149,8 @@ ctlc_register(const struct net_addr *gm, const struct auth_key *key,
     const char *host, uint16_t udp, uint16_t ctl, char *reply, size_t cap,
     int timeout_ms)
 {
-	char line[CTL_LINE_MAX];
-
-	snprintf(line, sizeof(line), "REGISTER host=%s udp=%u ctl=%u", host,
-	    udp, ctl);
-	return ctlc_request(gm, key, line, reply, cap, timeout_ms);
+	return reg_request(CTLMSG_REGISTER, gm, key, host, udp, ctl, reply,
+	    cap, timeout_ms);
 }
 
 int
@@ -154,11 +173,10 @@ int
 ctlc_unregister(const struct net_addr *gm, const struct auth_key *key,
     const char *host, uint16_t udp, uint16_t ctl, int timeout_ms)
 {
-	char line[CTL_LINE_MAX], reply[CTL_LINE_MAX];
+	char reply[CTL_LINE_MAX];
 
-	snprintf(line, sizeof(line), "UNREGISTER host=%s udp=%u ctl=%u", host,
-	    udp, ctl);
-	return ctlc_request(gm, key, line, reply, sizeof(reply), timeout_ms);
+	return reg_request(CTLMSG_UNREGISTER, gm, key, host, udp, ctl, reply,
+	    sizeof(reply), timeout_ms);
 }
 
 long
@@ -167,37 +185,33 @@ ctlc_list(const struct net_addr *gm, const struct auth_key *key,
     int timeout_ms)
 {
 	struct ctlc_conn c;
+	struct ctlmsg_members count;
 	struct ctl_msg m;
-	uint64_t count, v;
 	size_t i, got = 0;
 	char line[CTL_LINE_MAX + 1];
 	int e;
 
 	if (ctlc_open(&c, gm, key, timeout_ms) < 0)
 		return -1;
-	if (ctlc_send(&c, "LIST") < 0 || ctlc_recv(&c, reply, cap) < 0)
+	if (ctlmsg_bare_format(CTLMSG_LIST, line, sizeof(line)) < 0 ||
+	    ctlc_send(&c, line) < 0 || ctlc_recv(&c, reply, cap) < 0)
 		goto neterr;
-	if (ctl_parse(reply, strlen(reply), &m) < 0 ||
-	    strcmp(m.verb, "OK") != 0 ||
-	    ctl_get_u64(&m, "members", 0, 100000, 1, &count) < 0)
+	if (ctlmsg_read(reply, strlen(reply), &m) != CTLMSG_OK ||
+	    ctlmsg_members_parse(&m, &count) < 0)
 		goto proto;
-	for (i = 0; i < count; i++) {
-		struct ctlc_member x;
+	for (i = 0; i < count.members; i++) {
+		struct ctlmsg_reg x;
 
 		if (ctlc_recv(&c, line, sizeof(line)) < 0)
 			goto neterr;
-		if (ctl_parse(line, strlen(line), &m) < 0 ||
-		    strcmp(m.verb, "MEMBER") != 0 ||
-		    ctl_get_str(&m, "host", 1, x.host, sizeof(x.host)) < 0 ||
-		    ctl_get_u64(&m, "udp", 1, 65535, 1, &v) < 0)
+		if (ctlmsg_read(line, strlen(line), &m) != CTLMSG_MEMBER ||
+		    ctlmsg_reg_parse(&m, &x) < 0)
 			goto proto;
-		x.udp = (uint16_t)v;
-		if (ctl_get_u64(&m, "ctl", 1, 65535, 1, &v) < 0 ||
-		    ctl_check_unused(&m) < 0)
-			goto proto;
-		x.ctl = (uint16_t)v;
-		if (got < max)
-			out[got++] = x;
+		if (got < max) {
+			memcpy(out[got].host, x.host, sizeof(x.host));
+			out[got].udp = x.udp;
+			out[got++].ctl = x.ctl;
+		}
 	}
 	ctlc_close(&c);
 	return (long)got;

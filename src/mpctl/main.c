@@ -18,6 +18,7 @@
 #include "mpcomm/auth.h"
 #include "mpcomm/ctl.h"
 #include "mpcomm/ctlc.h"
+#include "mpcomm/ctlmsg.h"
 #include "mpcomm/defaults.h"
 #include "mpcomm/mptime.h"
 #include "mpcomm/net.h"
@@ -106,7 +107,7 @@ request(const struct mpctl *m, const char *spec, const char *defport,
 		fprintf(stderr, "mpctl: %s: %s\n", spec, strerror(errno));
 		return EXIT_NETWORK;
 	}
-	if (rc > 0 && strncmp(reply, "HELLO ", 6) == 0) {
+	if (rc > 0 && ctlmsg_is_hello(reply)) {
 		fprintf(stderr, "mpctl: %s: the server authenticates its "
 		    "clients: give -k KEY-FILE\n", spec);
 		return EXIT_FAILED;
@@ -118,26 +119,36 @@ request(const struct mpctl *m, const char *spec, const char *defport,
 	return EXIT_OK;
 }
 
-/* The answer without its "OK": what follows it, or "". */
-static const char *
-ok_rest(const char *reply)
+/* A request without fields (STATUS, LIST, PING, SHUTDOWN) to spec. */
+static int
+request_bare(const struct mpctl *m, const char *spec, const char *defport,
+    enum ctlmsg_verb v, char *reply, size_t cap)
 {
-	return reply[2] == ' ' ? reply + 3 : reply + 2;
+	char line[16];
+
+	(void)ctlmsg_bare_format(v, line, sizeof(line));
+	return request(m, spec, defport, line, reply, cap);
 }
 
 static int
 cmd_status(struct mpctl *m, int argc, char **argv)
 {
-	char reply[CTL_LINE_MAX + 1], *tok, *save;
+	char reply[CTL_LINE_MAX + 1];
+	struct ctl_msg msg;
+	size_t i;
 	int rc;
 
 	(void)argc;
-	if ((rc = request(m, argv[0], PEER_PORT, "STATUS", reply,
+	if ((rc = request_bare(m, argv[0], PEER_PORT, CTLMSG_STATUS, reply,
 	    sizeof(reply))) != EXIT_OK)
 		return rc;
-	for (tok = strtok_r(reply + 2, " ", &save); tok;
-	    tok = strtok_r(NULL, " ", &save))
-		printf("%s\n", tok);
+	if (ctlmsg_read(reply, strlen(reply), &msg) != CTLMSG_OK) {
+		fprintf(stderr, "mpctl: %s: malformed answer: %s\n", argv[0],
+		    reply);
+		return EXIT_FAILED;
+	}
+	for (i = 0; i < msg.nfield; i++)	/* one field a line */
+		printf("%s=%s\n", msg.f[i].key, msg.f[i].val);
 	return EXIT_OK;
 }
 
@@ -156,8 +167,8 @@ cmd_list(struct mpctl *m, int argc, char **argv)
 	n = ctlc_list(&a, m->key, all, LIST_MAX, reply, sizeof(reply),
 	    m->timeout_ms);
 	if (n < 0 && errno == EPROTO && !m->key)	/* says why */
-		return request(m, spec, GM_PORT, "LIST", reply, sizeof(reply)) ==
-		    EXIT_NETWORK ? EXIT_NETWORK : EXIT_FAILED;
+		return request_bare(m, spec, GM_PORT, CTLMSG_LIST, reply,
+		    sizeof(reply)) == EXIT_NETWORK ? EXIT_NETWORK : EXIT_FAILED;
 	if (n < 0 && errno == EPROTO) {
 		fprintf(stderr, "mpctl: %s: %s\n", spec, reply);
 		return EXIT_FAILED;
@@ -180,9 +191,9 @@ cmd_ping(struct mpctl *m, int argc, char **argv)
 	char reply[CTL_LINE_MAX + 1];
 	int rc;
 
-	if ((rc = request(m, spec, GM_PORT, "PING", reply, sizeof(reply))) ==
-	    EXIT_OK)
-		printf("%s: %s\n", spec, ok_rest(reply));
+	if ((rc = request_bare(m, spec, GM_PORT, CTLMSG_PING, reply,
+	    sizeof(reply))) == EXIT_OK)
+		printf("%s: %s\n", spec, ctlmsg_ok_text(reply));
 	return rc;
 }
 
@@ -193,10 +204,10 @@ cmd_shutdown(struct mpctl *m, int argc, char **argv)
 	int i, rc, worst = EXIT_OK;
 
 	for (i = 0; i < argc; i++) {
-		rc = request(m, argv[i], PEER_PORT, "SHUTDOWN", reply,
-		    sizeof(reply));
+		rc = request_bare(m, argv[i], PEER_PORT, CTLMSG_SHUTDOWN,
+		    reply, sizeof(reply));
 		if (rc == EXIT_OK)
-			printf("%s: %s\n", argv[i], ok_rest(reply));
+			printf("%s: %s\n", argv[i], ctlmsg_ok_text(reply));
 		else if (worst != EXIT_NETWORK)
 			worst = rc;
 	}
@@ -207,16 +218,16 @@ static int
 cmd_abort(struct mpctl *m, int argc, char **argv)
 {
 	char line[CTL_LINE_MAX], reply[CTL_LINE_MAX + 1];
-	uint64_t run;
+	struct ctlmsg_abort a;
 	int rc;
 
 	(void)argc;
-	if (ctl_parse_u64(argv[1], 1, UINT64_MAX, &run) < 0)
+	if (ctl_parse_u64(argv[1], 1, UINT64_MAX, &a.run) < 0)
 		usage_error("abort: not a run id: %s", argv[1]);
-	snprintf(line, sizeof(line), "ABORT run=%" PRIu64, run);
+	(void)ctlmsg_abort_format(&a, line, sizeof(line));
 	if ((rc = request(m, argv[0], PEER_PORT, line, reply,
 	    sizeof(reply))) == EXIT_OK)
-		printf("%s: %s\n", argv[0], ok_rest(reply));
+		printf("%s: %s\n", argv[0], ctlmsg_ok_text(reply));
 	return rc;
 }
 
@@ -224,6 +235,7 @@ static int
 cmd_unregister(struct mpctl *m, int argc, char **argv)
 {
 	char line[CTL_LINE_MAX], reply[CTL_LINE_MAX + 1];
+	struct ctlmsg_reg r;
 	uint64_t udp, ctl;
 	int rc;
 
@@ -231,11 +243,15 @@ cmd_unregister(struct mpctl *m, int argc, char **argv)
 	if (ctl_parse_u64(argv[2], 1, 65535, &udp) < 0 ||
 	    ctl_parse_u64(argv[3], 1, 65535, &ctl) < 0)
 		usage_error("unregister: not a port: %s %s", argv[2], argv[3]);
-	snprintf(line, sizeof(line), "UNREGISTER host=%.256s udp=%" PRIu64
-	    " ctl=%" PRIu64, argv[1], udp, ctl);
+	if (snprintf(r.host, sizeof(r.host), "%s", argv[1]) >=
+	    (int)sizeof(r.host))
+		usage_error("unregister: host name too long: %.40s...", argv[1]);
+	r.udp = (uint16_t)udp;
+	r.ctl = (uint16_t)ctl;
+	(void)ctlmsg_reg_format(CTLMSG_UNREGISTER, &r, line, sizeof(line));
 	if ((rc = request(m, argv[0], GM_PORT, line, reply,
 	    sizeof(reply))) == EXIT_OK)
-		printf("%s: %s\n", argv[0], ok_rest(reply));
+		printf("%s: %s\n", argv[0], ctlmsg_ok_text(reply));
 	return rc;
 }
 
@@ -287,19 +303,26 @@ start_line(int argc, char **argv, char *line, size_t cap)
 static int
 start_send(struct ctlc_conn *c, int argc, char **argv, const char *start)
 {
-	char host[NET_HOST_MAX], port[NET_PORT_MAX], line[CTL_LINE_MAX];
-	int i, id = 0;
+	char port[NET_PORT_MAX], line[CTL_LINE_MAX];
+	struct ctlmsg_member x;
+	uint64_t udp;
+	int i;
 
 	if (ctlc_send(c, start) < 0)
 		return -1;
+	x.id = 0;
 	for (i = 1; i < argc; i++) {
 		if (strchr(argv[i], '='))
 			continue;
-		if (net_split_hostport(argv[i], MPCOMM_PORT_UDP, host, sizeof(host),
-		    port, sizeof(port)) < 0)
+		if (net_split_hostport(argv[i], MPCOMM_PORT_UDP, x.host,
+		    sizeof(x.host), port, sizeof(port)) < 0 ||
+		    ctl_parse_u64(port, 1, 65535, &udp) < 0)
 			usage_error("start: not HOST:UDP: %s", argv[i]);
-		snprintf(line, sizeof(line), "MEMBER id=%d host=%s udp=%s",
-		    id++, host, port);
+		x.udp = (uint16_t)udp;
+		x.has_delay = false;
+		if (ctlmsg_member_format(&x, line, sizeof(line)) < 0)
+			usage_error("start: member too long: %s", argv[i]);
+		x.id++;
 		if (ctlc_send(c, line) < 0)
 			return -1;
 	}
@@ -325,11 +348,11 @@ cmd_start(struct mpctl *m, int argc, char **argv)
 		return EXIT_NETWORK;
 	}
 	ctlc_close(&c);
-	if (strncmp(reply, "OK", 2) != 0) {
+	if (!ctlmsg_is_ok(reply)) {
 		fprintf(stderr, "mpctl: %s: %s\n", argv[0], reply);
 		return EXIT_FAILED;
 	}
-	printf("%s: %s\n", argv[0], ok_rest(reply));
+	printf("%s: %s\n", argv[0], ctlmsg_ok_text(reply));
 	return EXIT_OK;
 }
 

@@ -16,7 +16,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "mpcomm/ctl.h"
+#include "mpcomm/ctlmsg.h"
 #include "mpcomm/defaults.h"
 #include "mpcomm/log.h"
 #include "mpcomm/lsrv.h"
@@ -31,42 +31,61 @@ struct start_req {
 	uint64_t	 seen;		/* member ids received */
 };
 
+/* Sends one answer line, as formatted by ctlmsg (len -1: it did not fit). */
+static void
+answer(struct lsrv_conn *c, const char *line, int len)
+{
+	(void)lsrv_printf(c, "%s\n", ctlmsg_answer(line, len));
+}
+
 static int
 reply_err(struct lsrv_conn *c, int code, const char *what, const char *why)
 {
+	char line[CTL_LINE_MAX + 1];
+
 	log_warnx("%s: %s refused: %s", lsrv_peer(c), what, why);
-	lsrv_printf(c, "ERR %d %s\n", code, why);
+	answer(c, line, ctlmsg_err_format(code, why, line, sizeof(line)));
 	return 0;
 }
 
+/* An answer "OK text". */
+static void
+reply_ok(struct lsrv_conn *c, const char *text)
+{
+	char line[CTL_LINE_MAX + 1];
+
+	answer(c, line, ctlmsg_ok_format(text, line, sizeof(line)));
+}
+
+/* An answer about run id (ctlmsg_runok). */
+static void
+reply_run(struct lsrv_conn *c, enum ctlmsg_run_answer what, uint64_t id,
+    const char *state)
+{
+	struct ctlmsg_runok r = { .what = what, .run = id };
+	char line[CTL_LINE_MAX + 1];
+
+	if (state)
+		snprintf(r.state, sizeof(r.state), "%s", state);
+	answer(c, line, ctlmsg_runok_format(&r, line, sizeof(line)));
+}
+
 /*
- * START's on_failure= (continue or abort; default continue) and suspect=
- * (ms; default --suspect).  A member must be suspected before the silence
- * that aborts the run, so in continue mode suspect= must be below this
- * peer's --peer-timeout: said here, so that the comparison server reports
- * why the peer refused.
+ * START's views fields: without suspect= this peer's --suspect.  A member
+ * must be suspected before the silence that aborts the run, so in continue
+ * mode suspect= must be below this peer's --peer-timeout: said here, so
+ * that the comparison server reports why the peer refused.
  */
 static int
-parse_views(struct peer_ctx *ctx, struct ctl_msg *m, struct run *t)
+start_views(struct peer_ctx *ctx, const struct ctlmsg_start *st,
+    struct run *t, char *err, size_t cap)
 {
-	const char *str, *why;
-	uint64_t v = ctx->suspect_ms;
+	uint64_t v = st->has_suspect ? st->suspect_ms : ctx->suspect_ms;
 
-	t->on_failure = ORDER_CONTINUE;
-	if ((str = ctl_get(m, "on_failure")) &&
-	    order_on_failure_parse(str, &t->on_failure) < 0) {
-		snprintf(m->err, sizeof(m->err), "on_failure must be continue "
-		    "or abort");
-		return -1;
-	}
-	if ((str = ctl_get(m, "suspect")) &&
-	    order_suspect_parse(str, &v, &why) < 0) {
-		snprintf(m->err, sizeof(m->err), "suspect=%s: %s", str, why);
-		return -1;
-	}
+	t->on_failure = st->on_failure;
 	if (t->on_failure == ORDER_CONTINUE && v >= ctx->peer_timeout_ms) {
-		snprintf(m->err, sizeof(m->err), "suspect=%" PRIu64 " ms is "
-		    "not below this peer's peer timeout (%" PRIu64 " ms)", v,
+		snprintf(err, cap, "suspect=%" PRIu64 " ms is not below this "
+		    "peer's peer timeout (%" PRIu64 " ms)", v,
 		    ctx->peer_timeout_ms);
 		return -1;
 	}
@@ -74,133 +93,99 @@ parse_views(struct peer_ctx *ctx, struct ctl_msg *m, struct run *t)
 	return 0;
 }
 
+/* Where the log goes: the command line wins; server= is numeric only. */
+static int
+start_server(struct peer_ctx *ctx, const char *spec, struct run *t,
+    char *err, size_t cap)
+{
+	char host[NET_HOST_MAX], port[NET_PORT_MAX];
+
+	if (ctx->have_server) {
+		t->server = ctx->server;
+		t->have_server = true;
+		return 0;
+	}
+	if (!spec[0])
+		return 0;
+	/* Numeric only: a resolver would stall this loop. */
+	if (net_split_hostport(spec, MPCOMM_PORT_LOG, host, sizeof(host), port,
+	    sizeof(port)) < 0 || net_resolve_numeric(host, port, SOCK_STREAM,
+	    &t->server) < 0) {
+		snprintf(err, cap, "server %.64s is not a numeric address and "
+		    "port", spec);
+		return -1;
+	}
+	t->have_server = true;
+	return 0;
+}
+
+/* A parsed START as this peer's run template; 1 for "terminate". */
 static int
 parse_start(struct peer_ctx *ctx, struct ctl_msg *m, struct start_req *s)
 {
 	struct run *t = &s->tmpl;
-	uint64_t v, lo, hi;
-	char buf[NET_HOST_MAX + NET_PORT_MAX + 4];
-	const char *str;
+	struct ctlmsg_start st;
 
 	memset(s, 0, sizeof(*s));
-	if (ctl_get_u64(m, "run", 1, UINT64_MAX, 1, &t->id) < 0 ||
-	    ctl_get_u64(m, "id", 0, MSG_MAX_PEERS - 1, 1, &v) < 0)
+	if (ctlmsg_start_parse(m, &st) < 0)
 		return -1;
-	t->self = (unsigned)v;
-	if (ctl_get_u64(m, "n", 2, MSG_MAX_PEERS, 1, &v) < 0)
+	if (st.messages == 0)
+		return 1;
+	t->id = st.run;
+	t->self = st.id;
+	t->n = st.n;
+	t->messages = st.messages;
+	t->mode = st.mode;
+	t->imin_us = st.imin_ms * 1000;
+	t->imax_us = st.imax_ms * 1000;
+	t->emu_cfg.delay_min_us = st.dmin_ms * 1000;
+	t->emu_cfg.delay_max_us = st.dmax_ms * 1000;
+	t->emu_cfg.loss = st.loss;
+	t->emu_cfg.dup = st.dup;
+	t->emu_cfg.seed = st.seed * 0x100000001b3ULL + t->self;
+	t->window = st.window;
+	t->trace_limit = st.trace;
+	if (start_views(ctx, &st, t, m->err, sizeof(m->err)) < 0)
 		return -1;
-	t->n = (unsigned)v;
-	if (ctl_get_u64(m, "messages", 1, INT32_MAX, 1, &v) < 0)
-		return -1;
-	t->messages = (uint32_t)v;
-	t->mode = ORDER_TOTAL;
-	if ((str = ctl_get(m, "order")) && order_mode_parse(str, &t->mode) < 0) {
-		snprintf(m->err, sizeof(m->err), "order must be none, fifo "
-		    "or total");
-		return -1;
-	}
-	lo = hi = 0;
-	if (ctl_get_u64(m, "imin", 0, 3600000, 0, &lo) < 0 ||
-	    ctl_get_u64(m, "imax", 0, 3600000, 0, &hi) < 0)
-		return -1;
-	t->imin_us = lo * 1000;
-	t->imax_us = hi * 1000;
-	lo = hi = 0;
-	if (ctl_get_u64(m, "dmin", 0, 60000, 0, &lo) < 0 ||
-	    ctl_get_u64(m, "dmax", 0, 60000, 0, &hi) < 0)
-		return -1;
-	t->emu_cfg.delay_min_us = lo * 1000;
-	t->emu_cfg.delay_max_us = hi * 1000;
-	if (ctl_get_double(m, "loss", 0, 0.95, 0, &t->emu_cfg.loss) < 0 ||
-	    ctl_get_double(m, "dup", 0, 1, 0, &t->emu_cfg.dup) < 0 ||
-	    ctl_get_u64(m, "seed", 0, UINT64_MAX, 0, &t->emu_cfg.seed) < 0)
-		return -1;
-	/* Every member of a run must use the same window: it bounds what each
-	 * of them holds of the others' streams.  0: this peer's --window. */
-	v = 0;
-	if (ctl_get_u64(m, "window", 1, 1 << 20, 0, &v) < 0)
-		return -1;
-	t->window = (uint32_t)v;
-	/* trace=N: record the run's events for the first N messages of
-	 * each sender, shipped with the log.  Absent or 0: nothing. */
-	v = 0;
-	if (ctl_get_u64(m, "trace", 0, TRACE_MAX, 0, &v) < 0)
-		return -1;
-	t->trace_limit = (uint32_t)v;
-	if (parse_views(ctx, m, t) < 0)
-		return -1;
-	if (t->imin_us > t->imax_us || t->emu_cfg.delay_min_us >
-	    t->emu_cfg.delay_max_us) {
-		snprintf(m->err, sizeof(m->err), "a minimum exceeds its "
-		    "maximum");
-		return -1;
-	}
-	t->emu_cfg.seed = t->emu_cfg.seed * 0x100000001b3ULL + t->self;
-	if (t->self >= t->n) {
-		snprintf(m->err, sizeof(m->err), "id %u is not below n=%u",
-		    t->self, t->n);
-		return -1;
-	}
-	if (ctl_get_str(m, "server", 0, buf, sizeof(buf)) < 0)
-		return -1;
-	if (ctx->have_server) {
-		t->server = ctx->server;	/* the command line wins */
-		t->have_server = true;
-	} else if (ctl_get(m, "server")) {
-		char host[NET_HOST_MAX], port[NET_PORT_MAX];
-
-		/* Numeric only: a resolver would stall this loop. */
-		if (net_split_hostport(buf, MPCOMM_PORT_LOG, host, sizeof(host), port,
-		    sizeof(port)) < 0 || net_resolve_numeric(host, port,
-		    SOCK_STREAM, &t->server) < 0) {
-			snprintf(m->err, sizeof(m->err), "server %.64s is not "
-			    "a numeric address and port", buf);
-			return -1;
-		}
-		t->have_server = true;
-	}
-	return ctl_check_unused(m);
+	return start_server(ctx, st.server, t, m->err, sizeof(m->err));
 }
 
 static int
-parse_member(struct peer_ctx *ctx, struct ctl_msg *m, struct start_req *s)
+parse_member(struct peer_ctx *ctx, struct ctl_msg *m, enum ctlmsg_verb v,
+    struct start_req *s)
 {
-	char host[NET_HOST_MAX], port[NET_PORT_MAX];
+	struct ctlmsg_member x;
+	char port[NET_PORT_MAX];
 	struct net_addr a;
-	uint64_t id, udp, delay = 0;
 
-	if (strcmp(m->verb, "MEMBER") != 0) {
+	if (v != CTLMSG_MEMBER) {
 		snprintf(m->err, sizeof(m->err), "expected MEMBER line %u of "
 		    "%u", s->got + 1, s->tmpl.n);
 		return -1;
 	}
-	if (ctl_get_u64(m, "id", 0, s->tmpl.n - 1, 1, &id) < 0 ||
-	    ctl_get_str(m, "host", 1, host, sizeof(host)) < 0 ||
-	    ctl_get_u64(m, "udp", 1, 65535, 1, &udp) < 0 ||
-	    ctl_get_u64(m, "delay_us", 0, REGION_DELAY_MAX_US, 0, &delay) < 0 ||
-	    ctl_check_unused(m) < 0)
+	if (ctlmsg_member_parse(m, s->tmpl.n, &x) < 0)
 		return -1;
-	if (s->seen >> id & 1) {
-		snprintf(m->err, sizeof(m->err), "two members claim id %"
-		    PRIu64, id);
+	if (s->seen >> x.id & 1) {
+		snprintf(m->err, sizeof(m->err), "two members claim id %u",
+		    x.id);
 		return -1;
 	}
-	snprintf(port, sizeof(port), "%" PRIu64, udp);
-	if (net_resolve_numeric(host, port, SOCK_DGRAM, &a) < 0) {
-		snprintf(m->err, sizeof(m->err), "member %" PRIu64 " host "
-		    "%.64s is not a numeric address", id, host);
+	snprintf(port, sizeof(port), "%u", x.udp);
+	if (net_resolve_numeric(x.host, port, SOCK_DGRAM, &a) < 0) {
+		snprintf(m->err, sizeof(m->err), "member %u host %.64s is not "
+		    "a numeric address", x.id, x.host);
 		return -1;
 	}
 	net_addr_map(&a, ctx->udp_family);
 	if (a.ss.ss_family != ctx->udp_family) {
-		snprintf(m->err, sizeof(m->err), "member %" PRIu64 " has an "
-		    "address family this UDP socket cannot reach", id);
+		snprintf(m->err, sizeof(m->err), "member %u has an address "
+		    "family this UDP socket cannot reach", x.id);
 		return -1;
 	}
-	s->seen |= UINT64_C(1) << id;
-	s->tmpl.addr[id] = a;
+	s->seen |= UINT64_C(1) << x.id;
+	s->tmpl.addr[x.id] = a;
 	/* Regions: datagrams from this member wait its one-way delay. */
-	s->tmpl.emu_cfg.base_us[id] = (uint32_t)delay;
+	s->tmpl.emu_cfg.base_us[x.id] = x.delay_us;
 	s->got++;
 	return 0;
 }
@@ -257,54 +242,64 @@ start_run(struct peer_ctx *ctx, struct lsrv_conn *c, struct start_req *s)
 	order_outbox_free(&box);
 	log_info("run %" PRIu64 ": peer %u of %u, %u messages each, order %s",
 	    r->id, r->self, r->n, r->messages, order_mode_name(r->mode));
-	lsrv_printf(c, "OK run=%" PRIu64 "\n", r->id);
+	reply_run(c, CTLMSG_RUN_STARTED, r->id, NULL);
+}
+
+/* STATUS's answer for the run r (mu held). */
+static void
+status_of_run(struct peer_ctx *ctx, struct run *r, struct ctlmsg_status *a)
+{
+	const struct order_stats *st = order_stats(r->core);
+	const struct emu_stats *es = r->emu ? emu_stats(r->emu) : NULL;
+
+	snprintf(a->state, sizeof(a->state), "%s",
+	    order_phase_name(order_phase(r->core)));
+	snprintf(a->order, sizeof(a->order), "%s", order_mode_name(r->mode));
+	a->run = r->id;
+	a->peer = r->self;
+	a->n = r->n;
+	a->messages = r->messages;
+	a->stamped = order_stamped(r->core);
+	a->delivered = st->delivered;
+	a->queue = order_queue_len(r->core);
+	a->retrans = st->retransmits;
+	a->dgrams_in = st->dgrams_in;
+	a->dgrams_out = st->dgrams_out;
+	a->dup_data = st->data_dup;
+	a->drop_decode = st->drop_decode;
+	a->drop_run = st->drop_run;
+	a->drop_sender = st->drop_sender;
+	a->drop_field = st->drop_field;
+	a->drop_window = st->drop_window;
+	a->drop_payload = st->drop_payload;
+	a->drop_auth = st->drop_auth;
+	a->drop_replay = st->drop_replay;
+	a->drop_bound = st->drop_bound;
+	a->queue_full = st->pq_full;
+	a->emu_lost = es ? es->lost : 0;
+	a->emu_dup = es ? es->duplicated : 0;
+	a->emu_overflow = es ? es->overflow : 0;
+	a->recv_errors = atomic_load(&ctx->recv_errors);
+	a->drop_view = st->drop_view;
+	a->view = order_view(r->core, NULL);
+	run_reason(r, a->reason, sizeof(a->reason));
 }
 
 static void
 status(struct peer_ctx *ctx, struct lsrv_conn *c)
 {
-	const struct order_stats *st;
-	struct run *r;
-	char line[CTL_LINE_MAX], reason[160], raw[160];
+	struct ctlmsg_status a;
+	char line[CTL_LINE_MAX + 1];
 
+	memset(&a, 0, sizeof(a));
 	pthread_mutex_lock(&ctx->mu);
-	if (!(r = ctx->run)) {
-		pthread_mutex_unlock(&ctx->mu);
-		lsrv_printf(c, "OK state=idle send_errors=%llu\n",
-		    (unsigned long long)atomic_load(&ctx->send_errors));
-		return;
-	}
-	st = order_stats(r->core);
-	/* The reason becomes one field: spaces to underscores. */
-	run_reason(r, raw, sizeof(raw));
-	peer_field_text(reason, sizeof(reason), raw);
-	snprintf(line, sizeof(line),
-	    "OK state=%s run=%" PRIu64 " peer=%u n=%u order=%s messages=%u "
-	    "stamped=%u delivered=%" PRIu64 " queue=%zu retrans=%" PRIu64
-	    " dgrams_in=%" PRIu64 " dgrams_out=%" PRIu64 " dup_data=%" PRIu64
-	    " drop_decode=%" PRIu64 " drop_run=%" PRIu64 " drop_sender=%"
-	    PRIu64 " drop_field=%" PRIu64 " drop_window=%" PRIu64
-	    " drop_payload=%" PRIu64 " drop_auth=%" PRIu64 " drop_replay=%"
-	    PRIu64 " drop_bound=%" PRIu64 " queue_full=%" PRIu64 " emu_lost=%"
-	    PRIu64 " emu_dup=%" PRIu64 " emu_overflow=%" PRIu64
-	    " send_errors=%llu recv_errors=%llu drop_view=%" PRIu64
-	    " view=%u%s%s",
-	    order_phase_name(order_phase(r->core)), r->id, r->self, r->n,
-	    order_mode_name(r->mode), r->messages, order_stamped(r->core),
-	    st->delivered, order_queue_len(r->core), st->retransmits,
-	    st->dgrams_in, st->dgrams_out, st->data_dup, st->drop_decode,
-	    st->drop_run, st->drop_sender, st->drop_field, st->drop_window,
-	    st->drop_payload, st->drop_auth, st->drop_replay, st->drop_bound,
-	    st->pq_full,
-	    r->emu ? emu_stats(r->emu)->lost : 0,
-	    r->emu ? emu_stats(r->emu)->duplicated : 0,
-	    r->emu ? emu_stats(r->emu)->overflow : 0,
-	    (unsigned long long)atomic_load(&ctx->send_errors),
-	    (unsigned long long)atomic_load(&ctx->recv_errors),
-	    st->drop_view, order_view(r->core, NULL),
-	    reason[0] ? " reason=" : "", reason);
+	if (ctx->run)
+		status_of_run(ctx, ctx->run, &a);
+	else
+		snprintf(a.state, sizeof(a.state), "idle");
+	a.send_errors = atomic_load(&ctx->send_errors);
 	pthread_mutex_unlock(&ctx->mu);
-	lsrv_printf(c, "%s\n", line);
+	answer(c, line, ctlmsg_status_format(&a, line, sizeof(line)));
 }
 
 /*
@@ -317,29 +312,71 @@ abort_req(struct peer_ctx *ctx, struct lsrv_conn *c, struct ctl_msg *m)
 	struct ship_job *job = NULL;
 	enum order_phase ph;
 	enum core_abort rc;
-	uint64_t id;
+	struct ctlmsg_abort a;
 	char why[80];
 
-	if (ctl_get_u64(m, "run", 1, UINT64_MAX, 1, &id) < 0 ||
-	    ctl_check_unused(m) < 0)
+	if (ctlmsg_abort_parse(m, &a) < 0)
 		return (void)reply_err(c, 400, "ABORT", m->err);
-	rc = core_abort(ctx, id, "aborted by the comparison server", &ph, &job);
+	rc = core_abort(ctx, a.run, "aborted by the comparison server", &ph,
+	    &job);
 	if (rc == CORE_ABORT_NOT_CURRENT) {
 		snprintf(why, sizeof(why), "run %" PRIu64 " is not the current "
-		    "run", id);
+		    "run", a.run);
 		return (void)reply_err(c, 404, "ABORT", why);
 	}
-	if (rc == CORE_ABORT_ENDED) {
-		lsrv_printf(c, "OK already finished run=%" PRIu64 " state=%s\n",
-		    id, order_phase_name(ph));
-		return;
-	}
-	log_info("run %" PRIu64 ": ABORT from %s", id, lsrv_peer(c));
+	if (rc == CORE_ABORT_ENDED)
+		return reply_run(c, CTLMSG_RUN_FINISHED, a.run,
+		    order_phase_name(ph));
+	log_info("run %" PRIu64 ": ABORT from %s", a.run, lsrv_peer(c));
 	if (rc == CORE_ABORT_NOMEM)
 		log_warnx("out of memory: a delivery log is not shipped");
 	if (job)
 		ship_launch(job);
-	lsrv_printf(c, "OK aborted run=%" PRIu64 "\n", id);
+	reply_run(c, CTLMSG_RUN_ABORTED, a.run, NULL);
+}
+
+/* A MEMBER line of the START being received on this connection. */
+static int
+start_member(struct peer_ctx *ctx, struct lsrv_conn *c, struct ctl_msg *m,
+    enum ctlmsg_verb v, struct start_req *s)
+{
+	if (parse_member(ctx, m, v, s) < 0) {
+		reply_err(c, 400, "START", m->err);
+		free(s);
+		lsrv_set_data(c, NULL);
+		return -1;
+	}
+	if (s->got == s->tmpl.n) {
+		lsrv_set_data(c, NULL);
+		start_run(ctx, c, s);
+		free(s);
+	}
+	return 0;
+}
+
+/* A START line: its MEMBER lines follow on this connection. */
+static int
+start_begin(struct peer_ctx *ctx, struct lsrv_conn *c, struct ctl_msg *m)
+{
+	struct start_req *s;
+	int rc;
+
+	if (!(s = malloc(sizeof(*s))))
+		return reply_err(c, 500, "START", "out of memory");
+	if ((rc = parse_start(ctx, m, s)) < 0) {
+		free(s);
+		reply_err(c, 400, "START", m->err);
+		return -1;
+	}
+	if (rc > 0) {		/* messages=0: the original demo's "terminate" */
+		free(s);
+		log_info("START with 0 messages: exiting");
+		reply_ok(c, "bye");
+		peer_stop(ctx);
+		return -1;
+	}
+	lsrv_set_data(c, s);
+	return 0;
 }
 
 static int
@@ -348,70 +385,37 @@ on_line(void *arg, struct lsrv_conn *c, char *line, size_t len)
 	struct peer_ctx *ctx = arg;
 	struct start_req *s = lsrv_get_data(c);
 	struct ctl_msg m;
+	int v;
 
-	if (ctl_parse(line, len, &m) < 0) {
+	if ((v = ctlmsg_read(line, len, &m)) < 0) {
 		reply_err(c, 400, "request", m.err);
 		return -1;
 	}
-	if (s) {			/* inside a START: MEMBER lines */
-		if (parse_member(ctx, &m, s) < 0) {
-			reply_err(c, 400, "START", m.err);
-			free(s);
-			lsrv_set_data(c, NULL);
-			return -1;
-		}
-		if (s->got == s->tmpl.n) {
-			lsrv_set_data(c, NULL);
-			start_run(ctx, c, s);
-			free(s);
-		}
-		return 0;
-	}
-	if (strcmp(m.verb, "START") == 0) {
-		uint64_t msgs = 1;
-
-		/* messages=0 is the original demo's "terminate". */
-		if (ctl_get_u64(&m, "messages", 0, INT32_MAX, 1, &msgs) == 0 &&
-		    msgs == 0) {
-			log_info("START with 0 messages: exiting");
-			lsrv_printf(c, "OK bye\n");
-			peer_stop(ctx);
-			return -1;
-		}
-		for (size_t i = 0; i < m.nfield; i++)
-			m.f[i].used = 0;
-		if (!(s = malloc(sizeof(*s))))
-			return reply_err(c, 500, "START", "out of memory");
-		if (parse_start(ctx, &m, s) < 0) {
-			free(s);
-			reply_err(c, 400, "START", m.err);
-			return -1;
-		}
-		lsrv_set_data(c, s);
-		return 0;
-	}
-	if (strcmp(m.verb, "ABORT") == 0) {
+	if (s)				/* inside a START: MEMBER lines */
+		return start_member(ctx, c, &m, (enum ctlmsg_verb)v, s);
+	switch (v) {
+	case CTLMSG_START:
+		return start_begin(ctx, c, &m);
+	case CTLMSG_ABORT:
 		abort_req(ctx, c, &m);
 		return 0;
-	}
-	if (strcmp(m.verb, "STATUS") == 0) {
-		if (ctl_check_unused(&m) < 0)
+	case CTLMSG_STATUS:
+		if (ctlmsg_bare_parse(&m) < 0)
 			return reply_err(c, 400, "STATUS", m.err);
 		status(ctx, c);
 		return 0;
-	}
-	if (strcmp(m.verb, "SHUTDOWN") == 0) {
+	case CTLMSG_SHUTDOWN:
 		log_info("SHUTDOWN from %s", lsrv_peer(c));
-		lsrv_printf(c, "OK bye\n");
+		reply_ok(c, "bye");
 		peer_stop(ctx);
 		return -1;
-	}
-	if (strcmp(m.verb, "PING") == 0) {
-		lsrv_printf(c, "OK pong\n");
+	case CTLMSG_PING:
+		reply_ok(c, "pong");
+		return 0;
+	default:
+		reply_err(c, 400, "request", "unknown verb");
 		return 0;
 	}
-	reply_err(c, 400, "request", "unknown verb");
-	return 0;
 }
 
 static void

@@ -19,6 +19,7 @@
 
 #include "mpcomm/ctl.h"
 #include "mpcomm/ctlc.h"
+#include "mpcomm/ctlmsg.h"
 #include "mpcomm/defaults.h"
 #include "mpcomm/log.h"
 #include "mpcomm/lsrv.h"
@@ -348,7 +349,7 @@ register_self(struct peer_ctx *ctx, struct reg_state *st, char *why,
 	    reply, sizeof(reply), MPCOMM_CTL_TIMEOUT_MS);
 	if (rc < 0)
 		snprintf(why, cap, "%s", strerror(errno));
-	else if (rc > 0 && strncmp(reply, "HELLO ", 6) == 0)
+	else if (rc > 0 && ctlmsg_is_hello(reply))
 		snprintf(why, cap, "it refused the registration: it "
 		    "authenticates its clients (give -k KEY-FILE)");
 	else if (rc > 0)

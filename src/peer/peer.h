@@ -207,11 +207,6 @@ int	 peer_spawn(struct peer_ctx *ctx, void *(*fn)(void *), void *arg);
  * Returns how many are left running.
  */
 unsigned peer_join_helpers(struct peer_ctx *ctx, uint64_t us);
-/*
- * Copies text into dst as one control-line value: spaces become '_', other
- * bytes that are not printable ASCII become '?'; truncated to fit cap.
- */
-void	 peer_field_text(char *dst, size_t cap, const char *text);
 /* CPU time this process used so far, µs; peak RSS in KiB. */
 uint64_t peer_cpu_us(uint64_t *maxrss_kb);
 /* Absolute CLOCK_MONOTONIC deadline us from now, for cond waits. */

@@ -258,21 +258,6 @@ peer_join_helpers(struct peer_ctx *ctx, uint64_t us)
 	return reap_helpers(ctx);
 }
 
-void
-peer_field_text(char *dst, size_t cap, const char *text)
-{
-	size_t i;
-
-	if (cap == 0)
-		return;
-	for (i = 0; text[i] && i + 1 < cap; i++) {
-		unsigned char c = (unsigned char)text[i];
-
-		dst[i] = c == ' ' ? '_' : c < 0x20 || c > 0x7e ? '?' : (char)c;
-	}
-	dst[i] = '\0';
-}
-
 uint64_t
 peer_cpu_us(uint64_t *maxrss_kb)
 {

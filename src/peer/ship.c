@@ -18,10 +18,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "mpcomm/ctl.h"
 #include "mpcomm/defaults.h"
 #include "mpcomm/dlog.h"
 #include "mpcomm/ctlc.h"
+#include "mpcomm/ctlmsg.h"
 #include "mpcomm/log.h"
 #include "mpcomm/mptime.h"
 #include "mpcomm/runstatus.h"
@@ -39,41 +39,26 @@ struct ship_job {
 	char		 reason[160];
 	char		 error[128];	/* the log could not be written */
 	uint64_t	 cpu_at_start;
-	char		 header[CTL_LINE_MAX - 256];	/* but status, count,
-						 * error: they fit after */
+	struct ctlmsg_log hdr;		/* but status, count, error, views
+					 * and trace: ship_line() adds them */
 };
 
 /* The LOG line: the header with its status, count and error. */
-static void
+static int
 ship_line(const struct ship_job *j, char *line, size_t cap)
 {
-	char err[sizeof(j->error)], *p;
+	struct ctlmsg_log h = j->hdr;
 
-	/* One field: anything but a plain character becomes '_'. */
-	snprintf(err, sizeof(err), "%s", j->error);
-	for (p = err; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || strchr("-.:/", *p)))
-			*p = '_';
-	snprintf(line, cap, "%s status=%s count=%" PRIu64 "%s%s", j->header,
-	    run_status_name(err[0] ? RUN_STATUS_FAILED :
-	    j->status), err[0] ? 0 : dlog_count(j->log),
-	    err[0] ? " error=" : "", err);
-	/* View lines are counted apart, and said only when there are any:
-	 * the LOG of a run without views is what it always was. */
-	if (!err[0] && dlog_views(j->log) > 0) {
-		size_t len = strlen(line);
-
-		snprintf(line + len, cap - len, " views=%" PRIu64,
-		    dlog_views(j->log));
+	snprintf(h.error, sizeof(h.error), "%s", j->error);
+	h.status = j->error[0] ? RUN_STATUS_FAILED : j->status;
+	if (!j->error[0]) {
+		h.count = dlog_count(j->log);
+		h.views = dlog_views(j->log);
+		h.traced = j->trace != NULL;
+		h.trace = j->trace ? j->trace->n : 0;
+		h.trace_cut = j->trace && j->trace->cut;
 	}
-	/* The trace follows the body, said only when the run was traced. */
-	if (!err[0] && j->trace) {
-		size_t len = strlen(line);
-
-		snprintf(line + len, cap - len, " trace=%zu trace_cut=%d",
-		    j->trace->n, j->trace->cut ? 1 : 0);
-	}
+	return ctlmsg_log_format(&h, line, cap);
 }
 
 /* Sends the file at path as the body, after its header line; 0, 1 or -1. */
@@ -154,7 +139,11 @@ ship_once(struct ship_job *j, char *reply, size_t cap)
 			close(in);
 		return -1;
 	}
-	ship_line(j, line, sizeof(line));
+	if (ship_line(j, line, sizeof(line)) < 0) {
+		snprintf(reply, cap, "the LOG line does not fit");
+		rc = 1;
+		goto out;
+	}
 	if (ctlc_send(&c, line) < 0)
 		goto neterr;
 	if (in >= 0 && (rc = ship_body(&c, in, path, reply, cap)) != 0)
@@ -167,8 +156,7 @@ ship_once(struct ship_job *j, char *reply, size_t cap)
 	if (ctlc_recv(&c, reply, cap) < 0)
 		goto neterr;
 	/* ERR 503: busy (no slot, another upload of this log): retry. */
-	rc = strncmp(reply, "OK", 2) == 0 ? 0 :
-	    strncmp(reply, "ERR 503", 7) == 0 ? -1 : 1;
+	rc = ctlmsg_is_ok(reply) ? 0 : ctlmsg_err_parse(reply) == 503 ? -1 : 1;
 	goto out;
 neterr:
 	snprintf(reply, cap, "%s", strerror(errno));
@@ -269,12 +257,41 @@ ship_status(enum order_phase ph)
 	}
 }
 
+/*
+ * The LOG header, but for the CPU and RSS figures (ship_launch() adds
+ * them, since reading them is a syscall) and what ship_line() adds.
+ */
+static void
+ship_header(struct peer_ctx *ctx, const struct run *r, struct ship_job *j)
+{
+	const struct order_stats *st = order_stats(r->core);
+	struct ctlmsg_log *h = &j->hdr;
+
+	h->run = r->id;
+	h->peer = r->self;
+	snprintf(h->order, sizeof(h->order), "%s", j->mode);
+	h->lat_p50 = hist_quantile(&r->lat, 0.5);
+	h->lat_p99 = hist_quantile(&r->lat, 0.99);
+	h->lat_max = r->lat.max;
+	h->retrans = st->retransmits;
+	h->dgrams_out = st->dgrams_out;
+	h->dgrams_in = st->dgrams_in;
+	h->drops = st->drop_decode + st->drop_run + st->drop_sender +
+	    st->drop_field + st->drop_window + st->drop_payload +
+	    st->drop_auth;
+	h->dup = st->data_dup;
+	h->t_first = r->first_stamp ? r->first_stamp + r->real_minus_mono : 0;
+	h->t_last = r->last_delivery ? r->last_delivery + r->real_minus_mono :
+	    0;
+	h->sent_dgrams = atomic_load(&ctx->sent_dgrams) - r->sent_at_start;
+	h->sent_bytes = atomic_load(&ctx->sent_bytes) - r->bytes_at_start;
+	snprintf(h->reason, sizeof(h->reason), "%s", j->reason);
+}
+
 struct ship_job *
 ship_prepare(struct peer_ctx *ctx, struct run *r)
 {
-	const struct order_stats *st = order_stats(r->core);
 	struct ship_job *j;
-	char field[sizeof(j->reason)];
 
 	r->shipping = true;
 	if (!(j = calloc(1, sizeof(*j))))
@@ -293,29 +310,10 @@ ship_prepare(struct peer_ctx *ctx, struct run *r)
 	j->status = ship_status(order_phase(r->core));
 	snprintf(j->reason, sizeof(j->reason), "%s",
 	    order_abort_reason(r->core));
-	peer_field_text(field, sizeof(field), j->reason);
 	if (r->log_failed)
 		run_reason(r, j->error, sizeof(j->error));
 	j->cpu_at_start = r->cpu_at_start;
-	/* The header, but for the CPU and RSS figures: ship_launch() adds
-	 * them, since reading them is a syscall. */
-	snprintf(j->header, sizeof(j->header),
-	    "LOG run=%" PRIu64 " peer=%u order=%s"
-	    " lat_p50=%" PRIu64 " lat_p99=%" PRIu64 " lat_max=%" PRIu64
-	    " retrans=%" PRIu64 " dgrams_out=%" PRIu64 " dgrams_in=%" PRIu64
-	    " drops=%" PRIu64 " dup=%" PRIu64 " t_first=%" PRIu64
-	    " t_last=%" PRIu64 " sent_dgrams=%llu sent_bytes=%llu%s%s",
-	    r->id, r->self, j->mode,
-	    hist_quantile(&r->lat, 0.5), hist_quantile(&r->lat, 0.99),
-	    r->lat.max, st->retransmits, st->dgrams_out, st->dgrams_in,
-	    st->drop_decode + st->drop_run + st->drop_sender + st->drop_field +
-	    st->drop_window + st->drop_payload + st->drop_auth, st->data_dup,
-	    r->first_stamp ? r->first_stamp + r->real_minus_mono : 0,
-	    r->last_delivery ? r->last_delivery + r->real_minus_mono : 0,
-	    (unsigned long long)(atomic_load(&ctx->sent_dgrams) -
-	    r->sent_at_start),
-	    (unsigned long long)(atomic_load(&ctx->sent_bytes) -
-	    r->bytes_at_start), field[0] ? " reason=" : "", field);
+	ship_header(ctx, r, j);
 	ctx->shippers++;
 	return j;
 }
@@ -332,16 +330,14 @@ ship_if_ended(struct peer_ctx *ctx, struct run *r, struct ship_job **job)
 void
 ship_launch(struct ship_job *j)
 {
-	uint64_t cpu, rss = 0;
-	size_t len = strlen(j->header);
+	uint64_t rss = 0;
 
 	if (j->status != RUN_STATUS_OK)
 		log_warnx("run %" PRIu64 " %s: %s", j->run,
 		    run_status_name(j->status), j->reason[0] ? j->reason :
 		    "the others went on without us");
-	cpu = peer_cpu_us(&rss) - j->cpu_at_start;
-	snprintf(j->header + len, sizeof(j->header) - len,
-	    " cpu_us=%" PRIu64 " rss_kb=%" PRIu64, cpu, rss);
+	j->hdr.cpu_us = peer_cpu_us(&rss) - j->cpu_at_start;
+	j->hdr.rss_kb = rss;
 	if (peer_spawn(j->ctx, ship_main, j) < 0) {
 		log_warn("run %" PRIu64 ": cannot start a shipping thread; "
 		    "shipping from this one", j->run);

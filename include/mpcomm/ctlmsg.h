@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The control messages: one plain struct per message of the control
+ * protocol and one format/parse pair each, for both sides, as msg.h is for
+ * the datagrams.  ctl.h tokenises a line; this module knows what each verb
+ * carries, spells it and validates it.  Formatters write a line without
+ * its newline into a caller buffer and return its length, or -1 when it
+ * does not fit.  Parsers take a line tokenised by ctlmsg_read() and return
+ * 0, or -1 with m->err saying what was wrong.  No state, no locks.
+ */
+#ifndef MPCOMM_CTLMSG_H
+#define MPCOMM_CTLMSG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mpcomm/ctl.h"
+#include "mpcomm/msg.h"
+#include "mpcomm/net.h"
+#include "mpcomm/order.h"
+#include "mpcomm/runstatus.h"
+
+/* The verbs.  CTLMSG_OTHER: a verb this module does not know. */
+enum ctlmsg_verb {
+	CTLMSG_OTHER = 0,
+	CTLMSG_REGISTER,	/* client -> group manager */
+	CTLMSG_UNREGISTER,
+	CTLMSG_LIST,
+	CTLMSG_PING,		/* to any server */
+	CTLMSG_START,		/* comparison server -> peer */
+	CTLMSG_MEMBER,		/* after START, and after LIST's answer */
+	CTLMSG_ABORT,
+	CTLMSG_STATUS,
+	CTLMSG_SHUTDOWN,
+	CTLMSG_LOG,		/* peer -> comparison server */
+	CTLMSG_OK,		/* answers */
+	CTLMSG_ERR,
+	CTLMSG_HELLO		/* an authenticating server's greeting */
+};
+
+/*
+ * Tokenises one line (ctl_parse()) into m.  Returns its verb (>= 0), or -1
+ * with m->err set when the line is not a control line at all.
+ */
+int		 ctlmsg_read(const char *line, size_t len, struct ctl_msg *m);
+/* The verb's spelling ("START"); "" for CTLMSG_OTHER. */
+const char	*ctlmsg_verb_name(enum ctlmsg_verb v);
+/*
+ * A request without fields (LIST, PING, STATUS, SHUTDOWN) into buf.
+ * Returns its length or -1.
+ */
+int		 ctlmsg_bare_format(enum ctlmsg_verb v, char *buf, size_t cap);
+/* STATUS and LIST take no fields: -1 with m->err for any.  PING and
+ * SHUTDOWN ignore theirs, as they always did. */
+int		 ctlmsg_bare_parse(struct ctl_msg *m);
+
+/*
+ * REGISTER, UNREGISTER and the MEMBER lines of LIST's answer:
+ * `VERB host=H udp=P ctl=P`.  The host is a name or numeric address
+ * (letters, digits, '.', ':', '-', '%'); both ports 1 to 65535; no other key.
+ */
+struct ctlmsg_reg {
+	char		 host[NET_HOST_MAX];
+	uint16_t	 udp;
+	uint16_t	 ctl;
+};
+int	ctlmsg_reg_format(enum ctlmsg_verb v, const struct ctlmsg_reg *r,
+	    char *buf, size_t cap);
+int	ctlmsg_reg_parse(struct ctl_msg *m, struct ctlmsg_reg *r);
+
+/*
+ * The group manager's answers: `OK index=I members=N` (REGISTER) and
+ * `OK members=N` (UNREGISTER, and LIST's first line).  members at most
+ * CTLMSG_MEMBERS_MAX; other keys are ignored.
+ */
+#define CTLMSG_MEMBERS_MAX	100000
+struct ctlmsg_members {
+	bool		 has_index;
+	uint64_t	 index;
+	uint64_t	 members;
+};
+int	ctlmsg_members_format(const struct ctlmsg_members *r, char *buf,
+	    size_t cap);
+int	ctlmsg_members_parse(struct ctl_msg *m, struct ctlmsg_members *r);
+
+/*
+ * START: the run's parameters.  Absent optional keys parse as: order
+ * total, pacing, delays, loss, dup, seed, window and trace 0 (window 0:
+ * the peer's own), on_failure continue, no suspect (the peer's own), no
+ * server ("").  The formatter leaves out window 0, trace 0, has_suspect
+ * false and an empty server.  `START messages=0` is the original demo's
+ * "terminate": it parses with messages 0 and nothing else checked.
+ */
+#define CTLMSG_SERVER_MAX	(NET_HOST_MAX + NET_PORT_MAX + 4)
+struct ctlmsg_start {
+	uint64_t	 run;
+	unsigned	 id;
+	unsigned	 n;
+	uint32_t	 messages;
+	enum order_mode	 mode;
+	uint64_t	 imin_ms, imax_ms;	/* at most 3600000, imin <= imax */
+	uint64_t	 dmin_ms, dmax_ms;	/* at most 60000, dmin <= dmax */
+	double		 loss;			/* 0 to 0.95 */
+	double		 dup;			/* 0 to 1 */
+	uint64_t	 seed;
+	uint32_t	 window;		/* 1 to 2^20; 0: absent */
+	uint32_t	 trace;			/* 0 to TRACE_MAX */
+	enum order_on_failure on_failure;
+	bool		 has_suspect;
+	uint64_t	 suspect_ms;		/* order_suspect_parse()'s range */
+	char		 server[CTLMSG_SERVER_MAX];	/* HOST:PORT or "" */
+};
+int	ctlmsg_start_format(const struct ctlmsg_start *s, char *buf, size_t cap);
+int	ctlmsg_start_parse(struct ctl_msg *m, struct ctlmsg_start *s);
+
+/*
+ * The MEMBER lines that follow START: `MEMBER id=K host=H udp=P
+ * [delay_us=D]`, id below the run's n, delay_us (regions) at most
+ * REGION_DELAY_MAX_US.
+ */
+struct ctlmsg_member {
+	unsigned	 id;
+	char		 host[NET_HOST_MAX];
+	uint16_t	 udp;
+	bool		 has_delay;
+	uint32_t	 delay_us;
+};
+int	ctlmsg_member_format(const struct ctlmsg_member *x, char *buf,
+	    size_t cap);
+int	ctlmsg_member_parse(struct ctl_msg *m, unsigned n,
+	    struct ctlmsg_member *x);
+
+/* ABORT run=R, R at least 1. */
+struct ctlmsg_abort {
+	uint64_t	 run;
+};
+int	ctlmsg_abort_format(const struct ctlmsg_abort *a, char *buf, size_t cap);
+int	ctlmsg_abort_parse(struct ctl_msg *m, struct ctlmsg_abort *a);
+
+/*
+ * The peer's answers about a run: to START `OK run=R`; to ABORT
+ * `OK aborted run=R`, or `OK already finished run=R state=S` when the run
+ * had ended (S an order_phase_name()).  Parsed from the whole line.
+ */
+enum ctlmsg_run_answer {
+	CTLMSG_RUN_STARTED,
+	CTLMSG_RUN_ABORTED,
+	CTLMSG_RUN_FINISHED
+};
+struct ctlmsg_runok {
+	enum ctlmsg_run_answer what;
+	uint64_t	 run;
+	char		 state[16];	/* CTLMSG_RUN_FINISHED only */
+};
+int	ctlmsg_runok_format(const struct ctlmsg_runok *r, char *buf, size_t cap);
+int	ctlmsg_runok_parse(const char *line, struct ctlmsg_runok *r);
+
+/* The comparison server's answer to a complete LOG: `OK received=C`. */
+struct ctlmsg_received {
+	uint64_t	 count;
+};
+int	ctlmsg_received_format(const struct ctlmsg_received *r, char *buf,
+	    size_t cap);
+int	ctlmsg_received_parse(struct ctl_msg *m, struct ctlmsg_received *r);
+
+/*
+ * STATUS's answer: `OK state=idle send_errors=E` for an idle peer, else
+ * the run's figures, and reason= for a run that ended early (its spaces
+ * sent as '_').  Every field is optional when parsed and unknown keys are
+ * ignored, so that a newer peer's answer still reads.
+ */
+struct ctlmsg_status {
+	char		 state[16];	/* order_phase_name(), or "idle" */
+	uint64_t	 run, peer, n;
+	char		 order[8];
+	uint64_t	 messages, stamped, delivered, queue, retrans;
+	uint64_t	 dgrams_in, dgrams_out, dup_data;
+	uint64_t	 drop_decode, drop_run, drop_sender, drop_field;
+	uint64_t	 drop_window, drop_payload, drop_auth, drop_replay;
+	uint64_t	 drop_bound, queue_full, emu_lost, emu_dup, emu_overflow;
+	uint64_t	 send_errors, recv_errors, drop_view, view;
+	char		 reason[160];	/* "": none */
+};
+int	ctlmsg_status_format(const struct ctlmsg_status *s, char *buf,
+	    size_t cap);
+int	ctlmsg_status_parse(struct ctl_msg *m, struct ctlmsg_status *s);
+
+/*
+ * The LOG header that precedes a delivery log's body (ctlbody.h).  error
+ * is set exactly when status is failed (the log could not be written:
+ * count is then 0); views= is sent only when views > 0 and trace= with
+ * trace_cut= only for a traced run, so that an old LOG is what it was.
+ * reason travels with its spaces as '_', error with anything but letters,
+ * digits and "-.:/" as '_'.
+ */
+#define CTLMSG_LOG_VIEWS_MAX	MSG_MAX_PEERS
+struct ctlmsg_log {
+	uint64_t	 run;
+	unsigned	 peer;
+	char		 order[8];
+	enum run_status	 status;	/* not timeout */
+	uint64_t	 count;		/* at most UINT32_MAX */
+	uint64_t	 views;		/* at most CTLMSG_LOG_VIEWS_MAX */
+	bool		 traced;
+	uint64_t	 trace;		/* trace lines after the body */
+	bool		 trace_cut;
+	uint64_t	 lat_p50, lat_p99, lat_max, retrans;
+	uint64_t	 dgrams_out, dgrams_in, drops, dup;
+	uint64_t	 t_first, t_last, sent_dgrams, sent_bytes;
+	uint64_t	 cpu_us, rss_kb;
+	char		 reason[160];
+	char		 error[128];
+};
+int	ctlmsg_log_format(const struct ctlmsg_log *l, char *buf, size_t cap);
+int	ctlmsg_log_parse(struct ctl_msg *m, struct ctlmsg_log *l);
+
+/*
+ * Answers: `OK[ TEXT]` and `ERR CODE WHY`.  ctlmsg_is_ok() says whether a
+ * line is an OK ("OK" alone or followed by a space), ctlmsg_ok_text() what
+ * follows "OK " ("" for none), ctlmsg_err_parse() the code of an ERR line
+ * (100 to 599) or -1.  ctlmsg_ok_format() takes TEXT "" for a bare OK.
+ */
+bool		 ctlmsg_is_ok(const char *line);
+/* True when line is a server's HELLO (it wants authenticated requests). */
+bool		 ctlmsg_is_hello(const char *line);
+/*
+ * What a server sends for an answer a formatter returned len for: the
+ * line, or for len -1 (it did not fit) `ERR 500 answer too long`.
+ */
+const char	*ctlmsg_answer(const char *line, int len);
+const char	*ctlmsg_ok_text(const char *line);
+int		 ctlmsg_ok_format(const char *text, char *buf, size_t cap);
+int		 ctlmsg_err_format(int code, const char *why, char *buf,
+		    size_t cap);
+int		 ctlmsg_err_parse(const char *line);
+
+#endif
