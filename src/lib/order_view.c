@@ -53,6 +53,7 @@
 #define RELAY_BURST	16	/* relay datagrams per request */
 
 
+
 static unsigned
 popcount(uint64_t x)
 {
@@ -792,6 +793,13 @@ view_tick(struct order *o, uint64_t now)
 		if (q != o->cfg.self && (target >> q & 1) &&
 		    o->phase != ORDER_FINISHED &&
 		    now - o->m[q].last_heard > silence)
+			vc->suspected |= bit(q);
+	/* A member that never answers our proposal, for the peer timeout
+	 * even once we finished, is gone: propose without it. */
+	for (q = 0; q < o->cfg.n; q++)
+		if (vc->c_ballot && !vc->c_sent && (vc->c_members >> q & 1) &&
+		    !(vc->c_answered >> q & 1) &&
+		    now - o->m[q].last_heard > o->cfg.peer_timeout_us)
 			vc->suspected |= bit(q);
 	live = target & ~vc->suspected & ~vc->c_conflict & ~vc->c_done;
 	if (live == target)
