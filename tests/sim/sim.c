@@ -959,6 +959,33 @@ static const struct sim_case {
 	{ "kill-1-of-4-fifo", { .seed = 16, .n = 4, .m = 5000,
 	    .mode = ORDER_FIFO, .loss = 0.05, .delay_max_us = 1000,
 	    .window = 1024, .nstop = 1, .stop = { { 0, 30000, STOP_CRASH } } } },
+	/*
+	 * Found by 20,000 seeds.  Each of two peers that cannot hear each
+	 * other coordinates a view without the other: a rival's DATA
+	 * overwrote what the third held to relay, and all stalled.
+	 */
+	{ "rival-coordinators-relay", { .seed = 8824, .n = 3, .m = 5325,
+	    .mode = ORDER_TOTAL, .loss = 0.1, .delay_max_us = 12000,
+	    .window = 256, .out_start_us = 48000, .out_len_us = 1486000,
+	    .out_a = 0, .out_b = 1, .out_both = 1 } },
+	/* Both coordinators completed their installs on the third's
+	 * answers; the one it left went on alone, and stalled. */
+	{ "rival-coordinators-install", { .seed = 7905, .n = 3, .m = 1734,
+	    .mode = ORDER_TOTAL, .loss = 0.3, .dup = 0.2, .delay_max_us = 1000,
+	    .window = 16, .out_start_us = 29000, .out_len_us = 2997000,
+	    .out_a = 0, .out_b = 1, .out_both = 1 } },
+	/* A finished member answered, then went done before the install:
+	 * its log lacked the view line. */
+	{ "finished-answer-then-done", { .seed = 17063, .n = 8, .m = 281,
+	    .mode = ORDER_TOTAL, .loss = 0.5, .dup = 0.2, .delay_max_us = 1000,
+	    .window = 2048, .out_start_us = 35000, .out_len_us = 1047000,
+	    .out_a = 4, .out_b = 0 } },
+	/* The coordinator died once its install went out: a member waited
+	 * for its relays for ever. */
+	{ "relay-source-dies", { .seed = 11919, .n = 11, .m = 687,
+	    .mode = ORDER_TOTAL, .loss = 0.2, .delay_max_us = 6000,
+	    .window = 4096, .nstop = 2, .stop = { { 2, 35000, STOP_CRASH },
+	    { 0, 1295000, STOP_CRASH } } } },
 };
 
 static void
