@@ -441,6 +441,30 @@ test_bad_input(void)
 	order_outbox_free(&box);
 }
 
+/* Drives two peers of a lossless pair, from the start, until both are
+ * done (200 rounds at most). */
+static void
+run_pair(struct order *p0, struct order *p1, struct order_outbox *b0,
+    struct order_outbox *b1)
+{
+	int i;
+
+	order_start(p0, 0, b0);
+	order_start(p1, 0, b1);
+	for (i = 0; i < 200 && !(order_phase(p0) == ORDER_DONE &&
+	    order_phase(p1) == ORDER_DONE); i++) {
+		uint64_t now = (uint64_t)i * 1000;
+
+		feed(p1, 1, 0, b0);
+		feed(p0, 0, 1, b1);
+		b0->n = b1->n = 0;
+		order_stamp(p0, now, 3, b0);
+		order_stamp(p1, now, 2, b1);
+		order_tick(p0, now, b0);
+		order_tick(p1, now, b1);
+	}
+}
+
 /* A whole run, lossless, to DONE at both peers; DONE is quiet. */
 static void
 test_whole_run(void)
@@ -448,26 +472,12 @@ test_whole_run(void)
 	struct order_outbox b0, b1;
 	struct log l0 = { 0 }, l1 = { 0 };
 	struct order *p0, *p1;
-	int i;
 
 	order_outbox_init(&b0, 64);
 	order_outbox_init(&b1, 64);
 	p0 = make(0, 2, 10, &l0);
 	p1 = make(1, 2, 10, &l1);
-	order_start(p0, 0, &b0);
-	order_start(p1, 0, &b1);
-	for (i = 0; i < 200 && !(order_phase(p0) == ORDER_DONE &&
-	    order_phase(p1) == ORDER_DONE); i++) {
-		uint64_t now = (uint64_t)i * 1000;
-
-		feed(p1, 1, 0, &b0);
-		feed(p0, 0, 1, &b1);
-		b0.n = b1.n = 0;
-		order_stamp(p0, now, 3, &b0);
-		order_stamp(p1, now, 2, &b1);
-		order_tick(p0, now, &b0);
-		order_tick(p1, now, &b1);
-	}
+	run_pair(p0, p1, &b0, &b1);
 	CHECK(order_phase(p0) == ORDER_DONE && order_phase(p1) == ORDER_DONE);
 	CHECK(l0.n == 20 && l1.n == 20);
 	CHECK(memcmp(l0.sender, l1.sender, sizeof(l0.sender)) == 0 &&
@@ -495,7 +505,7 @@ test_traced_run(void)
 	struct log l0 = { 0 }, l1 = { 0 };
 	struct trace *t0 = trace_create(10, 2), *t1 = trace_create(4, 2);
 	struct order *p0 = make(0, 2, 10, &l0), *p1 = make(1, 2, 10, &l1);
-	unsigned sends = 0, recvs = 0, dl = 0, i;
+	unsigned sends = 0, recvs = 0, dl = 0;
 	uint64_t last_ts = 0;
 	size_t j;
 
@@ -503,20 +513,7 @@ test_traced_run(void)
 	order_outbox_init(&b1, 64);
 	order_set_trace(p0, t0);
 	order_set_trace(p1, t1);
-	order_start(p0, 0, &b0);
-	order_start(p1, 0, &b1);
-	for (i = 0; i < 200 && !(order_phase(p0) == ORDER_DONE &&
-	    order_phase(p1) == ORDER_DONE); i++) {
-		uint64_t now = (uint64_t)i * 1000;
-
-		feed(p1, 1, 0, &b0);
-		feed(p0, 0, 1, &b1);
-		b0.n = b1.n = 0;
-		order_stamp(p0, now, 3, &b0);
-		order_stamp(p1, now, 2, &b1);
-		order_tick(p0, now, &b0);
-		order_tick(p1, now, &b1);
-	}
+	run_pair(p0, p1, &b0, &b1);
 	CHECK(l0.n == 20 && l1.n == 20);
 	for (j = 0; j < t0->n; j++) {
 		const struct trace_ev *e = &t0->ev[j];
