@@ -34,8 +34,10 @@ victim=$(peer_with_id 0) forger=$(peer_with_id 1)
 "$FORGE" --to "$(peer_udp "$victim")" --from "$(peer_udp "$forger")" \
     --run "$run" --sender 1 --n 3 --kind ack --seq 2999 || fail "forge ack"
 w=0
+# At least the two forgeries (the value is read every 50 ms, and a slow
+# run, as under make tsan, was once seen past 2 by then).
 until st=$(ctl "$(peer_ctl "$victim")" STATUS) &&
-    [ "$(field drop_bound "$st")" = 2 ]; do
+    [ "$(field drop_bound "$st")" -ge 2 ]; do
 	w=$((w + 1)); [ $w -lt 200 ] || fail "forgeries not refused: $st"
 	sleep 0.05
 done
