@@ -85,5 +85,21 @@ int		 trace_format(const struct trace_ev *e, char *buf, size_t cap);
  * run of n peers (numbers in range, a sender below n, no trailing text).
  */
 int		 trace_parse(const char *line, unsigned n, struct trace_ev *e);
+/*
+ * Whether e, the event at index ix of a trace, is one a run of n peers
+ * sending m messages each could make: 0, or -1 with why (a sentence
+ * without a full stop) in buf.  Bounds: a sender below n, a seq at most
+ * m (and TRACE_MAX, beyond which nothing is traced), a Lamport ts, clock
+ * or ACK state C at most trace_clock_bound(n, m), a position below the
+ * most a log can hold, a cause before ix.  Whoever takes a trace in
+ * checks every event with it, so that what draws a trace can index by
+ * seq and peer.  Thread-safe.
+ */
+int		 trace_check(const struct trace_ev *e, size_t ix, unsigned n,
+		    uint32_t m, char *why, size_t cap);
+/* The largest Lamport clock a run of n peers and m messages reaches. */
+uint64_t	 trace_clock_bound(unsigned n, uint32_t m);
+/* One more than the largest delivery position of such a run. */
+uint64_t	 trace_pos_bound(unsigned n, uint32_t m);
 
 #endif

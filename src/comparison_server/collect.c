@@ -26,6 +26,7 @@ struct log_conn {
 	uint64_t	 declared_views;
 	uint64_t	 declared_trace;
 	unsigned	 n;		/* members of the run */
+	uint32_t	 m;		/* its messages per peer */
 	size_t		 cap;
 };
 
@@ -183,6 +184,7 @@ log_header(struct collect *coll, struct lsrv_conn *c, struct ctl_msg *m)
 	lc->declared_views = h.views;
 	lc->declared_trace = h.trace;
 	lc->n = n;
+	lc->m = msgs;
 	if (h.trace > trace_capacity(msgs < TRACE_MAX ? msgs : TRACE_MAX, n)) {
 		upload_end(coll, lc);
 		snprintf(why, sizeof(why), "trace of %" PRIu64 " events is "
@@ -289,13 +291,14 @@ log_view(struct lsrv_conn *c, struct log_conn *lc, const char *line)
 
 /*
  * A trace line (README "Event traces"): after every message and view line,
- * announced, well formed, pointing back only at events before it.
+ * announced, well formed, and within what the run could make (trace_check:
+ * a seq, clock, peer and position the run has, a cause before it).
  */
 static int
 log_trace(struct lsrv_conn *c, struct log_conn *lc, const char *line)
 {
 	struct trace_ev *e;
-	char why[160];
+	char why[256], bound[200];
 
 	if (lc->l.ntrace == lc->declared_trace) {
 		snprintf(why, sizeof(why), "LOG has more trace lines than "
@@ -308,9 +311,17 @@ log_trace(struct lsrv_conn *c, struct log_conn *lc, const char *line)
 	    sizeof(*lc->l.trace))))
 		return refuse(c, 500, "out of memory");
 	e = &lc->l.trace[lc->l.ntrace];
-	if (trace_parse(line, lc->n, e) < 0 || e->via >= (int64_t)lc->l.ntrace) {
+	if (trace_parse(line, lc->n, e) < 0) {
 		snprintf(why, sizeof(why), "bad trace line %zu", lc->l.ntrace +
 		    1);
+		return refuse(c, 400, why);
+	}
+	/* Bounded here, once, so that every picture drawn from the traces
+	 * can index by seq and peer (comparison_server(8) "Traces"). */
+	if (trace_check(e, lc->l.ntrace, lc->n, lc->m, bound,
+	    sizeof(bound)) < 0) {
+		snprintf(why, sizeof(why), "trace line %zu: %s", lc->l.ntrace +
+		    1, bound);
 		return refuse(c, 400, why);
 	}
 	lc->l.ntrace++;

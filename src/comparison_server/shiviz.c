@@ -31,10 +31,18 @@ struct sv {
 	size_t		 ptr[MSG_MAX_PEERS];
 };
 
+/* The cell of message (sender, seq): sender < n and seq <= maxseq, which
+ * every trace event has (collect.c bounds them, shiviz_write finds maxseq). */
+static size_t
+sv_cell(const struct sv *s, unsigned sender, uint32_t seq)
+{
+	return (size_t)sender * ((size_t)s->maxseq + 1) + seq;
+}
+
 static uint64_t *
 sv_sent(struct sv *s, unsigned sender, uint32_t seq)
 {
-	return s->sent + ((size_t)sender * (s->maxseq + 1) + seq) * s->n;
+	return s->sent + sv_cell(s, sender, seq) * s->n;
 }
 
 static void
@@ -85,8 +93,8 @@ sv_step(FILE *f, struct sv *s, unsigned i, bool force)
 	size_t cell;
 	unsigned k;
 
-	if (e->kind == TRACE_RECV) {
-		cell = (size_t)e->peer * (s->maxseq + 1) + e->seq;
+	if (e->kind == TRACE_RECV && e->peer < s->n) {
+		cell = sv_cell(s, e->peer, e->seq);
 		if (!s->known[cell] && !force)
 			return false;
 		if (s->known[cell])
@@ -98,7 +106,7 @@ sv_step(FILE *f, struct sv *s, unsigned i, bool force)
 	s->vc[i][i]++;
 	if (e->kind == TRACE_SEND) {
 		memcpy(sv_sent(s, i, e->seq), s->vc[i], s->n * sizeof(uint64_t));
-		s->known[(size_t)i * (s->maxseq + 1) + e->seq] = true;
+		s->known[sv_cell(s, i, e->seq)] = true;
 	}
 	sv_line(f, s, i, e);
 	s->ptr[i]++;
@@ -144,13 +152,17 @@ shiviz_write(const char *path, const struct report *r)
 		for (j = 0; j < r->log[i].ntrace; j++)
 			if (r->log[i].trace[j].seq > s->maxseq)
 				s->maxseq = r->log[i].trace[j].seq;
-	cells = (size_t)s->n * (s->maxseq + 1);
-	if (cells * s->n > SV_MAX_CELLS) {
+	/* In 64 bits: a seq of 2^32 - 1 once made maxseq + 1 zero here, and
+	 * every send wrote past the tables (the bound is checked before any
+	 * product is taken: n x n x (maxseq + 1) <= 2^44). */
+	if ((uint64_t)s->n * s->n * ((uint64_t)s->maxseq + 1) >
+	    SV_MAX_CELLS) {
 		log_warnx("%s: traces too large for a ShiViz log: trace fewer "
 		    "messages (--trace N)", path);
 		free(s);
 		return 0;
 	}
+	cells = (size_t)s->n * ((size_t)s->maxseq + 1);
 	if (!(s->sent = calloc(cells * s->n, sizeof(uint64_t))) ||
 	    !(s->known = calloc(cells, sizeof(bool))) ||
 	    !(f = fopen(path, "w"))) {

@@ -91,8 +91,9 @@ st_place(struct st *s, unsigned i)
 		s->x[i][j] = s->physical ? (double)e->t :
 		    (double)lc + 0.5 * (1.0 - 1.0 / (double)(k + 1));
 		s->drawn[i][j] = in_window(s, e);
+		/* A cause is an event before it (trace_check). */
 		if (e->kind == TRACE_DELIVER && s->drawn[i][j] && e->via >= 0 &&
-		    s->r->p.mode == ORDER_TOTAL)
+		    (size_t)e->via < j && s->r->p.mode == ORDER_TOTAL)
 			s->drawn[i][e->via] = true;
 		if (e->kind == TRACE_SEND && e->seq <= s->window)
 			s->sendix[i][e->seq] = (int64_t)j;
@@ -275,7 +276,7 @@ st_cause(FILE *f, const struct st *s, unsigned i, size_t j, double x,
 	const struct trace_ev *e = &s->r->log[i].trace[j];
 	const struct trace_ev *c;
 
-	if (s->r->p.mode != ORDER_TOTAL || e->via < 0)
+	if (s->r->p.mode != ORDER_TOTAL || e->via < 0 || (size_t)e->via >= j)
 		return;
 	c = &s->r->log[i].trace[e->via];
 	fprintf(f, "<line class=\"via\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -257,4 +258,59 @@ trace_parse(const char *line, unsigned n, struct trace_ev *e)
 	e->seq = (uint32_t)v[2];
 	e->ts = v[3];
 	return 0;
+}
+
+uint64_t
+trace_clock_bound(unsigned n, uint32_t m)
+{
+	/* As the ordering core's bound (order.c clock_bound): a clock ticks
+	 * at each stamping (n x m) and each first receipt of another's DATA
+	 * (n - 1 per message), and no clock exceeds the ticks before it. */
+	return (uint64_t)n * n * m + n;
+}
+
+uint64_t
+trace_pos_bound(unsigned n, uint32_t m)
+{
+	/* As many as the comparison server takes in a log (collect.c). */
+	return 2 * (uint64_t)n * m + 16;
+}
+
+int
+trace_check(const struct trace_ev *e, size_t ix, unsigned n, uint32_t m,
+    char *why, size_t cap)
+{
+	uint64_t cb = trace_clock_bound(n, m);
+	uint32_t smax = m < TRACE_MAX ? m : TRACE_MAX;
+	bool msg = e->kind == TRACE_SEND || e->kind == TRACE_RECV ||
+	    e->kind == TRACE_DELIVER;
+
+	if ((msg || e->kind == TRACE_ACK) && e->kind != TRACE_SEND &&
+	    e->peer >= n)
+		snprintf(why, cap, "peer %u beyond the run's %u", e->peer, n);
+	else if (msg && e->seq > smax)
+		snprintf(why, cap, "seq %" PRIu32 " beyond the run's %" PRIu32
+		    " messages (and the trace limit %u)", e->seq, m,
+		    TRACE_MAX);
+	else if ((msg || e->kind == TRACE_ACK) && e->ts > cb)
+		snprintf(why, cap, "%s %" PRIu64 " beyond the Lamport bound %"
+		    PRIu64 " of a run of %u peers and %" PRIu32 " messages",
+		    e->kind == TRACE_ACK ? "ACK state C" : "ts", e->ts, cb, n,
+		    m);
+	else if (e->kind == TRACE_RECV && e->clock > cb)
+		snprintf(why, cap, "clock %" PRIu64 " beyond the Lamport bound "
+		    "%" PRIu64, e->clock, cb);
+	else if (e->kind == TRACE_DELIVER && e->pos >= trace_pos_bound(n, m))
+		snprintf(why, cap, "position %" PRIu64 " beyond what a run of "
+		    "%u peers and %" PRIu32 " messages delivers", e->pos, n,
+		    m);
+	else if (e->kind == TRACE_DELIVER && e->via >= 0 &&
+	    (uint64_t)e->via >= ix)
+		snprintf(why, cap, "cause %" PRId64 " not before it (beyond "
+		    "%zu)", e->via, ix);
+	else if (e->kind == TRACE_VIEW && n < 64 && e->clock >> n)
+		snprintf(why, cap, "view members beyond the run's %u", n);
+	else
+		return 0;
+	return -1;
 }
