@@ -74,7 +74,7 @@ $(B)/tests/test_%: $(B)/obj/tests/unit/test_%.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^
 
 # The comparison server's judgement, tested without processes.
-CS_JUDGE = $(patsubst %,$(B)/obj/comparison_server/%.o,compare views collect report geo spacetime)
+CS_JUDGE = $(patsubst %,$(B)/obj/comparison_server/%.o,compare views collect report geo spacetime shiviz svg)
 $(B)/tests/test_compare: $(B)/obj/tests/unit/test_compare.o $(CS_JUDGE) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Event traces: bounded (messages beyond the limit and a full trace are
- * cut and said so), every event survives its line, and malformed lines
- * are refused by the one decoder. */
+ * cut and said so), every event survives its line, malformed lines are
+ * refused by the one decoder, and events no run could make by the one
+ * bound check (trace_check). */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -74,10 +76,67 @@ test_lines(void)
 	CHECK(trace_parse("@", 4, &e) < 0);
 }
 
+/* Whether line, as event ix of a run of n peers and m messages, passes
+ * trace_check (it must parse); why gets the reason. */
+static int
+in_run(const char *line, size_t ix, unsigned n, uint32_t m, char *why,
+    size_t cap)
+{
+	struct trace_ev e;
+
+	why[0] = '\0';
+	if (trace_parse(line, n, &e) < 0)
+		return -2;
+	return trace_check(&e, ix, n, m, why, cap);
+}
+
+static void
+test_run_bounds(void)
+{
+	char why[200];
+
+	/* Two peers, two messages each: ts and clocks up to 2*2*2+2 = 10. */
+	CHECK(trace_clock_bound(2, 2) == 10);
+	CHECK(trace_clock_bound(64, INT32_MAX) ==
+	    (uint64_t)64 * 64 * INT32_MAX + 64);
+	CHECK(in_run("@S 1 2 10", 0, 2, 2, why, sizeof(why)) == 0);
+	CHECK(in_run("@S 18446744073709551615 1 1", 0, 2, 2, why,
+	    sizeof(why)) == 0);		/* a time is not bounded */
+	/* The seq that made the ShiViz tables size 0. */
+	CHECK(in_run("@S 1 4294967295 1", 0, 2, 2, why, sizeof(why)) == -1);
+	CHECK(strstr(why, "seq 4294967295 beyond the run's 2 messages"));
+	CHECK(in_run("@S 1 3 1", 0, 2, 2, why, sizeof(why)) == -1);
+	CHECK(in_run("@D 1 0 1 4294967295 1 -1", 0, 2, 2, why,
+	    sizeof(why)) == -1);
+	CHECK(in_run("@R 1 1 3 1 2", 0, 2, 2, why, sizeof(why)) == -1);
+	/* Beyond TRACE_MAX nothing is traced, whatever m. */
+	CHECK(in_run("@S 1 5000 1", 0, 2, 100000, why, sizeof(why)) == 0);
+	CHECK(in_run("@S 1 5001 1", 0, 2, 100000, why, sizeof(why)) == -1);
+	CHECK(in_run("@S 1 1 11", 0, 2, 2, why, sizeof(why)) == -1);
+	CHECK(strstr(why, "ts 11 beyond the Lamport bound 10"));
+	CHECK(in_run("@R 1 1 1 1 10", 0, 2, 2, why, sizeof(why)) == 0);
+	CHECK(in_run("@R 1 1 1 1 11", 0, 2, 2, why, sizeof(why)) == -1);
+	CHECK(in_run("@R 1 1 1 11 1", 0, 2, 2, why, sizeof(why)) == -1);
+	CHECK(in_run("@A 1 1 10", 0, 2, 2, why, sizeof(why)) == 0);
+	CHECK(in_run("@A 1 1 11", 0, 2, 2, why, sizeof(why)) == -1);
+	CHECK(in_run("@A 1 1 18446744073709551615", 0, 2, 2, why,
+	    sizeof(why)) == -1);
+	/* Positions below 2nm + 16 = 24. */
+	CHECK(in_run("@D 1 23 1 1 1 -1", 0, 2, 2, why, sizeof(why)) == 0);
+	CHECK(in_run("@D 1 24 1 1 1 -1", 0, 2, 2, why, sizeof(why)) == -1);
+	/* A cause before the delivery. */
+	CHECK(in_run("@D 1 0 1 1 1 4", 5, 2, 2, why, sizeof(why)) == 0);
+	CHECK(in_run("@D 1 0 1 1 1 5", 5, 2, 2, why, sizeof(why)) == -1);
+	CHECK(in_run("@D 1 0 1 1 1 9223372036854775807", 5, 2, 2, why,
+	    sizeof(why)) == -1);
+	CHECK(in_run("@V 1 4294967295 3", 0, 2, 2, why, sizeof(why)) == 0);
+}
+
 int
 main(void)
 {
 	test_bounds();
 	test_lines();
+	test_run_bounds();
 	CHECK_DONE("test_trace");
 }
