@@ -104,7 +104,9 @@ void	proc_daemon_ready(int *notify);
  * Creates the pidfile (O_EXCL, O_NOFOLLOW; a stale one of a dead process is
  * taken over), locks it for the life of the process (the descriptor stays
  * open) and writes our pid.  Returns 0, or -1 with errno: EEXIST when a
- * running process holds it, ENODEV when path is not a regular file.
+ * running process holds it, ENODEV when path is not a regular file, ELOOP
+ * when it is a symbolic link, EMLINK when the file has another name (a
+ * hard link: writing it would overwrite the other name's contents).
  */
 int	proc_pidfile_write(const char *path);
 

@@ -29,7 +29,8 @@ void		 region_builtin(struct region_table *t);
 /*
  * Reads a table: one pair a line, `A B MS` (MS may have a fraction, the
  * delay is symmetric), `#` comments, blank lines.  A region with itself is
- * 0 unless given.  Returns 0, or -1 with why in err.
+ * 0 unless given.  A regular file only: a FIFO or a device is refused, not
+ * waited on.  Returns 0, or -1 with why in err.
  */
 int		 region_load(const char *path, struct region_table *t,
 		    char *err, size_t cap);

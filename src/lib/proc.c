@@ -270,6 +270,14 @@ pidfile_lock(const char *path)
 		errno = ENODEV;	/* a FIFO, a device... never ours */
 		return -1;
 	}
+	/* A file with another name is someone else's: truncating and
+	 * writing it would overwrite what the other name holds.  Ours has
+	 * one link (created O_EXCL, or a stale one of ours). */
+	if (st.st_nlink > 1) {
+		close(fd);
+		errno = EMLINK;
+		return -1;
+	}
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		e = errno == EWOULDBLOCK ? EEXIST : errno;
 		close(fd);
@@ -435,5 +443,14 @@ proc_pidfile_or_exit(const char *path)
 	if (errno == EEXIST)
 		fatalx(EXIT_NETWORK, "pidfile %s is held by another running "
 		    "instance", path);
+	if (errno == EMLINK)
+		fatalx(EXIT_NETWORK, "pidfile %s has another name (a hard "
+		    "link): refused, it is not ours to overwrite", path);
+	if (errno == ELOOP)
+		fatalx(EXIT_NETWORK, "pidfile %s is a symbolic link: refused",
+		    path);
+	if (errno == ENODEV)
+		fatalx(EXIT_NETWORK, "pidfile %s is not a regular file: "
+		    "refused", path);
 	fatal(EXIT_NETWORK, "cannot write pidfile %s", path);
 }

@@ -6,9 +6,12 @@
  * for a geography's shape, not a measurement.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "mpcomm/region.h"
 
@@ -132,11 +135,25 @@ region_load(const char *path, struct region_table *t, char *err, size_t cap)
 {
 	char line[256], why[128];
 	unsigned lineno = 0;
+	struct stat st;
 	FILE *f;
+	int fd;
 
 	table_init(t);
-	if (!(f = fopen(path, "r"))) {
+	/* Non-blocking, and a regular file only: a FIFO (or a device)
+	 * planted at path must not hang us, as for the key file (auth.c). */
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0) {
 		snprintf(err, cap, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		snprintf(err, cap, "%s: not a regular file", path);
+		close(fd);
+		return -1;
+	}
+	if (!(f = fdopen(fd, "r"))) {
+		snprintf(err, cap, "%s: %s", path, strerror(errno));
+		close(fd);
 		return -1;
 	}
 	while (fgets(line, sizeof(line), f)) {

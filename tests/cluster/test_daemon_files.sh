@@ -4,7 +4,8 @@
 # serves, and non-zero when it died (a pidfile it cannot write); relative
 # -P and -L paths stay relative to where it was started (also on SIGHUP);
 # the pidfile is locked (a second instance refuses, exit 3, and leaves it
-# alone), never followed through a symlink, and removed by its owner only.
+# alone), never followed through a symlink nor written through a hard link
+# (each refused, exit 3, with what it is), and removed by its owner only.
 . "$(dirname "$0")/lib.sh"
 CTLRAW=$TOP/$B/tests/ctlraw
 cd "$T" || fail "cd"
@@ -41,6 +42,21 @@ $GMD -P "$T/link.pid" 2>link.err
 rc=$?
 [ $rc -eq 3 ] || fail "pidfile through a symlink: exit $rc, not 3"
 [ "$(cat victim)" = keep ] || fail "the symlink's target was overwritten"
+grep -q "is a symbolic link: refused" link.err || { cat link.err; fail "symlink: no clear message"; }
+# Nor written through a hard link: the other name would be overwritten.
+echo keep >victim2
+ln victim2 hard.pid || fail "ln"
+$GMD -P "$T/hard.pid" 2>hard.err &
+hpid=$!
+PIDS="$PIDS $hpid"
+w=0
+while kill -0 "$hpid" 2>/dev/null && [ $w -lt 100 ]; do sleep 0.05; w=$((w + 1)); done
+kill -0 "$hpid" 2>/dev/null && fail "a pidfile with a hard link was taken"
+wait "$hpid"
+rc=$?
+[ $rc -eq 3 ] || fail "pidfile with a hard link: exit $rc, not 3"
+[ "$(cat victim2)" = keep ] || fail "the hard link's other name was overwritten"
+grep -q "has another name (a hard link): refused" hard.err || { cat hard.err; fail "hard link: no clear message"; }
 # The owner removes its pidfile when it stops.
 kill "$pid"
 w=0
