@@ -134,13 +134,17 @@ demo: all
 FUZZ_CC	 = clang
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
 	   -fno-sanitize-recover=undefined $(CSTD) -Iinclude
-FUZZ_TARGETS = msg ctl dlog ctlmsg
+FUZZ_TARGETS = msg ctl dlog ctlmsg trace render
+# The renderers' target links the comparison server's judging and drawing.
+FUZZ_SRC_render = $(patsubst %,src/comparison_server/%.c,compare views \
+	   collect report geo spacetime shiviz svg)
 
 fuzz:
 	@mkdir -p build-fuzz
 	@for t in $(FUZZ_TARGETS); do \
+	  case $$t in render) extra="$(FUZZ_SRC_render)" ;; *) extra= ;; esac; \
 	  $(FUZZ_CC) $(FUZZ_FLAGS) -o build-fuzz/fuzz_$$t tests/fuzz/fuzz_$$t.c \
-	    $(LIB_SRC) || exit 1; \
+	    $$extra $(LIB_SRC) || exit 1; \
 	  mkdir -p build-fuzz/corpus-$$t; \
 	  echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
 	  build-fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=1500 \
