@@ -317,7 +317,7 @@ log_trace(struct lsrv_conn *c, struct log_conn *lc, const char *line)
 		return refuse(c, 400, why);
 	}
 	/* Bounded here, once, so that every picture drawn from the traces
-	 * can index by seq and peer (comparison_server(8) "Traces"). */
+	 * can index by seq and peer (comparison_server(8), --trace). */
 	if (trace_check(e, lc->l.ntrace, lc->n, lc->m, bound,
 	    sizeof(bound)) < 0) {
 		snprintf(why, sizeof(why), "trace line %zu: %s", lc->l.ntrace +

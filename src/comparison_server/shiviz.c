@@ -152,9 +152,9 @@ shiviz_write(const char *path, const struct report *r)
 		for (j = 0; j < r->log[i].ntrace; j++)
 			if (r->log[i].trace[j].seq > s->maxseq)
 				s->maxseq = r->log[i].trace[j].seq;
-	/* In 64 bits: a seq of 2^32 - 1 once made maxseq + 1 zero here, and
-	 * every send wrote past the tables (the bound is checked before any
-	 * product is taken: n x n x (maxseq + 1) <= 2^44). */
+	/* In 64 bits, where n x n x (maxseq + 1) <= 2^44 cannot overflow:
+	 * in 32, a seq of 2^32 - 1 made maxseq + 1 zero, the tables empty,
+	 * and every send wrote past them. */
 	if ((uint64_t)s->n * s->n * ((uint64_t)s->maxseq + 1) >
 	    SV_MAX_CELLS) {
 		log_warnx("%s: traces too large for a ShiViz log: trace fewer "
