@@ -18,7 +18,9 @@
 #                    without +LEN the cut lasts until the run ends
 #                    (the control connections stay up)
 # Only addresses inside the namespaces it creates are used (10.77.0.0/24),
-# and it removes everything it created, also on failure.
+# and it removes everything it created, also on failure.  The programs
+# talk across those addresses, so they need a key (protected mode refuses
+# strangers otherwise): a fresh one for the run, made with mpctl keygen.
 #
 #   sudo scripts/netns-cluster.sh -n 4 -m 300 --kernel-loss 0.1
 #
@@ -99,6 +101,8 @@ hub=${tag}hub
 work=$(mktemp -d "${TMPDIR:-/tmp}/mpcomm-netns.XXXXXX") || exit 3
 [ -n "$logdir" ] || logdir=$work/logs
 mkdir -p "$logdir"
+key=$work/mpcomm.key
+"$bin/mpctl" keygen "$key" >/dev/null || exit 3
 namespaces=
 pids=
 
@@ -137,7 +141,7 @@ addr() { echo "10.77.$(($1 / 250)).$(($1 % 250 + 1))"; }
 
 host s 0
 srv=$(addr 0)
-ip netns exec "${tag}s" "$bin/group_manager" 2>"$work/gm.log" &
+ip netns exec "${tag}s" "$bin/group_manager" -k "$key" 2>"$work/gm.log" &
 pids="$pids $!"
 wait_line "$work/gm.log" "listening on" >/dev/null || exit 3
 
@@ -153,7 +157,7 @@ while [ $i -lt "$peers" ]; do
 		ip netns exec "$ns" iptables -A OUTPUT -p udp -m statistic \
 		    --mode random --probability "$oloss" -j DROP || die "iptables"
 	fi
-	ip netns exec "$ns" "$bin/peer" -g "$srv:5680" -l "$logdir" \
+	ip netns exec "$ns" "$bin/peer" -g "$srv:5680" -l "$logdir" -k "$key" \
 	    2>"$work/peer$i.log" &
 	pids="$pids $!"
 	i=$((i + 1))
@@ -200,14 +204,14 @@ addr_list() {
 ms_sleep() { sleep "$(awk -v m="$1" 'BEGIN { printf "%.3f", m / 1000 }')"; }
 
 eval "ip netns exec \"${tag}s\" \"$bin/comparison_server\" -g \"$srv:5680\" \
-    -n \"$peers\" -m \"$messages\" $cs_args" &
+    -k \"$key\" -n \"$peers\" -m \"$messages\" $cs_args" &
 cs=$!
 pids="$pids $cs"
 # running: waits (30 s at most) until the run delivers at peer A, so that
 # the cut falls inside the run however long the comparison server takes.
 running() {
 	w=0
-	until ip netns exec "${tag}s" "$bin/mpctl" status \
+	until ip netns exec "${tag}s" "$bin/mpctl" -k "$key" status \
 	    "$(addr $((cut_from + 1))):5679" 2>/dev/null |
 	    grep -q "^delivered=[1-9]"; do
 		w=$((w + 1)); [ $w -lt 600 ] || return 1; sleep 0.05

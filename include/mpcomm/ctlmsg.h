@@ -167,7 +167,9 @@ int	ctlmsg_received_parse(struct ctl_msg *m, struct ctlmsg_received *r);
 /*
  * STATUS's answer: `OK state=idle send_errors=E` for an idle peer, else
  * the run's figures, and reason= for a run that ended early (its spaces
- * sent as '_').  Every field is optional when parsed and unknown keys are
+ * sent as '_').  drop_protected= (datagrams from beyond loopback that
+ * protected mode dropped, since the peer started) is sent only when it is
+ * not 0, so that the answer of a peer in use is what it always was.  Every field is optional when parsed and unknown keys are
  * ignored, so that a newer peer's answer still reads.
  */
 struct ctlmsg_status {
@@ -180,6 +182,7 @@ struct ctlmsg_status {
 	uint64_t	 drop_window, drop_payload, drop_auth, drop_replay;
 	uint64_t	 drop_bound, queue_full, emu_lost, emu_dup, emu_overflow;
 	uint64_t	 send_errors, recv_errors, drop_view, view;
+	uint64_t	 drop_protected;
 	char		 reason[160];	/* "": none */
 };
 int	ctlmsg_status_format(const struct ctlmsg_status *s, char *buf,

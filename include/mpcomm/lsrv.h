@@ -35,6 +35,12 @@ struct lsrv_ops {
 	void	(*closed)(void *arg, struct lsrv_conn *c, const char *why);
 	/* Called about every 200 ms from the serving thread. */
 	void	(*tick)(void *arg);
+	/*
+	 * Protected mode turned host away (lsrv_set_protected()): called at
+	 * the first refused connection of each source (of the last 32
+	 * sources), with how many were refused in all.  May be NULL.
+	 */
+	void	(*refused)(void *arg, const char *host, unsigned long long total);
 };
 
 /*
@@ -51,6 +57,13 @@ struct lsrv	*lsrv_create(const int *fds, size_t nfd, const struct lsrv_ops *ops,
  * connection is closed.  Call before lsrv_run().
  */
 void		 lsrv_set_key(struct lsrv *s, const struct auth_key *key);
+/*
+ * Protected mode (on non-zero): a client whose address is not loopback
+ * (net_is_loopback()) gets one `ERR 403 protected mode: ...` line saying
+ * how to let it in, and is closed before it takes a slot.  Call before
+ * lsrv_run().
+ */
+void		 lsrv_set_protected(struct lsrv *s, int on);
 /*
  * The lines that follow on c are a body (a LOG), until its END: how a body
  * ends and is authenticated is ctlbody.h's rule.  The END reaches the line

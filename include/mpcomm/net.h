@@ -86,5 +86,17 @@ int	net_addr_equal(const struct net_addr *a, const struct net_addr *b);
 void	net_addr_map(struct net_addr *a, int family);
 /* The local address of a connected socket, numeric. */
 int	net_local_host(int fd, char *host, size_t cap);
+/*
+ * Whether a is a loopback address: 127.0.0.0/8, ::1, or 127.0.0.0/8 as
+ * IPv4-mapped IPv6 (::ffff:127.0.0.0/104).  Protected mode (no key, no
+ * --insecure) talks to these only.  1 or 0.
+ */
+int	net_is_loopback(const struct net_addr *a);
+/*
+ * The same for a host as a registration names it: a numeric loopback
+ * address, or the name "localhost" (RFC 6761: always loopback).  Never
+ * asks a resolver: any other name is 0.
+ */
+int	net_host_is_loopback(const char *host);
 
 #endif

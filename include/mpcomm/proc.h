@@ -32,18 +32,26 @@ struct proc_opts {
 	const char	*log_file;	/* -L, --log-file PATH */
 	const char	*key_file;	/* -k, --key-file PATH */
 	int		 use_syslog;	/* --syslog */
+	int		 insecure;	/* --insecure */
 	enum log_level	 level;		/* -v, --verbose / -q, --quiet */
 	/* Filled by proc_setup(). */
 	char		 pidfile_abs[PROC_PATH_MAX];	/* for a daemon */
 	char		 log_file_abs[PROC_PATH_MAX];
 	char		 why[PROC_PATH_MAX + 64];	/* what failed */
 	char		 warning[PROC_PATH_MAX + 96];	/* "": none */
+	/*
+	 * Protected mode, as Redis has it: without a key and without
+	 * --insecure, a program serves and accepts loopback addresses only.
+	 */
+	int		 loopback_only;
 };
 
 #define PROC_OPT_SYSLOG	0x1000
+#define PROC_OPT_INSECURE 0x1001
 /* Their getopt_long entries and short letters, to add to a program's own. */
 #define PROC_LONG_OPTS							\
 	{ "bind", required_argument, NULL, 'b' },			\
+	{ "insecure", no_argument, NULL, PROC_OPT_INSECURE },		\
 	{ "key-file", required_argument, NULL, 'k' },			\
 	{ "log-file", required_argument, NULL, 'L' },			\
 	{ "pidfile", required_argument, NULL, 'P' },			\
@@ -77,6 +85,8 @@ void	proc_getopt_error(const char *prog, const char *synopsis, int ch,
  * NULL).  For a daemon, relative -P and -L paths are made absolute first
  * (it will run in /).  The key must be a regular file; one that group or
  * others may read is taken, with o->warning set for the caller to log.
+ * o->loopback_only is set when there is no key and no --insecure; with
+ * --insecure and no key, o->warning says what that gives away.
  * Returns 0, or -1 with *what naming what failed.
  */
 int	proc_setup(const char *prog, struct proc_opts *o, int daemon,

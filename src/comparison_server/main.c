@@ -78,6 +78,8 @@ usage(FILE *f, int status)
 "      --wait SEC           for peers to register (default 30)\n"
 "  -t, --timeout SEC        abort a run that makes no progress (default 30)\n"
 "  -k, --key-file PATH      authenticate control lines (as the peers do)\n"
+"      --insecure           without a key, take peers and logs beyond\n"
+"                           loopback anyway (default: loopback only)\n"
 "      --shutdown-peers     send SHUTDOWN to the peers when done\n"
 "  -P, --pidfile PATH  -L, --log-file PATH  --syslog\n"
 "  -v, --verbose  -q, --quiet  -h, --help  -V, --version\n"
@@ -577,6 +579,7 @@ start_threads(struct cs_ctx *ctx)
 	    MPCOMM_LOG_IDLE_MS, 256)))
 		fatal(EXIT_NETWORK, "cannot start the LOG server");
 	lsrv_set_key(ctx->srv, ctx->key);
+	lsrv_set_protected(ctx->srv, ctx->opt.loopback_only);
 	if ((errno = pthread_create(&ctx->t_srv, NULL, server_main, ctx)) != 0)
 		fatal(EXIT_NETWORK, "cannot start the LOG server thread");
 	if (proc_signal_thread(on_stop, ctx, &ctx->t_sig) < 0)

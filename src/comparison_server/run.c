@@ -27,6 +27,27 @@
 #define ABORT_TIMEOUT_MS 1000		/* per step of one ABORT */
 #define GRACE_US	3000000		/* for the logs of aborted peers */
 
+/*
+ * Protected mode: a run only among members on this host (the peers would
+ * refuse a START naming others, and this server their logs).  0 or -1.
+ */
+static int
+protected_members(const struct cs_ctx *ctx, const struct ctlc_member *m,
+    unsigned n)
+{
+	unsigned k;
+
+	for (k = 0; ctx->opt.loopback_only && k < n; k++)
+		if (!net_host_is_loopback(m[k].host)) {
+			log_fatalx("protected mode: peer %.64s is not on a "
+			    "loopback address; give every program the same "
+			    "key (mpctl keygen FILE, then -k FILE) or start "
+			    "this server with --insecure", m[k].host);
+			return -1;
+		}
+	return 0;
+}
+
 /* Waits until enough peers are registered; fills the snapshot. */
 static int
 snapshot(struct cs_ctx *ctx, const struct run_params *p,
@@ -72,7 +93,7 @@ snapshot(struct cs_ctx *ctx, const struct run_params *p,
 	*n = p->n ? p->n : (unsigned)(got > MSG_MAX_PEERS ? MSG_MAX_PEERS :
 	    got);
 	memcpy(out, all, *n * sizeof(*out));
-	return 0;
+	return protected_members(ctx, out, *n);
 }
 
 static int

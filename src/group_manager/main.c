@@ -49,6 +49,8 @@ usage(FILE *f, int status)
 "                         0: never)\n"
 "  -t, --timeout SEC      drop a client silent this long (default 10)\n"
 "  -k, --key-file PATH    authenticate every client with this secret\n"
+"      --insecure         without a key, serve beyond loopback anyway\n"
+"                         (default: loopback clients and members only)\n"
 "      --max-clients N    connections at once (default 256)\n"
 "  -d, --daemon           detach; log to syslog unless --log-file\n"
 "  -P, --pidfile PATH     write the pid here, remove it at exit\n"
@@ -140,6 +142,7 @@ main(int argc, char **argv)
 		.line = registry_line,
 		.closed = registry_closed,
 		.tick = registry_expire,
+		.refused = registry_refused,
 	};
 	struct auth_key key_store;
 	const struct auth_key *key;
@@ -173,6 +176,8 @@ main(int argc, char **argv)
 	    (int)ctx.timeout_s * 1000, ctx.max_clients)))
 		fatal(EXIT_NETWORK, "cannot start the server");
 	lsrv_set_key(ctx.srv, key);
+	lsrv_set_protected(ctx.srv, ctx.opt.loopback_only);
+	ctx.reg.loopback_only = ctx.opt.loopback_only;
 	if (proc_signal_thread(on_stop, &ctx, &ctx.t_sig) < 0)
 		fatal(EXIT_NETWORK, "cannot start the signal thread");
 	log_info("listening on %s", net_addr_str(&bound, where, sizeof(where)));

@@ -66,12 +66,23 @@ reg_line(struct registry *r, struct lsrv_conn *c, struct ctl_msg *m,
     bool reg)
 {
 	struct ctlmsg_reg x;
-	char why[64];
+	char why[240];
 	long i;
 
 	if (ctlmsg_reg_parse(m, &x) < 0) {
 		log_warnx("%s: bad %s: %s", lsrv_peer(c), m->verb, m->err);
 		return answer_err(c, 400, m->err);
+	}
+	/* Protected mode: no member the comparison server would send to
+	 * beyond this host. */
+	if (reg && r->loopback_only && !net_host_is_loopback(x.host)) {
+		log_warnx("%s: REGISTER of %.64s refused: protected mode (not "
+		    "a loopback address)", lsrv_peer(c), x.host);
+		snprintf(why, sizeof(why), "protected mode: %.64s is not a "
+		    "loopback address; give every program the same key "
+		    "(mpctl keygen FILE, then -k FILE) or start the group "
+		    "manager with --insecure", x.host);
+		return answer_err(c, 403, why);
 	}
 	i = find(r, &x);
 	if (!reg) {
@@ -161,6 +172,15 @@ registry_closed(void *arg, struct lsrv_conn *c, const char *why)
 		log_debug("%s: dropped: %s", lsrv_peer(c), why);
 	else if (why)
 		log_warnx("%s: dropped: %s", lsrv_peer(c), why);
+}
+
+void
+registry_refused(void *arg, const char *host, unsigned long long total)
+{
+	(void)arg;
+	log_warnx("%s: connection refused: protected mode (not a loopback "
+	    "address, and no --key-file); %llu refused so far, this source "
+	    "is not logged again", host, total);
 }
 
 void

@@ -21,6 +21,7 @@ struct registry {
 	struct member	m[GM_MAX_MEMBERS];
 	size_t		n;
 	uint64_t	ttl_us;		/* 0: members never expire */
+	int		loopback_only;	/* protected mode: loopback hosts only */
 };
 
 /* Handles one control line; the lsrv line callback of the group manager. */
@@ -30,5 +31,7 @@ int	registry_line(void *arg, struct lsrv_conn *c, char *line, size_t len);
 void	registry_closed(void *arg, struct lsrv_conn *c, const char *why);
 /* Drops members that stopped refreshing; the lsrv tick callback. */
 void	registry_expire(void *arg);
+/* Logs a source protected mode turned away (lsrv refused callback). */
+void	registry_refused(void *arg, const char *host, unsigned long long total);
 
 #endif

@@ -580,10 +580,14 @@ ctlmsg_status_format(const struct ctlmsg_status *s, char *buf, size_t cap)
 	out_init(&o, buf, cap);
 	if (strcmp(s->state, "idle") == 0) {
 		put(&o, "OK state=idle send_errors=%" PRIu64, s->send_errors);
+		if (s->drop_protected)
+			put(&o, " drop_protected=%" PRIu64, s->drop_protected);
 		return out_end(&o);
 	}
 	put(&o, "OK");
 	fields_format(&o, s, status_fields, NSTATUS - 1);
+	if (s->drop_protected)
+		put(&o, " drop_protected=%" PRIu64, s->drop_protected);
 	/* The reason becomes one field: spaces to underscores. */
 	field_text(reason, sizeof(reason), s->reason);
 	if (reason[0])
@@ -595,7 +599,9 @@ int
 ctlmsg_status_parse(struct ctl_msg *m, struct ctlmsg_status *s)
 {
 	memset(s, 0, sizeof(*s));
-	if (fields_parse(m, s, status_fields, NSTATUS) < 0)
+	if (fields_parse(m, s, status_fields, NSTATUS) < 0 ||
+	    ctl_get_u64(m, "drop_protected", 0, UINT64_MAX, 0,
+	    &s->drop_protected) < 0)
 		return -1;
 	field_untext(s->reason);
 	return 0;

@@ -34,6 +34,7 @@
 #define SOURCE_MIN	4	/* ... but at least this many */
 #define EMFILE_PAUSE_MS	100	/* no descriptor at all: stop accepting */
 #define ACCEPT_BATCH	16	/* per wakeup: clients accepted get a turn */
+#define REFUSED_SOURCES	32	/* protected mode: sources already told of */
 
 struct lsrv_conn {
 	int		 fd;
@@ -71,6 +72,10 @@ struct lsrv {
 	struct pollfd	*pfd;
 	int		 keyed;
 	struct auth_key	 key;
+	int		 loopback_only;	/* protected mode */
+	unsigned long long refused;	/* clients it turned away */
+	char		 refused_src[REFUSED_SOURCES][64];	/* a ring */
+	size_t		 refused_next;
 };
 
 struct lsrv *
@@ -274,6 +279,34 @@ fail:
 static const char *conn_read(struct lsrv *s, struct lsrv_conn *c,
     uint64_t now);
 
+/*
+ * Protected mode: a client from beyond this host is told why and how to
+ * get in, as Redis tells it, and closed; the program hears of each source
+ * once (while it is among the last REFUSED_SOURCES), so that a stranger
+ * who keeps connecting cannot flood its log.
+ */
+static void
+refuse_stranger(struct lsrv *s, int fd, const char *host)
+{
+	static const char msg[] = "ERR 403 protected mode: without a key this "
+	    "server accepts loopback clients only; give every program the "
+	    "same key (mpctl keygen FILE, then -k FILE) or, on a trusted "
+	    "network, start it with --insecure\n";
+	size_t i;
+
+	(void)!send(fd, msg, sizeof(msg) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+	close(fd);
+	s->refused++;
+	for (i = 0; i < REFUSED_SOURCES; i++)
+		if (strcmp(s->refused_src[i], host) == 0)
+			return;
+	snprintf(s->refused_src[s->refused_next], sizeof(s->refused_src[0]),
+	    "%s", host);
+	s->refused_next = (s->refused_next + 1) % REFUSED_SOURCES;
+	if (s->ops->refused)
+		s->ops->refused(s->arg, host, s->refused);
+}
+
 static void
 accept_all(struct lsrv *s, int lfd, uint64_t now)
 {
@@ -293,6 +326,10 @@ accept_all(struct lsrv *s, int lfd, uint64_t now)
 			return;	/* EAGAIN, or a transient error: poll again */
 		if (net_addr_host(&a, host, sizeof(host)) < 0)
 			snprintf(host, sizeof(host), "?");
+		if (s->loopback_only && !net_is_loopback(&a)) {
+			refuse_stranger(s, fd, host);
+			continue;
+		}
 		if (make_room(s, host) < 0) {
 			(void)!send(fd, busy, sizeof(busy) - 1,
 			    MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -348,6 +385,12 @@ lsrv_set_key(struct lsrv *s, const struct auth_key *key)
 	s->keyed = key != NULL;
 	if (key)
 		s->key = *key;
+}
+
+void
+lsrv_set_protected(struct lsrv *s, int on)
+{
+	s->loopback_only = on;
 }
 
 void

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "mpcomm/mptime.h"
@@ -503,4 +504,26 @@ net_local_host(int fd, char *host, size_t cap)
 	if (getsockname(fd, (struct sockaddr *)&a.ss, &a.len) < 0)
 		return -1;
 	return net_addr_host(&a, host, cap);
+}
+
+int
+net_is_loopback(const struct net_addr *a)
+{
+	struct in_addr v4;
+
+	if (v4_of(a, &v4))
+		return (ntohl(v4.s_addr) >> 24) == 127;
+	return a->ss.ss_family == AF_INET6 && IN6_IS_ADDR_LOOPBACK(
+	    &((const struct sockaddr_in6 *)&a->ss)->sin6_addr);
+}
+
+int
+net_host_is_loopback(const char *host)
+{
+	struct net_addr a;
+
+	if (strcasecmp(host, "localhost") == 0)
+		return 1;
+	return net_resolve_numeric(host, "0", SOCK_DGRAM, &a) == 0 &&
+	    net_is_loopback(&a);
 }

@@ -49,6 +49,9 @@ proc_option(int ch, const char *arg, struct proc_opts *o)
 	case PROC_OPT_SYSLOG:
 		o->use_syslog = 1;
 		return 1;
+	case PROC_OPT_INSECURE:
+		o->insecure = 1;
+		return 1;
 	case 'v':
 		o->level = LOG_LEVEL_DEBUG;
 		return 1;
@@ -146,6 +149,13 @@ proc_setup(const char *prog, struct proc_opts *o, int daemon,
 			return -1;
 		*key = store;
 	}
+	/* A key authenticates everyone: then the address does not matter. */
+	o->loopback_only = !o->key_file && !o->insecure;
+	if (!o->key_file && o->insecure)
+		snprintf(o->warning, sizeof(o->warning), "--insecure: protected "
+		    "mode is off and there is no key: anyone who can reach "
+		    "these ports can register, start and stop runs and inject "
+		    "datagrams");
 	return 0;
 }
 

@@ -2,17 +2,21 @@
 /*
  * mpctl: the administration tool of MPComm.  Speaks the control protocol
  * (with --key-file, authenticated) to a group manager or a peer: status,
- * list, ping, start, shutdown, abort, unregister, and raw lines with send.
+ * list, ping, start, shutdown, abort, unregister, and raw lines with send;
+ * keygen makes the key file itself.
  * One request per command; the answer is printed for people or scripts.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "mpcomm/auth.h"
@@ -62,6 +66,8 @@ usage(void)
 "  abort PEER RUN         the peer gives up run RUN\n"
 "  unregister GM HOST UDP CTL  removes a member from the group manager\n"
 "  send HOST:PORT LINE ...  sends raw lines, prints every answer line\n"
+"  keygen FILE            writes a fresh random key (32 bytes, as hex) to\n"
+"                         FILE, created with mode 0600; never overwrites\n"
 "\n"
 "  -k, --key-file PATH    authenticate (the secret the servers were given)\n"
 "  -t, --timeout SEC      for each answer (default 5)\n"
@@ -74,7 +80,8 @@ usage(void)
 "Examples:\n"
 "  mpctl list 10.0.0.1\n"
 "  mpctl status 10.0.0.2:5679\n"
-"  mpctl -k mpcomm.key shutdown 10.0.0.2 10.0.0.3\n");
+"  mpctl -k mpcomm.key shutdown 10.0.0.2 10.0.0.3\n"
+"  mpctl keygen mpcomm.key      (then copy it to every machine)\n");
 	exit(EXIT_OK);
 }
 
@@ -383,8 +390,83 @@ cmd_send(struct mpctl *m, int argc, char **argv)
 	return EXIT_OK;
 }
 
+#define KEYGEN_BYTES	32
+
+/* All of buf to the file fd: 0, or -1 with errno. */
+static int
+write_all(int fd, const char *buf, size_t len)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		if ((n = write(fd, buf, len)) < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * keygen FILE: a fresh secret from getrandom(2), as hex and a newline (what
+ * --key-file reads), in a file created for it alone: O_EXCL (an existing
+ * file, or a symlink planted there, is never written through) with mode
+ * 0600 from the start, so that there is no moment when others can read it.
+ */
+static int
+cmd_keygen(struct mpctl *m, int argc, char **argv)
+{
+	uint8_t key[KEYGEN_BYTES];
+	char hex[2 * KEYGEN_BYTES + 2];
+	size_t got = 0;
+	ssize_t n;
+	int fd;
+
+	(void)m;
+	(void)argc;
+	while (got < sizeof(key)) {
+		n = getrandom(key + got, sizeof(key) - got, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			fprintf(stderr, "mpctl: keygen: getrandom: %s\n",
+			    strerror(errno));
+			return EXIT_NETWORK;
+		}
+		got += (size_t)n;
+	}
+	auth_hex(key, sizeof(key), hex);
+	memset(key, 0, sizeof(key));
+	strcat(hex, "\n");
+	fd = open(argv[0], O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
+	if (fd < 0) {
+		fprintf(stderr, "mpctl: keygen: cannot create %s: %s%s\n",
+		    argv[0], strerror(errno), errno == EEXIST ? " (an existing "
+		    "key is never overwritten: remove it first)" : "");
+		return EXIT_NETWORK;
+	}
+	/* Exactly 0600, whatever the umask took away from it. */
+	if (fchmod(fd, 0600) < 0 || write_all(fd, hex, strlen(hex)) < 0 ||
+	    fsync(fd) < 0) {
+		fprintf(stderr, "mpctl: keygen: cannot write %s: %s\n",
+		    argv[0], strerror(errno));
+		close(fd);
+		(void)unlink(argv[0]);
+		return EXIT_NETWORK;
+	}
+	close(fd);
+	memset(hex, 0, sizeof(hex));
+	printf("%s: a new key (mode 0600); give it to every program with "
+	    "-k %s\n", argv[0], argv[0]);
+	return EXIT_OK;
+}
+
 static const struct cmd cmds[] = {
 	{ "abort", cmd_abort, 2, 2, "PEER RUN" },
+	{ "keygen", cmd_keygen, 1, 1, "FILE" },
 	{ "list", cmd_list, 0, 1, "[GM]" },
 	{ "ping", cmd_ping, 0, 1, "[GM]" },
 	{ "send", cmd_send, 2, -1, "HOST:PORT LINE ..." },
@@ -449,7 +531,7 @@ main(int argc, char **argv)
 	parse_args(&m, argc, argv);
 	if (optind == argc)
 		usage_error("no command (status, list, ping, start, shutdown, "
-		    "abort, unregister, send)");
+		    "abort, unregister, send, keygen)");
 	for (i = 0, c = NULL; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (strcmp(argv[optind], cmds[i].name) == 0)
 			c = &cmds[i];

@@ -212,6 +212,37 @@ start_conflict(struct peer_ctx *ctx, uint64_t id, char *err, size_t cap)
 }
 
 /*
+ * Protected mode: a START whose members, or whose server=, are beyond this
+ * host is refused, so that no stranger can point this peer's datagrams or
+ * its log anywhere.  0, or -1 with err filled in.
+ */
+static int
+start_protected(const struct peer_ctx *ctx, const struct run *t, char *err,
+    size_t cap)
+{
+	char host[NET_HOST_MAX];
+	unsigned q;
+
+	if (!ctx->opt.loopback_only)
+		return 0;
+	for (q = 0; q < t->n; q++)
+		if (!net_is_loopback(&t->addr[q]))
+			break;
+	if (q < t->n)
+		(void)net_addr_host(&t->addr[q], host, sizeof(host));
+	else if (t->have_server && !ctx->have_server &&
+	    !net_is_loopback(&t->server))
+		(void)net_addr_host(&t->server, host, sizeof(host));
+	else
+		return 0;
+	snprintf(err, cap, "protected mode: %s%.64s is not a loopback "
+	    "address; give every program the same key (mpctl keygen FILE, "
+	    "then -k FILE) or start this peer with --insecure",
+	    q < t->n ? "member " : "server ", host);
+	return -1;
+}
+
+/*
  * Publishes a complete START as the current run.  Everything is checked
  * before the run is created, since creating it creates its log file.
  */
@@ -220,12 +251,14 @@ start_run(struct peer_ctx *ctx, struct lsrv_conn *c, struct start_req *s)
 {
 	struct order_outbox box;
 	struct run *r;
-	char err[200];
+	char err[300];
 	int busy;
 
 	if (!s->tmpl.have_server)
 		return (void)reply_err(c, 400, "START", "no comparison "
 		    "server: give server= or start the peer with --server");
+	if (start_protected(ctx, &s->tmpl, err, sizeof(err)) < 0)
+		return (void)reply_err(c, 403, "START", err);
 	pthread_mutex_lock(&ctx->mu);
 	busy = start_conflict(ctx, s->tmpl.id, err, sizeof(err));
 	pthread_mutex_unlock(&ctx->mu);
@@ -298,6 +331,7 @@ status(struct peer_ctx *ctx, struct lsrv_conn *c)
 	else
 		snprintf(a.state, sizeof(a.state), "idle");
 	a.send_errors = atomic_load(&ctx->send_errors);
+	a.drop_protected = atomic_load(&ctx->drop_protected);
 	pthread_mutex_unlock(&ctx->mu);
 	answer(c, line, ctlmsg_status_format(&a, line, sizeof(line)));
 }
@@ -433,12 +467,22 @@ on_closed(void *arg, struct lsrv_conn *c, const char *why)
 	}
 }
 
+static void
+on_refused(void *arg, const char *host, unsigned long long total)
+{
+	(void)arg;
+	log_warnx("%s: connection refused: protected mode (not a loopback "
+	    "address, and no --key-file); %llu refused so far, this source "
+	    "is not logged again", host, total);
+}
+
 const struct lsrv_ops *
 control_ops(void)
 {
 	static const struct lsrv_ops ops = {
 		.line = on_line,
 		.closed = on_closed,
+		.refused = on_refused,
 	};
 
 	return &ops;

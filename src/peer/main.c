@@ -56,6 +56,8 @@ usage(FILE *f, int status)
 "                           the connection to the group manager)\n"
 "  -l, --log-dir DIR        delivery logs go here (default .)\n"
 "  -k, --key-file PATH      authenticate datagrams and control lines\n"
+"      --insecure           without a key, serve beyond loopback anyway\n"
+"                           (default: loopback clients, members, datagrams)\n"
 "      --window N           messages in flight per peer (default 8192)\n"
 "      --peer-timeout MS    abort a run after this silence (default 10000)\n"
 "      --suspect MS         leave a member silent this long behind, for a\n"
@@ -476,6 +478,7 @@ start_threads(struct peer_ctx *ctx)
 	    MPCOMM_CTL_IDLE_MS, 64)))
 		fatal(EXIT_NETWORK, "cannot start the control server");
 	lsrv_set_key(ctx->ctl_srv, ctx->key);
+	lsrv_set_protected(ctx->ctl_srv, ctx->opt.loopback_only);
 	if (proc_signal_thread(on_stop, ctx, &ctx->t_sig) < 0)
 		fatal(EXIT_NETWORK, "cannot start the signal thread");
 	if ((errno = pthread_create(&ctx->t_ctl, NULL, control_main, ctx)) ||

@@ -119,6 +119,7 @@ struct peer_ctx {
 	atomic_ullong	 recv_errors;
 	atomic_ullong	 sent_dgrams;	/* datagrams handed to the kernel */
 	atomic_ullong	 sent_bytes;
+	atomic_ullong	 drop_protected;	/* datagrams from beyond loopback */
 
 	struct lsrv	*ctl_srv;
 	pthread_t	 t_ctl, t_send, t_recv, t_resend, t_sig;

@@ -87,6 +87,39 @@ poll_timeout(struct peer_ctx *ctx)
 	return due < 50 ? (int)due : 50;
 }
 
+/*
+ * Protected mode: a datagram from beyond this host is dropped before
+ * anything looks at it, and counted (STATUS drop_protected=); the first
+ * one is logged.  The rest of the batch moves down over it.
+ */
+static void
+drop_strangers(struct peer_ctx *ctx, struct batch *b)
+{
+	char where[80];
+	int i, kept = 0;
+
+	for (i = 0; i < b->n; i++) {
+		b->from[i].len = b->vec[i].msg_hdr.msg_namelen;
+		if (net_is_loopback(&b->from[i])) {
+			if (kept != i) {
+				memcpy(b->buf[kept], b->buf[i],
+				    b->vec[i].msg_len);
+				b->vec[kept].msg_len = b->vec[i].msg_len;
+				b->vec[kept].msg_hdr.msg_namelen =
+				    b->vec[i].msg_hdr.msg_namelen;
+				b->from[kept] = b->from[i];
+			}
+			kept++;
+		} else if (atomic_fetch_add(&ctx->drop_protected, 1) == 0) {
+			log_warnx("datagram from %s dropped: protected mode "
+			    "(not a loopback address, and no --key-file); "
+			    "the next are counted as drop_protected in STATUS",
+			    net_addr_str(&b->from[i], where, sizeof(where)));
+		}
+	}
+	b->n = kept;
+}
+
 /* Reads what the socket holds into b (b->n datagrams, maybe 0). */
 static void
 receive(struct peer_ctx *ctx, struct batch *b)
@@ -109,6 +142,8 @@ receive(struct peer_ctx *ctx, struct batch *b)
 			log_warn("recvmmsg");
 		b->n = 0;
 	}
+	if (ctx->opt.loopback_only)
+		drop_strangers(ctx, b);
 }
 
 /*

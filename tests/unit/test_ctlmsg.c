@@ -432,6 +432,19 @@ test_status(void)
 	    ctlmsg_status_parse(&m, &back)));
 	CHECK(REFUSED("OK state=averylongstatename", CTLMSG_OK,
 	    ctlmsg_status_parse(&m, &back)));
+
+	/* drop_protected= only when there were any, before the reason. */
+	CHECK(rd(status_run) == CTLMSG_OK && ctlmsg_status_parse(&m, &s) == 0);
+	s.drop_protected = 7;
+	CHECK(ctlmsg_status_format(&s, line, sizeof(line)) > 0 &&
+	    strstr(line, " view=2 drop_protected=7 reason=") != NULL);
+	CHECK(rd(line) == CTLMSG_OK && ctlmsg_status_parse(&m, &back) == 0 &&
+	    back.drop_protected == 7);
+	memset(&s, 0, sizeof(s));
+	snprintf(s.state, sizeof(s.state), "idle");
+	s.drop_protected = 2;
+	CHECK(ctlmsg_status_format(&s, line, sizeof(line)) > 0 &&
+	    strcmp(line, "OK state=idle send_errors=0 drop_protected=2") == 0);
 }
 
 /* A LOG header with every field, as the peer has always sent it. */

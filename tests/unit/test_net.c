@@ -54,6 +54,48 @@ test_numeric(void)
 	    strcmp(net_addr_str(&b, buf, sizeof(buf)), "[::1]:1") == 0);
 }
 
+/* addr as a numeric address (any port), for net_is_loopback(). */
+static int
+loop(const char *addr)
+{
+	struct net_addr a;
+
+	CHECK(net_resolve_numeric(addr, "1", SOCK_DGRAM, &a) == 0);
+	return net_is_loopback(&a);
+}
+
+/* Protected mode's test: 127.0.0.0/8, ::1 and their mapped forms only. */
+static void
+test_loopback(void)
+{
+	struct net_addr a;
+
+	CHECK(loop("127.0.0.1") && loop("127.255.255.254") && loop("127.1.2.3"));
+	CHECK(loop("::1") && loop("::ffff:127.0.0.1") &&
+	    loop("::ffff:127.200.0.9"));
+	CHECK(!loop("128.0.0.1") && !loop("126.255.255.255") &&
+	    !loop("10.77.0.2") && !loop("0.0.0.0") && !loop("::") &&
+	    !loop("::2") && !loop("::ffff:10.0.0.1") && !loop("fe80::1") &&
+	    !loop("::127.0.0.1") && !loop("2001:db8::1"));
+	/* An IPv4 address mapped by the program is judged the same. */
+	CHECK(net_resolve_numeric("127.0.0.7", "9", SOCK_DGRAM, &a) == 0);
+	net_addr_map(&a, AF_INET6);
+	CHECK(a.ss.ss_family == AF_INET6 && net_is_loopback(&a));
+	CHECK(net_resolve_numeric("192.0.2.1", "9", SOCK_DGRAM, &a) == 0);
+	net_addr_map(&a, AF_INET6);
+	CHECK(!net_is_loopback(&a));
+	a.ss.ss_family = AF_UNIX;
+	CHECK(!net_is_loopback(&a));
+	/* Hosts as a REGISTER names them: never looked up. */
+	CHECK(net_host_is_loopback("127.0.0.1") && net_host_is_loopback("::1") &&
+	    net_host_is_loopback("localhost") &&
+	    net_host_is_loopback("LocalHost"));
+	CHECK(!net_host_is_loopback("10.0.0.1") &&
+	    !net_host_is_loopback("example.org") &&
+	    !net_host_is_loopback("localhost.example.org") &&
+	    !net_host_is_loopback("") && !net_host_is_loopback("127.0.0.1:5"));
+}
+
 /* A line reader over sv[0] of a fresh socket pair; in is already sent. */
 static void
 reader_pair(struct net_reader *r, int sv[2], const char *in)
@@ -98,6 +140,7 @@ main(void)
 {
 	test_split();
 	test_numeric();
+	test_loopback();
 	test_reader();
 	CHECK_DONE("test_net");
 }
