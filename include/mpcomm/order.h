@@ -78,7 +78,8 @@ struct order_config {
 	enum order_on_failure on_failure;
 	uint64_t	 suspect_us;	/* ORDER_CONTINUE: silence that suspects */
 	unsigned	 flaws;		/* ORDER_FLAW_*: tests only */
-	/* With a shared secret, every datagram is authenticated (auth.h). */
+	/* With a key (the shared key, or the run's secret from START),
+	 * every datagram is authenticated (auth.h). */
 	const struct auth_key *key;	/* NULL: none; copied at creation */
 };
 

@@ -52,6 +52,9 @@ struct run {
 	struct net_addr	 addr[MSG_MAX_PEERS];	/* members' UDP addresses */
 	struct net_addr	 server;	/* where the log goes */
 	bool		 have_server;
+	bool		 has_secret;	/* START's secret=, wiped once the
+					   run key is derived from it */
+	struct auth_key	 secret;
 	bool		 keyed;		/* run_key is this run's datagram key */
 	struct auth_key	 run_key;
 	uint64_t	 real_minus_mono;	/* to report wall-clock times */
