@@ -6,13 +6,25 @@
  * tests on loopback: the destination must be 127.0.0.1.
  *
  *   forge --to PORT --from PORT --run R --sender ID --n N --kind KIND
- *         [--seq S] [--key-file F] [--counter C] [--count K]
+ *         [--seq S] [--ts T] [--c C] [--members MASK] [--ballot B]
+ *         [--levels L] [--key-file F] [--counter C] [--count K]
  *         [--interval-ms I]
  *
- * KIND: clock  a DATA of seq S whose timestamp is just under 2^62
- *       ack    an ACK state acknowledging seq S of every member
- *       hb     a heartbeat (with --key-file, sealed: a "captured" datagram)
- * Sends K copies (default 1), I ms apart; prints how many it sent.
+ * KIND: clock   a DATA of seq S whose timestamp is T (default just under
+ *               2^62)
+ *       ack     an ACK state acknowledging seq S of every member, with the
+ *               clock C (default 5)
+ *       hb      a heartbeat (with --key-file, sealed: a "captured" datagram)
+ *       propose a view-change proposal of ballot B (default 1 << 6 | ID)
+ *               for the members MASK
+ *       notice  a VIEW notice: one view of ballot B with the members MASK
+ *               was installed, every stream cut at seq L (default 0)
+ *       state   a VIEW answer to ballot B saying stream i was processed up
+ *               to L (the sender's own stream: S), frontier (T, 0)
+ * Without --key-file nothing is sealed: what an attacker who does not know
+ * the run's key (the shared key, or the secret of its START) can send.
+ * Sends K copies (default 1) of the same datagram, I ms apart; prints how
+ * many it sent.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -38,6 +50,8 @@ struct forge {
 	const char	*key_file;
 	uint32_t	 counter;
 	uint32_t	 seq;
+	uint64_t	 ts, c, members;
+	uint32_t	 ballot, levels;
 	unsigned long	 count, interval_ms;
 };
 
@@ -45,9 +59,12 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: forge --to PORT --from PORT --run R --sender ID "
-	    "--n N --kind clock|ack|hb\n"
-	    "             [--seq S] [--key-file F] [--counter C] [--count K] "
-	    "[--interval-ms I]\n");
+	    "--n N\n"
+	    "             --kind clock|ack|hb|propose|notice|state [--seq S] "
+	    "[--ts T] [--c C]\n"
+	    "             [--members MASK] [--ballot B] [--levels L] "
+	    "[--key-file F]\n"
+	    "             [--counter C] [--count K] [--interval-ms I]\n");
 	exit(2);
 }
 
@@ -68,7 +85,11 @@ static size_t
 build(const struct forge *f, uint8_t *buf)
 {
 	struct msg_ack a = { .n = (uint8_t)f->n };
-	struct msg_data d = { .seq = f->seq, .ts = (UINT64_C(1) << 62) - 2 };
+	struct msg_data d = { .seq = f->seq, .ts = f->ts };
+	struct msg_propose pr = { .ballot = f->ballot, .members = f->members };
+	struct msg_view v = { .ballot = f->ballot, .n = (uint8_t)f->n };
+	struct msg_view_entry e = { .ballot = f->ballot,
+	    .members = f->members };
 	uint32_t s[MSG_MAX_PEERS];
 	struct msg_builder b;
 	struct auth_key key, run_key;
@@ -87,15 +108,33 @@ build(const struct forge *f, uint8_t *buf)
 		for (i = 0; i < f->n; i++)
 			s[i] = f->seq;
 		a.k = f->seq;
-		a.c = 5;
+		a.c = f->c;
 		(void)msg_put_ack(&b, &a, s);
 	} else if (strcmp(f->kind, "hb") == 0) {
 		(void)msg_put_heartbeat(&b, 0);
+	} else if (strcmp(f->kind, "propose") == 0) {
+		(void)msg_put_propose(&b, &pr);
+	} else if (strcmp(f->kind, "notice") == 0 ||
+	    strcmp(f->kind, "state") == 0) {
+		for (i = 0; i < f->n; i++)
+			s[i] = f->levels;
+		if (f->kind[0] == 'n') {
+			v.kind = MSG_VIEW_NOTICE;
+			v.nviews = 1;
+		} else {
+			/* An answer: what the sender claims to hold. */
+			v.kind = MSG_VIEW_STATE;
+			v.d_ts = f->ts;
+			s[f->sender] = f->seq;
+		}
+		msg_set_view(&b, 0);
+		(void)msg_put_view(&b, &v, &e, s);
 	} else {
 		usage();
 	}
 	len = msg_finish(&b);
 	if (f->key_file) {
+		/* The shared key roots the run key (auth_run_key()). */
 		if (auth_load_key(f->key_file, &key) < 0) {
 			fprintf(stderr, "forge: cannot load %s\n", f->key_file);
 			exit(2);
@@ -133,7 +172,8 @@ send_spoofed(int fd, const struct forge *f, const uint8_t *p, size_t plen)
 int
 main(int argc, char **argv)
 {
-	struct forge f = { .count = 1, .counter = 1, .seq = 1 };
+	struct forge f = { .count = 1, .counter = 1, .seq = 1,
+	    .ts = (UINT64_C(1) << 62) - 2, .c = 5 };
 	uint8_t dgram[MSG_MAX_DGRAM];
 	unsigned long i, sent = 0;
 	size_t len;
@@ -158,6 +198,16 @@ main(int argc, char **argv)
 			f.key_file = v;
 		else if (!strcmp(o, "--seq"))
 			f.seq = (uint32_t)num(v, UINT32_MAX);
+		else if (!strcmp(o, "--ts"))
+			f.ts = num(v, UINT64_MAX);
+		else if (!strcmp(o, "--c"))
+			f.c = num(v, UINT64_MAX);
+		else if (!strcmp(o, "--members"))
+			f.members = num(v, UINT64_MAX);
+		else if (!strcmp(o, "--ballot"))
+			f.ballot = (uint32_t)num(v, UINT32_MAX);
+		else if (!strcmp(o, "--levels"))
+			f.levels = (uint32_t)num(v, UINT32_MAX);
 		else if (!strcmp(o, "--counter"))
 			f.counter = (uint32_t)num(v, UINT32_MAX);
 		else if (!strcmp(o, "--count"))
@@ -167,13 +217,16 @@ main(int argc, char **argv)
 		else
 			usage();
 	}
-	if (a != argc || !f.to || !f.from || !f.run || !f.n || !f.kind)
+	if (a != argc || !f.to || !f.from || !f.run || !f.n || !f.kind ||
+	    f.n > MSG_MAX_PEERS || f.sender >= f.n)
 		usage();
-	len = build(&f, dgram);
+	if (!f.ballot)
+		f.ballot = 1 << 6 | f.sender;
 	if ((fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW)) < 0) {
 		perror("forge: raw socket (needs root)");
 		return 77;
 	}
+	len = build(&f, dgram);
 	for (i = 0; i < f.count; i++) {
 		if (send_spoofed(fd, &f, dgram, len) == 0)
 			sent++;
