@@ -71,6 +71,7 @@ struct run {
 	bool		 sender_waiting;	/* (mu) for the window to open */
 	bool		 shipping;	/* (mu) the log went to the shipper */
 	uint32_t	 view_told;	/* (mu) the last view logged */
+	uint64_t	 liars_told;	/* (mu) members whose lie was logged */
 	bool		 log_failed;	/* (mu) */
 	int		 log_errno;	/* (mu) the first write error */
 	uint64_t	 cpu_at_start;	/* process CPU µs at START */

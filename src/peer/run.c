@@ -72,6 +72,7 @@ run_create(struct peer_ctx *ctx, struct run *t, char *err, size_t errcap)
 	r->sender_busy = r->sender_waiting = false;
 	r->shipping = r->log_failed = false;
 	r->view_told = 0;
+	r->liars_told = 0;
 	r->log_errno = 0;
 	r->real_minus_mono = mptime_real_us() - mptime_now_us();
 	r->cpu_at_start = peer_cpu_us(NULL);
