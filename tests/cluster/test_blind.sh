@@ -11,7 +11,9 @@
 #  clock    a DATA stamped bound-1, the highest timestamp the run allows
 #           (the victim's clock jumped there: the run wedged);
 #  ackc     an ACK state with the clock bound-1 (the victim delivered past
-#           the forger's next messages: total order broken).
+#           the forger's next messages: total order broken);
+#  dead     DATA of a stopped peer past what it stamped, before the others
+#           leave it behind (relayed to every survivor and delivered).
 # Each is now refused as drop_auth, and the runs end ok with logs that the
 # independent checker accepts.  CASES=... picks some of them.
 . "$(dirname "$0")/lib.sh"
@@ -19,7 +21,7 @@ CTLRAW=$TOP/$B/tests/ctlraw
 FORGE=$TOP/$B/tests/forge
 [ "$(id -u)" = 0 ] || skip "needs root for a raw socket"
 [ "$HOST" = 127.0.0.1 ] || skip "IPv4 loopback only"
-CASES=${CASES:-notice propose clock ackc}
+CASES=${CASES:-notice propose clock ackc dead}
 
 # field K LINE: the value of key K in a STATUS line.
 field() { echo "$2" | sed -n 's/.* '"$1"'=\([^ ]*\).*/\1/p'; }
@@ -29,7 +31,7 @@ forge() {
 	    --run "$run" --sender 1 --n 3 "$@" >/dev/null || fail "forge $*"
 }
 
-N=3 M=3000
+N=3 M=2000
 BOUND=$((N * N * M + N))
 start_gm
 start_peers 3 --peer-timeout 3000
@@ -59,6 +61,10 @@ case_end() {
 	    fail "$1: forgeries not counted as drop_auth: $st"
 	grep -q "not authenticated" "$T/peer$victim.err" &&
 	    fail "$1: the run was not authenticated"
+	# The secret itself is shown nowhere: not in STATUS, nor any log.
+	echo "$st" | grep -q secret && fail "$1: STATUS shows the secret"
+	grep -rqs "secret=" "$T"/*.err "$T"/*.out "$T/logs" &&
+	    fail "$1: the secret was written to a log"
 	return 0
 }
 
@@ -83,6 +89,38 @@ for c in $CASES; do
 		case_run ackc
 		forge --kind ack --seq 1 --c $((BOUND - 1))
 		case_end ackc 1 ;;
+	dead)
+		# Peer 2 stops; DATA "from" it, past what it stamped, go to
+		# the victim before the others leave it behind.
+		case_run dead --suspect 400
+		gone=$(peer_with_id 2)
+		s=$(field stamped "$("$CTLRAW" "$(peer_ctl "$gone")" STATUS)")
+		eval "kill -STOP \$PEER_PID_$gone"
+		k=1
+		while [ $k -le 60 ]; do
+			"$FORGE" --to "$(peer_udp "$victim")" \
+			    --from "$(peer_udp "$gone")" --run "$run" --sender 2 \
+			    --n 3 --kind clock --seq $((s + k)) \
+			    --ts $((BOUND / 2 + k)) >/dev/null || fail "forge"
+			k=$((k + 1))
+		done
+		wait_line "$T/peer$victim.err" "view 1 installed" 10 \
+		    >/dev/null || fail "dead: no view without peer 2"
+		eval "kill -CONT \$PEER_PID_$gone"
+		wait $cs
+		cat "$T/dead.out"
+		# What peer 2 stamped, stopped then excluded: all it sent.
+		st=$("$CTLRAW" "$(peer_ctl "$gone")" STATUS) || fail "STATUS"
+		S=$(field stamped "$st")
+		"$TOP/tests/cluster/checkviews.sh" "$T/logs" "$run" $N $M 2 \
+		    total || fail "dead: the survivors' logs"
+		hi=$(awk '$1 == 2 { if ($2 > h) h = $2 } END { print h + 0 }' \
+		    "$T/logs/run$run-peer0.log")
+		[ "$hi" -le "$S" ] ||
+		    fail "dead: seq $hi of peer 2 delivered, it stamped $S"
+		st=$("$CTLRAW" "$(peer_ctl "$victim")" STATUS) || fail "STATUS"
+		[ "$(field drop_auth "$st")" -ge 60 ] ||
+		    fail "dead: forgeries not counted as drop_auth: $st" ;;
 	*) fail "unknown case $c" ;;
 	esac
 done
