@@ -19,6 +19,9 @@
  *    only once answered it freezes: no stamping, processing or delivery.
  *    Its answer (STATE) is what it processed of every stream, its delivery
  *    frontier and its installed views;
+ *  - an answer claiming more of a stream than that stream's owner answered
+ *    is a lie (catch_lies()): refused, reported by id, its sender left out
+ *    as one with conflicting views is; members are otherwise trusted;
  *  - with every answer in, the coordinator takes the longest history of
  *    views among them (a member whose history is not a prefix of it is left
  *    out, and so excluded), the cut of every stream (the most any answer
