@@ -50,9 +50,14 @@ void	auth_hex(const uint8_t *p, size_t n, char *out);
  * Returns 0, or -1 with errno (EINVAL: size; ENODEV: not a regular file).
  */
 int	auth_load_key(const char *path, struct auth_key *key);
-/* The key of one run's datagrams: HMAC(key, "mpcomm-run" || run). */
+/*
+ * The key of one run's datagrams: HMAC(key, "mpcomm-run" || run).  key is
+ * the shared key (--key-file) or, without one, the run's secret from START.
+ */
 void	auth_run_key(const struct auth_key *key, uint64_t run,
 	    struct auth_key *out);
+/* n bytes from the kernel's random source (getrandom).  0, or -1. */
+int	auth_random(void *p, size_t n);
 /* A fresh nonce, as AUTH_NONCE_HEX hex digits and a NUL.  0 or -1. */
 int	auth_nonce(char out[AUTH_NONCE_HEX + 1]);
 /* The mac= of a control line: hex HMAC(key, nonce "\n" line), with NUL. */

@@ -88,11 +88,19 @@ int	ctlmsg_members_parse(struct ctl_msg *m, struct ctlmsg_members *r);
  * START: the run's parameters.  Absent optional keys parse as: order
  * total, pacing, delays, loss, dup, seed, window and trace 0 (window 0:
  * the peer's own), on_failure continue, no suspect (the peer's own), no
- * server ("").  The formatter leaves out window 0, trace 0, has_suspect
- * false and an empty server.  `START messages=0` is the original demo's
- * "terminate": it parses with messages 0 and nothing else checked.
+ * server ("") and no secret.  The formatter leaves out window 0, trace 0,
+ * has_suspect false, an empty server and secret_len 0.  `START
+ * messages=0` is the original demo's "terminate": it parses with messages
+ * 0 and nothing else checked.
+ *
+ * secret= is the run's secret, CTLMSG_SECRET_MIN to CTLMSG_SECRET_MAX
+ * random bytes in hex, drawn by the comparison server for this run alone:
+ * every datagram of the run is authenticated under a key derived from it
+ * (auth.h).  A caller never logs it, nor shows it in STATUS.
  */
 #define CTLMSG_SERVER_MAX	(NET_HOST_MAX + NET_PORT_MAX + 4)
+#define CTLMSG_SECRET_MIN	16
+#define CTLMSG_SECRET_MAX	32
 struct ctlmsg_start {
 	uint64_t	 run;
 	unsigned	 id;
@@ -110,6 +118,8 @@ struct ctlmsg_start {
 	bool		 has_suspect;
 	uint64_t	 suspect_ms;		/* order_suspect_parse()'s range */
 	char		 server[CTLMSG_SERVER_MAX];	/* HOST:PORT or "" */
+	size_t		 secret_len;		/* 0: no secret= */
+	uint8_t		 secret[CTLMSG_SECRET_MAX];
 };
 int	ctlmsg_start_format(const struct ctlmsg_start *s, char *buf, size_t cap);
 int	ctlmsg_start_parse(struct ctl_msg *m, struct ctlmsg_start *s);

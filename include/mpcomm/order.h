@@ -78,7 +78,8 @@ struct order_config {
 	enum order_on_failure on_failure;
 	uint64_t	 suspect_us;	/* ORDER_CONTINUE: silence that suspects */
 	unsigned	 flaws;		/* ORDER_FLAW_*: tests only */
-	/* With a shared secret, every datagram is authenticated (auth.h). */
+	/* With a key (the shared key, or the run's secret from START),
+	 * every datagram is authenticated (auth.h). */
 	const struct auth_key *key;	/* NULL: none; copied at creation */
 };
 
@@ -125,6 +126,8 @@ struct order_stats {
 	uint64_t	 drop_auth;	/* MAC missing or wrong */
 	uint64_t	 drop_replay;	/* authenticated, but seen before */
 	uint64_t	 drop_view;	/* from a member no longer in the view */
+	uint64_t	 lies;		/* view-change answers refused as lies */
+	uint64_t	 liars;		/* bit i: member i was caught lying */
 	uint64_t	 views;		/* views installed after the first */
 	uint64_t	 pq_full;	/* hold queue refused a message (out of
 					   memory or a bug): the run aborts */

@@ -111,6 +111,10 @@ enum run_end {
 
 struct report {
 	uint64_t	 run;
+	/* The run's secret, sent in START only (never logged or reported):
+	 * every datagram of the run is authenticated under a key derived
+	 * from it, so that who did not read START cannot forge one. */
+	uint8_t		 secret[CTLMSG_SECRET_MAX];
 	struct run_params p;
 	struct ctlc_member member[MSG_MAX_PEERS];
 	struct peer_log	 log[MSG_MAX_PEERS];	/* borrowed from collect */

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mpcomm/auth.h"
 #include "mpcomm/ctlmsg.h"
 #include "mpcomm/log.h"
 #include "mpcomm/mptime.h"
@@ -146,6 +147,8 @@ start_msg(const struct report *rp, unsigned i, const char *srv,
 	s->suspect_ms = p->suspect_ms;
 	snprintf(s->server, sizeof(s->server), "%s", srv);
 	s->trace = p->trace;
+	memcpy(s->secret, rp->secret, sizeof(s->secret));
+	s->secret_len = sizeof(s->secret);
 }
 
 /* Sends START and the MEMBER lines to peer i over c. */
@@ -158,11 +161,16 @@ start_send(struct ctlc_conn *c, const struct report *rp, unsigned i,
 	struct ctlmsg_member x;
 	char line[CTL_LINE_MAX + 1], host[NET_HOST_MAX];
 	unsigned k;
+	int rc;
 
 	start_msg(rp, i, srv, &s);
-	if (ctlmsg_start_format(&s, line, sizeof(line)) < 0)
+	rc = ctlmsg_start_format(&s, line, sizeof(line)) < 0 ? -2 :
+	    ctlc_send(c, line);
+	explicit_bzero(&s, sizeof(s));
+	explicit_bzero(line, sizeof(line));
+	if (rc == -2)
 		goto toolong;
-	if (ctlc_send(c, line) < 0)
+	if (rc < 0)
 		return -1;
 	for (k = 0; k < p->n; k++) {
 		memset(&x, 0, sizeof(x));
@@ -624,6 +632,12 @@ run_once(struct cs_ctx *ctx, const struct run_params *p)
 	id = mptime_real_us();
 	rp->run = id > ctx->last_run ? id : ctx->last_run + 1;
 	ctx->last_run = rp->run;
+	if (auth_random(rp->secret, sizeof(rp->secret)) < 0) {
+		log_warn("run %" PRIu64 ": cannot draw the run's secret",
+		    rp->run);
+		free(rp);
+		return NULL;
+	}
 	collect_begin(&ctx->coll, rp->run, rp->p.n, rp->p.m);
 	log_info("run %" PRIu64 ": %u peers, %u messages each, order %s",
 	    rp->run, rp->p.n, rp->p.m, order_mode_name(rp->p.mode));
@@ -641,6 +655,8 @@ run_once(struct cs_ctx *ctx, const struct run_params *p)
 		}
 		started++;
 	}
+	/* Every START is out: the secret has no further use here. */
+	explicit_bzero(rp->secret, sizeof(rp->secret));
 	if (started == 0) {
 		collect_end(&ctx->coll);
 		report_free(rp);

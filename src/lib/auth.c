@@ -223,20 +223,30 @@ auth_run_key(const struct auth_key *key, uint64_t run, struct auth_key *out)
 }
 
 int
-auth_nonce(char out[AUTH_NONCE_HEX + 1])
+auth_random(void *p, size_t len)
 {
-	uint8_t r[AUTH_NONCE_HEX / 2];
+	uint8_t *r = p;
 	size_t got = 0;
 	ssize_t n;
 
-	while (got < sizeof(r)) {
-		n = getrandom(r + got, sizeof(r) - got, 0);
+	while (got < len) {
+		n = getrandom(r + got, len - got, 0);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			return -1;
 		got += (size_t)n;
 	}
+	return 0;
+}
+
+int
+auth_nonce(char out[AUTH_NONCE_HEX + 1])
+{
+	uint8_t r[AUTH_NONCE_HEX / 2];
+
+	if (auth_random(r, sizeof(r)) < 0)
+		return -1;
 	auth_hex(r, sizeof(r), out);
 	return 0;
 }

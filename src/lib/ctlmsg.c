@@ -277,6 +277,7 @@ int
 ctlmsg_start_format(const struct ctlmsg_start *s, char *buf, size_t cap)
 {
 	struct out o;
+	size_t i;
 
 	out_init(&o, buf, cap);
 	if (s->messages == 0) {		/* the demo's "terminate" */
@@ -299,7 +300,54 @@ ctlmsg_start_format(const struct ctlmsg_start *s, char *buf, size_t cap)
 	/* trace= only when asked for: an untraced START is as it was. */
 	if (s->trace)
 		put(&o, " trace=%" PRIu32, s->trace);
+	if (s->secret_len) {
+		put(&o, " secret=");
+		for (i = 0; i < s->secret_len && i < sizeof(s->secret); i++)
+			put(&o, "%02x", s->secret[i]);
+	}
 	return out_end(&o);
+}
+
+/* A hex digit's value, or -1. */
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* secret=HEX: its bytes into s.  The error never repeats the value. */
+static int
+start_secret(struct ctl_msg *m, struct ctlmsg_start *s)
+{
+	const char *v;
+	size_t len, i;
+	int hi, lo;
+
+	if (!(v = ctl_get(m, "secret")))
+		return 0;
+	len = strlen(v);
+	if (len % 2 || len < 2 * CTLMSG_SECRET_MIN ||
+	    len > 2 * CTLMSG_SECRET_MAX)
+		goto bad;
+	for (i = 0; i < len / 2; i++) {
+		if ((hi = hexval(v[2 * i])) < 0 ||
+		    (lo = hexval(v[2 * i + 1])) < 0)
+			goto bad;
+		s->secret[i] = (uint8_t)(hi << 4 | lo);
+	}
+	s->secret_len = len / 2;
+	return 0;
+bad:
+	memset(s->secret, 0, sizeof(s->secret));
+	snprintf(m->err, sizeof(m->err), "key 'secret': %d to %d hex digits, "
+	    "an even number", 2 * CTLMSG_SECRET_MIN, 2 * CTLMSG_SECRET_MAX);
+	return -1;
 }
 
 /*
@@ -396,7 +444,8 @@ start_options(struct ctl_msg *m, struct ctlmsg_start *s)
 		    s->id, s->n);
 		return -1;
 	}
-	if (ctl_get_str(m, "server", 0, s->server, sizeof(s->server)) < 0)
+	if (ctl_get_str(m, "server", 0, s->server, sizeof(s->server)) < 0 ||
+	    start_secret(m, s) < 0)
 		return -1;
 	return ctl_check_unused(m);
 }

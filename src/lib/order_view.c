@@ -19,6 +19,9 @@
  *    only once answered it freezes: no stamping, processing or delivery.
  *    Its answer (STATE) is what it processed of every stream, its delivery
  *    frontier and its installed views;
+ *  - an answer claiming more of a stream than that stream's owner answered
+ *    is a lie (catch_lies()): refused, reported by id, its sender left out
+ *    as one with conflicting views is; members are otherwise trusted;
  *  - with every answer in, the coordinator takes the longest history of
  *    views among them (a member whose history is not a prefix of it is left
  *    out, and so excluded), the cut of every stream (the most any answer
@@ -655,6 +658,49 @@ decide(struct order *o)
 	accept_install(o, &vs, cut, src);
 }
 
+/* Answer q is refused as a lie: counted, named, and left out (a conflict). */
+static void
+liar(struct order *o, unsigned q)
+{
+	o->st.lies++;
+	o->st.liars |= bit(q);
+	o->vc.c_answered &= ~bit(q);
+	o->vc.c_conflict |= bit(q);
+}
+
+/*
+ * The answers in, answer q just added, checked against each other where
+ * a lie shows without doubt: no member processed more of a stream than its
+ * owner stamped, and an owner answers what it stamped, frozen since.  So a
+ * level of stream p above p's own answer is a lie, of whichever of the two
+ * is not this coordinator (which trusts itself).  Streams that departed in
+ * an earlier view carry their cut and are not checked.  A liar is left
+ * out of the next proposal, as a member with conflicting views is; the
+ * caller reports it by id (order_stats: liars).  A member that holds the
+ * key can still lie undetected in everything else (mpcomm(7), FAULT
+ * MODEL).
+ */
+static void
+catch_lies(struct order *o, unsigned q)
+{
+	struct vchange *vc = &o->vc;
+	unsigned p, r;
+
+	for (p = 0; p < o->cfg.n; p++) {
+		if ((vc->c_views.departed >> p & 1) || !(vc->c_answered >> p & 1))
+			continue;
+		for (r = 0; r < o->cfg.n; r++) {
+			if (r == p || !(vc->c_answered >> r & 1) ||
+			    (r != q && p != q) ||
+			    vc->c_level[r][p] <= vc->c_level[p][p])
+				continue;
+			liar(o, r == o->cfg.self ? p : r);
+			if (!(vc->c_answered >> q & 1))
+				return;		/* q lied: the rest is moot */
+		}
+	}
+}
+
 static void
 on_state(struct order *o, unsigned q, const struct msg_view *v,
     const struct views *vs, const uint32_t *level)
@@ -671,11 +717,12 @@ on_state(struct order *o, unsigned q, const struct msg_view *v,
 		vc->c_conflict |= bit(q);	/* it goes: V1 */
 		return;
 	}
-	vc->c_answered |= bit(q);
 	vc->c_f_ts[q] = v->d_ts;
 	vc->c_f_id[q] = v->d_id;
 	for (i = 0; i < o->cfg.n; i++)
 		vc->c_level[q][i] = level[i];
+	vc->c_answered |= bit(q);
+	catch_lies(o, q);
 	check_answers(o);
 }
 

@@ -145,6 +145,12 @@ parse_start(struct peer_ctx *ctx, struct ctl_msg *m, struct start_req *s)
 	t->emu_cfg.seed = st.seed * 0x100000001b3ULL + t->self;
 	t->window = st.window;
 	t->trace_limit = st.trace;
+	t->has_secret = st.secret_len > 0;
+	if (t->has_secret) {
+		memcpy(t->secret.k, st.secret, st.secret_len);
+		t->secret.len = st.secret_len;
+		explicit_bzero(st.secret, sizeof(st.secret));
+	}
 	if (start_views(ctx, &st, t, m->err, sizeof(m->err)) < 0)
 		return -1;
 	return start_server(ctx, st.server, t, m->err, sizeof(m->err));
@@ -266,7 +272,9 @@ start_run(struct peer_ctx *ctx, struct lsrv_conn *c, struct start_req *s)
 		return (void)reply_err(c, 409, "START", err);
 	if (order_outbox_init(&box, 8) < 0)
 		return (void)reply_err(c, 500, "START", "out of memory");
-	if (!(r = run_create(ctx, &s->tmpl, err, sizeof(err)))) {
+	r = run_create(ctx, &s->tmpl, err, sizeof(err));
+	explicit_bzero(&s->tmpl.secret, sizeof(s->tmpl.secret));
+	if (!r) {
 		order_outbox_free(&box);
 		return (void)reply_err(c, 400, "START", err);
 	}
@@ -275,6 +283,10 @@ start_run(struct peer_ctx *ctx, struct lsrv_conn *c, struct start_req *s)
 	order_outbox_free(&box);
 	log_info("run %" PRIu64 ": peer %u of %u, %u messages each, order %s",
 	    r->id, r->self, r->n, r->messages, order_mode_name(r->mode));
+	if (!r->keyed)
+		log_warnx("run %" PRIu64 ": START carries no secret= and this "
+		    "peer has no key: the run's datagrams are not "
+		    "authenticated", r->id);
 	reply_run(c, CTLMSG_RUN_STARTED, r->id, NULL);
 }
 

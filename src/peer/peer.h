@@ -52,6 +52,9 @@ struct run {
 	struct net_addr	 addr[MSG_MAX_PEERS];	/* members' UDP addresses */
 	struct net_addr	 server;	/* where the log goes */
 	bool		 have_server;
+	bool		 has_secret;	/* START's secret=, wiped once the
+					   run key is derived from it */
+	struct auth_key	 secret;
 	bool		 keyed;		/* run_key is this run's datagram key */
 	struct auth_key	 run_key;
 	uint64_t	 real_minus_mono;	/* to report wall-clock times */
@@ -68,6 +71,7 @@ struct run {
 	bool		 sender_waiting;	/* (mu) for the window to open */
 	bool		 shipping;	/* (mu) the log went to the shipper */
 	uint32_t	 view_told;	/* (mu) the last view logged */
+	uint64_t	 liars_told;	/* (mu) members whose lie was logged */
 	bool		 log_failed;	/* (mu) */
 	int		 log_errno;	/* (mu) the first write error */
 	uint64_t	 cpu_at_start;	/* process CPU µs at START */

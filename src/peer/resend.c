@@ -19,6 +19,7 @@ struct tick {
 	uint64_t	 pause;		/* until the next tick */
 	struct ship_job	*job;		/* a log to ship, prepared */
 	bool		 oom;		/* a log could not be prepared */
+	uint64_t	 liars;		/* members newly caught lying */
 	bool		 new_view;	/* a view to log: */
 	uint64_t	 run;
 	uint32_t	 view;
@@ -44,6 +45,8 @@ tick(struct peer_ctx *ctx, struct run *r, void *arg,
 	if (ship_if_ended(ctx, r, &t->job) < 0)
 		t->oom = true;
 	view = order_view(r->core, &members);
+	t->liars = order_stats(r->core)->liars & ~r->liars_told;
+	r->liars_told |= t->liars;
 	t->new_view = view != r->view_told;
 	r->view_told = view;
 	t->run = r->id;
@@ -58,6 +61,7 @@ resend_main(void *arg)
 	struct peer_ctx *ctx = arg;
 	struct order_outbox box;
 	struct tick t = { .pause = TICK_US };
+	unsigned i;
 
 	if (order_outbox_init(&box, 256) < 0)
 		return NULL;
@@ -72,6 +76,13 @@ resend_main(void *arg)
 		if (t.new_view)
 			log_info("run %" PRIu64 ": view %" PRIu32 " installed: "
 			    "%u of %u members", t.run, t.view, t.members, t.n);
+		for (i = 0; t.liars >> i; i++)
+			if (t.liars >> i & 1)
+				log_warnx("run %" PRIu64 ": lie from member %u: "
+				    "its answer to a view change claims more "
+				    "of a stream than the stream's owner "
+				    "stamped; left out of the view", t.run, i);
+		t.liars = 0;
 		if (t.oom) {
 			log_warnx("out of memory: a delivery log is not shipped");
 			t.oom = false;

@@ -26,6 +26,7 @@ run_create(struct peer_ctx *ctx, struct run *t, char *err, size_t errcap)
 {
 	struct order_config cfg;
 	struct run *r;
+	const struct auth_key *root;
 	const char *why;
 
 	order_config_defaults(&cfg);
@@ -41,7 +42,13 @@ run_create(struct peer_ctx *ctx, struct run *t, char *err, size_t errcap)
 	cfg.on_failure = t->on_failure;
 	/* parse_views() filled it in (from START or --suspect). */
 	cfg.suspect_us = t->suspect_us;
-	cfg.key = ctx->key;
+	/*
+	 * The root of the run's datagram key: the shared key when there is
+	 * one (a key holder may then forge, as it always could), else the
+	 * run's secret from START, which only who read START knows.
+	 */
+	root = ctx->key ? ctx->key : t->has_secret ? &t->secret : NULL;
+	cfg.key = root;
 	if ((why = order_config_check(&cfg))) {
 		snprintf(err, errcap, "%s", why);
 		return NULL;
@@ -56,13 +63,16 @@ run_create(struct peer_ctx *ctx, struct run *t, char *err, size_t errcap)
 	r->log = NULL;
 	r->trace = NULL;
 	r->refs = 1;
-	r->keyed = ctx->key != NULL;
+	r->keyed = root != NULL;
 	if (r->keyed)
-		auth_run_key(ctx->key, t->id, &r->run_key);
+		auth_run_key(root, t->id, &r->run_key);
+	explicit_bzero(&r->secret, sizeof(r->secret));
+	r->has_secret = false;
 	r->first_stamp = r->last_delivery = 0;
 	r->sender_busy = r->sender_waiting = false;
 	r->shipping = r->log_failed = false;
 	r->view_told = 0;
+	r->liars_told = 0;
 	r->log_errno = 0;
 	r->real_minus_mono = mptime_real_us() - mptime_now_us();
 	r->cpu_at_start = peer_cpu_us(NULL);

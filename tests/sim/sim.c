@@ -623,6 +623,13 @@ final_checks(struct sim *s)
 			    (unsigned)order_stats(sp->core)->drop_bound);
 			return -1;
 		}
+		/* Honest peers never lie: none may be taken for a liar. */
+		if (!p->flaws && order_stats(sp->core)->lies) {
+			violate(s, "peer %u refused %u answers as lies (members "
+			    "%#llx)", i, (unsigned)order_stats(sp->core)->lies,
+			    (unsigned long long)order_stats(sp->core)->liars);
+			return -1;
+		}
 	}
 	if (ref == p->n)
 		return 0;	/* nobody finished: nothing to agree on */

@@ -226,6 +226,22 @@ test_start_round_trip(void)
 	CHECK(rd("START run=1 id=0 n=2 messages=1 window=1 trace=0") ==
 	    CTLMSG_START && ctlmsg_start_parse(&m, &s) == 0);
 
+	/* secret=: the run's secret, in hex, last; read back to its bytes. */
+	CHECK(rd("START run=1 id=0 n=2 messages=1 secret="
+	    "000102030405060708090a0b0c0d0e0fF0") == CTLMSG_START &&
+	    ctlmsg_start_parse(&m, &s) == 0);
+	CHECK(s.secret_len == 17 && s.secret[0] == 0 && s.secret[15] == 15 &&
+	    s.secret[16] == 0xf0);
+	CHECK(ctlmsg_start_format(&s, line, sizeof(line)) > 0);
+	CHECK(strstr(line, " on_failure=continue secret="
+	    "000102030405060708090a0b0c0d0e0ff0") != NULL);
+	CHECK(rd(line) == CTLMSG_START && ctlmsg_start_parse(&m, &back) == 0);
+	CHECK(memcmp(&s, &back, sizeof(s)) == 0);
+	CHECK(rd("START run=1 id=0 n=2 messages=1 secret="
+	    "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff")
+	    == CTLMSG_START && ctlmsg_start_parse(&m, &s) == 0 &&
+	    s.secret_len == 32 && s.secret[31] == 0xff);
+
 	/* messages=0, the demo's "terminate": nothing else is looked at. */
 	CHECK(rd("START messages=0 bogus=1") == CTLMSG_START &&
 	    ctlmsg_start_parse(&m, &s) == 0 && s.messages == 0);
@@ -265,9 +281,24 @@ test_start_refused(void)
 		{ "run=1 id=2 n=2 messages=1", "id 2 is not below n=2" },
 		{ "run=1 id=0 n=2 messages=1 server=", "key 'server'" },
 		{ "run=1 id=0 n=2 messages=1 delay_us=5", "unknown key" },
+		/* The secret: 16 to 32 bytes in hex; never echoed back. */
+		{ "run=1 id=0 n=2 messages=1 secret="
+		    "000102030405060708090a0b0c0d0e", "key 'secret': 32 to 64" },
+		{ "run=1 id=0 n=2 messages=1 secret="
+		    "000102030405060708090a0b0c0d0e0f1", "key 'secret'" },
+		{ "run=1 id=0 n=2 messages=1 secret="
+		    "00112233445566778899aabbccddeeff00112233445566778899aabbccdd"
+		    "eeff00", "key 'secret'" },
+		{ "run=1 id=0 n=2 messages=1 secret="
+		    "000102030405060708090a0b0c0d0e0g", "key 'secret'" },
+		{ "run=1 id=0 n=2 messages=1 secret=", "key 'secret'" },
 	};
 
 	refuse_all(CTLMSG_START, bad, sizeof(bad) / sizeof(bad[0]), parse_start);
+	/* A refused secret is not repeated where a log would show it. */
+	CHECK(rd("START run=1 id=0 n=2 messages=1 secret="
+	    "0123456789abcdef0123456789abcdeg") == CTLMSG_START &&
+	    parse_start(&m) < 0 && !strstr(m.err, "0123456789"));
 }
 
 static void
