@@ -128,9 +128,11 @@ ship_once(struct ship_job *j, char *reply, size_t cap)
 	char line[CTL_LINE_MAX];
 	int in = -1, rc;
 
-	if (!j->error[0] && (in = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+	/* Reopened for each try: only if it is still the file we wrote. */
+	if (!j->error[0] && (in = dlog_open_final(j->log)) < 0) {
 		snprintf(reply, cap, "cannot read %s: %s", path,
-		    strerror(errno));
+		    errno == ELOOP ? "it is a symlink now" : errno == ESTALE ?
+		    "it is not the file written" : strerror(errno));
 		return 1;
 	}
 	if (ctlc_open(&c, &j->server, j->ctx->key, MPCOMM_SHIP_TIMEOUT_MS) < 0) {
@@ -215,8 +217,8 @@ ship_main(void *arg)
 			break;
 		}
 		if (rc > 0) {
-			log_warnx("run %" PRIu64 ": comparison server refused "
-			    "the log: %s", j->run, reply);
+			log_warnx("run %" PRIu64 ": log not shipped: %s",
+			    j->run, reply);
 			break;
 		}
 		if (mptime_now_us() + backoff > deadline ||
