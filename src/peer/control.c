@@ -317,8 +317,12 @@ abort_req(struct peer_ctx *ctx, struct lsrv_conn *c, struct ctl_msg *m)
 
 	if (ctlmsg_abort_parse(m, &a) < 0)
 		return (void)reply_err(c, 400, "ABORT", m->err);
-	rc = core_abort(ctx, a.run, "aborted by the comparison server", &ph,
-	    &job);
+	/*
+	 * Who asked, not who we think asked: without a key anyone on the
+	 * network can send ABORT, and the report must not blame the run.
+	 */
+	snprintf(why, sizeof(why), "aborted by ABORT from %s", lsrv_peer(c));
+	rc = core_abort(ctx, a.run, why, &ph, &job);
 	if (rc == CORE_ABORT_NOT_CURRENT) {
 		snprintf(why, sizeof(why), "run %" PRIu64 " is not the current "
 		    "run", a.run);
