@@ -45,10 +45,11 @@ int
 main(int argc, char **argv)
 {
 	const char *out = NULL, *say = NULL;
-	uint64_t secs, slow = 0, end, bytes = 0, said = 0, next = 0;
+	uint64_t secs, slow = 0, end, bytes = 0, next = 0;
+	size_t said = 0;
 	unsigned port;
 	char buf[65536];
-	int fd, c = -1, i, tcp;
+	int fd, c = -1, i, tcp, eof = 0;
 	FILE *f = NULL;
 
 	if (argc < 3 || ctl_parse_u64(argv[2], 1, 3600, &secs) < 0 ||
@@ -82,15 +83,27 @@ main(int argc, char **argv)
 		ssize_t n;
 
 		if (c >= 0 && say && say[said] && mptime_now_us() >= next) {
-			if (send(c, say + said, 1, MSG_NOSIGNAL) == 1)
-				said++;
+			size_t k = slow ? 1 : strlen(say + said);
+			ssize_t w = send(c, say + said, k, MSG_NOSIGNAL);
+
+			said += w > 0 ? (size_t)w : 0;
 			next = mptime_now_us() + slow * 1000;
+		}
+		/* A client that is done sending may still be listening. */
+		if (c >= 0 && eof) {
+			if (!say || !say[said]) {
+				close(c);
+				c = -1;
+			}
+			mptime_sleep_us(slow ? 1000 : 20000);
+			continue;
 		}
 		if (poll(&p, 1, 20) <= 0)
 			continue;
 		if (tcp && c < 0) {
 			c = accept(fd, NULL, NULL);
 			said = next = 0;
+			eof = 0;
 			continue;
 		}
 		n = recv(c >= 0 ? c : fd, buf, sizeof(buf), 0);
@@ -99,8 +112,7 @@ main(int argc, char **argv)
 			if (f)
 				fwrite(buf, 1, (size_t)n, f);
 		} else if (c >= 0 && (n == 0 || errno != EINTR)) {
-			close(c);
-			c = -1;
+			eof = 1;
 		}
 	}
 	if (f)
