@@ -221,6 +221,7 @@ start_run(struct peer_ctx *ctx, struct lsrv_conn *c, struct start_req *s)
 	struct order_outbox box;
 	struct run *r;
 	char err[200];
+	unsigned shippers;
 	int busy;
 
 	if (!s->tmpl.have_server)
@@ -228,9 +229,16 @@ start_run(struct peer_ctx *ctx, struct lsrv_conn *c, struct start_req *s)
 		    "server: give server= or start the peer with --server");
 	pthread_mutex_lock(&ctx->mu);
 	busy = start_conflict(ctx, s->tmpl.id, err, sizeof(err));
+	shippers = ctx->shippers;
 	pthread_mutex_unlock(&ctx->mu);
 	if (busy)
 		return (void)reply_err(c, 409, "START", err);
+	/* Each run ends in a shipper: a bound on runs bounds the threads. */
+	if (shippers >= 2 * MPCOMM_SHIP_KEPT) {
+		snprintf(err, sizeof(err), "%u logs are still being shipped",
+		    shippers);
+		return (void)reply_err(c, 503, "START", err);
+	}
 	if (order_outbox_init(&box, 8) < 0)
 		return (void)reply_err(c, 500, "START", "out of memory");
 	if (!(r = run_create(ctx, &s->tmpl, err, sizeof(err)))) {
