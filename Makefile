@@ -40,7 +40,7 @@ UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNITS	 = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 SIM	 = $(B)/tests/sim
 TOOLS	 = $(B)/tests/ctlraw $(B)/tests/slowclient $(B)/tests/noise \
-	   $(B)/tests/forge $(B)/tests/udprate $(B)/tests/hold
+	   $(B)/tests/forge $(B)/tests/udprate $(B)/tests/hold $(B)/tests/sink
 
 .DELETE_ON_ERROR:
 .SECONDARY:

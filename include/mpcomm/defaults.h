@@ -22,6 +22,12 @@
 #define MPCOMM_CTL_TIMEOUT_MS	5000
 /* One step of shipping a log: a long body to a server that may be busy. */
 #define MPCOMM_SHIP_TIMEOUT_MS	10000
+/*
+ * A peer keeps at most this many logs waiting to be reshipped (the oldest
+ * is given up for a newer one), and refuses START while twice as many
+ * shipping threads are alive: a stranger's bogus runs cannot pile them up.
+ */
+#define MPCOMM_SHIP_KEPT	4
 /* A control server drops a client that completes no line for this long. */
 #define MPCOMM_CTL_IDLE_MS	10000
 /* ... the LOG server, whose clients stream long bodies, for this long. */

@@ -54,6 +54,12 @@ uint64_t	 dlog_views(const struct dlog *d);
 int		 dlog_finish(struct dlog *d, const char *order,
 		    const char *status);
 const char	*dlog_path(const struct dlog *d);
+/*
+ * Opens the final file for reading, if it is still the very file
+ * dlog_finish() wrote: not through a symlink, and the same device and inode.
+ * Returns a descriptor or -1 (ELOOP: a symlink; ESTALE: another file).
+ */
+int		 dlog_open_final(const struct dlog *d);
 /* Frees d; an unfinished part file is left for inspection. */
 void		 dlog_close(struct dlog *d);
 

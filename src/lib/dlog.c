@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "mpcomm/ctl.h"
 #include "mpcomm/dlog.h"
@@ -27,6 +28,8 @@ struct dlog {
 	uint64_t	 count;		/* message lines */
 	uint64_t	 views;		/* view lines */
 	size_t		 len;
+	dev_t		 dev;		/* the final file, as dlog_finish() */
+	ino_t		 ino;		/* wrote it (0, 0: not yet) */
 	char		 part[DLOG_DIR_MAX + 64];	/* + "/run<R>-peer<I>.log.part" */
 	char		 path[DLOG_DIR_MAX + 64];
 	char		 buf[DLOG_BUF];
@@ -45,6 +48,8 @@ dlog_open(const char *dir, uint64_t run, unsigned peer)
 	if (!(d = malloc(sizeof(*d))))
 		return NULL;
 	d->err = 0;
+	d->dev = 0;
+	d->ino = 0;
 	d->run = run;
 	d->peer = peer;
 	d->count = 0;
@@ -216,6 +221,7 @@ int
 dlog_finish(struct dlog *d, const char *order, const char *status)
 {
 	struct dlog_header h;
+	struct stat st;
 	char line[128];
 	int in = -1, out = -1, n, e;
 	ssize_t r;
@@ -248,6 +254,10 @@ dlog_finish(struct dlog *d, const char *order, const char *status)
 		r = -1;
 	}
 	close(in);
+	if (fstat(out, &st) < 0)
+		goto fail;
+	d->dev = st.st_dev;
+	d->ino = st.st_ino;
 	if (close(out) < 0) {
 		out = -1;
 		goto fail;
@@ -264,6 +274,35 @@ fail:
 		close(out);
 	errno = e;
 	return -1;
+}
+
+int
+dlog_open_final(const struct dlog *d)
+{
+	struct stat st;
+	int fd, e;
+
+	if (d->ino == 0 && d->dev == 0) {
+		errno = ENOENT;
+		return -1;
+	}
+	/* A symlink or another file put there since is not ours to send. */
+	if ((fd = open(d->path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC)) < 0)
+		return -1;
+	if (fstat(fd, &st) < 0) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_dev != d->dev ||
+	    st.st_ino != d->ino) {
+		close(fd);
+		errno = ESTALE;
+		return -1;
+	}
+	return fd;
 }
 
 const char *

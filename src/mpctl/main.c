@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,7 +71,7 @@ usage(void)
 "                         FILE, created with mode 0600; never overwrites\n"
 "\n"
 "  -k, --key-file PATH    authenticate (the secret the servers were given)\n"
-"  -t, --timeout SEC      for each answer (default 5)\n"
+"  -t, --timeout SEC      for the whole exchange with a server (default 5)\n"
 "  -h, --help             this text         -V, --version\n"
 "\n"
 "PEER is HOST[:PORT] (port 5679), GM is HOST[:PORT] (port 5680; default\n"
@@ -97,6 +98,43 @@ resolve(const char *spec, const char *defport, struct net_addr *a)
 }
 
 /*
+ * A server's text made safe for a terminal: control bytes, DEL, bytes
+ * above 0x7f and backslash as \xNN, so that an answer cannot move the
+ * cursor or retitle the window.  Two buffers in turn, for two in a printf.
+ */
+static const char *
+esc(const char *s)
+{
+	static char buf[2][4 * 8192 + 1];
+	static unsigned k;
+	char *o = buf[k ^= 1], *end = o + sizeof(buf[0]) - 5;
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p && o < end; p++) {
+		if (*p < 0x20 || *p >= 0x7f || *p == '\\')
+			o += sprintf(o, "\\x%02x", *p);
+		else
+			*o++ = (char)*p;
+	}
+	*o = '\0';
+	return buf[k];
+}
+
+/*
+ * The deadline of -t over a whole command (connect, request, every answer
+ * line): a server that answers one byte at a time cannot hold mpctl.
+ */
+static void
+on_alarm(int sig)
+{
+	static const char msg[] = "mpctl: timed out (-t)\n";
+
+	(void)sig;
+	(void)!write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	_exit(EXIT_NETWORK);
+}
+
+/*
  * One request line to spec; the answer in reply.  EXIT_OK for "OK ...",
  * EXIT_FAILED for anything else (printed), EXIT_NETWORK (printed).
  */
@@ -120,7 +158,7 @@ request(const struct mpctl *m, const char *spec, const char *defport,
 		return EXIT_FAILED;
 	}
 	if (rc > 0) {
-		fprintf(stderr, "mpctl: %s: %s\n", spec, reply);
+		fprintf(stderr, "mpctl: %s: %s\n", spec, esc(reply));
 		return EXIT_FAILED;
 	}
 	return EXIT_OK;
@@ -151,11 +189,11 @@ cmd_status(struct mpctl *m, int argc, char **argv)
 		return rc;
 	if (ctlmsg_read(reply, strlen(reply), &msg) != CTLMSG_OK) {
 		fprintf(stderr, "mpctl: %s: malformed answer: %s\n", argv[0],
-		    reply);
+		    esc(reply));
 		return EXIT_FAILED;
 	}
 	for (i = 0; i < msg.nfield; i++)	/* one field a line */
-		printf("%s=%s\n", msg.f[i].key, msg.f[i].val);
+		printf("%s=%s\n", esc(msg.f[i].key), esc(msg.f[i].val));
 	return EXIT_OK;
 }
 
@@ -177,7 +215,7 @@ cmd_list(struct mpctl *m, int argc, char **argv)
 		return request_bare(m, spec, GM_PORT, CTLMSG_LIST, reply,
 		    sizeof(reply)) == EXIT_NETWORK ? EXIT_NETWORK : EXIT_FAILED;
 	if (n < 0 && errno == EPROTO) {
-		fprintf(stderr, "mpctl: %s: %s\n", spec, reply);
+		fprintf(stderr, "mpctl: %s: %s\n", spec, esc(reply));
 		return EXIT_FAILED;
 	}
 	if (n < 0) {
@@ -186,7 +224,7 @@ cmd_list(struct mpctl *m, int argc, char **argv)
 	}
 	printf("%5s  %-39s %5s %5s\n", "index", "host", "udp", "ctl");
 	for (i = 0; i < n; i++)
-		printf("%5ld  %-39s %5u %5u\n", i, all[i].host, all[i].udp,
+		printf("%5ld  %-39s %5u %5u\n", i, esc(all[i].host), all[i].udp,
 		    all[i].ctl);
 	return EXIT_OK;
 }
@@ -200,7 +238,7 @@ cmd_ping(struct mpctl *m, int argc, char **argv)
 
 	if ((rc = request_bare(m, spec, GM_PORT, CTLMSG_PING, reply,
 	    sizeof(reply))) == EXIT_OK)
-		printf("%s: %s\n", spec, ctlmsg_ok_text(reply));
+		printf("%s: %s\n", spec, esc(ctlmsg_ok_text(reply)));
 	return rc;
 }
 
@@ -214,7 +252,7 @@ cmd_shutdown(struct mpctl *m, int argc, char **argv)
 		rc = request_bare(m, argv[i], PEER_PORT, CTLMSG_SHUTDOWN,
 		    reply, sizeof(reply));
 		if (rc == EXIT_OK)
-			printf("%s: %s\n", argv[i], ctlmsg_ok_text(reply));
+			printf("%s: %s\n", argv[i], esc(ctlmsg_ok_text(reply)));
 		else if (worst != EXIT_NETWORK)
 			worst = rc;
 	}
@@ -234,7 +272,7 @@ cmd_abort(struct mpctl *m, int argc, char **argv)
 	(void)ctlmsg_abort_format(&a, line, sizeof(line));
 	if ((rc = request(m, argv[0], PEER_PORT, line, reply,
 	    sizeof(reply))) == EXIT_OK)
-		printf("%s: %s\n", argv[0], ctlmsg_ok_text(reply));
+		printf("%s: %s\n", argv[0], esc(ctlmsg_ok_text(reply)));
 	return rc;
 }
 
@@ -258,7 +296,7 @@ cmd_unregister(struct mpctl *m, int argc, char **argv)
 	(void)ctlmsg_reg_format(CTLMSG_UNREGISTER, &r, line, sizeof(line));
 	if ((rc = request(m, argv[0], GM_PORT, line, reply,
 	    sizeof(reply))) == EXIT_OK)
-		printf("%s: %s\n", argv[0], ctlmsg_ok_text(reply));
+		printf("%s: %s\n", argv[0], esc(ctlmsg_ok_text(reply)));
 	return rc;
 }
 
@@ -356,10 +394,10 @@ cmd_start(struct mpctl *m, int argc, char **argv)
 	}
 	ctlc_close(&c);
 	if (!ctlmsg_is_ok(reply)) {
-		fprintf(stderr, "mpctl: %s: %s\n", argv[0], reply);
+		fprintf(stderr, "mpctl: %s: %s\n", argv[0], esc(reply));
 		return EXIT_FAILED;
 	}
-	printf("%s: %s\n", argv[0], ctlmsg_ok_text(reply));
+	printf("%s: %s\n", argv[0], esc(ctlmsg_ok_text(reply)));
 	return EXIT_OK;
 }
 
@@ -385,7 +423,7 @@ cmd_send(struct mpctl *m, int argc, char **argv)
 	shutdown(c.fd, SHUT_WR);
 	c.timeout_ms = m->timeout_ms < 2000 ? m->timeout_ms : 2000;
 	while (ctlc_recv(&c, line, sizeof(line)) >= 0)
-		printf("%s\n", line);
+		printf("%s\n", esc(line));
 	ctlc_close(&c);
 	return EXIT_OK;
 }
@@ -540,5 +578,9 @@ main(int argc, char **argv)
 	n = argc - optind - 1;
 	if (n < c->min || (c->max >= 0 && n > c->max))
 		usage_error("%s: expected %s", c->name, c->args);
+	/* -t for each server: shutdown names several, the others one. */
+	signal(SIGALRM, on_alarm);
+	alarm((unsigned)(m.timeout_ms / 1000) *
+	    (unsigned)(c->fn == cmd_shutdown ? n : 1));
 	return c->fn(&m, n, argv + optind + 1);
 }

@@ -258,6 +258,7 @@ start_run(struct peer_ctx *ctx, struct lsrv_conn *c, struct start_req *s)
 	struct order_outbox box;
 	struct run *r;
 	char err[300];
+	unsigned shippers;
 	int busy;
 
 	if (!s->tmpl.have_server)
@@ -267,9 +268,16 @@ start_run(struct peer_ctx *ctx, struct lsrv_conn *c, struct start_req *s)
 		return (void)reply_err(c, 403, "START", err);
 	pthread_mutex_lock(&ctx->mu);
 	busy = start_conflict(ctx, s->tmpl.id, err, sizeof(err));
+	shippers = ctx->shippers;
 	pthread_mutex_unlock(&ctx->mu);
 	if (busy)
 		return (void)reply_err(c, 409, "START", err);
+	/* Each run ends in a shipper: a bound on runs bounds the threads. */
+	if (shippers >= 2 * MPCOMM_SHIP_KEPT) {
+		snprintf(err, sizeof(err), "%u logs are still being shipped",
+		    shippers);
+		return (void)reply_err(c, 503, "START", err);
+	}
 	if (order_outbox_init(&box, 8) < 0)
 		return (void)reply_err(c, 500, "START", "out of memory");
 	r = run_create(ctx, &s->tmpl, err, sizeof(err));
@@ -363,8 +371,12 @@ abort_req(struct peer_ctx *ctx, struct lsrv_conn *c, struct ctl_msg *m)
 
 	if (ctlmsg_abort_parse(m, &a) < 0)
 		return (void)reply_err(c, 400, "ABORT", m->err);
-	rc = core_abort(ctx, a.run, "aborted by the comparison server", &ph,
-	    &job);
+	/*
+	 * Who asked, not who we think asked: without a key anyone on the
+	 * network can send ABORT, and the report must not blame the run.
+	 */
+	snprintf(why, sizeof(why), "aborted by ABORT from %s", lsrv_peer(c));
+	rc = core_abort(ctx, a.run, why, &ph, &job);
 	if (rc == CORE_ABORT_NOT_CURRENT) {
 		snprintf(why, sizeof(why), "run %" PRIu64 " is not the current "
 		    "run", a.run);

@@ -115,6 +115,8 @@ struct peer_ctx {
 	pthread_cond_t	 cv;		/* (mu) something changed */
 	struct run	*run;		/* (mu) current or last run */
 	unsigned	 shippers;	/* (mu) shipping threads alive */
+	uint64_t	 ship_seq;	/* (mu) the next shipment's number */
+	uint64_t	 ship_cut;	/* (mu) shipments below it give up */
 	struct helper	*helpers;	/* (mu) threads to join, see peer_spawn */
 	atomic_bool	 stop;
 

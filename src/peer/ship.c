@@ -33,6 +33,7 @@ struct ship_job {
 	struct trace	*trace;		/* NULL: the run was not traced */
 	struct net_addr	 server;
 	uint64_t	 run;
+	uint64_t	 seq;		/* its number among the shipments */
 	unsigned	 self;
 	const char	*mode;
 	enum run_status	 status;
@@ -128,9 +129,11 @@ ship_once(struct ship_job *j, char *reply, size_t cap)
 	char line[CTL_LINE_MAX];
 	int in = -1, rc;
 
-	if (!j->error[0] && (in = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+	/* Reopened for each try: only if it is still the file we wrote. */
+	if (!j->error[0] && (in = dlog_open_final(j->log)) < 0) {
 		snprintf(reply, cap, "cannot read %s: %s", path,
-		    strerror(errno));
+		    errno == ELOOP ? "it is a symlink now" : errno == ESTALE ?
+		    "it is not the file written" : strerror(errno));
 		return 1;
 	}
 	if (ctlc_open(&c, &j->server, j->ctx->key, MPCOMM_SHIP_TIMEOUT_MS) < 0) {
@@ -184,6 +187,44 @@ finish_failed(struct ship_job *j, int e)
 	pthread_mutex_unlock(&ctx->mu);
 }
 
+/*
+ * Waits us before the next try; true if this shipment is to be given up
+ * meanwhile: the peer stops, or newer logs took its place (ship_prepare()).
+ */
+static bool
+ship_wait(struct ship_job *j, uint64_t us, bool *cut)
+{
+	struct peer_ctx *ctx = j->ctx;
+	struct timespec ts;
+	bool out;
+
+	peer_deadline(&ts, us);
+	pthread_mutex_lock(&ctx->mu);
+	while (!(*cut = j->seq < ctx->ship_cut) && !atomic_load(&ctx->stop) &&
+	    pthread_cond_timedwait(&ctx->cv, &ctx->mu, &ts) == 0)
+		;
+	out = *cut || atomic_load(&ctx->stop);
+	pthread_mutex_unlock(&ctx->mu);
+	return out;
+}
+
+/* Given up for newer logs: an empty one (a bogus run's) is not kept. */
+static void
+ship_drop(struct ship_job *j)
+{
+	const char *path = dlog_path(j->log);
+
+	if (!j->error[0] && dlog_count(j->log) == 0 &&
+	    dlog_views(j->log) == 0 && unlink(path) == 0)
+		log_warnx("run %" PRIu64 ": giving up shipping the log for "
+		    "newer ones (at most %d kept for retry); it was empty and "
+		    "is removed", j->run, MPCOMM_SHIP_KEPT);
+	else
+		log_warnx("run %" PRIu64 ": giving up shipping the log for "
+		    "newer ones (at most %d kept for retry); it stays in %s",
+		    j->run, MPCOMM_SHIP_KEPT, path);
+}
+
 static void *
 ship_main(void *arg)
 {
@@ -191,6 +232,7 @@ ship_main(void *arg)
 	struct peer_ctx *ctx = j->ctx;
 	uint64_t deadline, backoff = 100000;
 	char reply[CTL_LINE_MAX];
+	bool cut;
 	int rc;
 
 	if (!j->log) {
@@ -215,8 +257,8 @@ ship_main(void *arg)
 			break;
 		}
 		if (rc > 0) {
-			log_warnx("run %" PRIu64 ": comparison server refused "
-			    "the log: %s", j->run, reply);
+			log_warnx("run %" PRIu64 ": log not shipped: %s",
+			    j->run, reply);
 			break;
 		}
 		if (mptime_now_us() + backoff > deadline ||
@@ -228,7 +270,15 @@ ship_main(void *arg)
 		}
 		log_warnx("run %" PRIu64 ": cannot ship the log (%s), retrying "
 		    "in %" PRIu64 " ms", j->run, reply, backoff / 1000);
-		mptime_sleep_us(backoff);
+		if (ship_wait(j, backoff, &cut)) {
+			if (cut)
+				ship_drop(j);
+			else
+				log_warnx("run %" PRIu64 ": giving up shipping "
+				    "the log (stopping); it stays in %s",
+				    j->run, dlog_path(j->log));
+			break;
+		}
 		if (backoff < 5000000)
 			backoff *= 2;
 	}
@@ -314,6 +364,12 @@ ship_prepare(struct peer_ctx *ctx, struct run *r)
 		run_reason(r, j->error, sizeof(j->error));
 	j->cpu_at_start = r->cpu_at_start;
 	ship_header(ctx, r, j);
+	/* The oldest waiting to be reshipped make room for this one. */
+	j->seq = ctx->ship_seq++;
+	if (ctx->shippers >= MPCOMM_SHIP_KEPT) {
+		ctx->ship_cut = j->seq + 1 - MPCOMM_SHIP_KEPT;
+		pthread_cond_broadcast(&ctx->cv);
+	}
 	ctx->shippers++;
 	return j;
 }

@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # ABORT run=R at a peer's control port, by hand: a request without a valid
 # run is refused with ERR 400, a run that is not the current one with
-# ERR 404; the current run is aborted (STATUS state=aborted, with the
-# reason), its log is shipped with status=aborted, a second ABORT is a
-# harmless "OK already finished", and the same peers take the next run.
+# ERR 404; the current run is aborted (STATUS state=aborted, the reason
+# naming who sent the ABORT), its log is shipped with status=aborted, a
+# second ABORT is a harmless "OK already finished", and the same peers take the next run.
 . "$(dirname "$0")/lib.sh"
 CTLRAW=$TOP/$B/tests/ctlraw
 start_gm
@@ -35,8 +35,9 @@ ask "$c0" "ABORT run=$run" | grep -q "^OK aborted run=$run\$" ||
 st=$("$CTLRAW" "$c0" STATUS)
 echo "$st"
 echo "$st" | grep -q "^OK state=aborted run=$run " || fail "STATUS state"
-echo "$st" | grep -q " reason=aborted_by_the_comparison_server" ||
-    fail "STATUS reason"
+# The reason names who sent the ABORT (here ctlraw, from 127.0.0.1).
+echo "$st" | grep -q " reason=aborted_by_ABORT_from_127.0.0.1:[0-9]" ||
+    fail "STATUS reason does not name who aborted"
 ask "$c0" "ABORT run=$run" |
     grep -q "^OK already finished run=$run state=aborted\$" ||
     fail "a second ABORT is not a plain OK"
@@ -51,7 +52,7 @@ for id in 0 1; do
 	head -n 1 "$T/logs/run$run-peer$id.log" | grep -q "status=aborted" ||
 	    fail "peer $id log status"
 done
-grep -q "aborted by the comparison server" "$T/long.out" ||
+grep -q "aborted by ABORT from 127.0.0.1:" "$T/long.out" ||
     fail "the report does not give the peers' reason"
 run_cs next -n 2 -m 50 -q || { cat "$T/next.out" "$T/next.err"; \
     fail "the aborted peers did not take the next run"; }
