@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # A run completes, in total order, while another process fires random and
 # malformed datagrams at every peer's UDP port and garbage at every TCP
-# port; the peers count what they dropped, and every server still serves.
+# port; the peers count what they dropped (by cause), and every server still serves.
 . "$(dirname "$0")/lib.sh"
 NOISE=$TOP/$B/tests/noise
 MPCTL=$BIN/mpctl
@@ -39,7 +39,9 @@ check run 3 3000 total || fail "total order broken under noise"
 [ $rc -eq 0 ] || fail "comparison_server exited $rc"
 st=$("$MPCTL" send "$(peer_ctl 0)" STATUS)
 echo "$st"
-for key in drop_decode drop_run drop_sender; do
+# The run's datagrams are authenticated under the secret its START carried,
+# so junk fails its MAC (drop_auth) before any record of it is decoded; the decoder's own refusals are unit-tested.
+for key in drop_auth; do
 	v=$(echo "$st" | sed -n "s/.* $key=\([0-9]*\).*/\1/p")
 	[ -n "$v" ] && [ "$v" -gt 0 ] || fail "$key not counted"
 done
