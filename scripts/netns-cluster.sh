@@ -55,7 +55,7 @@ while [ $# -gt 0 ]; do
 	--output-loss) need_value "$1" $#; need_prob "$1" "$2"; oloss=$2; shift 2 ;;
 	--log-dir) need_value "$1" $#; logdir=$2; shift 2 ;;
 	--cut) need_value "$1" $#; cut=$2; shift 2 ;;
-	-h|--help) show_help "$0" 3 30 ;;
+	-h|--help) show_help "$0" 3 32 ;;
 	--version) echo "netns-cluster.sh (MPComm)"; exit 0 ;;
 	-q|--quiet|-v|--verbose|--shutdown-peers) cs_args="$cs_args $1"; shift ;;
 	-o|--order|-i|--interval|--delay|--loss|--dup|--seed|--window|-r|--runs|\
