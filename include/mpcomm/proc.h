@@ -98,6 +98,11 @@ int	proc_setup(const char *prog, struct proc_opts *o, int daemon,
  * after a daemon's chdir("/")), into out.  Returns 0, or -1 with errno
  * (ENAMETOOLONG: it does not fit in cap).
  */
+/*
+ * The lsrv_ops.refused of every server: logs, once per source, a control
+ * connection that protected mode turned away.
+ */
+void	proc_log_refused(void *arg, const char *host, unsigned long long total);
 int	proc_abspath(const char *path, char *out, size_t cap);
 
 /*

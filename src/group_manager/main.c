@@ -142,7 +142,7 @@ main(int argc, char **argv)
 		.line = registry_line,
 		.closed = registry_closed,
 		.tick = registry_expire,
-		.refused = registry_refused,
+		.refused = proc_log_refused,
 	};
 	struct auth_key key_store;
 	const struct auth_key *key;

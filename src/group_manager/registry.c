@@ -175,15 +175,6 @@ registry_closed(void *arg, struct lsrv_conn *c, const char *why)
 }
 
 void
-registry_refused(void *arg, const char *host, unsigned long long total)
-{
-	(void)arg;
-	log_warnx("%s: connection refused: protected mode (not a loopback "
-	    "address, and no --key-file); %llu refused so far, this source "
-	    "is not logged again", host, total);
-}
-
-void
 registry_expire(void *arg)
 {
 	struct registry *r = arg;

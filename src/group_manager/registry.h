@@ -31,7 +31,5 @@ int	registry_line(void *arg, struct lsrv_conn *c, char *line, size_t len);
 void	registry_closed(void *arg, struct lsrv_conn *c, const char *why);
 /* Drops members that stopped refreshing; the lsrv tick callback. */
 void	registry_expire(void *arg);
-/* Logs a source protected mode turned away (lsrv refused callback). */
-void	registry_refused(void *arg, const char *host, unsigned long long total);
 
 #endif

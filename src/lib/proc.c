@@ -464,3 +464,12 @@ proc_pidfile_or_exit(const char *path)
 		    "refused", path);
 	fatal(EXIT_NETWORK, "cannot write pidfile %s", path);
 }
+
+void
+proc_log_refused(void *arg, const char *host, unsigned long long total)
+{
+	(void)arg;
+	log_warnx("%s: connection refused: protected mode (not a loopback "
+	    "address, and no --key-file); %llu refused so far, this source "
+	    "is not logged again", host, total);
+}

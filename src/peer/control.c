@@ -21,6 +21,7 @@
 #include "mpcomm/log.h"
 #include "mpcomm/lsrv.h"
 #include "mpcomm/mptime.h"
+#include "mpcomm/proc.h"
 #include "mpcomm/region.h"
 #include "peer.h"
 
@@ -491,22 +492,13 @@ on_closed(void *arg, struct lsrv_conn *c, const char *why)
 	}
 }
 
-static void
-on_refused(void *arg, const char *host, unsigned long long total)
-{
-	(void)arg;
-	log_warnx("%s: connection refused: protected mode (not a loopback "
-	    "address, and no --key-file); %llu refused so far, this source "
-	    "is not logged again", host, total);
-}
-
 const struct lsrv_ops *
 control_ops(void)
 {
 	static const struct lsrv_ops ops = {
 		.line = on_line,
 		.closed = on_closed,
-		.refused = on_refused,
+		.refused = proc_log_refused,
 	};
 
 	return &ops;
