@@ -17,26 +17,23 @@
 #include "../../src/comparison_server/cs.h"
 #include "check.h"
 
-/* Two peers, one message each, delivered in opposite orders (none). */
+/*
+ * A report of two peers whose traces (NULL-ended, at most 8 lines each) parse
+ * and whose logs hold keys[i][0..1], judged as the server would.
+ */
 static struct report *
-skewed(const char *host1)
+two_peers(uint64_t run, unsigned m, enum order_mode mode, const char *host1,
+    const char *const tr[2][8], const uint64_t keys[2][2])
 {
-	static const char *const tr[2][5] = {
-		{ "@S 5000000 1 1", "@D 5000000 0 0 1 1 -1",
-		  "@R 5000900 1 1 1 2", "@D 5000900 1 1 1 1 2", NULL },
-		/* Peer 1's clock is 4 s behind peer 0's. */
-		{ "@S 1000100 1 1", "@D 1000100 0 1 1 1 -1",
-		  "@R 1000500 0 1 1 2", "@D 1000500 1 0 1 1 2", NULL },
-	};
 	struct report *rp = calloc(1, sizeof(*rp));
 	unsigned i, k;
 
 	if (!rp)
 		abort();
-	rp->run = 9;
+	rp->run = run;
 	rp->p.n = 2;
-	rp->p.m = 1;
-	rp->p.mode = ORDER_NONE;
+	rp->p.m = m;
+	rp->p.mode = mode;
 	for (i = 0; i < 2; i++) {
 		struct peer_log *l = &rp->log[i];
 
@@ -45,11 +42,11 @@ skewed(const char *host1)
 		l->received = true;
 		l->status = RUN_STATUS_OK;
 		l->keys = calloc(2, sizeof(*l->keys));
-		l->trace = calloc(4, sizeof(*l->trace));
+		l->trace = calloc(8, sizeof(*l->trace));
 		if (!l->keys || !l->trace)
 			abort();
-		l->keys[0] = (uint64_t)i << 32 | 1;
-		l->keys[1] = (uint64_t)(1 - i) << 32 | 1;
+		l->keys[0] = keys[i][0];
+		l->keys[1] = keys[i][1];
 		l->n = 2;
 		for (k = 0; tr[i][k]; k++)
 			CHECK(trace_parse(tr[i][k], 2, &l->trace[k]) == 0);
@@ -57,6 +54,25 @@ skewed(const char *host1)
 	}
 	compare_run(rp);
 	return rp;
+}
+
+/* Two peers, one message each, delivered in opposite orders (none). */
+static struct report *
+skewed(const char *host1)
+{
+	static const char *const tr[2][8] = {
+		{ "@S 5000000 1 1", "@D 5000000 0 0 1 1 -1",
+		  "@R 5000900 1 1 1 2", "@D 5000900 1 1 1 1 2", NULL },
+		/* Peer 1's clock is 4 s behind peer 0's. */
+		{ "@S 1000100 1 1", "@D 1000100 0 1 1 1 -1",
+		  "@R 1000500 0 1 1 2", "@D 1000500 1 0 1 1 2", NULL },
+	};
+	static const uint64_t keys[2][2] = {
+		{ (uint64_t)0 << 32 | 1, (uint64_t)1 << 32 | 1 },
+		{ (uint64_t)1 << 32 | 1, (uint64_t)0 << 32 | 1 },
+	};
+
+	return two_peers(9, 1, ORDER_NONE, host1, tr, keys);
 }
 
 /* Two peers, two messages each, whose traces parse but are extreme. */
@@ -75,35 +91,12 @@ extreme(void)
 		  "@D 18446744073709551615 0 0 4294967295 1 1",
 		  "@S 1 4294967295 1", "@V 5 1 1", NULL },
 	};
-	struct report *rp = calloc(1, sizeof(*rp));
-	unsigned i, k;
+	static const uint64_t keys[2][2] = {
+		{ (uint64_t)63 << 32 | 4294967295u, (uint64_t)0 << 32 | 1 },
+		{ (uint64_t)63 << 32 | 4294967295u, (uint64_t)1 << 32 | 1 },
+	};
 
-	if (!rp)
-		abort();
-	rp->run = 10;
-	rp->p.n = 2;
-	rp->p.m = 2;
-	rp->p.mode = ORDER_TOTAL;
-	for (i = 0; i < 2; i++) {
-		struct peer_log *l = &rp->log[i];
-
-		snprintf(rp->member[i].host, sizeof(rp->member[i].host),
-		    "10.0.0.1");
-		l->received = true;
-		l->status = RUN_STATUS_OK;
-		l->keys = calloc(2, sizeof(*l->keys));
-		l->trace = calloc(8, sizeof(*l->trace));
-		if (!l->keys || !l->trace)
-			abort();
-		l->keys[0] = (uint64_t)63 << 32 | 4294967295u;
-		l->keys[1] = (uint64_t)i << 32 | 1;
-		l->n = 2;
-		for (k = 0; tr[i][k]; k++)
-			CHECK(trace_parse(tr[i][k], 2, &l->trace[k]) == 0);
-		l->ntrace = k;
-	}
-	compare_run(rp);
-	return rp;
+	return two_peers(10, 2, ORDER_TOTAL, "10.0.0.1", tr, keys);
 }
 
 /* Every picture of rp into path: each returns 0 (drawn or declined). */
