@@ -1,21 +1,29 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-2-Clause
-# The manual pages: clean under mandoc -Tlint (or groff -ww -z), and every
-# long option a program's --help names is in its page.
+# The manual pages: clean under mandoc -Tlint and groff -mandoc -ww, every
+# long option a program's --help names is in its page, every source file
+# is named in the README's layout, and the README stays a front door (at
+# most 350 lines: the manual is the manual).
 . "$(dirname "$0")/lib.sh"
 pages=$(find "$TOP/src" -name '*.[78]' | sort)
 [ "$(echo "$pages" | wc -l)" -eq 5 ] || fail "expected 5 pages: $pages"
+# Both formatters, where they are installed: mandoc's lint, and groff's
+# warnings (which mandoc does not give, e.g. a macro as the first argument
+# of .Li).
+linted=0
 if command -v mandoc >/dev/null; then
 	# shellcheck disable=SC2086
 	mandoc -Tlint -Wwarning $pages || fail "mandoc -Tlint"
-elif command -v groff >/dev/null; then
-	for p in $pages; do
-		groff -mdoc -ww -z "$p" 2>"$T/g" && [ ! -s "$T/g" ] ||
-		    { cat "$T/g"; fail "groff: $p"; }
-	done
-else
-	skip "neither mandoc nor groff is installed"
+	linted=1
 fi
+if command -v groff >/dev/null; then
+	for p in $pages; do
+		groff -mandoc -ww -z "$p" 2>"$T/g" && [ ! -s "$T/g" ] ||
+		    { cat "$T/g"; fail "groff -mandoc -ww: $p"; }
+	done
+	linted=1
+fi
+[ $linted = 1 ] || skip "neither mandoc nor groff is installed"
 for p in group_manager comparison_server peer mpctl; do
 	page=$(find "$TOP/src" -name "$p.8")
 	"$BIN/$p" --help | grep -oE -- '--[a-z][a-z-]+' | sort -u |
@@ -26,6 +34,17 @@ for p in group_manager comparison_server peer mpctl; do
 	done || fail "$p.8 misses options"
 	grep -q "^\.Sh EXIT STATUS" "$page" || fail "$p.8: no EXIT STATUS"
 done
+# The README's layout names every source file, script and test tool.
+layout=$(sed -n '/^## Layout/,/^## /p' "$TOP/README.md")
+[ -n "$layout" ] || fail "README has no Layout section"
+(cd "$TOP" && find src include scripts tests/tools tests/bench tests/sim \
+    tests/soak -type f \( -name '*.[ch78]' -o -name '*.sh' \) | sort) |
+while read -r f; do
+	echo "$layout" | grep -qF "$(basename "$f" | sed 's/\.[ch]$//')" ||
+	    { echo "$f is not named in the README's layout"; exit 1; }
+done || fail "the layout misses files"
+lines=$(wc -l <"$TOP/README.md")
+[ "$lines" -le 350 ] || fail "README.md has $lines lines (at most 350)"
 # No reference may point outside the repository (the notes the team keeps
 # elsewhere).
 grep -rlE 'DESI[G]N\.md|\.\./shar[e]d' "$TOP" --exclude-dir=.git \
