@@ -78,6 +78,12 @@ void	proc_usage_error(const char *prog, const char *synopsis,
 	    __attribute__((format(printf, 3, 4), noreturn));
 void	proc_getopt_error(const char *prog, const char *synopsis, int ch,
 	    char **argv) __attribute__((noreturn));
+/*
+ * A HOST[:PORT] given by what (an option or a variable) is a usage error
+ * unless net_split_hostport() takes it; a name is not resolved here.
+ */
+void	proc_check_hostport(const char *prog, const char *synopsis,
+	    const char *what, const char *spec, const char *defport);
 
 /*
  * Logging as the options say (syslog also when detached without a log

@@ -31,6 +31,8 @@
 #define SYNOPSIS	\
     "comparison_server [-hqVv] [-g host:port] [-m messages] [-n peers] [...]"
 #define usage_error(...) proc_usage_error(PROG, SYNOPSIS, __VA_ARGS__)
+#define check_hostport(what, spec, defport)				\
+	proc_check_hostport(PROG, SYNOPSIS, what, spec, defport)
 
 static void
 usage(FILE *f, int status)
@@ -341,6 +343,8 @@ parse_args(struct cs_ctx *ctx, int argc, char **argv)
 			ctx->csv_path = optarg;
 			break;
 		case 'g':
+			check_hostport("--group-manager", optarg,
+			    MPCOMM_PORT_GM);
 			ctx->gm_spec = optarg;
 			break;
 		case 'h':
@@ -538,6 +542,8 @@ configure(struct cs_ctx *ctx, int argc, char **argv)
 	ctx->p.on_failure = ORDER_CONTINUE;
 	ctx->p.suspect_ms = 1000;
 	log_init("comparison_server", LOG_LEVEL_INFO, 0);
+	if ((env = getenv("MPCOMM_GROUP_MANAGER")) && *env)
+		check_hostport("MPCOMM_GROUP_MANAGER", env, MPCOMM_PORT_GM);
 	parse_args(ctx, argc, argv);
 	if (proc_setup("comparison_server", &ctx->opt, 0, &ctx->key_store,
 	    &ctx->key, &what) < 0)

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "mpcomm/ctl.h"
+#include "mpcomm/net.h"
 #include "mpcomm/proc.h"
 
 int
@@ -106,6 +107,18 @@ proc_usage_error(const char *prog, const char *synopsis, const char *fmt,
 	va_end(ap);
 	fprintf(stderr, "\nusage: %s\n", synopsis);
 	exit(EXIT_USAGE);
+}
+
+void
+proc_check_hostport(const char *prog, const char *synopsis, const char *what,
+    const char *spec, const char *defport)
+{
+	char host[NET_HOST_MAX], port[NET_PORT_MAX];
+
+	if (net_split_hostport(spec, defport, host, sizeof(host), port,
+	    sizeof(port)) < 0)
+		proc_usage_error(prog, synopsis, "%s: %s: %s", what,
+		    net_hostport_strerror(errno), spec);
 }
 
 void
