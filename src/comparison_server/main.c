@@ -87,9 +87,10 @@ usage(FILE *f, int status)
 "  -v, --verbose  -q, --quiet  -h, --help  -V, --version\n"
 "\n"
 "Exit status: 0 every run ok, 1 a run failed (disagreement in total order,\n"
-"missing or duplicate messages, aborted, timeout, interrupted), 2 usage,\n"
-"3 network.  A run without progress, or interrupted by SIGINT/SIGTERM, is\n"
-"aborted at every peer (ABORT), so the peers are ready for the next one.\n"
+"missing or duplicate messages, aborted, timeout, interrupted, also while\n"
+"waiting for peers), 2 usage, 3 network.  A run without progress, or\n"
+"interrupted by SIGINT/SIGTERM, is aborted at every peer (ABORT), so the\n"
+"peers are ready for the next one.\n"
 "Examples:\n"
 "  comparison_server -g 10.0.0.1:5680\n"
 "  comparison_server -n 4 -m 500 --order total --interval 0:0\n"
@@ -408,7 +409,8 @@ on_stop(void *arg, int sig)
 {
 	struct cs_ctx *ctx = arg;
 
-	log_warnx("%s received: aborting the run in progress, then exiting",
+	log_warnx("%s received: stopping (a run in progress is aborted at "
+	    "every peer and reported), then exiting",
 	    sig == SIGINT ? "SIGINT" : "SIGTERM");
 	atomic_store(&ctx->interrupted, true);
 	pthread_mutex_lock(&ctx->coll.mu);
@@ -446,8 +448,9 @@ run_config(struct cs_ctx *ctx, const struct run_params *p,
 		if (ctx->runs > 1)
 			log_info("repeat %" PRIu64 " of %" PRIu64 ": seed %"
 			    PRIu64, k + 1, ctx->runs, pk.seed);
-		if (!(r = run_once(ctx, &pk)))
-			return EXIT_NETWORK;
+		if (!(r = run_once(ctx, &pk)))	/* interrupted: a failure */
+			return atomic_load(&ctx->interrupted) ? EXIT_FAILED :
+			    EXIT_NETWORK;
 		if (!ctx->quiet)
 			report_print(stdout, r);
 		report_result_line(stdout, r);
