@@ -451,11 +451,9 @@ run_config(struct cs_ctx *ctx, const struct run_params *p,
 		if (!(r = run_once(ctx, &pk)))	/* interrupted: a failure */
 			return atomic_load(&ctx->interrupted) ? EXIT_FAILED :
 			    EXIT_NETWORK;
-		if (!ctx->quiet)
-			report_print(stdout, r);
-		report_result_line(stdout, r);
 		if (r->status != RUN_STATUS_OK)
 			status = EXIT_FAILED;
+		/* The files first: their warnings precede the report. */
 		if (ctx->json_path && report_json(ctx->json_path, r) < 0)
 			log_warn("cannot write %s", ctx->json_path);
 		if (ctx->svg_path && report_svg(ctx->svg_path, r) < 0)
@@ -467,6 +465,11 @@ run_config(struct cs_ctx *ctx, const struct run_params *p,
 		if (ctx->csv && (report_csv_row(ctx->csv, r, false) < 0 ||
 		    fflush(ctx->csv) != 0))
 			log_warn("cannot write %s", ctx->csv_path);
+		if (!ctx->quiet)
+			report_print(stdout, r);
+		/* The last line of the run, out before anything else is. */
+		report_result_line(stdout, r);
+		fflush(stdout);
 		if (ss)
 			sweep_add(ss, r);
 		report_free(r);

@@ -721,5 +721,6 @@ run_shutdown_peers(struct cs_ctx *ctx)
 			log_warnx("peer %s did not take SHUTDOWN", addr);
 		}
 	}
-	log_info("sent SHUTDOWN to %ld peers", n);
+	/* Debug: after the RESULT line only what went wrong is said. */
+	log_debug("sent SHUTDOWN to %ld peers", n);
 }
