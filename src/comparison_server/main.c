@@ -41,7 +41,8 @@ usage(FILE *f, int status)
 "usage: comparison_server [options]\n"
 "Runs rounds on the registered peers and compares their delivery logs.\n"
 "Without --messages it asks for the number of messages at a prompt;\n"
-"0 or the end of input shuts the peers down and exits.\n"
+"0 or the end of input shuts the peers down and exits; q (quit) exits and\n"
+"leaves the peers running.\n"
 "\n"
 "  -g, --group-manager H:P  group manager (default $MPCOMM_GROUP_MANAGER or\n"
 "                           127.0.0.1:5680)\n"
@@ -485,46 +486,85 @@ worse(int *status, int s)
 		*status = s;
 }
 
+#define PROMPT_QUIT	(-2)	/* prompt(): leave, the peers keep running */
+
+/* One line of standard input into line; 0, 1 at its end, -1 interrupted. */
+static int
+prompt_read(struct cs_ctx *ctx, char *line, size_t cap, bool *too_long)
+{
+	size_t len = 0;
+
+	*too_long = false;
+	for (;;) {
+		struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+		char ch;
+		ssize_t n;
+
+		if (atomic_load(&ctx->interrupted))
+			return -1;
+		if (poll(&pfd, 1, 200) <= 0)
+			continue;
+		if ((n = read(STDIN_FILENO, &ch, 1)) < 0 && errno == EINTR)
+			continue;
+		if (n <= 0 && len == 0)
+			return 1;
+		if (n <= 0 || ch == '\n')
+			break;
+		if (len < cap - 1)
+			line[len++] = ch;
+		else
+			*too_long = true;
+	}
+	line[len] = '\0';
+	return 0;
+}
+
 /*
  * Reads the number of messages at the prompt: 0 also at the end of input
- * (as answering 0 does, it shuts the peers down), -1 when interrupted.
+ * (as answering 0 does, it shuts the peers down), PROMPT_QUIT for q or
+ * quit (leave, the peers keep running), -1 when interrupted.  Blanks
+ * around the answer do not count and an empty line asks again; what is
+ * wrong is said on stderr, and asked again.
  */
 static long long
 prompt(struct cs_ctx *ctx)
 {
-	char line[64];
-	size_t len = 0;
+	char buf[64], *line;
+	bool too_long;
 	uint64_t v;
+	size_t len;
+	int rc;
 
 	for (;;) {
-		printf("number of messages for each peer (0 to terminate): ");
+		if (atomic_load(&ctx->interrupted))
+			return -1;	/* no prompt after SIGINT */
+		printf("number of messages for each peer (0 to terminate, q to "
+		    "quit and leave the peers running): ");
 		fflush(stdout);
-		len = 0;
-		for (;;) {
-			struct pollfd pfd = { .fd = STDIN_FILENO,
-			    .events = POLLIN };
-			char ch;
-			ssize_t n;
-
-			if (atomic_load(&ctx->interrupted))
-				return -1;
-			if (poll(&pfd, 1, 200) <= 0)
-				continue;
-			if ((n = read(STDIN_FILENO, &ch, 1)) <= 0) {
-				if (n < 0 && errno == EINTR)
-					continue;
-				printf("\n");
-				return 0;
-			}
-			if (ch == '\n')
-				break;
-			if (len < sizeof(line) - 1)
-				line[len++] = ch;
+		if ((rc = prompt_read(ctx, buf, sizeof(buf), &too_long)) != 0) {
+			printf("\n");
+			return rc < 0 ? -1 : 0;
 		}
-		line[len] = '\0';
+		line = buf + strspn(buf, " \t\r");
+		len = strlen(line);
+		while (len > 0 && strchr(" \t\r", line[len - 1]))
+			line[--len] = '\0';
+		if (too_long) {
+			fprintf(stderr, "too long: %.20s...\n", line);
+			continue;
+		}
+		if (len == 0)
+			continue;
+		if (strcmp(line, "q") == 0 || strcmp(line, "quit") == 0)
+			return PROMPT_QUIT;
 		if (ctl_parse_u64(line, 0, INT32_MAX, &v) == 0)
 			return (long long)v;
-		printf("not a number of messages: %s\n", line);
+		if (strspn(line, "0123456789") == len)
+			fprintf(stderr, "out of range: %s (at most %d messages "
+			    "for each peer)\n", line, INT32_MAX);
+		else
+			fprintf(stderr, "not a number of messages: %s (a "
+			    "number, 0 to terminate, or q)\n", line);
 	}
 }
 
@@ -635,9 +675,15 @@ interactive(struct cs_ctx *ctx, struct run_params p)
 	while ((m = prompt(ctx)) > 0) {
 		p.m = (uint32_t)m;
 		worse(&status, run_config(ctx, &p, NULL));
+		/* A run that could not start was FATAL: so is the prompt. */
+		if (status == EXIT_NETWORK)
+			return status;
 	}
 	if (m == 0)
 		ctx->shutdown_peers = true;
+	if (m == PROMPT_QUIT && !ctx->shutdown_peers)
+		log_info("leaving; the peers keep running, ready for another "
+		    "comparison server");
 	return status;
 }
 
