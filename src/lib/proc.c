@@ -299,13 +299,25 @@ proc_daemonize(int *notify, int *status)
 void
 proc_daemon_ready(int *notify)
 {
+	int null;
+
 	if (*notify < 0)
 		return;
 	log_set_tee(-1);
 	log_set_exit_hook(NULL);
 	daemon_pipe = -1;
 	(void)!write(*notify, DAEMON_READY, sizeof(DAEMON_READY) - 1);
-	close(*notify);
+	/*
+	 * /dev/null in its place rather than close(): a thread that took
+	 * the tee just before must not write into a file that reuses the
+	 * number.  The waiter stops reading at READY.
+	 */
+	if ((null = open("/dev/null", O_WRONLY | O_CLOEXEC)) >= 0) {
+		(void)dup2(null, *notify);
+		close(null);
+	} else {
+		close(*notify);
+	}
 	*notify = -1;
 }
 
