@@ -27,6 +27,18 @@ void	log_init(const char *prog, enum log_level level, int use_syslog);
 void	log_set_clear_line(int on);
 /* Tags following lines with a peer id (-1: none).  Thread-safe. */
 void	log_set_id(int id);
+/*
+ * Writes every warning and FATAL line to fd as well, in the stderr form,
+ * whatever the level and the destination (-1: stop).  A daemon's terminal,
+ * while it is attached, or the pipe to the process that waits for it to
+ * be ready.  Thread-safe.
+ */
+void	log_set_tee(int fd);
+/*
+ * fatal() and fatalx() call hook(status) after the FATAL line, before
+ * exit() (NULL: none).  Call before any thread.
+ */
+void	log_set_exit_hook(void (*hook)(int status));
 /* Sends lines to this file from now on (NULL: stderr); -1 on error. */
 int	log_set_file(const char *path);
 /* Reopens the log file (after rotation, on SIGHUP).  Thread-safe. */

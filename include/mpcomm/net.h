@@ -22,10 +22,15 @@ struct net_addr {
 
 /*
  * Splits "host:port", "[v6]:port", "host" or a bare IPv6 address; a missing
- * port becomes defport.  Returns 0 or -1 (EINVAL).
+ * port becomes defport.  The port must be decimal, 1 to 65535 (no service
+ * names).  Returns 0, or -1 with errno EINVAL (no host, an empty or
+ * non-numeric port, too long) or ERANGE (a number out of 1..65535).  This is
+ * the one parser of HOST:PORT: every program's addresses go through it.
  */
 int	net_split_hostport(const char *s, const char *defport, char *host,
 	    size_t hostcap, char *port, size_t portcap);
+/* Words a net_split_hostport() errno for a usage error. */
+const char *net_hostport_strerror(int err);
 /*
  * Resolves to the first address of socktype (SOCK_STREAM or SOCK_DGRAM).
  * On failure errno is ENOENT when the name does not resolve, EAGAIN when
@@ -41,7 +46,10 @@ int	net_resolve_numeric(const char *host, const char *port, int socktype,
 	    struct net_addr *out);
 /* Words a net_resolve() errno for people ("no such host", ...). */
 const char *net_resolve_strerror(int err);
-/* "host:port" string in one go. */
+/*
+ * "host:port" string in one go: net_split_hostport()'s errors (EINVAL,
+ * ERANGE), then net_resolve()'s.
+ */
 int	net_resolve_hostport(const char *s, const char *defport, int socktype,
 	    struct net_addr *out);
 /*

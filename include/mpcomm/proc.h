@@ -78,6 +78,12 @@ void	proc_usage_error(const char *prog, const char *synopsis,
 	    __attribute__((format(printf, 3, 4), noreturn));
 void	proc_getopt_error(const char *prog, const char *synopsis, int ch,
 	    char **argv) __attribute__((noreturn));
+/*
+ * A HOST[:PORT] given by what (an option or a variable) is a usage error
+ * unless net_split_hostport() takes it; a name is not resolved here.
+ */
+void	proc_check_hostport(const char *prog, const char *synopsis,
+	    const char *what, const char *spec, const char *defport);
 
 /*
  * Logging as the options say (syslog also when detached without a log
@@ -108,12 +114,18 @@ int	proc_abspath(const char *path, char *out, size_t cap);
 /*
  * Detaches from the terminal: double fork, setsid, chdir("/"), stdio to
  * /dev/null.  Returns 0 in the daemon, with *notify the descriptor to hand
- * to proc_daemon_ready(); -1 with errno on failure.  The original process
- * waits for the daemon and returns 1 once it is ready, 2 when it exited
- * before (the caller then exits, 0 or EXIT_NETWORK).
+ * to proc_daemon_ready(); -1 with errno on failure.  Until then the
+ * daemon's warning and FATAL lines go over that pipe too, and the original
+ * process, which waits for the daemon, copies them to its stderr: it
+ * returns 1 once the daemon is ready, 2 when it exited before, with
+ * *status the status its fatal() gave (-1: it did not say).  The caller
+ * then exits: 0, that status, or EXIT_NETWORK.
  */
-int	proc_daemonize(int *notify);
-/* Tells the waiting original process that we serve.  notify -1: no-op. */
+int	proc_daemonize(int *notify, int *status);
+/*
+ * Tells the waiting original process that we serve, and stops sending it
+ * warnings.  notify -1: no-op.
+ */
 void	proc_daemon_ready(int *notify);
 /*
  * Creates the pidfile (O_EXCL, O_NOFOLLOW; a stale one of a dead process is
@@ -127,8 +139,9 @@ int	proc_pidfile_write(const char *path);
 
 /*
  * For a program's top level, as fatal() is: detaches (the original process
- * exits 0 once the daemon serves, or EXIT_NETWORK when it died first,
- * saying so as prog), and writes the pidfile or exits EXIT_NETWORK.
+ * exits 0 once the daemon serves; when the daemon died first, with the
+ * status of its FATAL line, shown on stderr, or EXIT_NETWORK saying so as
+ * prog), and writes the pidfile or exits EXIT_NETWORK.
  */
 void	proc_detach_or_exit(const char *prog, int *notify);
 void	proc_pidfile_or_exit(const char *path);

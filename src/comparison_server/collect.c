@@ -232,6 +232,18 @@ log_commit(struct collect *coll, struct lsrv_conn *c, struct log_conn *lc)
 	pthread_mutex_lock(&coll->mu);
 	ok = coll->run == lc->run && !coll->log[lc->peer].received;
 	if (ok) {
+		/*
+		 * Said before the broadcast and under the lock: once it is
+		 * published the main thread may report the run, and this line
+		 * must come before the report and its RESULT line.
+		 */
+		if (lc->l.error[0])
+			log_warnx("run %" PRIu64 ": peer %u could not keep its "
+			    "log: %s", lc->run, lc->peer, lc->l.error);
+		else
+			log_info("run %" PRIu64 ": log of peer %u received (%"
+			    PRIu64 " deliveries)", lc->run, lc->peer,
+			    lc->declared);
 		coll->log[lc->peer] = lc->l;
 		coll->log[lc->peer].received = true;
 		coll->received++;
@@ -241,12 +253,6 @@ log_commit(struct collect *coll, struct lsrv_conn *c, struct log_conn *lc)
 	pthread_mutex_unlock(&coll->mu);
 	if (!ok)
 		return refuse(c, 409, "run over, or log already received");
-	if (lc->l.error[0])
-		log_warnx("run %" PRIu64 ": peer %u could not keep its log: %s",
-		    lc->run, lc->peer, lc->l.error);
-	else
-		log_info("run %" PRIu64 ": log of peer %u received (%" PRIu64
-		    " deliveries)", lc->run, lc->peer, lc->declared);
 	answer(c, line, ctlmsg_received_format(&got, line, sizeof(line)));
 	return 0;
 }

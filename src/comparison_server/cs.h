@@ -286,6 +286,11 @@ int	 shiviz_write(const char *path, const struct report *r);
 /* report.c */
 /* us as "840us", "13.1ms" or "2.5s" into buf; returns buf. */
 const char *report_fmt_us(char *buf, size_t cap, uint64_t us);
+/*
+ * A duration for people watching a clock (the progress line): seconds with
+ * one decimal ("1.6s") below a minute, then "2m05s", then "1h02m".
+ */
+const char *report_fmt_clock(char *buf, size_t cap, uint64_t us);
 /* A peer's address as every report shows it: "HOST udp=P ctl=P". */
 void	 report_peer_addr(const struct ctlc_member *m, char *buf, size_t cap);
 void	 report_print(FILE *f, const struct report *r);

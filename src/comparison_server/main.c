@@ -31,6 +31,8 @@
 #define SYNOPSIS	\
     "comparison_server [-hqVv] [-g host:port] [-m messages] [-n peers] [...]"
 #define usage_error(...) proc_usage_error(PROG, SYNOPSIS, __VA_ARGS__)
+#define check_hostport(what, spec, defport)				\
+	proc_check_hostport(PROG, SYNOPSIS, what, spec, defport)
 
 static void
 usage(FILE *f, int status)
@@ -39,7 +41,8 @@ usage(FILE *f, int status)
 "usage: comparison_server [options]\n"
 "Runs rounds on the registered peers and compares their delivery logs.\n"
 "Without --messages it asks for the number of messages at a prompt;\n"
-"0 or the end of input shuts the peers down and exits.\n"
+"0 or the end of input shuts the peers down and exits; q (quit) exits and\n"
+"leaves the peers running.\n"
 "\n"
 "  -g, --group-manager H:P  group manager (default $MPCOMM_GROUP_MANAGER or\n"
 "                           127.0.0.1:5680)\n"
@@ -85,9 +88,10 @@ usage(FILE *f, int status)
 "  -v, --verbose  -q, --quiet  -h, --help  -V, --version\n"
 "\n"
 "Exit status: 0 every run ok, 1 a run failed (disagreement in total order,\n"
-"missing or duplicate messages, aborted, timeout, interrupted), 2 usage,\n"
-"3 network.  A run without progress, or interrupted by SIGINT/SIGTERM, is\n"
-"aborted at every peer (ABORT), so the peers are ready for the next one.\n"
+"missing or duplicate messages, aborted, timeout, interrupted, also while\n"
+"waiting for peers), 2 usage, 3 network.  A run without progress, or\n"
+"interrupted by SIGINT/SIGTERM, is aborted at every peer (ABORT), so the\n"
+"peers are ready for the next one.\n"
 "Examples:\n"
 "  comparison_server -g 10.0.0.1:5680\n"
 "  comparison_server -n 4 -m 500 --order total --interval 0:0\n"
@@ -341,6 +345,8 @@ parse_args(struct cs_ctx *ctx, int argc, char **argv)
 			ctx->csv_path = optarg;
 			break;
 		case 'g':
+			check_hostport("--group-manager", optarg,
+			    MPCOMM_PORT_GM);
 			ctx->gm_spec = optarg;
 			break;
 		case 'h':
@@ -404,7 +410,8 @@ on_stop(void *arg, int sig)
 {
 	struct cs_ctx *ctx = arg;
 
-	log_warnx("%s received: aborting the run in progress, then exiting",
+	log_warnx("%s received: stopping (a run in progress is aborted at "
+	    "every peer and reported), then exiting",
 	    sig == SIGINT ? "SIGINT" : "SIGTERM");
 	atomic_store(&ctx->interrupted, true);
 	pthread_mutex_lock(&ctx->coll.mu);
@@ -442,13 +449,12 @@ run_config(struct cs_ctx *ctx, const struct run_params *p,
 		if (ctx->runs > 1)
 			log_info("repeat %" PRIu64 " of %" PRIu64 ": seed %"
 			    PRIu64, k + 1, ctx->runs, pk.seed);
-		if (!(r = run_once(ctx, &pk)))
-			return EXIT_NETWORK;
-		if (!ctx->quiet)
-			report_print(stdout, r);
-		report_result_line(stdout, r);
+		if (!(r = run_once(ctx, &pk)))	/* interrupted: a failure */
+			return atomic_load(&ctx->interrupted) ? EXIT_FAILED :
+			    EXIT_NETWORK;
 		if (r->status != RUN_STATUS_OK)
 			status = EXIT_FAILED;
+		/* The files first: their warnings precede the report. */
 		if (ctx->json_path && report_json(ctx->json_path, r) < 0)
 			log_warn("cannot write %s", ctx->json_path);
 		if (ctx->svg_path && report_svg(ctx->svg_path, r) < 0)
@@ -460,6 +466,11 @@ run_config(struct cs_ctx *ctx, const struct run_params *p,
 		if (ctx->csv && (report_csv_row(ctx->csv, r, false) < 0 ||
 		    fflush(ctx->csv) != 0))
 			log_warn("cannot write %s", ctx->csv_path);
+		if (!ctx->quiet)
+			report_print(stdout, r);
+		/* The last line of the run, out before anything else is. */
+		report_result_line(stdout, r);
+		fflush(stdout);
 		if (ss)
 			sweep_add(ss, r);
 		report_free(r);
@@ -475,46 +486,85 @@ worse(int *status, int s)
 		*status = s;
 }
 
+#define PROMPT_QUIT	(-2)	/* prompt(): leave, the peers keep running */
+
+/* One line of standard input into line; 0, 1 at its end, -1 interrupted. */
+static int
+prompt_read(struct cs_ctx *ctx, char *line, size_t cap, bool *too_long)
+{
+	size_t len = 0;
+
+	*too_long = false;
+	for (;;) {
+		struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+		char ch;
+		ssize_t n;
+
+		if (atomic_load(&ctx->interrupted))
+			return -1;
+		if (poll(&pfd, 1, 200) <= 0)
+			continue;
+		if ((n = read(STDIN_FILENO, &ch, 1)) < 0 && errno == EINTR)
+			continue;
+		if (n <= 0 && len == 0)
+			return 1;
+		if (n <= 0 || ch == '\n')
+			break;
+		if (len < cap - 1)
+			line[len++] = ch;
+		else
+			*too_long = true;
+	}
+	line[len] = '\0';
+	return 0;
+}
+
 /*
  * Reads the number of messages at the prompt: 0 also at the end of input
- * (as answering 0 does, it shuts the peers down), -1 when interrupted.
+ * (as answering 0 does, it shuts the peers down), PROMPT_QUIT for q or
+ * quit (leave, the peers keep running), -1 when interrupted.  Blanks
+ * around the answer do not count and an empty line asks again; what is
+ * wrong is said on stderr, and asked again.
  */
 static long long
 prompt(struct cs_ctx *ctx)
 {
-	char line[64];
-	size_t len = 0;
+	char buf[64], *line;
+	bool too_long;
 	uint64_t v;
+	size_t len;
+	int rc;
 
 	for (;;) {
-		printf("number of messages for each peer (0 to terminate): ");
+		if (atomic_load(&ctx->interrupted))
+			return -1;	/* no prompt after SIGINT */
+		printf("number of messages for each peer (0 to terminate, q to "
+		    "quit and leave the peers running): ");
 		fflush(stdout);
-		len = 0;
-		for (;;) {
-			struct pollfd pfd = { .fd = STDIN_FILENO,
-			    .events = POLLIN };
-			char ch;
-			ssize_t n;
-
-			if (atomic_load(&ctx->interrupted))
-				return -1;
-			if (poll(&pfd, 1, 200) <= 0)
-				continue;
-			if ((n = read(STDIN_FILENO, &ch, 1)) <= 0) {
-				if (n < 0 && errno == EINTR)
-					continue;
-				printf("\n");
-				return 0;
-			}
-			if (ch == '\n')
-				break;
-			if (len < sizeof(line) - 1)
-				line[len++] = ch;
+		if ((rc = prompt_read(ctx, buf, sizeof(buf), &too_long)) != 0) {
+			printf("\n");
+			return rc < 0 ? -1 : 0;
 		}
-		line[len] = '\0';
+		line = buf + strspn(buf, " \t\r");
+		len = strlen(line);
+		while (len > 0 && strchr(" \t\r", line[len - 1]))
+			line[--len] = '\0';
+		if (too_long) {
+			fprintf(stderr, "too long: %.20s...\n", line);
+			continue;
+		}
+		if (len == 0)
+			continue;
+		if (strcmp(line, "q") == 0 || strcmp(line, "quit") == 0)
+			return PROMPT_QUIT;
 		if (ctl_parse_u64(line, 0, INT32_MAX, &v) == 0)
 			return (long long)v;
-		printf("not a number of messages: %s\n", line);
+		if (strspn(line, "0123456789") == len)
+			fprintf(stderr, "out of range: %s (at most %d messages "
+			    "for each peer)\n", line, INT32_MAX);
+		else
+			fprintf(stderr, "not a number of messages: %s (a "
+			    "number, 0 to terminate, or q)\n", line);
 	}
 }
 
@@ -538,6 +588,8 @@ configure(struct cs_ctx *ctx, int argc, char **argv)
 	ctx->p.on_failure = ORDER_CONTINUE;
 	ctx->p.suspect_ms = 1000;
 	log_init("comparison_server", LOG_LEVEL_INFO, 0);
+	if ((env = getenv("MPCOMM_GROUP_MANAGER")) && *env)
+		check_hostport("MPCOMM_GROUP_MANAGER", env, MPCOMM_PORT_GM);
 	parse_args(ctx, argc, argv);
 	if (proc_setup("comparison_server", &ctx->opt, 0, &ctx->key_store,
 	    &ctx->key, &what) < 0)
@@ -623,9 +675,15 @@ interactive(struct cs_ctx *ctx, struct run_params p)
 	while ((m = prompt(ctx)) > 0) {
 		p.m = (uint32_t)m;
 		worse(&status, run_config(ctx, &p, NULL));
+		/* A run that could not start was FATAL: so is the prompt. */
+		if (status == EXIT_NETWORK)
+			return status;
 	}
 	if (m == 0)
 		ctx->shutdown_peers = true;
+	if (m == PROMPT_QUIT && !ctx->shutdown_peers)
+		log_info("leaving; the peers keep running, ready for another "
+		    "comparison server");
 	return status;
 }
 

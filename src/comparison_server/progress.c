@@ -16,11 +16,12 @@ progress_show(const struct report *rp, const struct progress *pg)
 {
 	uint64_t el = mptime_now_us() - pg->start_us;
 	double rate = el ? (double)pg->dmin * 1e6 / (double)el : 0;
-	char e[16], eta[16];
+	char e[32], eta[32];
 
-	report_fmt_us(e, sizeof(e), el);
+	/* A clock's units, "1.6s elapsed ... ETA 9.6s", not "1560.8ms". */
+	report_fmt_clock(e, sizeof(e), el);
 	if (rate > 0 && pg->dmin < rp->total)
-		report_fmt_us(eta, sizeof(eta), (uint64_t)((double)(rp->total -
+		report_fmt_clock(eta, sizeof(eta), (uint64_t)((double)(rp->total -
 		    pg->dmin) / rate * 1e6));
 	else
 		snprintf(eta, sizeof(eta), "-");

@@ -26,6 +26,21 @@ report_fmt_us(char *buf, size_t cap, uint64_t us)
 	return buf;
 }
 
+const char *
+report_fmt_clock(char *buf, size_t cap, uint64_t us)
+{
+	uint64_t s = (us + 500000) / 1000000;	/* rounded */
+
+	if (us < 59950000)	/* what rounds to 60.0s is 1m00s */
+		snprintf(buf, cap, "%.1fs", (double)us / 1e6);
+	else if (s < 3600)
+		snprintf(buf, cap, "%" PRIu64 "m%02" PRIu64 "s", s / 60, s % 60);
+	else
+		snprintf(buf, cap, "%" PRIu64 "h%02" PRIu64 "m", s / 3600,
+		    s / 60 % 60);
+	return buf;
+}
+
 /* Deliveries a second: count over the first send to the last delivery of
  * the peers in mask (0 when unknown). */
 static double

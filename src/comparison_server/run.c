@@ -49,7 +49,23 @@ protected_members(const struct cs_ctx *ctx, const struct ctlc_member *m,
 	return 0;
 }
 
-/* Waits until enough peers are registered; fills the snapshot. */
+/*
+ * Sleeps up to us, or less when SIGINT/SIGTERM came, in steps of 50 ms so
+ * that a signal ends the wait at once.
+ */
+static void
+nap_interruptible(struct cs_ctx *ctx, uint64_t us)
+{
+	uint64_t end = mptime_now_us() + us, now;
+
+	while (!atomic_load(&ctx->interrupted) && (now = mptime_now_us()) < end)
+		mptime_sleep_us(end - now < 50000 ? end - now : 50000);
+}
+
+/*
+ * Waits until enough peers are registered; fills the snapshot.  -1 when
+ * they are not within --wait, or when SIGINT/SIGTERM came meanwhile.
+ */
 static int
 snapshot(struct cs_ctx *ctx, const struct run_params *p,
     struct ctlc_member *out, unsigned *n)
@@ -74,6 +90,12 @@ snapshot(struct cs_ctx *ctx, const struct run_params *p,
 			    strerror(errno), fails);
 		if (got >= (long)want)
 			break;
+		if (atomic_load(&ctx->interrupted)) {
+			log_fatalx("interrupted while waiting for peers (%ld "
+			    "of %u registered at %s): no run was started",
+			    got < 0 ? 0 : got, want, ctx->gm_spec);
+			return -1;
+		}
 		if (mptime_now_us() >= deadline) {
 			log_fatalx("only %ld of %u peers registered at %s after "
 			    "%" PRIu64 " s: giving up", got < 0 ? 0 : got, want,
@@ -89,7 +111,7 @@ snapshot(struct cs_ctx *ctx, const struct run_params *p,
 		pause = 200000ULL << (fails > 4 ? 4 : fails);
 		if (pause > deadline - mptime_now_us())
 			pause = deadline - mptime_now_us();
-		mptime_sleep_us(pause);
+		nap_interruptible(ctx, pause);
 	}
 	*n = p->n ? p->n : (unsigned)(got > MSG_MAX_PEERS ? MSG_MAX_PEERS :
 	    got);
@@ -699,5 +721,6 @@ run_shutdown_peers(struct cs_ctx *ctx)
 			log_warnx("peer %s did not take SHUTDOWN", addr);
 		}
 	}
-	log_info("sent SHUTDOWN to %ld peers", n);
+	/* Debug: after the RESULT line only what went wrong is said. */
+	log_debug("sent SHUTDOWN to %ld peers", n);
 }

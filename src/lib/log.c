@@ -23,6 +23,8 @@ static int log_syslog;
 static int log_clear;		/* begin each line with "clear this line" */
 static atomic_int log_id = -1;
 static atomic_int log_fd = STDERR_FILENO;
+static atomic_int log_tee = -1;	/* warnings also here (-1: nowhere) */
+static void (*log_exit_hook)(int);
 static char log_path[1024];
 
 void
@@ -45,6 +47,18 @@ void
 log_set_id(int id)
 {
 	atomic_store(&log_id, id);
+}
+
+void
+log_set_tee(int fd)
+{
+	atomic_store(&log_tee, fd);
+}
+
+void
+log_set_exit_hook(void (*hook)(int status))
+{
+	log_exit_hook = hook;
 }
 
 int
@@ -98,23 +112,33 @@ vlog(enum log_level level, const char *label, int syslog_prio,
 	struct timespec ts;
 	struct tm tm;
 	size_t len;
-	int n, id;
+	int n, id, fd, tee;
+	va_list aq;
 
 	if (level > log_level)
 		return;
+	/* Warnings (FATAL included) also to the tee, in the stderr form. */
+	tee = level == LOG_LEVEL_WARN ? atomic_load(&log_tee) : -1;
 	id = atomic_load(&log_id);
 	if (id >= 0)
 		snprintf(who, sizeof(who), "%s[%d]", log_prog, id);
 	else
 		snprintf(who, sizeof(who), "%s", log_prog);
+	fd = atomic_load(&log_fd);
 	if (log_syslog) {
-		n = vsnprintf(line, sizeof(line), fmt, ap);
+		va_copy(aq, ap);
+		n = vsnprintf(line, sizeof(line), fmt, aq);
+		va_end(aq);
 		if (n < 0)
 			return;
 		syslog(syslog_prio, "%s%s%s%s", id >= 0 ? who : "",
 		    id >= 0 ? ": " : "", line, errstr ? errstr : "");
-		return;
+		fd = -1;
 	}
+	if (tee == fd)
+		tee = -1;
+	if (fd < 0 && tee < 0)
+		return;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
 	n = snprintf(line, sizeof(line),
@@ -138,7 +162,10 @@ vlog(enum log_level level, const char *label, int syslog_prio,
 			len = sizeof(line) - 2;
 	}
 	line[len++] = '\n';
-	(void)!write(atomic_load(&log_fd), line, len);
+	if (fd >= 0)
+		(void)!write(fd, line, len);
+	if (tee >= 0)
+		(void)!write(tee, line, len);
 }
 
 #define LOGFN(name, level, label, prio, witherr)				\
@@ -174,6 +201,8 @@ fatal(int status, const char *fmt, ...)
 	va_start(ap, fmt);
 	vlog(LOG_LEVEL_WARN, "FATAL", LOG_CRIT, errbuf, fmt, ap);
 	va_end(ap);
+	if (log_exit_hook)
+		log_exit_hook(status);
 	exit(status);
 }
 
@@ -185,5 +214,7 @@ fatalx(int status, const char *fmt, ...)
 	va_start(ap, fmt);
 	vlog(LOG_LEVEL_WARN, "FATAL", LOG_CRIT, NULL, fmt, ap);
 	va_end(ap);
+	if (log_exit_hook)
+		log_exit_hook(status);
 	exit(status);
 }

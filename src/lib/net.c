@@ -19,6 +19,36 @@
 #include "mpcomm/mptime.h"
 #include "mpcomm/net.h"
 
+/*
+ * A port of a HOST:PORT is decimal digits of 1 to 65535: getaddrinfo()
+ * would take 99999 as 34463 (it keeps the low 16 bits), and a service
+ * name as "Invalid argument" only once the resolver is asked.
+ */
+static int
+check_port(const char *p)
+{
+	unsigned long v = 0;
+	const char *c;
+
+	if (*p == '\0') {
+		errno = EINVAL;
+		return -1;
+	}
+	for (c = p; *c; c++) {
+		if (*c < '0' || *c > '9') {
+			errno = EINVAL;
+			return -1;
+		}
+		if (v <= 65535)
+			v = v * 10 + (unsigned long)(*c - '0');
+	}
+	if (v < 1 || v > 65535) {
+		errno = ERANGE;
+		return -1;
+	}
+	return 0;
+}
+
 int
 net_split_hostport(const char *s, const char *defport, char *host,
     size_t hostcap, char *port, size_t portcap)
@@ -45,8 +75,11 @@ net_split_hostport(const char *s, const char *defport, char *host,
 	}
 	if (!p)
 		p = defport;
-	if (hlen == 0 || hlen >= hostcap || !p || *p == '\0' ||
-	    strlen(p) >= portcap)
+	if (hlen == 0 || hlen >= hostcap || !p)
+		goto inval;
+	if (check_port(p) < 0)
+		return -1;
+	if (strlen(p) >= portcap)
 		goto inval;
 	memcpy(host, h, hlen);
 	host[hlen] = '\0';
@@ -55,6 +88,14 @@ net_split_hostport(const char *s, const char *defport, char *host,
 inval:
 	errno = EINVAL;
 	return -1;
+}
+
+const char *
+net_hostport_strerror(int err)
+{
+	if (err == ERANGE)
+		return "port out of range (1 to 65535)";
+	return "not HOST[:PORT] with a numeric port";
 }
 
 /* The errno that stands for a getaddrinfo() error (see net.h). */

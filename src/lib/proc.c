@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "mpcomm/ctl.h"
+#include "mpcomm/net.h"
 #include "mpcomm/proc.h"
 
 int
@@ -109,6 +110,18 @@ proc_usage_error(const char *prog, const char *synopsis, const char *fmt,
 }
 
 void
+proc_check_hostport(const char *prog, const char *synopsis, const char *what,
+    const char *spec, const char *defport)
+{
+	char host[NET_HOST_MAX], port[NET_PORT_MAX];
+
+	if (net_split_hostport(spec, defport, host, sizeof(host), port,
+	    sizeof(port)) < 0)
+		proc_usage_error(prog, synopsis, "%s: %s: %s", what,
+		    net_hostport_strerror(errno), spec);
+}
+
+void
 proc_getopt_error(const char *prog, const char *synopsis, int ch, char **argv)
 {
 	const char *arg = argv[optind - 1];
@@ -139,6 +152,9 @@ proc_setup(const char *prog, struct proc_opts *o, int daemon,
 	    o->log_file_abs, sizeof(o->log_file_abs)) < 0))
 		return -1;
 	log_init(prog, o->level, o->use_syslog || (daemon && !o->log_file));
+	/* Until it is ready, a daemon's warnings also go to the terminal. */
+	if (daemon)
+		log_set_tee(STDERR_FILENO);
 	if (o->log_file && log_set_file(o->log_file) < 0) {
 		snprintf(o->why, sizeof(o->why), "%s", o->log_file);
 		return -1;
@@ -178,23 +194,70 @@ proc_abspath(const char *path, char *out, size_t cap)
 	return 0;
 }
 
-/* The original process: waits for the daemon's word on fd. */
-static int
-daemon_wait(int fd, pid_t child)
-{
-	char b;
-	ssize_t n;
+/*
+ * The pipe from the daemon to the process that waits for it, as chronyd's
+ * and OpenBSD's daemons have it: the daemon's warning and FATAL lines (one
+ * write each, under PIPE_BUF, so never torn), then one record line: READY,
+ * or EXITED and the status fatal() exits with.  End of file without a
+ * record: the daemon died otherwise (a signal).
+ */
+#define DAEMON_READY	"\001ready\n"
+#define DAEMON_EXITED	'\002'
 
+static int daemon_pipe = -1;	/* the daemon's end, until it is ready */
+
+/* fatal()'s hook in the daemon: says which status it exits with. */
+static void
+daemon_exiting(int status)
+{
+	char rec[16];
+	int n;
+
+	if (daemon_pipe < 0)
+		return;
+	n = snprintf(rec, sizeof(rec), "%c%d\n", DAEMON_EXITED, status);
+	(void)!write(daemon_pipe, rec, (size_t)n);
+}
+
+/*
+ * The original process: copies the daemon's lines to stderr until its
+ * record.  1 once it is ready, 2 when it exited first (*status: its exit
+ * status, or -1 when it did not say).
+ */
+static int
+daemon_wait(int fd, pid_t child, int *status)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	FILE *f;
+	int rc = 2;
+
+	*status = -1;
 	(void)waitpid(child, NULL, 0);
-	while ((n = read(fd, &b, 1)) < 0 && errno == EINTR)
-		;
-	close(fd);
-	return n == 1 ? 1 : 2;
+	if (!(f = fdopen(fd, "r"))) {
+		close(fd);
+		return 2;
+	}
+	while (getline(&line, &cap, f) >= 0) {
+		if (strcmp(line, DAEMON_READY) == 0) {
+			rc = 1;
+			break;
+		}
+		if (line[0] == DAEMON_EXITED) {
+			*status = atoi(line + 1);
+			break;
+		}
+		fputs(line, stderr);
+	}
+	free(line);
+	fclose(f);
+	return rc;
 }
 
 int
-proc_daemonize(int *notify)
+proc_daemonize(int *notify, int *status)
 {
+	struct sigaction sa;
 	pid_t pid;
 	int fd, p[2];
 
@@ -205,14 +268,21 @@ proc_daemonize(int *notify)
 		return -1;
 	if (pid > 0) {
 		close(p[1]);
-		return daemon_wait(p[0], pid);
+		return daemon_wait(p[0], pid, status);
 	}
 	close(p[0]);
 	if (setsid() < 0 || (pid = fork()) < 0)
 		_exit(EXIT_NETWORK);
 	if (pid > 0)
 		_exit(0);
+	/* A waiter gone (interrupted) must not kill us through the pipe. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
 	*notify = p[1];
+	daemon_pipe = p[1];
+	log_set_tee(p[1]);
+	log_set_exit_hook(daemon_exiting);
 	umask(022);
 	if (chdir("/") < 0)
 		return -1;
@@ -229,10 +299,25 @@ proc_daemonize(int *notify)
 void
 proc_daemon_ready(int *notify)
 {
+	int null;
+
 	if (*notify < 0)
 		return;
-	(void)!write(*notify, "1", 1);
-	close(*notify);
+	log_set_tee(-1);
+	log_set_exit_hook(NULL);
+	daemon_pipe = -1;
+	(void)!write(*notify, DAEMON_READY, sizeof(DAEMON_READY) - 1);
+	/*
+	 * /dev/null in its place rather than close(): a thread that took
+	 * the tee just before must not write into a file that reuses the
+	 * number.  The waiter stops reading at READY.
+	 */
+	if ((null = open("/dev/null", O_WRONLY | O_CLOEXEC)) >= 0) {
+		(void)dup2(null, *notify);
+		close(null);
+	} else {
+		close(*notify);
+	}
 	*notify = -1;
 }
 
@@ -432,17 +517,20 @@ proc_signal_thread_join(pthread_t t)
 void
 proc_detach_or_exit(const char *prog, int *notify)
 {
-	int rc = proc_daemonize(notify);
+	int status, rc = proc_daemonize(notify, &status);
 
 	if (rc < 0)
 		fatal(EXIT_NETWORK, "cannot detach");
 	if (rc == 1)
 		exit(EXIT_OK);
+	if (rc == 2 && status > 0)
+		exit(status);	/* its FATAL line is on our stderr */
 	if (rc == 2) {
 		fprintf(stderr, "%s: the daemon exited before it was ready; "
 		    "see its log\n", prog);
 		exit(EXIT_NETWORK);
 	}
+	/* The daemon: its terminal is gone, the pipe takes the warnings. */
 }
 
 void

@@ -86,11 +86,27 @@ usage(void)
 	exit(EXIT_OK);
 }
 
-/* Resolves spec (default port defport); EXIT_OK or EXIT_NETWORK. */
+/* What is no HOST[:PORT] is a usage error. */
+static void
+check_spec(const char *spec, const char *defport, char *host, size_t hostcap,
+    char *port, size_t portcap)
+{
+	if (net_split_hostport(spec, defport, host, hostcap, port,
+	    portcap) < 0)
+		usage_error("%s: %s", net_hostport_strerror(errno), spec);
+}
+
+/*
+ * Resolves spec (default port defport); EXIT_OK or EXIT_NETWORK, and a
+ * usage error for what is no HOST[:PORT].
+ */
 static int
 resolve(const char *spec, const char *defport, struct net_addr *a)
 {
-	if (net_resolve_hostport(spec, defport, SOCK_STREAM, a) == 0)
+	char host[NET_HOST_MAX], port[NET_PORT_MAX];
+
+	check_spec(spec, defport, host, sizeof(host), port, sizeof(port));
+	if (net_resolve(host, port, SOCK_STREAM, a) == 0)
 		return EXIT_OK;
 	fprintf(stderr, "mpctl: cannot resolve %s: %s\n", spec,
 	    net_resolve_strerror(errno));
@@ -246,8 +262,12 @@ static int
 cmd_shutdown(struct mpctl *m, int argc, char **argv)
 {
 	char reply[CTL_LINE_MAX + 1];
+	char host[NET_HOST_MAX], port[NET_PORT_MAX];
 	int i, rc, worst = EXIT_OK;
 
+	for (i = 0; i < argc; i++)	/* a typo stops none of them */
+		check_spec(argv[i], PEER_PORT, host, sizeof(host), port,
+		    sizeof(port));
 	for (i = 0; i < argc; i++) {
 		rc = request_bare(m, argv[i], PEER_PORT, CTLMSG_SHUTDOWN,
 		    reply, sizeof(reply));

@@ -37,6 +37,8 @@
 #define SYNOPSIS	\
     "peer [-dhqVv] [-g host:port] [-l log-dir] [-p port] [-u port] [options]"
 #define usage_error(...) proc_usage_error(PROG, SYNOPSIS, __VA_ARGS__)
+#define check_hostport(what, spec, defport)				\
+	proc_check_hostport(PROG, SYNOPSIS, what, spec, defport)
 
 static void
 usage(FILE *f, int status)
@@ -215,6 +217,8 @@ parse_args(struct peer_ctx *ctx, int argc, char **argv)
 			ctx->daemon = 1;
 			break;
 		case 'g':
+			check_hostport("--group-manager", optarg,
+			    MPCOMM_PORT_GM);
 			ctx->gm_spec = optarg;
 			break;
 		case 'h':
@@ -224,6 +228,7 @@ parse_args(struct peer_ctx *ctx, int argc, char **argv)
 			ctx->log_dir = optarg;
 			break;
 		case 's':
+			check_hostport("--server", optarg, MPCOMM_PORT_LOG);
 			ctx->server_spec = optarg;
 			break;
 		case 'u':
@@ -453,6 +458,12 @@ configure(struct peer_ctx *ctx, int argc, char **argv)
 	ctx->suspect_ms = SUSPECT_UNSET;
 	ctx->window = MPCOMM_WINDOW;
 	log_init("peer", LOG_LEVEL_INFO, 0);
+	/* Before the options, which may take their place. */
+	if ((env = getenv("MPCOMM_GROUP_MANAGER")) && *env)
+		check_hostport("MPCOMM_GROUP_MANAGER", env, MPCOMM_PORT_GM);
+	if (ctx->server_spec)
+		check_hostport("MPCOMM_SERVER", ctx->server_spec,
+		    MPCOMM_PORT_LOG);
 	parse_args(ctx, argc, argv);
 	if (ctx->register_timeout_s == UINT64_MAX)
 		ctx->register_timeout_s = ctx->daemon ? 0 : 60;

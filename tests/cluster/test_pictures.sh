@@ -1,11 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-2-Clause
 # Progress and pictures: the progress line (on a terminal) shows elapsed
-# time, rate and ETA and log lines never land on it; the report gives the
-# run's duration and one style of durations; above a few hundred positions
-# the run's picture is a mismatch-density summary plus a detailed window;
-# the sweep chart has round ticks, lines told apart, and a flat zero line
-# said in words.
+# time, rate and ETA in seconds ("2.1s elapsed ... ETA 1.3s") and log
+# lines never land on it; the report gives the run's duration and one
+# style of durations; above a few hundred positions the run's picture is
+# a mismatch-density summary plus a detailed window; the sweep chart has
+# round ticks, lines told apart, and a flat zero line said in words.
 . "$(dirname "$0")/lib.sh"
 start_gm
 start_peers 3
@@ -35,6 +35,11 @@ command -v script >/dev/null || skip "script(1) is not installed (progress line)
 script -qec "$BIN/comparison_server -g $GM -b $HOST -p 0 -m 3000 --interval 0:1 -v" \
     "$T/tty.out" >/dev/null 2>&1 </dev/null || fail "run on a terminal"
 grep -aq "elapsed, [0-9]* msgs/s, ETA" "$T/tty.out" || fail "no progress line"
+# In a clock's units, as the README shows it: "2.1s elapsed ... ETA 1.3s".
+tr '\r' '\n' <"$T/tty.out" | grep -aqE "[0-9]+\.[0-9]s elapsed, [0-9]* msgs/s, ETA ([0-9]+\.[0-9]s|-)" ||
+    fail "the progress line's durations are not in seconds"
+tr '\r' '\n' <"$T/tty.out" | grep -aE "(ms|us) elapsed|ETA [0-9.]+(ms|us)" &&
+    fail "a progress line in ms or us"
 tr '\r' '\n' <"$T/tty.out" | grep -a "ETA" | grep -a "Z comparison_server" &&
     fail "a log line landed on the progress line"
 exit 0

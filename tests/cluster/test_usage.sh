@@ -31,6 +31,21 @@ for p in group_manager comparison_server peer; do
 done
 usage_is peer "--window: not a number" --window 0
 usage_is comparison_server "--loss: expected a probability" --loss 2
+# HOST:PORT, one parser for all: a port above 65535 does not wrap around,
+# an empty or non-numeric one is a usage error, not a resolver's failure.
+usage_is peer "--group-manager: port out of range (1 to 65535): 10.0.0.1:99999" \
+    -g 10.0.0.1:99999
+usage_is peer "--server: not HOST\[:PORT\] with a numeric port: 10.0.0.1:" \
+    -s 10.0.0.1:
+usage_is comparison_server "--group-manager: not HOST\[:PORT\] with a numeric port: localhost:abc" \
+    -g localhost:abc
+MPCOMM_GROUP_MANAGER=10.0.0.1:65536 usage_is peer \
+    "MPCOMM_GROUP_MANAGER: port out of range" -l "$T"
+usage_is mpctl "port out of range (1 to 65535): 10.0.0.1:71216" \
+    ping 10.0.0.1:71216
+usage_is mpctl "not HOST\[:PORT\] with a numeric port: 127.0.0.1:" \
+    ping 127.0.0.1:
+usage_is mpctl "port out of range" shutdown "$HOST:1" 127.0.0.1:99999
 
 # A name that does not resolve: exit 3, said plainly.
 "$BIN/peer" -g nonexistent.invalid:5680 -b "$HOST" -u 0 -p 0 -l "$T" \

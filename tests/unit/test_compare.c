@@ -313,9 +313,31 @@ test_no_views(void)
 	report_free(rp);
 }
 
+/* The progress line's durations: a clock's units, never "1560.8ms". */
+static void
+test_fmt_clock(void)
+{
+	static const struct {
+		uint64_t	 us;
+		const char	*want;
+	} c[] = {
+		{ 0, "0.0s" }, { 1560800, "1.6s" }, { 9617700, "9.6s" },
+		{ 59949999, "59.9s" }, { 59950000, "1m00s" },
+		{ 125000000, "2m05s" }, { 3599400000ULL, "59m59s" }, { 3599999999ULL, "1h00m" },
+		{ 3720000000ULL, "1h02m" },
+	};
+	char buf[32];
+	size_t i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+		CHECK(strcmp(report_fmt_clock(buf, sizeof(buf), c[i].us),
+		    c[i].want) == 0);
+}
+
 int
 main(void)
 {
+	test_fmt_clock();
 	test_survived();
 	test_violations();
 	test_unfinished();

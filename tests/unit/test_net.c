@@ -27,6 +27,43 @@ test_split(void)
 	CHECK(net_split_hostport("::1", "7", h, sizeof(h), p, sizeof(p)) == 0 &&
 	    !strcmp(h, "::1") && !strcmp(p, "7"));
 	CHECK(net_split_hostport("[::1", "7", h, sizeof(h), p, sizeof(p)) < 0);
+	CHECK(net_split_hostport("h:65535", "7", h, sizeof(h), p,
+	    sizeof(p)) == 0 && !strcmp(p, "65535"));
+	CHECK(net_split_hostport("[::1]:1", "7", h, sizeof(h), p,
+	    sizeof(p)) == 0 && !strcmp(p, "1"));
+}
+
+/* Ports that getaddrinfo() would wrap or look up as a service. */
+static void
+test_split_bad_port(void)
+{
+	static const struct {
+		const char	*s;
+		int		 err;
+	} bad[] = {
+		{ "10.0.0.1:99999", ERANGE }, { "10.0.0.1:71216", ERANGE },
+		{ "10.0.0.1:65536", ERANGE }, { "[::1]:70000", ERANGE },
+		{ "h:0", ERANGE }, { "h:00000000000000", ERANGE },
+		{ "h:", EINVAL }, { "[::1]:", EINVAL }, { "h:abc", EINVAL },
+		{ "h:80x", EINVAL }, { "h:-1", EINVAL }, { "h:+80", EINVAL },
+		{ "h: 80", EINVAL }, { ":80", EINVAL },
+	};
+	char h[NET_HOST_MAX], p[NET_PORT_MAX];
+	struct net_addr a;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		errno = 0;
+		CHECK(net_split_hostport(bad[i].s, "7", h, sizeof(h), p,
+		    sizeof(p)) < 0 && errno == bad[i].err);
+		errno = 0;
+		CHECK(net_resolve_hostport(bad[i].s, "7", SOCK_STREAM,
+		    &a) < 0 && errno == bad[i].err);
+	}
+	/* A default port is checked as well. */
+	CHECK(net_split_hostport("h", "http", h, sizeof(h), p,
+	    sizeof(p)) < 0 && errno == EINVAL);
+	CHECK(strstr(net_hostport_strerror(ERANGE), "65535") != NULL);
 }
 
 static void
@@ -139,6 +176,7 @@ int
 main(void)
 {
 	test_split();
+	test_split_bad_port();
 	test_numeric();
 	test_loopback();
 	test_reader();
