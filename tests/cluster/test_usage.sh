@@ -4,7 +4,9 @@
 # "prog: message" plus one "usage:" line, exit 2; a name that does not
 # resolve is exit 3 with a clear message; an unreachable group manager is
 # retried with backoff and rate-limited messages, then given up (exit 3)
-# and labelled FATAL; the end of input at the prompt shuts the peers down.
+# and labelled FATAL, within --register-timeout also when the group manager
+# takes connections and never answers; the end of input at the prompt shuts
+# the peers down.
 . "$(dirname "$0")/lib.sh"
 
 # usage_is PROG PATTERN ARGS...
@@ -58,6 +60,23 @@ rc=$?
 [ $rc -eq 3 ] || fail "comparison_server without a group manager: exit $rc"
 [ "$(grep -c WARN "$T/gm2.err")" -le 4 ] || { cat "$T/gm2.err"; fail "comparison_server: too many warnings"; }
 grep -q "FATAL: only 0 of 2 peers" "$T/gm2.err" || fail "comparison_server: no FATAL line"
+
+# A group manager that never answers: --register-timeout 1 bounds the
+# whole wait (it used to take one 5 s control timeout per attempt).
+"$TOP/$B/tests/sink" tcp 15 >"$T/sink.out" 2>&1 &
+PIDS="$PIDS $!"
+l=$(wait_line "$T/sink.out" "^port ") || fail "sink did not start"
+"$BIN/peer" -g "127.0.0.1:${l#port }" -b "$HOST" -u 0 -p 0 -l "$T" \
+    --register-timeout 1 2>"$T/silent.err" &
+pid=$!
+PIDS="$PIDS $pid"
+w=0
+while kill -0 "$pid" 2>/dev/null && [ $w -lt 80 ]; do sleep 0.05; w=$((w + 1)); done
+kill -0 "$pid" 2>/dev/null && fail "--register-timeout 1: still trying after 4 s"
+wait "$pid"
+[ $? -eq 3 ] || fail "--register-timeout 1 at a silent group manager: exit status"
+grep -q "FATAL: cannot reach the group manager .* for 1 s" "$T/silent.err" ||
+    { cat "$T/silent.err"; fail "silent group manager: no FATAL line"; }
 
 # End of input at the prompt does what 0 does: the peers shut down.
 start_gm
