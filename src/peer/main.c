@@ -65,8 +65,9 @@ usage(FILE *f, int status)
 "                           of the peer timeout if less)\n"
 "      --refresh SEC        re-register this often (default 10)\n"
 "      --register-timeout SEC  exit 3 if the group manager cannot be\n"
-"                           reached for SEC at start (default 60; with\n"
-"                           --daemon 0: keep trying)\n"
+"                           reached (or its name resolved) for SEC at\n"
+"                           start (default 60; with --daemon 0: keep\n"
+"                           trying)\n"
 "      --ship-timeout SEC   keep retrying to ship a log (default 60)\n"
 "      --stall-timeout MS   abort a run whose delivery has not moved for MS,\n"
 "                           above the peer timeout (default: 30000 or 3x\n"
@@ -328,10 +329,18 @@ open_sockets(struct peer_ctx *ctx)
 	struct net_addr a;
 	char where[80];
 
+	/*
+	 * A name that does not resolve (yet) is retried as an unreachable
+	 * group manager is (register_self); anything else ends here.
+	 */
 	if (net_resolve_hostport(ctx->gm_spec, MPCOMM_PORT_GM, SOCK_STREAM,
-	    &ctx->gm) < 0)
-		fatalx(EXIT_NETWORK, "cannot resolve the group manager %s: %s",
-		    ctx->gm_spec, net_resolve_strerror(errno));
+	    &ctx->gm) < 0) {
+		if (errno != ENOENT && errno != EAGAIN)
+			fatalx(EXIT_NETWORK, "cannot resolve the group "
+			    "manager %s: %s", ctx->gm_spec,
+			    net_resolve_strerror(errno));
+		ctx->gm.len = 0;
+	}
 	if (ctx->server_spec) {
 		if (net_resolve_hostport(ctx->server_spec, MPCOMM_PORT_LOG, SOCK_STREAM,
 		    &ctx->server) < 0)
@@ -388,6 +397,13 @@ register_self(struct peer_ctx *ctx, struct reg_state *st, uint64_t deadline,
 	char reply[CTL_LINE_MAX];
 	int rc;
 
+	if (ctx->gm.len == 0 && net_resolve_hostport(ctx->gm_spec,
+	    MPCOMM_PORT_GM, SOCK_STREAM, &ctx->gm) < 0) {
+		snprintf(why, cap, "cannot resolve the name: %s",
+		    net_resolve_strerror(errno));
+		ctx->gm.len = 0;
+		return -1;
+	}
 	if (ctx->host[0] == '\0') {
 		if (ctx->advertise) {
 			snprintf(ctx->host, sizeof(ctx->host), "%s",

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # What the programs say when something is wrong: a usage error is
 # "prog: message" plus one "usage:" line, exit 2; a name that does not
-# resolve is exit 3 with a clear message; an unreachable group manager is
-# retried with backoff and rate-limited messages, then given up (exit 3)
+# resolve is exit 3 with a clear message (the peer's group manager: retried
+# as an unreachable one, for ever under --daemon); an unreachable group
+# manager is retried with backoff and rate-limited messages, then given up (exit 3)
 # and labelled FATAL, within --register-timeout also when the group manager
 # takes connections and never answers; the end of input at the prompt shuts
 # the peers down.
@@ -34,13 +35,25 @@ done
 usage_is peer "--window: not a number" --window 0
 usage_is comparison_server "--loss: expected a probability" --loss 2
 
-# A name that does not resolve: exit 3, said plainly.
+# A group manager's name that does not resolve is retried as an
+# unreachable one is, said plainly, until --register-timeout (exit 3); a
+# daemon (no timeout) keeps trying.
 "$BIN/peer" -g nonexistent.invalid:5680 -b "$HOST" -u 0 -p 0 -l "$T" \
-    2>"$T/nx.err"
+    --register-timeout 1 2>"$T/nx.err"
 rc=$?
 [ $rc -eq 3 ] || fail "peer -g nonexistent.invalid: exit $rc"
-grep -q "FATAL: cannot resolve the group manager nonexistent.invalid:5680: no such host" \
+grep -q "WARN: cannot register at the group manager nonexistent.invalid:5680: cannot resolve the name: no such host" \
     "$T/nx.err" || { cat "$T/nx.err"; fail "unclear message"; }
+grep -q "FATAL: cannot reach the group manager nonexistent.invalid:5680 for 1 s" \
+    "$T/nx.err" || { cat "$T/nx.err"; fail "no FATAL line"; }
+"$BIN/peer" -g nonexistent.invalid:5680 -b "$HOST" -u 0 -p 0 -l "$T" \
+    --daemon --pidfile "$T/nxd.pid" -L "$T/nxd.log" 2>"$T/nxd.err" ||
+    { cat "$T/nxd.err" "$T/nxd.log"; fail "peer --daemon: a name that does not resolve ends it"; }
+PIDS="$PIDS $(cat "$T/nxd.pid")"
+wait_line "$T/nxd.log" "cannot resolve the name" 10 >/dev/null ||
+    fail "peer --daemon: the reason is not logged"
+sleep 1.2
+kill -0 "$(cat "$T/nxd.pid")" 2>/dev/null || fail "peer --daemon gave up"
 "$BIN/comparison_server" -g nonexistent.invalid -m 3 -p 0 2>"$T/nx2.err"
 [ $? -eq 3 ] || fail "comparison_server -g nonexistent.invalid"
 grep -q "no such host" "$T/nx2.err" || fail "comparison_server: unclear message"
