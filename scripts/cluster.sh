@@ -28,7 +28,8 @@
 # --seed; --window; --on-failure; --suspect; --regions; --place;
 # --trace [N]; --spacetime; --shiviz; -r, --runs; -j, --json; --svg;
 # --csv; --svg-summary; --sweep-peers; --sweep-messages; -t, --timeout;
-# --wait; --shutdown-peers; -q, --quiet; -v, --verbose.
+# --wait; --shutdown-peers; -q, --quiet; -v, --verbose (as there: a single
+# --delay or --interval value MS is MS:MS, --delay 40 is 40:40).
 #
 # Exit status: 0 every run ok, 1 a run failed, 2 usage error, 3 network or
 # system error (a program did not start or is not found), 130/143
@@ -78,7 +79,7 @@ parse_args() {
 		--compare) compare=1; shift ;;
 		--host) need_value "$1" $#; host=$2; shift 2 ;;
 		--keep) keep=1; shift ;;
-		-h|--help) show_help "$0" 3 35 ;;
+		-h|--help) show_help "$0" 3 36 ;;
 		--version) show_version ;;
 		-k|--key-file) need_value "$1" $#
 			[ -r "$2" ] || usage_error "$1: cannot read $2"
