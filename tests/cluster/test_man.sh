@@ -34,6 +34,16 @@ for p in group_manager comparison_server peer mpctl; do
 	done || fail "$p.8 misses options"
 	grep -q "^\.Sh EXIT STATUS" "$page" || fail "$p.8: no EXIT STATUS"
 done
+# group_manager(8) says how soon a silent new client is dropped (the
+# first-line deadline of src/lib/lsrv.c), not only -t's idle time.
+hello=$(sed -n 's/^#define HELLO_MS[^0-9]*\([0-9]*\)000[^0-9].*/\1/p' \
+    "$TOP/src/lib/lsrv.c")
+[ -n "$hello" ] || fail "no HELLO_MS in lsrv.c"
+if command -v mandoc >/dev/null; then
+	mandoc -Tutf8 "$TOP/src/group_manager/group_manager.8" 2>/dev/null |
+	    col -b | tr -s ' \n' '  ' | grep -q "first line.*within $hello s" ||
+	    fail "group_manager.8 -t: the $hello s first-line deadline is not said"
+fi
 # The README's layout names every source file, script and test tool.
 layout=$(sed -n '/^## Layout/,/^## /p' "$TOP/README.md")
 [ -n "$layout" ] || fail "README has no Layout section"
