@@ -34,6 +34,8 @@ for p in group_manager comparison_server peer mpctl; do
 	done || fail "$p.8 misses options"
 	grep -q "^\.Sh EXIT STATUS" "$page" || fail "$p.8: no EXIT STATUS"
 done
+grep -q "^\.It Ev MPCOMM_BIN" "$TOP/src/peer/peer.8" ||
+    fail "peer.8: MPCOMM_BIN (the scripts' programs) is not documented"
 # group_manager(8) says how soon a silent new client is dropped (the
 # first-line deadline of src/lib/lsrv.c), not only -t's idle time.
 hello=$(sed -n 's/^#define HELLO_MS[^0-9]*\([0-9]*\)000[^0-9].*/\1/p' \

@@ -28,6 +28,8 @@ usage_is() {
 for sc in cluster.sh netns-cluster.sh start-peers.sh; do
 	"$S/$sc" --help >"$T/h" 2>&1 || fail "$sc --help exits non-zero"
 	grep -q "Exit status" "$T/h" || fail "$sc --help: no exit statuses"
+	grep -q "MPCOMM_BIN" "$T/h" || fail "$sc --help: MPCOMM_BIN not said"
+	grep -q "set -u" "$T/h" && fail "$sc --help: shows code"
 	usage_is $sc "unknown option --bogus" --bogus
 done
 usage_is cluster.sh "-n: needs a value" -n
