@@ -18,10 +18,21 @@ if command -v mandoc >/dev/null; then
 fi
 if command -v groff >/dev/null; then
 	for p in $pages; do
-		groff -mandoc -ww -z "$p" 2>"$T/g" && [ ! -s "$T/g" ] ||
+		groff -mandoc -ww -Tutf8 -z "$p" 2>"$T/g" && [ ! -s "$T/g" ] ||
 		    { cat "$T/g"; fail "groff -mandoc -ww: $p"; }
 	done
 	linted=1
+fi
+# Every parenthesis a page opens it closes (a stray one was a typo in
+# --regions and two in mpcomm(7)).
+if command -v mandoc >/dev/null; then
+	for p in $pages; do
+		mandoc -Tutf8 "$p" | col -b | awk -v page="$p" '
+		{ o += gsub(/\(/, "("); c += gsub(/\)/, ")")
+		  if (c > o) { print page ": a stray \")\" at: " $0; bad = 1; o = c } }
+		END { if (o != c) print page ": " o - c " \"(\" not closed"
+		      exit bad || o != c }' || fail "unbalanced parentheses"
+	done
 fi
 [ $linted = 1 ] || skip "neither mandoc nor groff is installed"
 for p in group_manager comparison_server peer mpctl; do
