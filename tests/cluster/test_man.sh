@@ -3,7 +3,9 @@
 # The manual pages: clean under mandoc -Tlint and groff -mandoc -ww, every
 # long option a program's --help names is in its page, every source file
 # is named in the README's layout, and the README stays a front door (at
-# most 350 lines: the manual is the manual).
+# most 350 lines: the manual is the manual).  Every page's parentheses
+# balance; peer(8) documents MPCOMM_BIN; group_manager(8) says when a silent
+# new client is dropped.
 . "$(dirname "$0")/lib.sh"
 pages=$(find "$TOP/src" -name '*.[78]' | sort)
 [ "$(echo "$pages" | wc -l)" -eq 5 ] || fail "expected 5 pages: $pages"
