@@ -178,6 +178,9 @@ MAN8	 = src/group_manager/group_manager.8 src/peer/peer.8 \
 MAN7	 = src/lib/mpcomm.7
 SCRIPTS	 = cluster.sh start-peers.sh netns-cluster.sh
 UNITS	 = $(notdir $(wildcard scripts/systemd/*.service))
+# The scripts' --version: the programs' own, written into lib.sh.
+VERSION	 = $(shell sed -n 's/^\#define MPCOMM_VERSION[^"]*"\(.*\)"$$/\1/p' \
+	   include/mpcomm/proc.h)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 \
@@ -186,7 +189,9 @@ install: all
 	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
 	install -m 644 $(MAN8) $(DESTDIR)$(MANDIR)/man8
 	install -m 644 $(MAN7) $(DESTDIR)$(MANDIR)/man7
-	install -m 644 scripts/lib.sh $(DESTDIR)$(SHAREDIR)/scripts
+	sed 's|^MPCOMM_VERSION=$$|MPCOMM_VERSION=$(VERSION)|' scripts/lib.sh \
+	    >$(DESTDIR)$(SHAREDIR)/scripts/lib.sh
+	chmod 644 $(DESTDIR)$(SHAREDIR)/scripts/lib.sh
 	for f in $(SCRIPTS); do \
 	  sed 's|$$here/build/bin}|$(BINDIR)}|' scripts/$$f \
 	    >$(DESTDIR)$(SHAREDIR)/scripts/$$f && \

@@ -19,16 +19,21 @@
 #   --log-dir DIR     keep the peers' delivery logs in DIR
 #   --keep            keep the temporary folder (logs of every program)
 #   -h, --help        this text; --version
-# Without --log-dir or --keep the temporary folder is removed at exit.
+# Without --log-dir or --keep the temporary folder is removed at exit (on
+# every exit, also when DIR cannot be made).  MPCOMM_BIN is the folder of
+# the programs (default build/bin of the source tree, built with make if
+# missing; installed: PREFIX/bin); exit 3 when they are not found.
 # -k, --key-file PATH goes to all three programs.  These go to
 # comparison_server: -o, --order; -i, --interval; --delay; --loss; --dup;
 # --seed; --window; --on-failure; --suspect; --regions; --place;
 # --trace [N]; --spacetime; --shiviz; -r, --runs; -j, --json; --svg;
 # --csv; --svg-summary; --sweep-peers; --sweep-messages; -t, --timeout;
-# --wait; --shutdown-peers; -q, --quiet; -v, --verbose.
+# --wait; --shutdown-peers; -q, --quiet; -v, --verbose (as there: a single
+# --delay or --interval value MS is MS:MS, --delay 40 is 40:40).
 #
 # Exit status: 0 every run ok, 1 a run failed, 2 usage error, 3 network or
-# system error (a program did not start), 130/143 interrupted.
+# system error (a program did not start or is not found), 130/143
+# interrupted.
 set -u
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -74,8 +79,8 @@ parse_args() {
 		--compare) compare=1; shift ;;
 		--host) need_value "$1" $#; host=$2; shift 2 ;;
 		--keep) keep=1; shift ;;
-		-h|--help) show_help "$0" 3 31 ;;
-		--version) echo "cluster.sh (MPComm)"; exit 0 ;;
+		-h|--help) show_help "$0" 3 36 ;;
+		--version) show_version ;;
 		-k|--key-file) need_value "$1" $#
 			[ -r "$2" ] || usage_error "$1: cannot read $2"
 			key=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
@@ -110,15 +115,9 @@ parse_args "$@"
 [ $sweep -eq 1 ] && [ $compare -eq 1 ] &&
     usage_error "--compare and a sweep exclude each other"
 
-if [ ! -x "$bin/peer" ] || [ ! -x "$bin/group_manager" ] ||
-   [ ! -x "$bin/comparison_server" ]; then
-	echo "cluster.sh: building MPComm first (make)" >&2
-	make -s -C "$here" >&2 || exit 3
-fi
+need_programs group_manager peer comparison_server
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/mpcomm-cluster.XXXXXX") || exit 3
-[ -n "$logdir" ] || logdir=$work/logs
-mkdir -p "$logdir" || { echo "cluster.sh: cannot create $logdir" >&2; exit 3; }
 pids=
 keyarg=
 [ -n "$key" ] && keyarg="-k $(quote "$key")"
@@ -135,6 +134,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+# After the trap: a folder that cannot be made removes $work too.
+[ -n "$logdir" ] || logdir=$work/logs
+mkdir -p "$logdir" || { echo "cluster.sh: cannot create $logdir" >&2; exit 3; }
 
 # started FILE PATTERN WHAT: waits for the ready line of a program.
 started() {

@@ -2,6 +2,32 @@
 # Shell helpers shared by cluster.sh, netns-cluster.sh and start-peers.sh
 # (sourced).
 
+# The programs' version (include/mpcomm/proc.h); make install writes it
+# into the installed copy of this file, which has no include/ beside it.
+MPCOMM_VERSION=
+[ -n "$MPCOMM_VERSION" ] || MPCOMM_VERSION=$(sed -n \
+    's/^#define MPCOMM_VERSION[^"]*"\(.*\)"$/\1/p' "${here:-.}/include/mpcomm/proc.h" 2>/dev/null)
+
+# show_version: "PROG (MPComm) VERSION", as the programs' --version.
+show_version() { echo "$PROG (MPComm) $MPCOMM_VERSION"; exit 0; }
+
+# need_programs NAME...: the programs are in $bin ($MPCOMM_BIN, default
+# build/bin of the source tree); in a source tree without them they are
+# built first (make), otherwise it says where it looked and exits 3.
+need_programs() {
+	missing=
+	for p in "$@"; do [ -x "$bin/$p" ] || missing="$missing $p"; done
+	[ -n "$missing" ] || return 0
+	if [ -z "${MPCOMM_BIN:-}" ] && [ -f "$here/Makefile" ]; then
+		echo "$PROG: building MPComm first (make)" >&2
+		make -s -C "$here" >&2 && return 0
+		exit 3
+	fi
+	echo "$PROG: the programs are not found:$missing not in $bin" \
+	    "(set MPCOMM_BIN to the folder that has them)" >&2
+	exit 3
+}
+
 # quote ARG: ARG as one single-quoted shell word, for eval.
 quote() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 

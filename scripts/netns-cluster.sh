@@ -26,10 +26,14 @@
 #
 # Options: -n PEERS (default 4), -m MESSAGES (default 200), --log-dir DIR
 # (keep the peers' delivery logs there; otherwise they are removed at
-# exit), -h/--help; every other option goes to comparison_server.
+# exit), -h/--help, --version; every other option goes to
+# comparison_server (as there: --delay 40 is 40:40).  MPCOMM_BIN: the
+# folder of the programs (default build/bin of the source tree, built if
+# missing; installed: PREFIX/bin).
 #
 # Exit status: 0 the run was ok, 1 it failed, 2 usage error, 3 network or
-# system error, also when root, ip or iptables is missing.
+# system error, also when root, ip or iptables is missing or the programs
+# are not found.
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
 . "$here/scripts/lib.sh"
@@ -55,8 +59,8 @@ while [ $# -gt 0 ]; do
 	--output-loss) need_value "$1" $#; need_prob "$1" "$2"; oloss=$2; shift 2 ;;
 	--log-dir) need_value "$1" $#; logdir=$2; shift 2 ;;
 	--cut) need_value "$1" $#; cut=$2; shift 2 ;;
-	-h|--help) show_help "$0" 3 32 ;;
-	--version) echo "netns-cluster.sh (MPComm)"; exit 0 ;;
+	-h|--help) show_help "$0" 3 36 ;;
+	--version) show_version ;;
 	-q|--quiet|-v|--verbose|--shutdown-peers) cs_args="$cs_args $1"; shift ;;
 	-o|--order|-i|--interval|--delay|--loss|--dup|--seed|--window|-r|--runs|\
 	-j|--json|--svg|--csv|-t|--timeout|--wait|--on-failure|--suspect)
@@ -94,15 +98,11 @@ if [ -n "$cut" ]; then
 	[ -n "$cut_group" ] || usage_error "$bad"
 	[ -z "$cut_to" ] || [ "$cut_group" = "$cut_from" ] || usage_error "$bad"
 fi
-[ -x "$bin/peer" ] || make -s -C "$here" >&2 || exit 3
+need_programs group_manager peer comparison_server mpctl
 
 tag=${MPCOMM_NETNS_TAG:-m$$}	# the namespaces are named after it
 hub=${tag}hub
 work=$(mktemp -d "${TMPDIR:-/tmp}/mpcomm-netns.XXXXXX") || exit 3
-[ -n "$logdir" ] || logdir=$work/logs
-mkdir -p "$logdir"
-key=$work/mpcomm.key
-"$bin/mpctl" keygen "$key" >/dev/null || exit 3
 namespaces=
 pids=
 
@@ -115,6 +115,11 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+# After the trap, so that $work goes on every exit.
+[ -n "$logdir" ] || logdir=$work/logs
+mkdir -p "$logdir" || { echo "netns-cluster.sh: cannot create $logdir" >&2; exit 3; }
+key=$work/mpcomm.key
+"$bin/mpctl" keygen "$key" >/dev/null || exit 3
 
 die() { echo "netns-cluster.sh: $*" >&2; exit 3; }
 

@@ -13,11 +13,15 @@
 # -d DIR    delivery logs, program logs and pidfiles (default ./mpcomm-peers)
 # --stop    stop the peers whose pidfiles are in DIR (SIGTERM: they
 #           unregister and exit) and wait until they have exited.
-# -h, --help  this text.  The peers run detached (--daemon) and keep trying
-# to register until the group manager answers.
+# -h, --help  this text; --version.  The peers run detached (--daemon) and
+# keep trying to register until the group manager answers.  A peer that
+# does not start has its log's last lines (its FATAL) shown.
+# MPCOMM_BIN    the folder of the programs (default build/bin of the source
+#               tree, built if missing; installed: PREFIX/bin)
 #
 # Exit status: 0 done, 2 usage error (also --stop with a DIR that does not
-# exist), 3 a peer did not start or did not stop.
+# exist), 3 a peer did not start or did not stop, or the programs are not
+# found.
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
 . "$here/scripts/lib.sh"
@@ -36,7 +40,8 @@ while [ $# -gt 0 ]; do
 	-d) need_value "$1" $#; dir=$2; shift 2 ;;
 	--stop) stop=1; shift ;;
 	--) shift; break ;;
-	-h|--help) show_help "$0" 3 20 ;;
+	-h|--help) show_help "$0" 3 24 ;;
+	--version) show_version ;;
 	-*) usage_error "unknown option $1" ;;
 	*) usage_error "unexpected argument '$1'" ;;
 	esac
@@ -66,7 +71,7 @@ stop_dir() {
 
 [ $stop -eq 1 ] && stop_dir
 [ -n "$gm" ] || usage_error "give -g HOST:PORT (or set MPCOMM_GROUP_MANAGER)"
-[ -x "$bin/peer" ] || make -s -C "$here" >&2 || exit 3
+need_programs peer
 mkdir -p "$dir" || exit 3
 dir=$(cd "$dir" && pwd)
 
@@ -77,7 +82,8 @@ while [ $i -lt "$k" ]; do
 	# shellcheck disable=SC2086
 	"$bin/peer" -g "$gm" $ports -l "$dir/logs" --daemon \
 	    --pidfile "$dir/peer$i.pid" --log-file "$dir/peer$i.log" "$@" ||
-	    { echo "start-peers.sh: peer $i did not start" >&2; exit 3; }
+	    { echo "start-peers.sh: peer $i did not start; $dir/peer$i.log" \
+	      "ends with:" >&2; tail -n 5 "$dir/peer$i.log" >&2; exit 3; }
 	i=$((i + 1))
 done
 echo "$k peer(s) started; logs in $dir; stop them with: $0 --stop -d $dir"

@@ -6,6 +6,7 @@
  * peers' delivery sequences disagree.  main() parses options, starts the
  * LOG server thread and loops over runs.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -54,8 +55,10 @@ usage(FILE *f, int status)
 "  -n, --peers N            use N peers; wait for them to register\n"
 "  -r, --runs K             repeat each configuration K times (default 1)\n"
 "  -o, --order MODE         none, fifo or total (default total)\n"
-"  -i, --interval MIN:MAX   ms between a peer's sends (default 0:10)\n"
-"      --delay MIN:MAX      emulated one-way delay, ms (default 0:0)\n"
+"  -i, --interval MIN:MAX   ms between a peer's sends (default 0:10;\n"
+"                           a single MS means MS:MS)\n"
+"      --delay MIN:MAX      emulated one-way delay, ms (default 0:0;\n"
+"                           --delay 40 means 40:40, not 0:40)\n"
 "      --regions FILE|world one-way delays between regions, `A B MS` a line\n"
 "                           (world: 7 cloud regions built in)\n"
 "      --place R1,R2,...    peer i in region i (round robin; default: the\n"
@@ -72,7 +75,8 @@ usage(FILE *f, int status)
 "      --sweep-messages LIST  ... with every message count, K times each\n"
 "  -j, --json FILE          the report as JSON (last run)\n"
 "      --svg FILE           a picture of the run (last run)\n"
-"      --trace[=N]          peers trace their first N messages each (500)\n"
+"      --trace [N]          peers trace their first N messages each (500;\n"
+"                           --trace N and --trace=N alike)\n"
 "      --spacetime FILE     a space-time diagram of the last run (SVG;\n"
 "                           implies --trace)\n"
 "      --shiviz FILE        the last run's traces as a ShiViz log\n"
@@ -329,6 +333,10 @@ parse_args(struct cs_ctx *ctx, int argc, char **argv)
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv,
 	    ":" PROC_SHORT_OPTS "a:g:hi:j:m:n:o:r:t:V", long_opts, NULL)) != -1) {
+		/* --trace N as --trace=N (as cluster.sh takes it). */
+		if (ch == OPT_TRACE && !optarg && optind < argc &&
+		    isdigit((unsigned char)argv[optind][0]))
+			optarg = argv[optind++];
 		if ((rc = proc_option(ch, optarg, &ctx->opt)) > 0)
 			continue;
 		if (rc < 0)
@@ -658,7 +666,8 @@ sweep(struct cs_ctx *ctx, struct run_params p)
 			p.m = ctx->sweep_m[j];
 			worse(&status, run_config(ctx, &p, ss));
 		}
-	sweep_print(stdout, ss);
+	if (!ctx->quiet)
+		sweep_print(stdout, ss);
 	if (ctx->svg_summary_path && sweep_svg(ctx->svg_summary_path, ss) < 0)
 		log_warn("cannot write %s", ctx->svg_summary_path);
 	sweep_free(ss);

@@ -67,8 +67,9 @@ usage(FILE *f, int status)
 "                           of the peer timeout if less)\n"
 "      --refresh SEC        re-register this often (default 10)\n"
 "      --register-timeout SEC  exit 3 if the group manager cannot be\n"
-"                           reached for SEC at start (default 60; with\n"
-"                           --daemon 0: keep trying)\n"
+"                           reached (or its name resolved) for SEC at\n"
+"                           start (default 60; with --daemon 0: keep\n"
+"                           trying)\n"
 "      --ship-timeout SEC   keep retrying to ship a log (default 60)\n"
 "      --stall-timeout MS   abort a run whose delivery has not moved for MS,\n"
 "                           above the peer timeout (default: 30000 or 3x\n"
@@ -256,8 +257,45 @@ parse_args(struct peer_ctx *ctx, int argc, char **argv)
 }
 
 /*
+ * Creates path and its missing parents, as mkdir -p, mode 0755 (less the
+ * umask).  Returns 0, or -1 with errno set (ENOTDIR when a part is no
+ * folder).
+ */
+static int
+mkdir_p(const char *path)
+{
+	char buf[DLOG_DIR_MAX + 1];
+	struct stat sb;
+	size_t i, n = strlen(path);
+
+	if (n >= sizeof(buf)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(buf, path, n + 1);
+	for (i = 1; i <= n; i++) {
+		if (buf[i] != '/' && buf[i] != '\0')
+			continue;
+		if (buf[i - 1] == '/')
+			continue;
+		buf[i] = '\0';
+		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+			return -1;
+		if (stat(buf, &sb) < 0)
+			return -1;
+		if (!S_ISDIR(sb.st_mode)) {
+			errno = ENOTDIR;
+			return -1;
+		}
+		buf[i] = path[i];
+	}
+	return 0;
+}
+
+/*
  * The log folder, once: absolute for a daemon (which runs in /), short
- * enough for every log path, and there.  Exits 2 otherwise.
+ * enough for every log path, and there (made with its
+ * parents).  Exits 2 otherwise.
  */
 static void
 check_log_dir(struct peer_ctx *ctx)
@@ -273,7 +311,7 @@ check_log_dir(struct peer_ctx *ctx)
 	if (strlen(ctx->log_dir) > DLOG_DIR_MAX)
 		usage_error("--log-dir: the path is %zu bytes long; "
 		    "at most %d", strlen(ctx->log_dir), DLOG_DIR_MAX);
-	if (mkdir(ctx->log_dir, 0755) < 0 && errno != EEXIST)
+	if (mkdir_p(ctx->log_dir) < 0)
 		fatal(EXIT_USAGE, "cannot create log directory %s",
 		    ctx->log_dir);
 }
@@ -296,10 +334,18 @@ open_sockets(struct peer_ctx *ctx)
 	struct net_addr a;
 	char where[80];
 
+	/*
+	 * A name that does not resolve (yet) is retried as an unreachable
+	 * group manager is (register_self); anything else ends here.
+	 */
 	if (net_resolve_hostport(ctx->gm_spec, MPCOMM_PORT_GM, SOCK_STREAM,
-	    &ctx->gm) < 0)
-		fatalx(EXIT_NETWORK, "cannot resolve the group manager %s: %s",
-		    ctx->gm_spec, net_resolve_strerror(errno));
+	    &ctx->gm) < 0) {
+		if (errno != ENOENT && errno != EAGAIN)
+			fatalx(EXIT_NETWORK, "cannot resolve the group "
+			    "manager %s: %s", ctx->gm_spec,
+			    net_resolve_strerror(errno));
+		ctx->gm.len = 0;
+	}
 	if (ctx->server_spec) {
 		if (net_resolve_hostport(ctx->server_spec, MPCOMM_PORT_LOG, SOCK_STREAM,
 		    &ctx->server) < 0)
@@ -331,29 +377,51 @@ struct reg_state {
 };
 
 /*
+ * How long one exchange with the group manager may take: the control
+ * timeout, cut to what is left before deadline (µs; 0: none), at least 1 ms.
+ */
+static int
+attempt_ms(uint64_t deadline)
+{
+	uint64_t now = mptime_now_us(), left;
+
+	if (!deadline)
+		return MPCOMM_CTL_TIMEOUT_MS;
+	left = deadline > now ? (deadline - now + 999) / 1000 : 1;
+	return left < MPCOMM_CTL_TIMEOUT_MS ? (int)left : MPCOMM_CTL_TIMEOUT_MS;
+}
+
+/*
  * Registers, or refreshes the registration.  Returns 0, or -1 with why
  * filled in.  Logs only a success after a failure.
  */
 static int
-register_self(struct peer_ctx *ctx, struct reg_state *st, char *why,
-    size_t cap)
+register_self(struct peer_ctx *ctx, struct reg_state *st, uint64_t deadline,
+    char *why, size_t cap)
 {
 	char reply[CTL_LINE_MAX];
 	int rc;
 
+	if (ctx->gm.len == 0 && net_resolve_hostport(ctx->gm_spec,
+	    MPCOMM_PORT_GM, SOCK_STREAM, &ctx->gm) < 0) {
+		snprintf(why, cap, "cannot resolve the name: %s",
+		    net_resolve_strerror(errno));
+		ctx->gm.len = 0;
+		return -1;
+	}
 	if (ctx->host[0] == '\0') {
 		if (ctx->advertise) {
 			snprintf(ctx->host, sizeof(ctx->host), "%s",
 			    ctx->advertise);
 		} else if (ctlc_local_host(&ctx->gm, ctx->key, ctx->host,
-		    sizeof(ctx->host), MPCOMM_CTL_TIMEOUT_MS) < 0) {
+		    sizeof(ctx->host), attempt_ms(deadline)) < 0) {
 			snprintf(why, cap, "%s", strerror(errno));
 			ctx->host[0] = '\0';
 			return -1;
 		}
 	}
 	rc = ctlc_register(&ctx->gm, ctx->key, ctx->host, ctx->udp_p, ctx->ctl_p,
-	    reply, sizeof(reply), MPCOMM_CTL_TIMEOUT_MS);
+	    reply, sizeof(reply), attempt_ms(deadline));
 	if (rc < 0)
 		snprintf(why, cap, "%s", strerror(errno));
 	else if (rc > 0 && ctlmsg_is_hello(reply))
@@ -377,12 +445,15 @@ register_self(struct peer_ctx *ctx, struct reg_state *st, char *why,
 static int
 register_step(struct peer_ctx *ctx, struct reg_state *st)
 {
-	uint64_t now = mptime_now_us(), delay, cap;
+	uint64_t now = mptime_now_us(), delay, cap, deadline = 0;
 	char why[300];
 
 	if (now < st->next_us)
 		return 0;
-	if (register_self(ctx, st, why, sizeof(why)) == 0) {
+	/* Before the first registration, every attempt ends by the deadline. */
+	if (!st->ever && ctx->register_timeout_s > 0)
+		deadline = st->start_us + ctx->register_timeout_s * 1000000;
+	if (register_self(ctx, st, deadline, why, sizeof(why)) == 0) {
 		st->registered = st->ever = true;
 		st->fails = 0;
 		st->next_us = now + ctx->refresh_s * 1000000;
@@ -393,9 +464,11 @@ register_step(struct peer_ctx *ctx, struct reg_state *st)
 	cap = st->ever && ctx->refresh_s < 30 ? ctx->refresh_s : 30;
 	delay = st->fails > 5 ? cap : (1ULL << (st->fails - 1));
 	delay = delay > cap ? cap : delay;
+	now = mptime_now_us();
 	st->next_us = now + delay * 1000000;
-	if (!st->ever && ctx->register_timeout_s > 0 &&
-	    now - st->start_us >= ctx->register_timeout_s * 1000000) {
+	if (deadline && st->next_us > deadline)
+		st->next_us = deadline;	/* the last attempt at the deadline */
+	if (deadline && now >= deadline) {
 		log_fatalx("cannot reach the group manager %s for %" PRIu64
 		    " s (%s): giving up", ctx->gm_spec,
 		    ctx->register_timeout_s, why);

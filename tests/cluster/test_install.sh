@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # make install with DESTDIR and PREFIX: the programs, mpctl, the man pages,
 # the scripts and the example units (their paths made PREFIX's); the
-# installed cluster.sh runs the installed programs; make uninstall removes
-# exactly what was installed.
+# installed cluster.sh runs the installed programs, and without them says
+# where it looked (exit 3, no make); the installed scripts' --version is
+# the programs'; make uninstall removes exactly what was installed.
 . "$(dirname "$0")/lib.sh"
 R=$T/root
 P=/opt/mpc
@@ -28,6 +29,17 @@ grep -q "MPCOMM_BIN:-$P/bin}" "$R$P/share/mpcomm/scripts/cluster.sh" ||
     fail "cluster.sh does not look in $P/bin"
 "$R$P/share/mpcomm/scripts/cluster.sh" --help >/dev/null ||
     fail "installed cluster.sh --help"
+v=$("$R$P/bin/peer" --version)
+for sc in cluster.sh start-peers.sh netns-cluster.sh; do
+	[ "$("$R$P/share/mpcomm/scripts/$sc" --version)" = "$sc (MPComm) ${v##* }" ] ||
+	    fail "installed $sc --version is not ${v##* }"
+done
+# PREFIX/bin does not exist outside DESTDIR: the programs are not found.
+"$R$P/share/mpcomm/scripts/cluster.sh" -n 2 -m 5 >"$T/nb.out" 2>"$T/nb.err"
+rc=$?
+[ $rc -eq 3 ] || { cat "$T/nb.err"; fail "installed cluster.sh without programs: exit $rc"; }
+grep -q "not found.* $P/bin" "$T/nb.err" && ! grep -qi "make" "$T/nb.err" ||
+    { cat "$T/nb.err"; fail "installed cluster.sh without programs: message"; }
 # The installed script with the installed programs (PREFIX is under DESTDIR
 # here, so point it at them as a package would).
 MPCOMM_BIN=$R$P/bin "$R$P/share/mpcomm/scripts/cluster.sh" -n 2 -m 5 -q \

@@ -3,7 +3,8 @@
 # A log folder too long for the delivery logs is refused once, at startup,
 # with a clear message and exit status 2: an existing 1,200-byte folder in
 # the foreground, and a 4,000-byte relative one with --daemon (which used to
-# overflow a buffer while being made absolute).
+# overflow a buffer while being made absolute).  A nested folder that does
+# not exist yet is made with its parents (as mkdir -p).
 . "$(dirname "$0")/lib.sh"
 cd "$T" || fail "cd"
 seg=$(printf '%0200d' 0)
@@ -30,3 +31,10 @@ expect_refused() {
 expect_refused long -l "$long"
 huge=$long/$long/$long/$seg/$seg/$seg
 expect_refused daemon -l "$huge" --daemon -L "$T/daemon.log"
+# -l a/b/c: made, parents included, and the peer starts.
+"$BIN/peer" -g 127.0.0.1:1 -b 127.0.0.1 -u 0 -p 0 --refresh 1 \
+    -l "$T/n1/n2/n3" 2>"$T/nested.err" &
+PIDS="$PIDS $!"
+wait_line "$T/nested.err" "ready:" 10 >/dev/null ||
+    { cat "$T/nested.err"; fail "-l with missing parents: did not start"; }
+[ -d "$T/n1/n2/n3" ] || fail "-l: nested folder not made"

@@ -18,7 +18,7 @@ grep -qE "first disagreement: position [0-9]+|agree at every position" \
     "$T/big.svg" || fail "450 positions: no summary"
 grep -q "in detail" "$T/small.svg" && fail "60 positions: drawn as a summary"
 run_cs sw --sweep-peers 2,3 --sweep-messages 5,12 --order total \
-    --svg-summary "$T/sw.svg" -q || fail "sweep"
+    --svg-summary "$T/sw.svg" || fail "sweep"
 grep -q "every line lies on zero" "$T/sw.svg" || fail "flat zero not said"
 [ "$(grep -c "0 in every run" "$T/sw.svg")" -eq 2 ] || fail "zero lines not labelled"
 [ "$(grep -o 'stroke-dasharray="[^"]*"' "$T/sw.svg" | sort -u | wc -l)" -ge 2 ] ||

@@ -4,7 +4,11 @@
 # plus the synopsis and exits 2, cluster.sh removes its temporary folder
 # unless --keep, gives --key-file to every program, starts enough peers for
 # a sweep, gives each repeat its own seed; start-peers.sh --stop waits for
-# the peers to exit; make demo runs the README's command.
+# the peers to exit; make demo runs the README's command.  Every script's
+# --version is the programs' version; a folder --log-dir cannot make
+# leaves no temporary folder; without the programs (MPCOMM_BIN) a script
+# says where it looked and exits 3; start-peers.sh shows why a peer did
+# not start (its log's FATAL).
 . "$(dirname "$0")/lib.sh"
 S=$TOP/scripts
 export MPCOMM_BIN="$BIN"
@@ -24,6 +28,8 @@ usage_is() {
 for sc in cluster.sh netns-cluster.sh start-peers.sh; do
 	"$S/$sc" --help >"$T/h" 2>&1 || fail "$sc --help exits non-zero"
 	grep -q "Exit status" "$T/h" || fail "$sc --help: no exit statuses"
+	grep -q "MPCOMM_BIN" "$T/h" || fail "$sc --help: MPCOMM_BIN not said"
+	grep -q "set -u" "$T/h" && fail "$sc --help: shows code"
 	usage_is $sc "unknown option --bogus" --bogus
 done
 usage_is cluster.sh "-n: needs a value" -n
@@ -35,7 +41,21 @@ usage_is netns-cluster.sh "-n: expected a number" -n abc
 usage_is netns-cluster.sh "-n: needs a value" -n
 usage_is start-peers.sh "-k: expected a number" -k x
 usage_is start-peers.sh "-d: no such directory" --stop -d "$T/nonexistent"
-"$S/cluster.sh" --version | grep -q MPComm || fail "cluster.sh --version"
+v=$("$BIN/peer" --version) || fail "peer --version"
+for sc in cluster.sh netns-cluster.sh start-peers.sh; do
+	[ "$("$S/$sc" --version)" = "$sc (MPComm) ${v##* }" ] ||
+	    fail "$sc --version: '$("$S/$sc" --version)', not ${v##* }"
+done
+# Without the programs: where it looked, exit 3 (no make).
+for a in "cluster.sh -n 2" "start-peers.sh -g 127.0.0.1:1"; do
+	sc=${a%% *}
+	# shellcheck disable=SC2086
+	MPCOMM_BIN=$T/nobin "$S/"$a >"$T/nb.out" 2>"$T/nb.err"
+	rc=$?
+	[ $rc -eq 3 ] || { cat "$T/nb.err"; fail "$sc without programs: exit $rc"; }
+	grep -q "not found.* $T/nobin" "$T/nb.err" ||
+	    { cat "$T/nb.err"; fail "$sc: does not say where it looked"; }
+done
 
 # The temporary folder goes away (after a usage error too), unless --keep.
 mkdir "$T/tmp"
@@ -53,6 +73,10 @@ leftovers "$T/tmp/"
 grep -q "logs" "$T/c1.out" && fail "names logs that it removed"
 TMPDIR=$T/tmp "$S/cluster.sh" -n x 2>/dev/null
 [ -z "$(ls "$T/tmp")" ] || fail "a usage error left a folder"
+: >"$T/file"
+TMPDIR=$T/tmp "$S/cluster.sh" -n 2 -m 5 --log-dir "$T/file/logs" 2>"$T/ld.err"
+[ $? -eq 3 ] || fail "--log-dir that cannot be made: exit status"
+[ -z "$(ls "$T/tmp")" ] || fail "--log-dir that cannot be made left $(ls "$T/tmp")"
 TMPDIR=$T/tmp "$S/cluster.sh" -n 2 -m 5 -q --keep >"$T/c2.out" 2>"$T/c2.err"
 ls "$T"/tmp/mpcomm-cluster.*/logs/*.log >/dev/null 2>&1 || fail "--keep"
 grep -q "peer logs: $T/tmp/mpcomm-cluster" "$T/c2.out" || fail "--keep: where?"
@@ -90,6 +114,12 @@ for f in "$T"/sp/peer*.pid; do
 	[ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null && fail "--stop returned early"
 done
 grep -q "stopped" "$T/stop.out" || fail "--stop said nothing"
+# A peer that does not start: its FATAL on the terminal, exit 3.
+"$S/start-peers.sh" -g "$GM" -d "$T/sp2" -- -b "$HOST" -l "$T/file/x" \
+    >"$T/sp2.out" 2>"$T/sp2.err"
+[ $? -eq 3 ] || fail "start-peers.sh with a peer that fails: exit status"
+grep -q "FATAL: .*$T/file/x" "$T/sp2.err" ||
+    { cat "$T/sp2.err"; fail "start-peers.sh hides why the peer failed"; }
 
 # make demo runs the README's command, and prints the README's table.
 demo=$(sed -n 's/^DEMO[ 	]*= *//p' "$TOP/Makefile")

@@ -2,9 +2,12 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # What the programs say when something is wrong: a usage error is
 # "prog: message" plus one "usage:" line, exit 2; a name that does not
-# resolve is exit 3 with a clear message; an unreachable group manager is
-# retried with backoff and rate-limited messages, then given up (exit 3)
-# and labelled FATAL; the end of input at the prompt shuts the peers down.
+# resolve is exit 3 with a clear message (the peer's group manager: retried
+# as an unreachable one, for ever under --daemon); an unreachable group
+# manager is retried with backoff and rate-limited messages, then given up (exit 3)
+# and labelled FATAL, within --register-timeout also when the group manager
+# takes connections and never answers; the end of input at the prompt shuts
+# the peers down.
 . "$(dirname "$0")/lib.sh"
 
 # usage_is PROG PATTERN ARGS...
@@ -47,13 +50,25 @@ usage_is mpctl "not HOST\[:PORT\] with a numeric port: 127.0.0.1:" \
     ping 127.0.0.1:
 usage_is mpctl "port out of range" shutdown "$HOST:1" 127.0.0.1:99999
 
-# A name that does not resolve: exit 3, said plainly.
+# A group manager's name that does not resolve is retried as an
+# unreachable one is, said plainly, until --register-timeout (exit 3); a
+# daemon (no timeout) keeps trying.
 "$BIN/peer" -g nonexistent.invalid:5680 -b "$HOST" -u 0 -p 0 -l "$T" \
-    2>"$T/nx.err"
+    --register-timeout 1 2>"$T/nx.err"
 rc=$?
 [ $rc -eq 3 ] || fail "peer -g nonexistent.invalid: exit $rc"
-grep -q "FATAL: cannot resolve the group manager nonexistent.invalid:5680: no such host" \
+grep -q "WARN: cannot register at the group manager nonexistent.invalid:5680: cannot resolve the name: no such host" \
     "$T/nx.err" || { cat "$T/nx.err"; fail "unclear message"; }
+grep -q "FATAL: cannot reach the group manager nonexistent.invalid:5680 for 1 s" \
+    "$T/nx.err" || { cat "$T/nx.err"; fail "no FATAL line"; }
+"$BIN/peer" -g nonexistent.invalid:5680 -b "$HOST" -u 0 -p 0 -l "$T" \
+    --daemon --pidfile "$T/nxd.pid" -L "$T/nxd.log" 2>"$T/nxd.err" ||
+    { cat "$T/nxd.err" "$T/nxd.log"; fail "peer --daemon: a name that does not resolve ends it"; }
+PIDS="$PIDS $(cat "$T/nxd.pid")"
+wait_line "$T/nxd.log" "cannot resolve the name" 10 >/dev/null ||
+    fail "peer --daemon: the reason is not logged"
+sleep 1.2
+kill -0 "$(cat "$T/nxd.pid")" 2>/dev/null || fail "peer --daemon gave up"
 "$BIN/comparison_server" -g nonexistent.invalid -m 3 -p 0 2>"$T/nx2.err"
 [ $? -eq 3 ] || fail "comparison_server -g nonexistent.invalid"
 grep -q "no such host" "$T/nx2.err" || fail "comparison_server: unclear message"
@@ -73,6 +88,23 @@ rc=$?
 [ $rc -eq 3 ] || fail "comparison_server without a group manager: exit $rc"
 [ "$(grep -c WARN "$T/gm2.err")" -le 4 ] || { cat "$T/gm2.err"; fail "comparison_server: too many warnings"; }
 grep -q "FATAL: only 0 of 2 peers" "$T/gm2.err" || fail "comparison_server: no FATAL line"
+
+# A group manager that never answers: --register-timeout 1 bounds the
+# whole wait (it used to take one 5 s control timeout per attempt).
+"$TOP/$B/tests/sink" tcp 15 >"$T/sink.out" 2>&1 &
+PIDS="$PIDS $!"
+l=$(wait_line "$T/sink.out" "^port ") || fail "sink did not start"
+"$BIN/peer" -g "127.0.0.1:${l#port }" -b "$HOST" -u 0 -p 0 -l "$T" \
+    --register-timeout 1 2>"$T/silent.err" &
+pid=$!
+PIDS="$PIDS $pid"
+w=0
+while kill -0 "$pid" 2>/dev/null && [ $w -lt 80 ]; do sleep 0.05; w=$((w + 1)); done
+kill -0 "$pid" 2>/dev/null && fail "--register-timeout 1: still trying after 4 s"
+wait "$pid"
+[ $? -eq 3 ] || fail "--register-timeout 1 at a silent group manager: exit status"
+grep -q "FATAL: cannot reach the group manager .* for 1 s" "$T/silent.err" ||
+    { cat "$T/silent.err"; fail "silent group manager: no FATAL line"; }
 
 # End of input at the prompt does what 0 does: the peers shut down.
 start_gm
