@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: BSD-2-Clause
-# Shell helpers shared by cluster.sh, netns-cluster.sh and start-peers.sh
-# (sourced).
+# Shell helpers shared by cluster.sh, netns-cluster.sh, start-peers.sh and
+# remote.sh (sourced).
 
 # quote ARG: ARG as one single-quoted shell word, for eval.
 quote() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }

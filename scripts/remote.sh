@@ -38,9 +38,9 @@
 #                       adds words to every ssh and scp command line
 #   -k, --key-file PATH the run's key (default: a fresh one, mpctl keygen)
 #   -h, --help          this text; --version
-# Every ssh runs with BatchMode=yes.  These go to comparison_server: -o,
-# --order; -i, --interval; --delay; --loss; --dup; --seed; --window;
-# --on-failure; --suspect; --regions; --place; --trace [N]; -r, --runs;
+# Every ssh runs with BatchMode=yes, one shared connection a host.  These
+# go to comparison_server: -o, --order; -i, --interval; --delay; --loss;
+# --dup; --seed; --window; --on-failure; --suspect; --regions; --place; --trace [N]; -r, --runs;
 # -t, --timeout; --wait; --sweep-peers; --sweep-messages; -q, --quiet; -v,
 # --verbose; and the files, written on the host and fetched to the path
 # given here: -j, --json; --svg; --csv; --svg-summary; --spacetime;
@@ -101,7 +101,7 @@ while [ $# -gt 0 ]; do
 	-k|--key-file) need_value "$1" $#
 		[ -r "$2" ] || usage_error "$1: cannot read $2"
 		key=$(abspath "$2"); shift 2 ;;
-	-h|--help) show_help "$0" 3 50 ;;
+	-h|--help) show_help "$0" 3 52 ;;
 	--version) echo "remote.sh (MPComm)"; exit 0 ;;
 	-o|--order|-i|--interval|--delay|--loss|--dup|--seed|--window|-r|--runs|\
 	-t|--timeout|--wait|--on-failure|--suspect)
@@ -232,6 +232,9 @@ fi
 # ssh's and scp's options: batch mode, then the user's.
 add_ssh -o BatchMode=yes -o ConnectTimeout=10 -o ServerAliveInterval=5 \
     -o ServerAliveCountMax=3
+# One connection a host, shared by all the commands (ended at exit).
+add_ssh -o ControlMaster=auto -o "ControlPath=$work/cm-%C" \
+    -o ControlPersist=120
 [ -z "$user" ] || add_ssh -o "User=$user"
 [ -z "$sshport" ] || add_ssh -o "Port=$sshport"
 [ -z "$ident" ] || add_ssh -i "$ident"
@@ -305,6 +308,12 @@ cleanup() {
 		[ -n "$d" ] || continue
 		on "$h" "$STOP" </dev/null ||
 		    say "could not clean up $(addr "$h"):$d"
+	done
+	i=0
+	while [ $i -lt $nh ]; do
+		eval "ssh $sshq -O exit $(quote "$(addr $i)")" </dev/null \
+		    >/dev/null 2>&1
+		i=$((i + 1))
 	done
 	rm -rf "$work"
 	trap - EXIT
