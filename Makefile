@@ -176,7 +176,7 @@ SHAREDIR = $(PREFIX)/share/mpcomm
 MAN8	 = src/group_manager/group_manager.8 src/peer/peer.8 \
 	   src/comparison_server/comparison_server.8 src/mpctl/mpctl.8
 MAN7	 = src/lib/mpcomm.7
-SCRIPTS	 = cluster.sh start-peers.sh netns-cluster.sh
+SCRIPTS	 = cluster.sh start-peers.sh netns-cluster.sh remote.sh
 UNITS	 = $(notdir $(wildcard scripts/systemd/*.service))
 # The scripts' --version: the programs' own, written into lib.sh.
 VERSION	 = $(shell sed -n 's/^\#define MPCOMM_VERSION[^"]*"\(.*\)"$$/\1/p' \

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: BSD-2-Clause
-# Shell helpers shared by cluster.sh, netns-cluster.sh and start-peers.sh
-# (sourced).
+# Shell helpers shared by cluster.sh, netns-cluster.sh, start-peers.sh and
+# remote.sh (sourced).
 
 # The programs' version (include/mpcomm/proc.h); make install writes it
 # into the installed copy of this file, which has no include/ beside it.

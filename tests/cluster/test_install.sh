@@ -1,10 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-2-Clause
 # make install with DESTDIR and PREFIX: the programs, mpctl, the man pages,
-# the scripts and the example units (their paths made PREFIX's); the
-# installed cluster.sh runs the installed programs, and without them says
-# where it looked (exit 3, no make); the installed scripts' --version is
-# the programs'; make uninstall removes exactly what was installed.
+# the scripts (remote.sh too) and the example units (their paths made
+# PREFIX's); the installed cluster.sh runs the installed programs, and
+# without them says where it looked (exit 3, no make); the installed
+# scripts' --version is the programs'; make uninstall removes exactly what
+# was installed.
 . "$(dirname "$0")/lib.sh"
 R=$T/root
 P=/opt/mpc
@@ -14,7 +15,8 @@ for f in bin/group_manager bin/comparison_server bin/peer bin/mpctl \
     share/man/man8/group_manager.8 share/man/man8/comparison_server.8 \
     share/man/man8/peer.8 share/man/man8/mpctl.8 share/man/man7/mpcomm.7 \
     share/mpcomm/scripts/cluster.sh share/mpcomm/scripts/start-peers.sh \
-    share/mpcomm/scripts/netns-cluster.sh share/mpcomm/scripts/lib.sh \
+    share/mpcomm/scripts/netns-cluster.sh share/mpcomm/scripts/remote.sh \
+    share/mpcomm/scripts/lib.sh \
     share/mpcomm/systemd/mpcomm-peer.service \
     share/mpcomm/systemd/mpcomm-group-manager.service \
     share/mpcomm/systemd/mpcomm-comparison-server.service; do
@@ -29,8 +31,12 @@ grep -q "MPCOMM_BIN:-$P/bin}" "$R$P/share/mpcomm/scripts/cluster.sh" ||
     fail "cluster.sh does not look in $P/bin"
 "$R$P/share/mpcomm/scripts/cluster.sh" --help >/dev/null ||
     fail "installed cluster.sh --help"
+grep -q "MPCOMM_BIN:-$P/bin}" "$R$P/share/mpcomm/scripts/remote.sh" ||
+    fail "remote.sh does not look in $P/bin"
+"$R$P/share/mpcomm/scripts/remote.sh" --help >/dev/null ||
+    fail "installed remote.sh --help"
 v=$("$R$P/bin/peer" --version)
-for sc in cluster.sh start-peers.sh netns-cluster.sh; do
+for sc in cluster.sh start-peers.sh netns-cluster.sh remote.sh; do
 	[ "$("$R$P/share/mpcomm/scripts/$sc" --version)" = "$sc (MPComm) ${v##* }" ] ||
 	    fail "installed $sc --version is not ${v##* }"
 done
