@@ -21,8 +21,10 @@ daemon_fails() {
 }
 daemon_fails 3 "cannot listen on $HOST port $port: Address already in use" \
     group_manager --daemon -b "$HOST" -p "$port"
-daemon_fails 2 "cannot create log directory /nonexistent/x" \
-    peer --daemon -g "$GM" -b "$HOST" -u 0 -p 0 -l /nonexistent/x
+# A folder under a regular file cannot be made, not even by root.
+: >"$T/plain"
+daemon_fails 2 "cannot create log directory $T/plain/x" \
+    peer --daemon -g "$GM" -b "$HOST" -u 0 -p 0 -l "$T/plain/x"
 : >"$T/target"
 ln -s "$T/target" "$T/pid.lnk"
 daemon_fails 3 "pidfile $T/pid.lnk is a symbolic link: refused" \
