@@ -31,9 +31,9 @@ need_programs() {
 # quote ARG: ARG as one single-quoted shell word, for eval.
 quote() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 
-# running PID: the process exists and has not exited.  A child of ours that
+# still_running PID: the process exists and has not exited.  A child of ours that
 # exited stays a zombie until we reap it, and kill -0 still finds it.
-running() {
+still_running() {
 	kill -0 "$1" 2>/dev/null || return 1
 	case $(ps -o stat= -p "$1" 2>/dev/null) in Z*) return 1 ;; esac
 }
@@ -45,7 +45,7 @@ wait_gone() {
 	c=0
 	while :; do
 		alive=
-		for p in "$@"; do running "$p" && alive="$alive $p"; done
+		for p in "$@"; do still_running "$p" && alive="$alive $p"; done
 		[ -z "$alive" ] || [ $c -ge "$t" ] && break
 		sleep 0.1; c=$((c + 1))
 	done
