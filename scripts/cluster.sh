@@ -55,6 +55,19 @@ cs_args=
 # add_cs ARG...: arguments for comparison_server.
 add_cs() { for a in "$@"; do cs_args="$cs_args $(quote "$a")"; done; }
 
+# need_output OPTION PATH: PATH can be written (its folder exists and is
+# writable, PATH itself is not a folder); checked before anything starts.
+need_output() {
+	[ -n "$2" ] || usage_error "$1: empty file name"
+	[ -d "$2" ] && usage_error "$1 $2: is a folder"
+	case $2 in */*) d=${2%/*}; [ -n "$d" ] || d=/ ;; *) d=. ;; esac
+	[ -d "$d" ] || usage_error "$1 $2: no folder $d"
+	[ -w "$d" ] || usage_error "$1 $2: cannot write in $d"
+	[ ! -e "$2" ] || [ -w "$2" ] || usage_error "$1 $2: cannot write"
+	return 0
+}
+svg_summary=0
+
 # sweep_peers LIST: the largest peer count of a --sweep-peers list.
 sweep_peers() {
 	for v in $(echo "$1" | tr ',' ' '); do
@@ -89,9 +102,12 @@ parse_args() {
 			add_cs "$1" "$2"; shift 2 ;;
 		--sweep-messages) need_value "$1" $#; sweep=1
 			add_cs "$1" "$2"; shift 2 ;;
+		-j|--json|--svg|--csv|--svg-summary|--spacetime|--shiviz)
+			need_value "$1" $#; need_output "$1" "$2"
+			[ "$1" = --svg-summary ] && svg_summary=1
+			add_cs "$1" "$2"; shift 2 ;;
 		-o|--order|-i|--interval|--delay|--loss|--dup|--seed|--window|-r|--runs|\
-		-j|--json|--svg|--csv|--svg-summary|-t|--timeout|--wait|\
-		--on-failure|--suspect|--place|--spacetime|--shiviz)
+		-t|--timeout|--wait|--on-failure|--suspect|--place)
 			need_value "$1" $#; add_cs "$1" "$2"; shift 2 ;;
 		--regions) need_value "$1" $#
 			case $2 in
@@ -114,6 +130,8 @@ parse_args "$@"
 [ $sweep -eq 1 ] && peers=$sweep_max
 [ $sweep -eq 1 ] && [ $compare -eq 1 ] &&
     usage_error "--compare and a sweep exclude each other"
+[ $svg_summary -eq 1 ] && [ $sweep -eq 0 ] &&
+    usage_error "--svg-summary needs a sweep (--sweep-peers and --sweep-messages)"
 
 need_programs group_manager peer comparison_server
 

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "mpcomm/auth.h"
@@ -301,6 +302,54 @@ see_option(struct cs_ctx *ctx, int ch, const char *arg)
 	return 0;
 }
 
+/*
+ * An output file the run will write at its end: its folder must exist and
+ * be writable (and the file, if there, writable and not a folder) before
+ * the run starts, so that a typo does not cost the run.  Usage error if not.
+ */
+static void
+check_output(const char *opt, const char *path)
+{
+	char dir[4096];
+	const char *slash;
+	struct stat st;
+	size_t len;
+
+	if (!path)
+		return;
+	if (!*path)
+		usage_error("%s: empty file name", opt);
+	if (stat(path, &st) == 0) {
+		if (S_ISDIR(st.st_mode))
+			usage_error("%s %s: is a folder", opt, path);
+		if (access(path, W_OK) < 0)
+			usage_error("%s %s: cannot write: %s", opt, path,
+			    strerror(errno));
+		return;
+	}
+	if (errno != ENOENT)
+		usage_error("%s %s: %s", opt, path, strerror(errno));
+	if (!(slash = strrchr(path, '/')))
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == path)
+		snprintf(dir, sizeof(dir), "/");
+	else {
+		len = (size_t)(slash - path);
+		if (len >= sizeof(dir))
+			usage_error("%s: file name too long", opt);
+		memcpy(dir, path, len);
+		dir[len] = '\0';
+	}
+	if (stat(dir, &st) < 0)
+		usage_error("%s %s: no folder %s: %s", opt, path, dir,
+		    strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		usage_error("%s %s: %s is not a folder", opt, path, dir);
+	if (access(dir, W_OK | X_OK) < 0)
+		usage_error("%s %s: cannot write in %s: %s", opt, path, dir,
+		    strerror(errno));
+}
+
 /* What the options say together. */
 static void
 check_args(struct cs_ctx *ctx)
@@ -316,6 +365,15 @@ check_args(struct cs_ctx *ctx)
 	if (ctx->want_peers && ctx->nsweep_n)
 		usage_error("--peers and --sweep-peers exclude each "
 		    "other");
+	if (ctx->svg_summary_path && !ctx->nsweep_n)
+		usage_error("--svg-summary needs a sweep (--sweep-peers and "
+		    "--sweep-messages)");
+	check_output("--json", ctx->json_path);
+	check_output("--svg", ctx->svg_path);
+	check_output("--csv", ctx->csv_path);
+	check_output("--svg-summary", ctx->svg_summary_path);
+	check_output("--spacetime", ctx->spacetime_path);
+	check_output("--shiviz", ctx->shiviz_path);
 	if (geo_setup(ctx, ctx->regions_arg, ctx->place_arg, err,
 	    sizeof(err)) < 0)
 		usage_error("%s", err);
