@@ -167,9 +167,11 @@ need_netns() {
 }
 
 # run_cs NAME ARGS...: runs comparison_server; output in $T/NAME.out/.err.
+# Without a group manager (start_gm), -g names port 9 of $HOST, where none
+# listens: an empty -g is a usage error of its own.
 run_cs() {
 	name=$1; shift
-	$WRAP "$BIN/comparison_server" -g "$GM" -b "$HOST" -p 0 "$@" \
+	$WRAP "$BIN/comparison_server" -g "${GM:-$HOST:9}" -b "$HOST" -p 0 "$@" \
 	    >"$T/$name.out" 2>"$T/$name.err"
 }
 
