@@ -6,7 +6,10 @@
  *  - datagrams carry a 16-byte HMAC trailer under a key derived for their
  *    run, so a datagram recorded in one run is refused in any other;
  *  - control lines carry `mac=<hex>`, an HMAC over the connection's nonce
- *    (sent by the server in `HELLO nonce=...`) and the line.
+ *    (sent by the server in `HELLO nonce=...`) and the line;
+ *  - a client's first line, `CLAIM r=<hex> mac=<hex>`, sent before it has
+ *    the nonce, shows that it holds the key so that its connection keeps
+ *    its slot (it grants nothing else: it can be replayed).
  */
 #ifndef MPCOMM_AUTH_H
 #define MPCOMM_AUTH_H
@@ -20,6 +23,9 @@
 #define AUTH_KEY_MAX	64
 #define AUTH_NONCE_HEX	32		/* 16 random bytes, in hex */
 #define AUTH_MAC_HEX	(2 * AUTH_HASH_LEN)
+#define AUTH_CLAIM_HEX	16		/* CLAIM's r: 8 random bytes */
+/* CLAIM r=<AUTH_CLAIM_HEX> mac=<AUTH_MAC_HEX>, without the newline. */
+#define AUTH_CLAIM_LEN	(8 + AUTH_CLAIM_HEX + 5 + AUTH_MAC_HEX)
 
 struct auth_sha256 {
 	uint32_t	h[8];
@@ -69,5 +75,17 @@ void	auth_line_mac(const struct auth_key *key, const char *nonce,
  */
 int	auth_line_check(const struct auth_key *key, const char *nonce,
 	    char *line, size_t *len);
+/*
+ * The CLAIM line (AUTH_CLAIM_LEN characters and a NUL), MACed as a line
+ * under the fixed nonce "claim", which no server's hex nonce can equal.
+ * 0, or -1 when there is no randomness.
+ */
+int	auth_claim_line(const struct auth_key *key,
+	    char out[AUTH_CLAIM_LEN + 1]);
+/* True when line starts as a CLAIM does (to be checked, not a request). */
+int	auth_is_claim(const char *line, size_t len);
+/* 1 when line is exactly a CLAIM line whose MAC verifies, 0 otherwise. */
+int	auth_claim_check(const struct auth_key *key, const char *line,
+	    size_t len);
 
 #endif

@@ -282,3 +282,47 @@ auth_line_check(const struct auth_key *key, const char *nonce, char *line,
 	*len = body;
 	return 1;
 }
+
+#define CLAIM_NONCE	"claim"		/* not hex: never a server's nonce */
+#define CLAIM_PREFIX	"CLAIM r="
+
+int
+auth_claim_line(const struct auth_key *key, char out[AUTH_CLAIM_LEN + 1])
+{
+	uint8_t r[AUTH_CLAIM_HEX / 2];
+	char mac[AUTH_MAC_HEX + 1];
+	size_t n = sizeof(CLAIM_PREFIX) - 1;
+
+	if (auth_random(r, sizeof(r)) < 0)
+		return -1;
+	memcpy(out, CLAIM_PREFIX, n);
+	auth_hex(r, sizeof(r), out + n);
+	n += AUTH_CLAIM_HEX;
+	auth_line_mac(key, CLAIM_NONCE, out, n, mac);
+	memcpy(out + n, " mac=", 5);
+	memcpy(out + n + 5, mac, AUTH_MAC_HEX + 1);
+	return 0;
+}
+
+int
+auth_is_claim(const char *line, size_t len)
+{
+	return len >= 6 && memcmp(line, "CLAIM ", 6) == 0;
+}
+
+int
+auth_claim_check(const struct auth_key *key, const char *line, size_t len)
+{
+	char copy[AUTH_CLAIM_LEN + 1];
+	size_t i, n = sizeof(CLAIM_PREFIX) - 1;
+
+	if (len != AUTH_CLAIM_LEN || memcmp(line, CLAIM_PREFIX, n) != 0)
+		return 0;
+	for (i = n; i < n + AUTH_CLAIM_HEX; i++)
+		if (!((line[i] >= '0' && line[i] <= '9') ||
+		    (line[i] >= 'a' && line[i] <= 'f')))
+			return 0;
+	memcpy(copy, line, len);
+	copy[len] = '\0';
+	return auth_line_check(key, CLAIM_NONCE, copy, &len);
+}

@@ -2,7 +2,8 @@
 /*
  * Control-protocol client: one connection per request, every step bounded by
  * the caller's timeout, every message spelled and read by ctlmsg, and with a
- * key every line authenticated against the server's nonce.
+ * key every line authenticated against the server's nonce, after a CLAIM
+ * that keeps the connection's slot until the first request gets there.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -17,7 +18,7 @@ int
 ctlc_open(struct ctlc_conn *c, const struct net_addr *a,
     const struct auth_key *key, int timeout_ms)
 {
-	char line[CTL_LINE_MAX + 1];
+	char line[CTL_LINE_MAX + 1], claim[AUTH_CLAIM_LEN + 2];
 	struct ctl_msg m;
 	int e;
 
@@ -30,7 +31,13 @@ ctlc_open(struct ctlc_conn *c, const struct net_addr *a,
 	net_reader_init(&c->rd, c->fd);
 	if (!key)
 		return 0;
-	if (net_read_line(&c->rd, line, sizeof(line), timeout_ms) < 0)
+	/* Sent at once, before the nonce: a stranger from our address who
+	 * churns connections cannot reclaim the slot in that round trip. */
+	if (auth_claim_line(key, claim) < 0)
+		goto fail;
+	claim[AUTH_CLAIM_LEN] = '\n';
+	if (net_write_all(c->fd, claim, AUTH_CLAIM_LEN + 1, timeout_ms) < 0 ||
+	    net_read_line(&c->rd, line, sizeof(line), timeout_ms) < 0)
 		goto fail;
 	if (ctlmsg_read(line, strlen(line), &m) != CTLMSG_HELLO ||
 	    ctl_get_str(&m, "nonce", 1, c->nonce, sizeof(c->nonce)) < 0) {

@@ -8,6 +8,9 @@
  * a new client takes the slot of the least useful one (unproven first, then
  * the longest idle between requests) instead of being refused; a spare
  * descriptor sheds connections when the process runs out of descriptors.
+ * With a key, a client that sends CLAIM first counts as proven at once, so
+ * that a stranger sharing its address (one host, one NAT) cannot reclaim
+ * its slot in the round trip before its first authenticated request.
  */
 #define _GNU_SOURCE		/* accept4, pipe2 */
 #include <errno.h>
@@ -40,6 +43,9 @@ struct lsrv_conn {
 	int		 fd;
 	int		 closing;
 	int		 proven;	/* a line got through (authenticated) */
+	int		 claimed;	/* a valid CLAIM: not to be reclaimed
+					   for an unproven newcomer */
+	int		 read_late;	/* read once more before reclaimed */
 	uint64_t	 accepted;
 	char		 peer[80];
 	char		 host[64];	/* the source, without its port */
@@ -157,9 +163,16 @@ conn_between(const struct lsrv_conn *c)
 	return !c->body.open && !c->data && c->inlen == 0;
 }
 
+/* Proven, or claimed with the key: it has shown it is a real client. */
+static int
+conn_known(const struct lsrv_conn *c)
+{
+	return c->proven || c->claimed;
+}
+
 /*
  * The connection to close for a newcomer (of host, when only that source's
- * slots count): the oldest unproven one, else the longest idle between
+ * slots count): the oldest unknown one, else the longest idle between
  * requests.  Returns its index, or s->nc when there is none to spare.
  */
 static size_t
@@ -172,14 +185,39 @@ pick_victim(const struct lsrv *s, const char *host)
 		c = s->c[i];
 		if (host && strcmp(c->host, host) != 0)
 			continue;
-		if (!c->proven && (!b || b->proven ||
+		if (!conn_known(c) && (!b || conn_known(b) ||
 		    c->accepted < b->accepted))
 			b = c, best = i;
-		else if (c->proven && conn_between(c) && (!b ||
-		    (b->proven && c->last_line < b->last_line)))
+		else if (conn_known(c) && conn_between(c) && (!b ||
+		    (conn_known(b) && c->last_line < b->last_line)))
 			b = c, best = i;
 	}
 	return best;
+}
+
+static const char *conn_read(struct lsrv *s, struct lsrv_conn *c,
+    uint64_t now);
+
+/*
+ * pick_victim(), but an unknown victim is read once more first: its CLAIM
+ * or request may have arrived since the last poll, and a client that has
+ * just shown itself keeps its slot.  Ends: each pass reads a new one.
+ */
+static size_t
+pick_victim_read(struct lsrv *s, const char *host, uint64_t now)
+{
+	struct lsrv_conn *c;
+	size_t v;
+
+	for (;;) {
+		v = pick_victim(s, host);
+		if (v == s->nc || conn_known(c = s->c[v]) || c->read_late ||
+		    c->closing)
+			return v;
+		c->read_late = 1;
+		if (conn_read(s, c, now))
+			c->closing = 1;
+	}
 }
 
 /* Closes connection i to give its slot to a newcomer. */
@@ -198,16 +236,16 @@ reclaim(struct lsrv *s, size_t i)
  * need be), -1 when every slot is busy with a request.
  */
 static int
-make_room(struct lsrv *s, const char *host)
+make_room(struct lsrv *s, const char *host, uint64_t now)
 {
 	size_t i, same = 0, v;
 
 	for (i = 0; i < s->nc; i++)
 		same += strcmp(s->c[i]->host, host) == 0;
 	if (same >= s->per_source)
-		v = pick_victim(s, host);
+		v = pick_victim_read(s, host, now);
 	else if (s->nc >= s->maxc)
-		v = pick_victim(s, NULL);
+		v = pick_victim_read(s, NULL, now);
 	else
 		return 0;
 	if (v == s->nc)
@@ -276,9 +314,6 @@ fail:
 	return -1;
 }
 
-static const char *conn_read(struct lsrv *s, struct lsrv_conn *c,
-    uint64_t now);
-
 /*
  * Protected mode: a client from beyond this host is told why and how to
  * get in, as Redis tells it, and closed; the program hears of each source
@@ -330,7 +365,7 @@ accept_all(struct lsrv *s, int lfd, uint64_t now)
 			refuse_stranger(s, fd, host);
 			continue;
 		}
-		if (make_room(s, host) < 0) {
+		if (make_room(s, host, now) < 0) {
 			(void)!send(fd, busy, sizeof(busy) - 1,
 			    MSG_NOSIGNAL | MSG_DONTWAIT);
 			close(fd);
@@ -408,6 +443,20 @@ lsrv_body_begin(struct lsrv_conn *c)
 static int
 deliver_line(struct lsrv *s, struct lsrv_conn *c, char *line, size_t len)
 {
+	if (!c->body.open && !c->proven && !c->claimed &&
+	    auth_is_claim(line, len)) {
+		if (!s->keyed) {
+			(void)lsrv_printf(c, "ERR 401 this server has no key: "
+			    "ask it without one\n");
+			c->why = "a CLAIM, and this server has no key";
+			c->closing = 1;
+			return -1;
+		}
+		if (!auth_claim_check(&s->key, line, len))
+			goto refuse;
+		c->claimed = 1;		/* no answer: HELLO is on its way */
+		return 0;
+	}
 	if (c->body.open) {
 		if (ctlbody_take(&c->body, line, &len) == CTLBODY_FORGED)
 			goto refuse;

@@ -5,15 +5,19 @@
  * new one whenever one is closed, and with --ping MS sends PING on each
  * that often (authenticated with --key-file, so it counts as useful).
  * With --sources K (IPv4 targets) the connections come from K addresses,
- * 127.0.0.2 onwards, as from K machines.
+ * 127.0.0.2 onwards, as from K machines.  With more connections than a
+ * server gives one source, every newcomer reclaims a slot and the server
+ * reclaims all the time.
  *   hold [--key-file F] [--ping MS] [--sources K] --conns N --seconds S
  *        HOST:PORT...
- * It prints how many connections it opened and how many were closed on it.
+ * It prints how many connections it opened and how many were closed on it,
+ * at the end or when it is sent SIGTERM.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +31,15 @@
 #include "mpcomm/net.h"
 
 #define MAXC	2048
+
+static volatile sig_atomic_t stop;	/* SIGTERM: report, then end */
+
+static void
+on_term(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
 
 struct holder {
 	struct ctlc_conn	 c[MAXC];
@@ -173,11 +186,12 @@ main(int argc, char **argv)
 			hold_open(&h, n);
 		}
 	}
+	signal(SIGTERM, on_term);
 	printf("holding\n");
 	fflush(stdout);
 	end = mptime_now_us() + secs * 1000000;
 	next_ping = mptime_now_us() + ping_ms * 1000;
-	while (mptime_now_us() < end) {
+	while (!stop && mptime_now_us() < end) {
 		hold_poll(&h, n);
 		if (!ping_ms || mptime_now_us() < next_ping)
 			continue;

@@ -161,23 +161,80 @@ reclaim(const struct test_server *ts)
 	close(n.fd);
 }
 
+/*
+ * With a key: a client that CLAIMs its slot first keeps it while unproven
+ * newcomers churn (they reclaim each other's); a forged CLAIM is refused,
+ * and a server without a key says it has none.
+ */
+static void
+claimed(const struct test_server *ts, const struct test_server *plain,
+    const struct auth_key *key)
+{
+	char claim[AUTH_CLAIM_LEN + 2], other[AUTH_CLAIM_LEN + 2];
+	struct auth_key wrong = *key;
+	struct raw c, s[4];
+	size_t i;
+
+	CHECK(auth_claim_line(key, claim) == 0);
+	CHECK(auth_claim_check(key, claim, strlen(claim)));
+	claim[AUTH_CLAIM_LEN] = '\n';
+	claim[AUTH_CLAIM_LEN + 1] = '\0';
+	CHECK(raw_open(&c, ts) == 0);
+	CHECK(raw_write(&c, claim) == 0);
+	CHECK(strncmp(raw_line(&c, TMO), "HELLO nonce=", 12) == 0);
+	for (i = 0; i < 4; i++) {		/* two slots, four strangers */
+		CHECK(raw_open(&s[i], ts) == 0);
+		CHECK(strncmp(raw_line(&s[i], TMO), "HELLO", 5) == 0);
+	}
+	for (i = 0; i < 3; i++)
+		CHECK(strcmp(raw_line(&s[i], TMO), "ERR 503 slot reclaimed "
+		    "for a new client") == 0);
+	CHECK(raw_write(&c, "QUIT\n") == 0);	/* still there: no MAC */
+	CHECK(strcmp(raw_line(&c, TMO), "ERR 401 authentication failed") ==
+	    0);
+	close(c.fd);
+	for (i = 0; i < 4; i++)
+		close(s[i].fd);
+
+	wrong.k[0] ^= 1;
+	CHECK(auth_claim_line(&wrong, other) == 0);
+	CHECK(!auth_claim_check(key, other, strlen(other)));
+	other[AUTH_CLAIM_LEN] = '\n';
+	other[AUTH_CLAIM_LEN + 1] = '\0';
+	CHECK(raw_open(&c, ts) == 0);
+	(void)raw_line(&c, TMO);
+	CHECK(raw_write(&c, other) == 0);
+	CHECK(strcmp(raw_line(&c, TMO), "ERR 401 authentication failed") ==
+	    0);
+	close(c.fd);
+
+	CHECK(raw_open(&c, plain) == 0);
+	CHECK(raw_write(&c, claim) == 0);
+	CHECK(strcmp(raw_line(&c, TMO), "ERR 401 this server has no key: "
+	    "ask it without one") == 0);
+	close(c.fd);
+}
+
 int
 main(void)
 {
-	struct test_server plain, keyed, small;
+	struct test_server plain, keyed, small, small_keyed;
 	struct auth_key key = { .len = 16 };
 
 	memset(key.k, 9, key.len);
 	CHECK(test_server_start(&plain, NULL, 1000, 16) == 0);
 	CHECK(test_server_start(&keyed, &key, 5000, 16) == 0);
 	CHECK(test_server_start(&small, NULL, 5000, 2) == 0);
+	CHECK(test_server_start(&small_keyed, &key, 5000, 2) == 0);
 	pipelined(&plain);
 	too_long(&plain);
 	idle(&plain);
 	unauthenticated(&keyed, &key);
 	forged_end(&keyed, &key);
 	reclaim(&small);
+	claimed(&small_keyed, &plain, &key);
 	test_server_stop(&plain);
+	test_server_stop(&small_keyed);
 	test_server_stop(&keyed);
 	test_server_stop(&small);
 	CHECK_DONE("test_lsrv");
