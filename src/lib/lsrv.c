@@ -8,9 +8,9 @@
  * a new client takes the slot of the least useful one (unproven first, then
  * the longest idle between requests) instead of being refused; a spare
  * descriptor sheds connections when the process runs out of descriptors.
- * With a key, a client that sends CLAIM first counts as proven at once, so
- * that a stranger sharing its address (one host, one NAT) cannot reclaim
- * its slot in the round trip before its first authenticated request.
+ * With a key, a client that sends CLAIM first is never reclaimed for an
+ * unproven newcomer, so that a stranger sharing its address (one host, one
+ * NAT) cannot take its slot in the round trip before its first request.
  */
 #define _GNU_SOURCE		/* accept4, pipe2 */
 #include <errno.h>
