@@ -72,7 +72,14 @@ struct order_config {
 	uint64_t	 rto_min_us;
 	uint64_t	 rto_max_us;
 	uint64_t	 hb_interval_us;
-	uint64_t	 hs_interval_us;	/* READY retry interval */
+	uint64_t	 hs_interval_us;	/* first READY retry interval */
+	/*
+	 * Bytes this peer may send, over the whole run, to members it has not
+	 * heard from yet (0: no limit).  A peer gives twice the size of the
+	 * START it took, so that a START naming a stranger's address makes
+	 * it no traffic source.
+	 */
+	uint64_t	 unanswered_budget;
 	uint64_t	 peer_timeout_us;	/* silence that aborts a run */
 	uint64_t	 stall_timeout_us;	/* no progress: abort (0: never) */
 	enum order_on_failure on_failure;
@@ -134,6 +141,8 @@ struct order_stats {
 	uint64_t	 sacks_out;	/* selective acknowledgements sent */
 	uint64_t	 sacks_in;
 	uint64_t	 outbox_full;	/* output deferred: outbox full */
+	uint64_t	 unanswered_held;	/* datagrams not sent to members
+					   never heard from: budget spent */
 };
 
 /* One datagram to send, to every member whose bit is set in dests. */

@@ -272,6 +272,7 @@ order_create(const struct order_config *cfg, order_deliver_fn deliver,
 		o->keyed = true;
 		auth_run_key(cfg->key, cfg->run, &o->key);
 	}
+	o->unanswered_left = cfg->unanswered_budget;
 	o->deliver = deliver;
 	o->arg = arg;
 	o->clock_bound = clock_bound(cfg);
@@ -996,6 +997,22 @@ on_record(struct order *o, unsigned q, const struct msg_rec *r,
 	}
 }
 
+/*
+ * The budget for members not heard from yet gains a sixteenth of what the
+ * run's members send, up to its size at the start: a member whose START
+ * came late, or whose every READY was lost, is still reached once the
+ * others talk, while a START naming only strangers stays at its budget.
+ */
+static void
+refill_unanswered(struct order *o, size_t len)
+{
+	uint64_t cap = o->cfg.unanswered_budget;
+
+	o->unanswered_left += len / 16;
+	if (o->unanswered_left > cap)
+		o->unanswered_left = cap;
+}
+
 void
 order_input(struct order *o, uint64_t now, int from, const uint8_t *buf,
     size_t len)
@@ -1015,6 +1032,7 @@ order_input(struct order *o, uint64_t now, int from, const uint8_t *buf,
 	mb = &o->m[q];
 	mb->last_heard = now;
 	mb->confirmed = true;
+	refill_unanswered(o, len);
 	/* Echo the newest tsval (RFC 7323): an older one, overtaken or
 	 * duplicated on the way, would inflate the round trip. */
 	if (!mb->echo_valid ||
@@ -1182,7 +1200,9 @@ tick_running(struct order *o, uint64_t now, struct order_outbox *box)
 			order_resend_to(o, q, now, box);
 		if (mb->held_hi > mb->processed)
 			mb->sack_due = true;	/* the last SACK may be lost */
-		if (now - mb->last_sent >= o->cfg.hb_interval_us)
+		/* Until a member answers, READY is all it is sent. */
+		if (mb->confirmed &&
+		    now - mb->last_sent >= o->cfg.hb_interval_us)
 			mb->hb_due = true;
 	}
 }
@@ -1214,9 +1234,13 @@ order_tick(struct order *o, uint64_t now, struct order_outbox *box)
 		if ((o->cfg.on_failure == ORDER_ABORT && check_silence(o, now)) ||
 		    view_tick(o, now))
 			return;
+		/* READY rounds back off to 16 intervals apart: a member that
+		 * has not started yet costs a few datagrams a second. */
 		if (now >= o->next_hs) {
 			order_send_ready(o, now, box);
-			o->next_hs = now + o->cfg.hs_interval_us;
+			o->next_hs = now + (o->cfg.hs_interval_us <<
+			    (o->hs_rounds < 4 ? o->hs_rounds : 4));
+			o->hs_rounds++;
 		}
 		tick_running(o, now, box);
 		break;

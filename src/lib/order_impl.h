@@ -173,6 +173,8 @@ struct order {
 	uint16_t	 d_id;
 	bool		 end_sent;
 	uint64_t	 next_hs;	/* next READY round */
+	unsigned	 hs_rounds;	/* READY rounds so far: they back off */
+	uint64_t	 unanswered_left;	/* of cfg.unanswered_budget */
 	uint64_t	 next_hb;	/* next finished-flag heartbeat */
 	uint64_t	 progress_sig;	/* sum of every progress counter */
 	uint64_t	 progress_at;	/* when it last moved */

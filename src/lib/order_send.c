@@ -76,25 +76,63 @@ order_out_slot(struct order *o, struct order_outbox *box)
 	return &box->d[box->n];
 }
 
-void
-order_out_commit(struct order *o, struct order_outbox *box,
-    struct msg_builder *b, uint64_t dests, uint64_t now)
+/*
+ * Charges a datagram of len bytes to each member of dests not heard from
+ * yet, while the budget lasts (from the member after this one, so that no
+ * member is always last); returns dests without those it could not pay for.
+ */
+static uint64_t
+charge_unanswered(struct order *o, uint64_t dests, size_t len)
 {
-	struct order_out *out = &box->d[box->n++];
+	unsigned i, q;
+
+	if (!o->cfg.unanswered_budget)
+		return dests;
+	for (i = 1; i < o->cfg.n; i++) {
+		q = (o->cfg.self + i) % o->cfg.n;
+		if (!(dests >> q & 1) || o->m[q].confirmed)
+			continue;
+		if (o->unanswered_left >= len) {
+			o->unanswered_left -= len;
+		} else {
+			dests &= ~(UINT64_C(1) << q);
+			o->st.unanswered_held++;
+		}
+	}
+	return dests;
+}
+
+/* Seals the datagram in the next slot; with_ack: it carries an ACK state. */
+static void
+commit(struct order *o, struct order_outbox *box, struct msg_builder *b,
+    uint64_t dests, uint64_t now, bool with_ack)
+{
+	struct order_out *out = &box->d[box->n];
 	unsigned i;
 
 	msg_set_counter(b, ++o->counter);
 	out->len = msg_finish(b);
 	if (o->keyed)
 		out->len = msg_seal(out->buf, out->len, &o->key);
+	if (!(dests = charge_unanswered(o, dests, out->len)))
+		return;
 	out->dests = dests;
+	box->n++;
 	o->st.dgrams_out++;
 	for (i = 0; i < o->cfg.n; i++) {
 		if (!(dests >> i & 1))
 			continue;
 		o->m[i].last_sent = now;
-		o->m[i].ack_due = false;
+		if (with_ack)
+			o->m[i].ack_due = false;
 	}
+}
+
+void
+order_out_commit(struct order *o, struct order_outbox *box,
+    struct msg_builder *b, uint64_t dests, uint64_t now)
+{
+	commit(o, box, b, dests, now, true);
 }
 
 static int
@@ -355,10 +393,17 @@ order_send_ready(struct order *o, uint64_t now, struct order_outbox *box)
 	for (q = 0; q < o->cfg.n; q++)
 		if (order_in_view(o, q) && !o->m[q].confirmed)
 			dests |= UINT64_C(1) << q;
+	/* READY alone, without an ACK state: the datagram a START makes us
+	 * send to addresses not yet heard from is about as small as the
+	 * MEMBER line that named each one. */
 	if (dests && (out = order_out_slot(o, box))) {
-		order_begin_dgram(o, &b, out->buf, dests, now);
+		msg_begin(&b, out->buf, MSG_MAX_DGRAM -
+		    (o->keyed ? AUTH_TAG_LEN : 0), (uint16_t)o->cfg.self,
+		    o->cfg.run);
+		msg_set_tsval(&b, (uint32_t)now);
+		msg_set_view(&b, o->ballot);
 		(void)msg_put_ready(&b);
-		order_out_commit(o, box, &b, dests, now);
+		commit(o, box, &b, dests, now, false);
 	}
 }
 

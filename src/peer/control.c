@@ -450,11 +450,17 @@ on_line(void *arg, struct lsrv_conn *c, char *line, size_t len)
 		reply_err(c, 400, "request", m.err);
 		return -1;
 	}
-	if (s)				/* inside a START: MEMBER lines */
+	if (s) {			/* inside a START: MEMBER lines */
+		s->tmpl.start_bytes += len + 1;
 		return start_member(ctx, c, &m, (enum ctlmsg_verb)v, s);
+	}
 	switch (v) {
 	case CTLMSG_START:
-		return start_begin(ctx, c, &m);
+		if (start_begin(ctx, c, &m) < 0)
+			return -1;
+		if ((s = lsrv_get_data(c)))
+			s->tmpl.start_bytes = len + 1;
+		return 0;
 	case CTLMSG_ABORT:
 		abort_req(ctx, c, &m);
 		return 0;

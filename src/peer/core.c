@@ -8,9 +8,23 @@
  * START (core_start()) and ABORT (core_abort()) change the current run
  * here too; STATUS only reads it.
  */
+#include <inttypes.h>
+
 #include "mpcomm/log.h"
 #include "mpcomm/mptime.h"
 #include "peer.h"
+
+/* Says once that members still silent get no more datagrams (mu held). */
+static void
+note_unanswered(struct run *r)
+{
+	if (r->said_unanswered || !order_stats(r->core)->unanswered_held)
+		return;
+	r->said_unanswered = true;
+	log_warnx("run %" PRIu64 ": members that have not answered were sent "
+	    "twice the %zu bytes of START: nothing more goes to them until "
+	    "they answer", r->id, r->start_bytes);
+}
 
 int
 core_run(struct peer_ctx *ctx, core_fn *fn, void *arg,
@@ -24,6 +38,7 @@ core_run(struct peer_ctx *ctx, core_fn *fn, void *arg,
 		return -1;
 	}
 	fn(ctx, r, arg, box);
+	note_unanswered(r);
 	pthread_mutex_unlock(&ctx->mu);
 	run_send(ctx, r, box);
 	run_release(ctx, r);
@@ -42,6 +57,7 @@ core_start(struct peer_ctx *ctx, struct run *r, struct order_outbox *box)
 		dead = run_put(ctx, old);
 	log_set_id((int)r->self);
 	order_start(r->core, mptime_now_us(), box);
+	note_unanswered(r);
 	r->refs++;
 	pthread_cond_broadcast(&ctx->cv);
 	pthread_mutex_unlock(&ctx->mu);

@@ -49,6 +49,8 @@ struct run {
 	uint64_t	 imax_us;
 	struct emu_config emu_cfg;
 	uint32_t	 trace_limit;	/* START's trace=: 0, not traced */
+	size_t		 start_bytes;	/* of the START and its MEMBER lines */
+	bool		 said_unanswered;	/* its budget spent: logged */
 	struct net_addr	 addr[MSG_MAX_PEERS];	/* members' UDP addresses */
 	struct net_addr	 server;	/* where the log goes */
 	bool		 have_server;

@@ -42,6 +42,9 @@ run_create(struct peer_ctx *ctx, struct run *t, char *err, size_t errcap)
 	cfg.on_failure = t->on_failure;
 	/* parse_views() filled it in (from START or --suspect). */
 	cfg.suspect_us = t->suspect_us;
+	/* No more than twice what START cost its sender goes to members
+	 * that never answer: a stranger's START makes no reflector. */
+	cfg.unanswered_budget = 2 * (uint64_t)t->start_bytes;
 	/*
 	 * The root of the run's datagram key: the shared key when there is
 	 * one (a key holder may then forge, as it always could), else the
