@@ -2,7 +2,10 @@
 /*
  * Driving one run: one membership snapshot from the group manager, the same
  * START (with that snapshot) to every peer, then waiting for every log while
- * polling the peers' STATUS for progress.  A run that makes no progress for
+ * polling the peers' STATUS for progress.  A run never starts without one of
+ * its members: when a peer refuses START (or cannot be reached), the peers
+ * that took it get ABORT and the run is drawn again from the other
+ * registered peers, or not run at all.  A run that makes no progress for
  * the timeout, or that is interrupted, is torn down: ABORT to every peer at
  * once, then a short grace period for the logs of what they delivered; the
  * report names the peers that stopped answering or whose logs are missing.
@@ -27,6 +30,7 @@
 #define LIST_MAX	1024
 #define ABORT_TIMEOUT_MS 1000		/* per step of one ABORT */
 #define GRACE_US	3000000		/* for the logs of aborted peers */
+#define START_TRIES	4		/* snapshots before giving up */
 
 /*
  * Protected mode: a run only among members on this host (the peers would
@@ -66,9 +70,36 @@ nap_interruptible(struct cs_ctx *ctx, uint64_t us)
  * Waits until enough peers are registered; fills the snapshot.  -1 when
  * they are not within --wait, or when SIGINT/SIGTERM came meanwhile.
  */
+/* Whether m is one of the nskip peers that refused this run's START. */
+static bool
+skipped(const struct ctlc_member *m, const struct ctlc_member *skip,
+    unsigned nskip)
+{
+	unsigned i;
+
+	for (i = 0; i < nskip; i++)
+		if (m->ctl == skip[i].ctl && strcmp(m->host, skip[i].host) == 0)
+			return true;
+	return false;
+}
+
+/* Drops the skipped peers from the got entries of all; the count left. */
+static long
+drop_skipped(struct ctlc_member *all, long got, const struct ctlc_member *skip,
+    unsigned nskip)
+{
+	long i, kept = 0;
+
+	for (i = 0; i < got; i++)
+		if (!skipped(&all[i], skip, nskip))
+			all[kept++] = all[i];
+	return kept;
+}
+
 static int
 snapshot(struct cs_ctx *ctx, const struct run_params *p,
-    struct ctlc_member *out, unsigned *n)
+    struct ctlc_member *out, unsigned *n, const struct ctlc_member *skip,
+    unsigned nskip)
 {
 	static struct ctlc_member all[LIST_MAX];
 	uint64_t deadline = mptime_now_us() + ctx->wait_s * 1000000;
@@ -88,8 +119,18 @@ snapshot(struct cs_ctx *ctx, const struct run_params *p,
 			log_warnx("cannot list the group at %s: %s (attempt %u)",
 			    ctx->gm_spec, errno == EPROTO ? reply :
 			    strerror(errno), fails);
+		if (got > 0)
+			got = drop_skipped(all, got, skip, nskip);
 		if (got >= (long)want)
 			break;
+		/* A peer refused START: another must be registered now. */
+		if (nskip) {
+			log_fatalx("peer %s:%u refused START and only %ld other "
+			    "peers are registered at %s, %u needed: no run was "
+			    "started", skip[nskip - 1].host, skip[nskip - 1].ctl,
+			    got < 0 ? 0 : got, ctx->gm_spec, want);
+			return -1;
+		}
 		if (atomic_load(&ctx->interrupted)) {
 			log_fatalx("interrupted while waiting for peers (%ld "
 			    "of %u registered at %s): no run was started",
@@ -439,7 +480,7 @@ abort_one(void *arg)
  * the set of peers that answered OK (they ship what they delivered).
  */
 static uint64_t
-abort_peers(const struct cs_ctx *ctx, const struct report *rp)
+abort_peers(const struct cs_ctx *ctx, const struct report *rp, uint64_t whom)
 {
 	struct abort_job *job;
 	uint64_t ok = 0;
@@ -451,6 +492,8 @@ abort_peers(const struct cs_ctx *ctx, const struct report *rp)
 		return 0;
 	}
 	for (i = 0; i < n; i++) {
+		if (!(whom >> i & 1))
+			continue;
 		job[i] = (struct abort_job){ .ctx = ctx, .m = &rp->member[i],
 		    .run = rp->run };
 		job[i].threaded = pthread_create(&job[i].t, NULL, abort_one,
@@ -459,6 +502,8 @@ abort_peers(const struct cs_ctx *ctx, const struct report *rp)
 			(void)abort_one(&job[i]);
 	}
 	for (i = 0; i < n; i++) {
+		if (!(whom >> i & 1))
+			continue;
 		if (job[i].threaded)
 			pthread_join(job[i].t, NULL);
 		if (job[i].rc == 0) {
@@ -605,6 +650,13 @@ describe_end(const struct cs_ctx *ctx, struct report *rp,
 		append(pb, cap, "; %s", prev);
 }
 
+/* The mask of members 0 .. n-1. */
+static uint64_t
+every_member(unsigned n)
+{
+	return n >= 64 ? UINT64_MAX : (UINT64_C(1) << n) - 1;
+}
+
 /* Tears down a run that will not complete: ABORT, then the late logs. */
 static void
 teardown(struct cs_ctx *ctx, struct report *rp, const struct watch *w)
@@ -628,24 +680,26 @@ teardown(struct cs_ctx *ctx, struct report *rp, const struct watch *w)
 		log_warnx("run %" PRIu64 ": no progress for %" PRIu64 " s; "
 		    "missing the logs of peers %s; sending ABORT", rp->run,
 		    ctx->timeout_s, list);
-	wait_grace(ctx, rp, abort_peers(ctx, rp));
+	wait_grace(ctx, rp, abort_peers(ctx, rp, every_member(rp->p.n)));
 }
 
-struct report *
-run_once(struct cs_ctx *ctx, const struct run_params *p)
+/*
+ * A new run of the snapshot's peers (without the nskip that refused one
+ * before): its id, secret and collector.  NULL when there are not enough.
+ */
+static struct report *
+run_new(struct cs_ctx *ctx, const struct run_params *p,
+    const struct ctlc_member *skip, unsigned nskip)
 {
 	struct report *rp;
-	struct watch w;
-	uint64_t id, start_us;
-	unsigned i, started = 0;
-	char why[300], addr[NET_HOST_MAX + 32];
+	uint64_t id;
 
 	if (!(rp = calloc(1, sizeof(*rp)))) {
 		log_warnx("out of memory");
 		return NULL;
 	}
 	rp->p = *p;
-	if (snapshot(ctx, p, rp->member, &rp->p.n) < 0) {
+	if (snapshot(ctx, p, rp->member, &rp->p.n, skip, nskip) < 0) {
 		free(rp);
 		return NULL;
 	}
@@ -663,26 +717,68 @@ run_once(struct cs_ctx *ctx, const struct run_params *p)
 	collect_begin(&ctx->coll, rp->run, rp->p.n, rp->p.m);
 	log_info("run %" PRIu64 ": %u peers, %u messages each, order %s",
 	    rp->run, rp->p.n, rp->p.m, order_mode_name(rp->p.mode));
-	start_us = mptime_now_us();
+	return rp;
+}
+
+/*
+ * START to every member in turn, until one refuses it: that one's index,
+ * or -1 when all took it.  *started: the members that took it.
+ */
+static int
+start_members(struct cs_ctx *ctx, struct report *rp, uint64_t *started)
+{
+	char why[300], addr[NET_HOST_MAX + 32];
+	unsigned i;
+
+	*started = 0;
 	for (i = 0; i < rp->p.n; i++) {
 		if (start_peer(ctx, rp, i, why, sizeof(why)) < 0) {
 			report_peer_addr(&rp->member[i], addr, sizeof(addr));
 			log_warnx("run %" PRIu64 ": peer %u (%s): %s", rp->run,
 			    i, addr, why);
-			if (!rp->problem[0])
-				append(rp->problem, sizeof(rp->problem),
-				    "peer %u (%s) did not start: %s", i, addr,
-				    why);
-			continue;
+			return (int)i;
 		}
-		started++;
+		*started |= UINT64_C(1) << i;
 	}
-	/* Every START is out: the secret has no further use here. */
-	explicit_bzero(rp->secret, sizeof(rp->secret));
-	if (started == 0) {
+	return -1;
+}
+
+struct report *
+run_once(struct cs_ctx *ctx, const struct run_params *p)
+{
+	struct ctlc_member skip[START_TRIES];
+	struct report *rp;
+	struct watch w;
+	uint64_t start_us, started;
+	unsigned nskip = 0;
+	int refused;
+
+	for (;;) {
+		if (!(rp = run_new(ctx, p, skip, nskip)))
+			return NULL;
+		start_us = mptime_now_us();
+		refused = start_members(ctx, rp, &started);
+		/* Every START is out: the secret has no further use here. */
+		explicit_bzero(rp->secret, sizeof(rp->secret));
+		if (refused < 0)
+			break;
+		/* Not without it: the others stop, and the run is drawn
+		 * again from the peers registered now. */
+		skip[nskip++] = rp->member[refused];
+		if (started) {
+			log_info("run %" PRIu64 ": sending ABORT to the peers "
+			    "that took START", rp->run);
+			(void)abort_peers(ctx, rp, started);
+		}
 		collect_end(&ctx->coll);
 		report_free(rp);
-		return NULL;
+		if (nskip == START_TRIES) {
+			log_fatalx("%u peers in a row refused START: no run was "
+			    "started", nskip);
+			return NULL;
+		}
+		log_warnx("drawing the run again without peer %s:%u",
+		    skip[nskip - 1].host, skip[nskip - 1].ctl);
 	}
 	memset(&w, 0, sizeof(w));
 	w.start_us = start_us;

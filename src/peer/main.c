@@ -293,6 +293,24 @@ mkdir_p(const char *path)
 }
 
 /*
+ * A folder this peer cannot write in would refuse every START: say so now,
+ * by making and removing a file there (access(2) says yes to root on a
+ * read-only file system).
+ */
+static void
+check_writable(const char *dir)
+{
+	char path[DLOG_DIR_MAX + 32];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/.peer-check.XXXXXX", dir);
+	if ((fd = mkstemp(path)) < 0)
+		fatal(EXIT_USAGE, "--log-dir: cannot write in %s", dir);
+	close(fd);
+	(void)unlink(path);
+}
+
+/*
  * The log folder, once: absolute for a daemon (which runs in /), short
  * enough for every log path, and there (made with its
  * parents).  Exits 2 otherwise.
@@ -314,6 +332,7 @@ check_log_dir(struct peer_ctx *ctx)
 	if (mkdir_p(ctx->log_dir) < 0)
 		fatal(EXIT_USAGE, "cannot create log directory %s",
 		    ctx->log_dir);
+	check_writable(ctx->log_dir);
 }
 
 /* Large socket buffers absorb bursts that would otherwise become losses. */
