@@ -687,7 +687,9 @@ start_threads(struct cs_ctx *ctx)
 	collect_init(&ctx->coll);
 	if ((ctx->lfd = net_listen_tcp(ctx->opt.bind, ctx->opt.port, 128,
 	    &bound)) < 0)
-		fatal(EXIT_NETWORK, "cannot listen on port %s", ctx->opt.port);
+		fatalx(EXIT_NETWORK, "cannot listen on %s port %s: %s",
+		    ctx->opt.bind ? ctx->opt.bind : "*", ctx->opt.port,
+		    net_resolve_strerror(errno));
 	ctx->lport = net_addr_port(&bound);
 	if (ctx->opt.pidfile && proc_pidfile_write(ctx->opt.pidfile) < 0)
 		fatal(EXIT_NETWORK, "cannot write pidfile %s",

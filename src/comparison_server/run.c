@@ -107,6 +107,7 @@ snapshot(struct cs_ctx *ctx, const struct run_params *p,
 	char reply[CTL_LINE_MAX];
 	long got = -1;
 	bool told = false;
+	char last[CTL_LINE_MAX] = "";
 	unsigned fails = 0;
 	uint64_t pause;
 
@@ -115,10 +116,12 @@ snapshot(struct cs_ctx *ctx, const struct run_params *p,
 		    sizeof(reply), MPCOMM_CTL_TIMEOUT_MS);
 		fails = got < 0 ? fails + 1 : 0;
 		/* Failures are logged at the 1st, 2nd, 4th, 8th ... */
+		if (got < 0)
+			snprintf(last, sizeof(last), "%s", errno == EPROTO ?
+			    reply : strerror(errno));
 		if (got < 0 && (fails & (fails - 1)) == 0)
 			log_warnx("cannot list the group at %s: %s (attempt %u)",
-			    ctx->gm_spec, errno == EPROTO ? reply :
-			    strerror(errno), fails);
+			    ctx->gm_spec, last, fails);
 		if (got > 0)
 			got = drop_skipped(all, got, skip, nskip);
 		if (got >= (long)want)
@@ -137,10 +140,16 @@ snapshot(struct cs_ctx *ctx, const struct run_params *p,
 			    got < 0 ? 0 : got, want, ctx->gm_spec);
 			return -1;
 		}
+		/* Who never got a list must not read that nobody came. */
+		if (mptime_now_us() >= deadline && got < 0) {
+			log_fatalx("cannot list the group at %s after %" PRIu64
+			    " s: %s", ctx->gm_spec, ctx->wait_s, last);
+			return -1;
+		}
 		if (mptime_now_us() >= deadline) {
 			log_fatalx("only %ld of %u peers registered at %s after "
-			    "%" PRIu64 " s: giving up", got < 0 ? 0 : got, want,
-			    ctx->gm_spec, ctx->wait_s);
+			    "%" PRIu64 " s: giving up", got, want, ctx->gm_spec,
+			    ctx->wait_s);
 			return -1;
 		}
 		if (!told && got >= 0) {

@@ -166,8 +166,9 @@ main(int argc, char **argv)
 	if (ctx.opt.warning[0])
 		log_warnx("%s", ctx.opt.warning);
 	if ((fd = net_listen_tcp(ctx.opt.bind, ctx.opt.port, 128, &bound)) < 0)
-		fatal(EXIT_NETWORK, "cannot listen on %s port %s",
-		    ctx.opt.bind ? ctx.opt.bind : "*", ctx.opt.port);
+		fatalx(EXIT_NETWORK, "cannot listen on %s port %s: %s",
+		    ctx.opt.bind ? ctx.opt.bind : "*", ctx.opt.port,
+		    net_resolve_strerror(errno));
 	if (ctx.daemon)
 		proc_detach_or_exit("group_manager", &notify);
 	if (ctx.opt.pidfile)

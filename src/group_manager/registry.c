@@ -5,6 +5,7 @@
  * refreshing for the TTL expire, so a restarted manager relearns the group
  * from the peers' periodic registrations.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdbool.h>
 #include <string.h>
@@ -133,6 +134,19 @@ list_line(struct registry *r, struct lsrv_conn *c, struct ctl_msg *m)
 	return 0;
 }
 
+/* STATUS: what this server is, how many members, how long they last. */
+static int
+status_line(struct registry *r, struct lsrv_conn *c, struct ctl_msg *m)
+{
+	char text[96], line[128];
+
+	if (ctlmsg_bare_parse(m) < 0)
+		return answer_err(c, 400, m->err);
+	snprintf(text, sizeof(text), "role=group_manager members=%zu "
+	    "ttl=%" PRIu64, r->n, r->ttl_us / 1000000);
+	return answer(c, line, ctlmsg_ok_format(text, line, sizeof(line)));
+}
+
 int
 registry_line(void *arg, struct lsrv_conn *c, char *line, size_t len)
 {
@@ -154,6 +168,8 @@ registry_line(void *arg, struct lsrv_conn *c, char *line, size_t len)
 	case CTLMSG_PING:
 		return answer(c, why, ctlmsg_ok_format("pong", why,
 		    sizeof(why)));
+	case CTLMSG_STATUS:
+		return status_line(r, c, &m);
 	default:
 		log_warnx("%s: unknown verb '%.32s'", lsrv_peer(c), m.verb);
 		snprintf(why, sizeof(why), "unknown verb '%.32s'", m.verb);

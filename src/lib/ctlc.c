@@ -224,7 +224,10 @@ ctlc_list(const struct net_addr *gm, const struct auth_key *key,
 	return (long)got;
 proto:
 	ctlc_close(&c);
-	if (strncmp(reply, "ERR", 3) != 0)
+	if (ctlmsg_is_hello(reply))
+		snprintf(reply, cap, "the group manager authenticates its "
+		    "clients: give -k KEY-FILE");
+	else if (strncmp(reply, "ERR", 3) != 0)
 		snprintf(reply, cap, "malformed LIST answer");
 	errno = EPROTO;
 	return -1;

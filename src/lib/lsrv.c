@@ -581,6 +581,21 @@ conn_write(struct lsrv_conn *c)
 	return NULL;
 }
 
+/*
+ * On stop, one last write of what each connection still has to say: the
+ * answer to the request that stopped the server (SHUTDOWN's "OK bye") is
+ * queued but not yet written when the wake-up comes.  Never blocks.
+ */
+static void
+flush_all(struct lsrv *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nc; i++)
+		if (s->c[i]->outlen)
+			(void)conn_write(s->c[i]);
+}
+
 int
 lsrv_run(struct lsrv *s)
 {
@@ -608,8 +623,10 @@ lsrv_run(struct lsrv *s)
 			return -1;
 		now = mptime_now_us();
 		if (rc > 0 && s->pfd[0].revents) {
-			if (read(s->wake[0], drain, sizeof(drain)) > 0)
+			if (read(s->wake[0], drain, sizeof(drain)) > 0) {
+				flush_all(s);
 				return 0;
+			}
 		}
 		for (i = 0; rc > 0 && i < s->nl; i++)
 			if (s->pfd[1 + i].revents & POLLIN)

@@ -293,6 +293,31 @@ mkdir_p(const char *path)
 }
 
 /*
+ * --advertise: START names members by numeric address only, so a name is
+ * resolved once, here; one that does not resolve (a typo) is exit 2 now
+ * rather than a refused START in the next run.
+ */
+static void
+check_advertise(struct peer_ctx *ctx)
+{
+	struct net_addr a;
+
+	if (!ctx->advertise)
+		return;
+	if (net_resolve(ctx->advertise, "0", SOCK_DGRAM, &a) < 0)
+		usage_error("--advertise: cannot resolve %s: %s",
+		    ctx->advertise, net_resolve_strerror(errno));
+	if (net_addr_host(&a, ctx->advertise_host,
+	    sizeof(ctx->advertise_host)) < 0)
+		usage_error("--advertise: %s: no numeric address",
+		    ctx->advertise);
+	if (strcmp(ctx->advertise_host, ctx->advertise) != 0)
+		log_info("--advertise %s: registering as %s", ctx->advertise,
+		    ctx->advertise_host);
+	ctx->advertise = ctx->advertise_host;
+}
+
+/*
  * A folder this peer cannot write in would refuse every START: say so now,
  * by making and removing a file there (access(2) says yes to root on a
  * read-only file system).
@@ -374,15 +399,18 @@ open_sockets(struct peer_ctx *ctx)
 		ctx->have_server = true;
 	}
 	if ((ctx->udp_fd = net_bind_udp(ctx->opt.bind, ctx->udp_port, &a)) < 0)
-		fatal(EXIT_NETWORK, "cannot bind UDP port %s", ctx->udp_port);
+		fatalx(EXIT_NETWORK, "cannot bind UDP port %s on %s: %s",
+		    ctx->udp_port, ctx->opt.bind ? ctx->opt.bind : "*",
+		    net_resolve_strerror(errno));
 	ctx->udp_family = a.ss.ss_family;
 	ctx->udp_p = net_addr_port(&a);
 	size_buffers(ctx->udp_fd);
 	log_debug("UDP on %s", net_addr_str(&a, where, sizeof(where)));
 	if ((ctx->ctl_fd = net_listen_tcp(ctx->opt.bind, ctx->opt.port, 64,
 	    &a)) < 0)
-		fatal(EXIT_NETWORK, "cannot listen on control port %s",
-		    ctx->opt.port);
+		fatalx(EXIT_NETWORK, "cannot listen on control port %s on "
+		    "%s: %s", ctx->opt.port, ctx->opt.bind ? ctx->opt.bind :
+		    "*", net_resolve_strerror(errno));
 	ctx->ctl_p = net_addr_port(&a);
 }
 
@@ -635,6 +663,7 @@ main(int argc, char **argv)
 
 	configure(&ctx, argc, argv);
 	check_log_dir(&ctx);
+	check_advertise(&ctx);
 	open_sockets(&ctx);
 	if (ctx.daemon)
 		proc_detach_or_exit("peer", &notify);

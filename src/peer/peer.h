@@ -89,6 +89,7 @@ struct peer_ctx {
 	const char	*gm_spec;
 	const char	*server_spec;
 	const char	*advertise;
+	char		 advertise_host[NET_HOST_MAX];	/* -a, numeric */
 	const char	*log_dir;
 	char		 log_dir_abs[DLOG_DIR_MAX + 1];	/* with --daemon */
 	int		 daemon;
