@@ -3,7 +3,9 @@
 # Runs a whole MPComm cluster on this machine: a group manager, a comparison
 # server and N peers on free localhost ports.  Prints the report, stops every
 # process it started (also on Ctrl-C and on failure) and exits with the
-# comparison server's status.
+# comparison server's status.  Ctrl-C or SIGTERM aborts the run at once at
+# every peer, and the report judges what was delivered against what was
+# sent.
 #
 #   scripts/cluster.sh -n 5 -m 200
 #   scripts/cluster.sh -n 8 -m 1000 --interval 0:0
@@ -149,9 +151,27 @@ cleanup() {
 		rm -rf "$work"
 	fi
 }
+# Ctrl-C or SIGTERM: the comparison server is told at once (it ABORTs
+# the run and reports what was delivered), and once it has ended, so does
+# this script; the other programs are in sessions of their own, so that
+# Ctrl-C reaches them only through the server's ABORT and cleanup.
+cs_pid=
+on_signal() {
+	if [ -n "$cs_pid" ]; then
+		p=$cs_pid
+		[ -s "$work/cs.pid" ] && p=$(cat "$work/cs.pid")
+		kill -"$2" "$p" 2>/dev/null
+		wait "$cs_pid" 2>/dev/null
+	fi
+	exit "$1"
+}
 trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+trap 'on_signal 130 INT' INT
+trap 'on_signal 143 TERM' TERM
+# setsid: the group manager and the peers leave the terminal's process
+# group (where it is missing, Ctrl-C still stops them, before the ABORT).
+detach=
+command -v setsid >/dev/null 2>&1 && detach=setsid
 # After the trap: a folder that cannot be made removes $work too.
 [ -n "$logdir" ] || logdir=$work/logs
 mkdir -p "$logdir" || { echo "cluster.sh: cannot create $logdir" >&2; exit 3; }
@@ -165,7 +185,7 @@ started() {
 
 # The key, if any, as "$@" (no eval: $! must be the program itself).
 if [ -n "$key" ]; then set -- -k "$key"; else set --; fi
-"$bin/group_manager" -b "$host" -p 0 "$@" 2>"$work/gm.log" &
+$detach "$bin/group_manager" -b "$host" -p 0 "$@" 2>"$work/gm.log" &
 pids="$pids $!"
 gm_line=$(started "$work/gm.log" "listening on" "the group manager") || exit 3
 gm_port=${gm_line##*:}
@@ -173,7 +193,7 @@ case $host in *:*) gm="[$host]:$gm_port" ;; *) gm="$host:$gm_port" ;; esac
 
 i=0
 while [ $i -lt "$peers" ]; do
-	"$bin/peer" -g "$gm" -b "$host" -u 0 -p 0 -l "$logdir" "$@" \
+	$detach "$bin/peer" -g "$gm" -b "$host" -u 0 -p 0 -l "$logdir" "$@" \
 	    2>"$work/peer$i.log" &
 	pids="$pids $!"
 	i=$((i + 1))
@@ -184,12 +204,20 @@ while [ $i -lt "$peers" ]; do
 	i=$((i + 1))
 done
 
-# Runs the comparison server with the given extra arguments.
+# Runs the comparison server with the given extra arguments, in the
+# background (its pid in cs_pid) so that a signal to this script is
+# handled at once, not when the server has finished; its status.
 run_cs() {
 	n_args="-n \"$peers\" -m \"$messages\""
 	[ $sweep -eq 1 ] && n_args=
+	rm -f "$work/cs.pid"
 	eval "\"$bin/comparison_server\" -g \"$gm\" -b \"$host\" -p 0 $keyarg \
-	    $n_args $cs_args $*"
+	    -P \"$work/cs.pid\" $n_args $cs_args $*" <&0 &
+	cs_pid=$!
+	wait "$cs_pid"
+	rc=$?
+	cs_pid=
+	return $rc
 }
 
 # compare_table: the three modes' CSV rows as one table (the README's).

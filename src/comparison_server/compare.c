@@ -2,7 +2,7 @@
 /*
  * Judging a run from its delivery logs: mismatched rounds
  * over all N x M positions and all N peers (a position where a peer has no
- * entry counts as mismatched), and per peer: missing and duplicated
+ * entry counts as mismatched; an interrupted run: over the messages sent), and per peer: missing and duplicated
  * messages, entries naming no real message, per-sender FIFO violations.
  * A run with views (a log has a view line, or a peer says it was excluded)
  * is judged among the survivors instead (compare_views(), README "Views").
@@ -122,6 +122,35 @@ compare_mismatched(struct report *rp, uint64_t mask, uint64_t len)
 	}
 }
 
+/*
+ * The messages sent, as far as the logs show: for each sender the highest
+ * seq any log delivered.  An interrupted run is judged against these, not
+ * against N x M messages most of which were never sent.
+ */
+static uint64_t
+sent_total(const struct report *rp)
+{
+	uint32_t hi[MSG_MAX_PEERS] = { 0 };
+	uint64_t sum = 0;
+	unsigned i, s;
+	size_t k;
+
+	for (i = 0; i < rp->p.n; i++) {
+		const struct peer_log *l = &rp->log[i];
+
+		for (k = 0; l->received && k < l->n; k++) {
+			uint32_t q = (uint32_t)l->keys[k];
+
+			s = (unsigned)(l->keys[k] >> 32);
+			if (s < rp->p.n && q <= rp->p.m && q > hi[s])
+				hi[s] = q;
+		}
+	}
+	for (s = 0; s < rp->p.n; s++)
+		sum += hi[s];
+	return sum;
+}
+
 void
 compare_run(struct report *rp)
 {
@@ -139,6 +168,10 @@ compare_run(struct report *rp)
 	if ((rp->views_run = compare_has_views(rp))) {
 		compare_views(rp);
 		return;
+	}
+	if (rp->end == RUN_INTERRUPTED) {
+		rp->total = sent_total(rp);
+		rp->judged_sent = true;
 	}
 	for (i = 0; i < n; i++) {
 		const struct peer_log *l = &rp->log[i];

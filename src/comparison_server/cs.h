@@ -119,7 +119,8 @@ struct report {
 	struct ctlc_member member[MSG_MAX_PEERS];
 	struct peer_log	 log[MSG_MAX_PEERS];	/* borrowed from collect */
 	struct peer_result r[MSG_MAX_PEERS];
-	uint64_t	 total;		/* N x M */
+	uint64_t	 total;		/* N x M; interrupted: the messages sent */
+	bool		 judged_sent;	/* interrupted: judged against total */
 	uint64_t	 delivered_min, delivered_max;
 	uint64_t	 mismatched;
 	uint64_t	 missing, duplicates, fifo_violations, unexpected;

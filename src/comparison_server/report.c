@@ -138,12 +138,13 @@ report_print(FILE *f, const struct report *r)
 		if ((int)strlen(peer_status(r, i, st, sizeof(st))) > w)
 			w = (int)strlen(st);
 
-	fprintf(f, "\nrun %" PRIu64 ": order=%s peers=%u messages=%ux%u=%"
-	    PRIu64 " interval=%" PRIu64 ":%" PRIu64 "ms delay=%" PRIu64 ":%"
+	fprintf(f, "\nrun %" PRIu64 ": order=%s peers=%u messages=%ux%u%s%"
+	    PRIu64 "%s interval=%" PRIu64 ":%" PRIu64 "ms delay=%" PRIu64 ":%"
 	    PRIu64 "ms loss=%g dup=%g seed=%" PRIu64 "\n", r->run,
-	    order_mode_name(r->p.mode), r->p.n, r->p.n, r->p.m, r->total,
-	    r->p.imin_ms, r->p.imax_ms, r->p.dmin_ms, r->p.dmax_ms, r->p.loss,
-	    r->p.dup, r->p.seed);
+	    order_mode_name(r->p.mode), r->p.n, r->p.n, r->p.m,
+	    r->judged_sent ? " (interrupted: " : "=", r->total,
+	    r->judged_sent ? " sent)" : "", r->p.imin_ms, r->p.imax_ms,
+	    r->p.dmin_ms, r->p.dmax_ms, r->p.loss, r->p.dup, r->p.seed);
 	fprintf(f, "%4s  %-30s %-*s %9s %8s %6s %6s %8s %8s %8s %8s %7s\n",
 	    "peer", "address", w, "status", "delivered", "missing", "dups",
 	    "fifo", "lat_p50", "lat_p99", "lat_max", "retrans", "drops");
