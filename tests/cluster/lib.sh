@@ -166,6 +166,16 @@ need_netns() {
 	ip netns del "mpcprobe$$"
 }
 
+# start_sink ARGS...: the sink test tool (udp|tcp SECONDS [options]), its
+# output in $T/sink.out; sets SINK_PORT once it listens.
+start_sink() {
+	"$TOP/$B/tests/sink" "$@" >"$T/sink.out" &
+	PIDS="$PIDS $!"
+	SINK_PORT=$(wait_line "$T/sink.out" "^port ") ||
+	    fail "sink did not start"
+	SINK_PORT=${SINK_PORT#port }
+}
+
 # run_cs NAME ARGS...: runs comparison_server; output in $T/NAME.out/.err.
 # Without a group manager (start_gm), -g names port 9 of $HOST, where none
 # listens: an empty -g is a usage error of its own.

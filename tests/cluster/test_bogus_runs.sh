@@ -6,10 +6,8 @@
 # oldest are given up, said in its log), and it still serves a real run.
 . "$(dirname "$0")/lib.sh"
 CTLRAW=$TOP/$B/tests/ctlraw
-"$TOP/$B/tests/sink" udp 30 >"$T/sink.out" &
-PIDS="$PIDS $!"
-sp=$(wait_line "$T/sink.out" "^port ") || fail "sink did not start"
-sp=${sp#port }
+start_sink udp 30
+sp=$SINK_PORT
 start_gm
 start_peers 2
 c0=$(peer_ctl 0)

@@ -6,11 +6,9 @@
 . "$(dirname "$0")/lib.sh"
 printf '# header line, skipped\nSECRET outside the log folder\n' >"$T/secret"
 # A comparison server that is always busy: every upload is retried.
-"$TOP/$B/tests/sink" tcp 8 --out "$T/got" --say "ERR 503 busy
-" >"$T/sink.out" &
-PIDS="$PIDS $!"
-sp=$(wait_line "$T/sink.out" "^port ") || fail "sink did not start"
-sp=${sp#port }
+start_sink tcp 8 --out "$T/got" --say "ERR 503 busy
+"
+sp=$SINK_PORT
 start_gm
 start_peers 1
 start_peers 1 --server "127.0.0.1:$sp" --ship-timeout 6

@@ -91,10 +91,8 @@ grep -q "FATAL: cannot list the group at 127.0.0.1:1 after 4 s: Connection refus
 
 # A group manager that never answers: --register-timeout 1 bounds the
 # whole wait (it used to take one 5 s control timeout per attempt).
-"$TOP/$B/tests/sink" tcp 15 >"$T/sink.out" 2>&1 &
-PIDS="$PIDS $!"
-l=$(wait_line "$T/sink.out" "^port ") || fail "sink did not start"
-"$BIN/peer" -g "127.0.0.1:${l#port }" -b "$HOST" -u 0 -p 0 -l "$T" \
+start_sink tcp 15
+"$BIN/peer" -g "127.0.0.1:$SINK_PORT" -b "$HOST" -u 0 -p 0 -l "$T" \
     --register-timeout 1 2>"$T/silent.err" &
 pid=$!
 PIDS="$PIDS $pid"
