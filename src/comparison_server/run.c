@@ -66,10 +66,6 @@ nap_interruptible(struct cs_ctx *ctx, uint64_t us)
 		mptime_sleep_us(end - now < 50000 ? end - now : 50000);
 }
 
-/*
- * Waits until enough peers are registered; fills the snapshot.  -1 when
- * they are not within --wait, or when SIGINT/SIGTERM came meanwhile.
- */
 /* Whether m is one of the nskip peers that refused this run's START. */
 static bool
 skipped(const struct ctlc_member *m, const struct ctlc_member *skip,
@@ -96,6 +92,12 @@ drop_skipped(struct ctlc_member *all, long got, const struct ctlc_member *skip,
 	return kept;
 }
 
+/*
+ * Waits until enough peers are registered, leaving out the nskip that
+ * refused this run's START; fills the snapshot.  -1 when they are not
+ * within --wait (at once when a peer was left out), or when SIGINT/SIGTERM
+ * came meanwhile.
+ */
 static int
 snapshot(struct cs_ctx *ctx, const struct run_params *p,
     struct ctlc_member *out, unsigned *n, const struct ctlc_member *skip,

@@ -14,13 +14,23 @@
 #include "mpcomm/mptime.h"
 #include "peer.h"
 
-/* Says once that members still silent get no more datagrams (mu held). */
-static void
-note_unanswered(struct run *r)
+/*
+ * True once, the first time the core held datagrams back from members
+ * that have not answered (mu held); unanswered_said() then logs it, after
+ * the lock is released.
+ */
+static bool
+unanswered_spent(struct run *r)
 {
 	if (r->said_unanswered || !order_stats(r->core)->unanswered_held)
-		return;
+		return false;
 	r->said_unanswered = true;
+	return true;
+}
+
+static void
+unanswered_said(const struct run *r)
+{
 	log_warnx("run %" PRIu64 ": members that have not answered were sent "
 	    "twice the %zu bytes of START: nothing more goes to them until "
 	    "they answer", r->id, r->start_bytes);
@@ -31,6 +41,7 @@ core_run(struct peer_ctx *ctx, core_fn *fn, void *arg,
     struct order_outbox *box)
 {
 	struct run *r;
+	bool spent;
 
 	pthread_mutex_lock(&ctx->mu);
 	if (!(r = run_get(ctx))) {
@@ -38,8 +49,10 @@ core_run(struct peer_ctx *ctx, core_fn *fn, void *arg,
 		return -1;
 	}
 	fn(ctx, r, arg, box);
-	note_unanswered(r);
+	spent = unanswered_spent(r);
 	pthread_mutex_unlock(&ctx->mu);
+	if (spent)
+		unanswered_said(r);
 	run_send(ctx, r, box);
 	run_release(ctx, r);
 	return 0;
@@ -49,6 +62,7 @@ void
 core_start(struct peer_ctx *ctx, struct run *r, struct order_outbox *box)
 {
 	struct run *old, *dead = NULL;
+	bool spent;
 
 	pthread_mutex_lock(&ctx->mu);
 	old = ctx->run;
@@ -57,10 +71,12 @@ core_start(struct peer_ctx *ctx, struct run *r, struct order_outbox *box)
 		dead = run_put(ctx, old);
 	log_set_id((int)r->self);
 	order_start(r->core, mptime_now_us(), box);
-	note_unanswered(r);
+	spent = unanswered_spent(r);
 	r->refs++;
 	pthread_cond_broadcast(&ctx->cv);
 	pthread_mutex_unlock(&ctx->mu);
+	if (spent)
+		unanswered_said(r);
 
 	run_send(ctx, r, box);
 	run_release(ctx, r);
