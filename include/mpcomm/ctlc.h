@@ -32,11 +32,13 @@ struct ctlc_conn {
 	char		 nonce[AUTH_NONCE_HEX + 1];
 	struct ctlbody	 body;		/* a LOG body being sent */
 	struct net_reader rd;
+	char		 greeting[128];	/* EPROTO: what came instead of HELLO */
 };
 
 /*
  * Connects; with a key, reads the server's HELLO.  Returns 0, or -1 with
- * errno (EPROTO: the server did not greet as an authenticating one).
+ * errno (EPROTO: the server did not greet as an authenticating one, and
+ * c->greeting holds what it said instead).
  */
 int	ctlc_open(struct ctlc_conn *c, const struct net_addr *a,
 	    const struct auth_key *key, int timeout_ms);

@@ -31,6 +31,7 @@
 #define ABORT_TIMEOUT_MS 1000		/* per step of one ABORT */
 #define GRACE_US	3000000		/* for the logs of aborted peers */
 #define START_TRIES	4		/* snapshots before giving up */
+#define CONNECT_TRIES	4		/* per START, 0.1 s apart, doubling */
 
 /*
  * Protected mode: a run only among members on this host (the peers would
@@ -274,14 +275,27 @@ start_peer(struct cs_ctx *ctx, const struct report *rp, unsigned i,
 	struct net_addr a;
 	struct ctlc_conn c;
 	char line[CTL_LINE_MAX + 1], host[NET_HOST_MAX], srv[CTLMSG_SERVER_MAX];
+	unsigned tries;
 
 	if (member_ctl_addr(&rp->member[i], &a) < 0) {
 		snprintf(why, cap, "cannot resolve %s", rp->member[i].host);
 		return -1;
 	}
-	if (ctlc_open(&c, &a, ctx->key, MPCOMM_CTL_TIMEOUT_MS) < 0) {
-		snprintf(why, cap, "cannot connect: %s", strerror(errno));
-		return -1;
+	/* Nothing but CLAIM has gone out when opening fails, so trying
+	 * again is safe; a stranger churning the peer's slots from our
+	 * address can take one before our CLAIM is read. */
+	for (tries = 1; ctlc_open(&c, &a, ctx->key, MPCOMM_CTL_TIMEOUT_MS) < 0;
+	    tries++) {
+		if (tries == CONNECT_TRIES || atomic_load(&ctx->interrupted)) {
+			snprintf(why, cap, "cannot connect (%u tries): %.200s",
+			    tries, errno == EPROTO && c.greeting[0] ?
+			    c.greeting : strerror(errno));
+			return -1;
+		}
+		log_warnx("run %" PRIu64 ": peer %u: cannot connect: %.200s; "
+		    "trying again", rp->run, i, errno == EPROTO &&
+		    c.greeting[0] ? c.greeting : strerror(errno));
+		nap_interruptible(ctx, 100000ULL << (tries - 1));
 	}
 	/* Where the peer should send its log: our address as it sees us. */
 	if (ctx->advertise)

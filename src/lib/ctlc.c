@@ -26,6 +26,7 @@ ctlc_open(struct ctlc_conn *c, const struct net_addr *a,
 	c->timeout_ms = timeout_ms;
 	c->body.open = false;
 	c->nonce[0] = '\0';
+	c->greeting[0] = '\0';
 	if ((c->fd = net_connect_tcp(a, timeout_ms)) < 0)
 		return -1;
 	net_reader_init(&c->rd, c->fd);
@@ -41,6 +42,7 @@ ctlc_open(struct ctlc_conn *c, const struct net_addr *a,
 		goto fail;
 	if (ctlmsg_read(line, strlen(line), &m) != CTLMSG_HELLO ||
 	    ctl_get_str(&m, "nonce", 1, c->nonce, sizeof(c->nonce)) < 0) {
+		snprintf(c->greeting, sizeof(c->greeting), "%s", line);
 		errno = EPROTO;
 		goto fail;
 	}
