@@ -82,7 +82,19 @@ $(B)/tests/test_spacetime: $(B)/obj/tests/unit/test_spacetime.o $(CS_JUDGE) $(LI
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^
 
-$(SIM): $(B)/obj/tests/sim/sim.o $(LIB)
+# The simulation links its own copy of the ordering core, built with the
+# switches that break it on purpose (src/lib/order_flaw.h); the programs'
+# library has them compiled out.
+FLAW_SRC = $(wildcard src/lib/order*.c)
+FLAW_OBJ = $(FLAW_SRC:src/lib/%.c=$(B)/obj/flaws/%.o)
+
+$(B)/obj/flaws/%.o: src/lib/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -DMPCOMM_FLAWS -c -o $@ $<
+
+$(B)/obj/tests/sim/sim.o: CFLAGS += -DMPCOMM_FLAWS -Isrc/lib
+
+$(SIM): $(B)/obj/tests/sim/sim.o $(FLAW_OBJ) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^
 

@@ -43,23 +43,6 @@ enum order_on_failure {
 	ORDER_ABORT		/* abort the run after the peer timeout */
 };
 
-/*
- * Test-only switches that break the algorithm on purpose, so that the
- * simulation can show that its checker catches each kind of mistake.
- * Never set by the programs.
- */
-#define ORDER_FLAW_NO_HOLDBACK	0x01	/* process DATA out of seq order */
-#define ORDER_FLAW_EARLY_COUNT	0x02	/* count ACK states before their K */
-#define ORDER_FLAW_NO_ACK_WAIT	0x04	/* deliver the head without ACKs */
-#define ORDER_FLAW_LATE_CLOCK	0x08	/* merge the clock at delivery */
-#define ORDER_FLAW_NO_RELAY	0x10	/* install without a departed stream's
-					   messages up to its cut */
-#define ORDER_FLAW_NO_FLUSH	0x20	/* write the view line without
-					   delivering up to the frontier */
-#define ORDER_FLAW_MINORITY	0x40	/* a minority view goes on */
-#define ORDER_FLAW_EXCLUDED_ON	0x80	/* an excluded member keeps
-					   delivering */
-
 struct order_config {
 	uint64_t	 run;
 	unsigned	 self;		/* this peer's id, < n */
@@ -84,7 +67,6 @@ struct order_config {
 	uint64_t	 stall_timeout_us;	/* no progress: abort (0: never) */
 	enum order_on_failure on_failure;
 	uint64_t	 suspect_us;	/* ORDER_CONTINUE: silence that suspects */
-	unsigned	 flaws;		/* ORDER_FLAW_*: tests only */
 	/* With a key (the shared key, or the run's secret from START),
 	 * every datagram is authenticated (auth.h). */
 	const struct auth_key *key;	/* NULL: none; copied at creation */

@@ -1,28 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Totally ordered multicast after L. Lamport, "Time, Clocks, and the Ordering
- * of Events in a Distributed System", CACM 21(7), 1978: every message goes
- * into a queue ordered by (timestamp, sender id), and the head is delivered
- * once every member has acknowledged it.
- *
- * Delivery invariant: a message is delivered only when no message that
- * precedes it in (ts, id) order can still arrive, because for every member q
- * we hold a *counted* ACK state of q that covers it (q's later messages carry
- * larger timestamps, q's earlier ones are already in our queue).
- *
- * Where this departs from the paper, which assumes reliable FIFO channels
- * (the rules are numbered as in mpcomm(7)): UDP loses, duplicates and
- * reorders, so
- *  - each sender's DATA is a numbered stream, held back and processed in
- *    seq order, duplicates dropped, and resent until acknowledged
- *    (selectively: order_send.c);
- *  - an ACK state (S, C, K) counts only once the acker's stream is processed
- *    up to K, the highest seq it had *stamped* when it took the state;
- *  - ACK states ride on every datagram and on periodic heartbeats, so a lost
- *    ACK is repaired; END is repeated the same way;
- *  - the stamp-time state of a DATA is taken per batch: a datagram carries
- *    the state taken in the critical section that stamped its DATA (or a
- *    later one), and the DATA's own ts stands for the stamp-time clock.
+ * The ordering core's front and its streams: configuration, phases,
+ * record dispatch, timers; each sender's DATA held back and processed in
+ * seq order, exactly once; ACK states checked and handed to the ordering
+ * algorithm (order_algo.h: order_total.c is Lamport's, order_fifo.c the
+ * two without agreement), whose deliverable messages the front delivers.
+ * Datagrams are built in order_send.c, views changed in order_view.c.
  *
  * Liveness (a run always ends):
  *  - the send window is keyed on what every member has *delivered* (its
@@ -44,7 +27,7 @@
 #include "mpcomm/lclock.h"
 #include "mpcomm/msg.h"
 #include "mpcomm/order.h"
-#include "mpcomm/pq.h"
+#include "order_algo.h"
 #include "order_impl.h"
 
 void
@@ -225,6 +208,21 @@ clock_bound(const struct order_config *c)
 	return (uint64_t)c->n * c->n * c->messages + c->n;
 }
 
+/* The algorithm of a mode (checked by order_config_check). */
+static const struct order_algo *
+order_algo_for(enum order_mode m)
+{
+	switch (m) {
+	case ORDER_NONE:
+		return &order_algo_none;
+	case ORDER_FIFO:
+		return &order_algo_fifo;
+	case ORDER_TOTAL:
+		break;
+	}
+	return &order_algo_total;
+}
+
 static int
 alloc_members(struct order *o)
 {
@@ -234,9 +232,8 @@ alloc_members(struct order *o)
 	o->store = calloc(w, sizeof(*o->store));
 	o->to = calloc(w * n, sizeof(*o->to));
 	o->state_s = calloc(n, sizeof(*o->state_s));
-	/* At most window undelivered DATA of each stream: see the window. */
-	o->pq = pq_create(n * w);
-	if (!o->m || !o->store || !o->to || !o->state_s || !o->pq)
+	if (!o->m || !o->store || !o->to || !o->state_s ||
+	    o->alg->create(o) < 0)
 		return -1;
 	for (i = 0; i < n; i++) {
 		struct member *mb = &o->m[i];
@@ -245,10 +242,7 @@ alloc_members(struct order *o)
 		    o->cfg.rto_max_us);
 		if (i == o->cfg.self)
 			continue;
-		mb->ring = calloc(w, sizeof(*mb->ring));
-		mb->cs = calloc(n, sizeof(*mb->cs));
-		mb->ps = calloc(PENDING_SLOTS * n, sizeof(*mb->ps));
-		if (!mb->ring || !mb->cs || !mb->ps)
+		if (!(mb->ring = calloc(w, sizeof(*mb->ring))))
 			return -1;
 	}
 	return 0;
@@ -275,6 +269,7 @@ order_create(const struct order_config *cfg, order_deliver_fn deliver,
 	o->unanswered_left = cfg->unanswered_budget;
 	o->deliver = deliver;
 	o->arg = arg;
+	o->alg = order_algo_for(cfg->mode);
 	o->clock_bound = clock_bound(cfg);
 	if (alloc_members(o) < 0) {
 		order_destroy(o);
@@ -287,6 +282,19 @@ order_create(const struct order_config *cfg, order_deliver_fn deliver,
 	return o;
 }
 
+#ifdef MPCOMM_FLAWS
+struct order *
+order_create_flawed(const struct order_config *cfg, unsigned flaws,
+    order_deliver_fn deliver, void *arg)
+{
+	struct order *o = order_create(cfg, deliver, arg);
+
+	if (o)
+		o->flaws = flaws;
+	return o;
+}
+#endif
+
 void
 order_destroy(struct order *o)
 {
@@ -294,18 +302,14 @@ order_destroy(struct order *o)
 
 	if (!o)
 		return;
-	if (o->m) {
-		for (i = 0; i < o->cfg.n; i++) {
+	o->alg->destroy(o);
+	if (o->m)
+		for (i = 0; i < o->cfg.n; i++)
 			free(o->m[i].ring);
-			free(o->m[i].cs);
-			free(o->m[i].ps);
-		}
-	}
 	free(o->m);
 	free(o->store);
 	free(o->to);
 	free(o->state_s);
-	pq_destroy(o->pq);
 	free(o);
 }
 
@@ -358,107 +362,6 @@ deliver(struct order *o, uint16_t sender, uint32_t seq, uint64_t ts,
 	o->deliver(o->arg, &d);
 }
 
-/*
- * Traces a state about to be counted if it moves something: only such a
- * state can make a head deliverable.  Apart from count_state's loop, so
- * that an untraced core's stays as it was (a flood counts one per ACK).
- */
-static void
-trace_state(struct order *o, const struct member *mb, uint64_t c,
-    const uint32_t *s, uint64_t now)
-{
-	unsigned i;
-	bool moved = c > mb->cc;
-
-	for (i = 0; i < o->cfg.n && !moved; i++)
-		moved = s[i] > mb->cs[i];
-	if (moved)
-		trace_ack(o->tr, now, (unsigned)(mb - o->m),
-		    c > mb->cc ? c : mb->cc);
-}
-
-/* Merges a counted ACK state of member q (rule 4: max per entry). */
-static void
-count_state(struct order *o, struct member *mb, uint64_t c, const uint32_t *s,
-    uint64_t now)
-{
-	unsigned i;
-
-	if (o->tr)
-		trace_state(o, mb, c, s, now);
-	if (c > mb->cc)
-		mb->cc = c;
-	for (i = 0; i < o->cfg.n; i++)
-		if (s[i] > mb->cs[i])
-			mb->cs[i] = s[i];
-}
-
-/* Counts the pending states of mb whose K its stream has now reached. */
-static void
-count_pending(struct order *o, struct member *mb, uint64_t now)
-{
-	unsigned i, j;
-
-	for (i = 0; i < mb->npend;) {
-		if (mb->pk[i] > mb->processed) {
-			i++;
-			continue;
-		}
-		count_state(o, mb, mb->pc[i], mb->ps + (size_t)i * o->cfg.n,
-		    now);
-		for (j = i + 1; j < mb->npend; j++) {
-			mb->pk[j - 1] = mb->pk[j];
-			mb->pc[j - 1] = mb->pc[j];
-			memcpy(mb->ps + (size_t)(j - 1) * o->cfg.n,
-			    mb->ps + (size_t)j * o->cfg.n,
-			    o->cfg.n * sizeof(*mb->ps));
-		}
-		mb->npend--;
-	}
-}
-
-/*
- * Holds a state until q's stream reaches its K.  The slots keep the states
- * with the smallest K: they are the first to become countable, and a newer
- * state that is further away will be sent again anyway.
- */
-static void
-hold_state(struct order *o, struct member *mb, uint32_t k, uint64_t c,
-    const uint32_t *s)
-{
-	unsigned i, slot = PENDING_SLOTS;
-
-	for (i = 0; i < mb->npend; i++) {
-		if (mb->pk[i] == k) {	/* same K, later snapshot: merge */
-			uint32_t *ps = mb->ps + (size_t)i * o->cfg.n;
-			unsigned j;
-
-			if (c > mb->pc[i])
-				mb->pc[i] = c;
-			for (j = 0; j < o->cfg.n; j++)
-				if (s[j] > ps[j])
-					ps[j] = s[j];
-			return;
-		}
-	}
-	if (mb->npend < PENDING_SLOTS) {
-		slot = mb->npend++;
-	} else {
-		uint32_t maxk = 0;
-
-		for (i = 0; i < mb->npend; i++)
-			if (mb->pk[i] > maxk) {
-				maxk = mb->pk[i];
-				slot = i;
-			}
-		if (k >= maxk)
-			return;
-	}
-	mb->pk[slot] = k;
-	mb->pc[slot] = c;
-	memcpy(mb->ps + (size_t)slot * o->cfg.n, s, o->cfg.n * sizeof(*s));
-}
-
 void
 order_mark_ack_due_all(struct order *o)
 {
@@ -479,17 +382,15 @@ queue_refused(struct order *o)
 	    "internal error: hold queue overflow");
 }
 
-/* Enters one processed DATA into the hold queue, or delivers it (fifo). */
+/* Hands one processed DATA to the algorithm: it holds it, or says deliver. */
 static void
 process_one(struct order *o, unsigned q, const struct slot *sl, uint64_t now)
 {
-	struct pq_item it = { .ts = sl->ts, .send_us = sl->send_us,
-	    .seq = sl->seq, .sender = (uint16_t)q };
+	int rc = o->alg->on_processed(o, q, sl, now);
 
-	if (o->cfg.mode == ORDER_FIFO ||
-	    (o->cfg.mode == ORDER_NONE && !sl->early))
+	if (rc > 0)
 		deliver(o, (uint16_t)q, sl->seq, sl->ts, sl->send_us, now);
-	else if (o->cfg.mode == ORDER_TOTAL && pq_push(o->pq, &it) < 0)
+	else if (rc < 0)
 		queue_refused(o);
 }
 
@@ -508,52 +409,13 @@ advance_stream(struct order *o, unsigned q, uint64_t now)
 		if (sl->seq != mb->processed + 1)
 			break;
 		process_one(o, q, sl, now);
-		/* The DATA is its sender's stamp-time state: (_, ts, seq). */
-		if (sl->ts > mb->cc)
-			mb->cc = sl->ts;
 		mb->processed++;
 		o->held--;	/* the slot keeps it, for relays */
 		moved = true;
 	}
 	if (moved)
-		count_pending(o, mb, now);
+		o->alg->on_stream(o, q, now);
 	return moved;
-}
-
-/* True when every member's counted state covers the head (rule 4). */
-static bool
-head_acknowledged(const struct order *o, const struct pq_item *h)
-{
-	unsigned q;
-
-	if (o->cfg.flaws & ORDER_FLAW_NO_ACK_WAIT)
-		return true;
-	for (q = 0; q < o->cfg.n; q++) {
-		const struct member *mb = &o->m[q];
-
-		if (!order_in_view(o, q) || q == h->sender)
-			continue;
-		/* After a view change, states of the new view only: a rival
-		 * view that lost never hears one (mpcomm(7), Views). */
-		if (o->view && !mb->view_state)
-			return false;
-		if (mb->cs[h->sender] < h->seq && mb->cc < h->ts)
-			return false;
-	}
-	return true;
-}
-
-static void
-deliver_head(struct order *o, uint64_t now)
-{
-	struct pq_item it = *pq_top(o->pq);
-
-	pq_pop(o->pq);
-	if (o->cfg.flaws & ORDER_FLAW_LATE_CLOCK && it.sender != o->cfg.self)
-		lclock_merge(&o->clock, it.ts);
-	o->d_ts = it.ts;
-	o->d_id = it.sender;
-	deliver(o, it.sender, it.seq, it.ts, it.send_us, now);
 }
 
 /*
@@ -565,12 +427,11 @@ bool
 order_deliver_upto(struct order *o, uint64_t f_ts, uint16_t f_id,
     uint64_t now)
 {
-	const struct pq_item *h;
+	struct pq_item it;
 	bool any = false;
 
-	while ((h = pq_top(o->pq)) && !lclock_before(f_ts, f_id, h->ts,
-	    h->sender)) {
-		deliver_head(o, now);
+	while (o->alg->next_upto(o, f_ts, f_id, &it)) {
+		deliver(o, it.sender, it.seq, it.ts, it.send_us, now);
 		any = true;
 	}
 	return any;
@@ -592,17 +453,17 @@ order_deliver_view(struct order *o, uint64_t now)
 	o->deliver(o->arg, &d);
 }
 
-/* Delivers heads while they are acknowledged by every member (rule 5). */
+/* Delivers what the algorithm says is deliverable, unless frozen. */
 static bool
-deliver_heads(struct order *o, uint64_t now)
+deliver_ready(struct order *o, uint64_t now)
 {
-	const struct pq_item *h;
+	struct pq_item it;
 	bool any = false;
 
-	if (o->cfg.mode != ORDER_TOTAL || o->vc.frozen)
+	if (o->vc.frozen)
 		return false;
-	while ((h = pq_top(o->pq)) && head_acknowledged(o, h)) {
-		deliver_head(o, now);
+	while (o->alg->next(o, &it)) {
+		deliver(o, it.sender, it.seq, it.ts, it.send_us, now);
 		any = true;
 	}
 	/* The senders' windows open on our new delivery frontier: tell them. */
@@ -635,7 +496,7 @@ all_in(const struct order *o)
 		if (!mb->has_end || mb->processed < o->cfg.messages)
 			return false;
 	}
-	return pq_len(o->pq) == 0;
+	return o->alg->queued(o) == 0;
 }
 
 static void
@@ -716,7 +577,7 @@ settle(struct order *o, uint64_t now)
 		for (q = 0; q < o->cfg.n; q++)	/* limits lifted */
 			if (q != o->cfg.self)
 				(void)advance_stream(o, q, now);
-	(void)deliver_heads(o, now);
+	(void)deliver_ready(o, now);
 	if (o->phase != ORDER_ABORTED && o->phase != ORDER_EXCLUDED)
 		advance_phase(o, now);
 }
@@ -730,11 +591,9 @@ flaw_process_at_once(struct order *o, unsigned q, const struct msg_data *d,
 	struct slot sl = { .ts = d->ts, .send_us = d->send_us, .seq = d->seq };
 
 	process_one(o, q, &sl, now);
-	if (d->ts > mb->cc)
-		mb->cc = d->ts;
 	if (d->seq > mb->processed)
 		mb->processed = d->seq;
-	count_pending(o, mb, now);
+	o->alg->on_stream(o, q, now);
 }
 
 void
@@ -742,7 +601,8 @@ order_on_data(struct order *o, unsigned q, const struct msg_data *d,
     uint64_t now)
 {
 	struct member *mb = &o->m[q];
-	struct slot *sl;
+	struct slot *sl, in = { .ts = d->ts, .send_us = d->send_us,
+	    .seq = d->seq };
 
 	if (d->seq == 0 || d->seq > o->cfg.messages || d->ts == 0) {
 		o->st.drop_field++;
@@ -775,42 +635,23 @@ order_on_data(struct order *o, unsigned q, const struct msg_data *d,
 		return;
 	}
 	o->st.data_in++;
-	if (!(o->cfg.flaws & ORDER_FLAW_LATE_CLOCK))
+	if (!FLAW(o, LATE_CLOCK))
 		lclock_merge(&o->clock, d->ts);	/* rule 2: on receipt */
 	if (o->tr)
 		trace_recv(o->tr, now, q, d->seq, d->ts, o->clock);
 	order_mark_ack_due_all(o);
 	/* In a view change, none mode too waits for the install. */
-	sl->early = o->cfg.mode == ORDER_NONE && !o->vc.frozen;
-	if (sl->early)
+	in.early = !o->vc.frozen && o->alg->on_receipt(o, q, &in);
+	if (in.early)
 		deliver(o, (uint16_t)q, d->seq, d->ts, d->send_us, now);
-	if (o->cfg.flaws & ORDER_FLAW_NO_HOLDBACK && o->cfg.mode != ORDER_NONE)
+	if (FLAW(o, NO_HOLDBACK) && o->cfg.mode != ORDER_NONE)
 		return flaw_process_at_once(o, q, d, now);
-	sl->seq = d->seq;
-	sl->ts = d->ts;
-	sl->send_us = d->send_us;
+	*sl = in;
 	o->held++;
 	if (d->seq > mb->held_hi)
 		mb->held_hi = d->seq;
 	if (d->seq > mb->processed + 1)
 		mb->sack_due = true;	/* a hole before it */
-}
-
-/*
- * How many of my DATA member q has delivered, from its delivery frontier:
- * it delivered every message ordered before (d_ts, d_id), and mine carry
- * increasing timestamps.
- */
-static void
-advance_delivered(struct order *o, struct member *mb)
-{
-	while (mb->dlvd < o->sent_upto) {
-		const struct sent *s = &o->store[(mb->dlvd + 1) % o->cfg.window];
-
-		if (lclock_before(mb->d_ts, mb->d_id, s->ts, o->cfg.self))
-			break;
-		mb->dlvd++;
-	}
 }
 
 /* Checks an ACK state against what the run can produce; 0 if plausible. */
@@ -858,24 +699,11 @@ on_ack(struct order *o, unsigned q, const struct msg_ack *a, bool count,
 		return;
 	if (s[o->cfg.self] > mb->acked)
 		mb->acked = s[o->cfg.self];
-	if (o->cfg.mode == ORDER_TOTAL) {
-		if (lclock_before(mb->d_ts, mb->d_id, a->d_ts, a->d_id)) {
-			mb->d_ts = a->d_ts;
-			mb->d_id = a->d_id;
-		}
-		advance_delivered(o, mb);
-		if (mb->dlvd > mb->acked)	/* delivered implies processed */
-			mb->acked = mb->dlvd;
-	} else {
-		mb->dlvd = mb->acked;	/* processed is delivered here */
-	}
-	if (!count)
-		return;
-	mb->view_state = true;
-	if (a->k <= mb->processed || o->cfg.flaws & ORDER_FLAW_EARLY_COUNT)
-		count_state(o, mb, a->c, s, now);
-	else
-		hold_state(o, mb, a->k, a->c, s);
+	mb->dlvd = o->alg->delivered_by(o, q, a, mb->acked);
+	if (mb->dlvd > mb->acked)	/* delivered implies processed */
+		mb->acked = mb->dlvd;
+	if (count)
+		o->alg->on_state(o, q, a, s, now);
 }
 
 /*
@@ -1063,7 +891,7 @@ order_stampable(const struct order *o)
 	if (o->phase != ORDER_RUNNING || o->stamped >= o->cfg.messages ||
 	    o->vc.frozen)
 		return 0;
-	slowest = o->cfg.mode == ORDER_TOTAL ? o->self_dlvd : o->stamped;
+	slowest = o->self_dlvd;
 	for (q = 0; q < o->cfg.n; q++)
 		if (order_in_view(o, q) && o->m[q].dlvd < slowest)
 			slowest = o->m[q].dlvd;
@@ -1091,15 +919,8 @@ order_stamp(struct order *o, uint64_t now, uint32_t max,
 		o->stamped = seq;
 		if (o->tr)
 			trace_send(o->tr, now, seq, s->ts);
-		if (o->cfg.mode == ORDER_TOTAL) {
-			struct pq_item it = { .ts = s->ts, .send_us = now,
-			    .seq = seq, .sender = (uint16_t)o->cfg.self };
-
-			if (pq_push(o->pq, &it) < 0)	/* sized: see window */
-				queue_refused(o);
-		} else {
-			deliver(o, (uint16_t)o->cfg.self, seq, s->ts, now, now);
-		}
+		process_one(o, o->cfg.self, &(struct slot){ .ts = s->ts,
+		    .send_us = now, .seq = seq }, now);
 	}
 	if (count)
 		settle(o, now);
@@ -1145,7 +966,7 @@ work_pending(const struct order *o)
 {
 	unsigned q;
 
-	if (pq_len(o->pq) || o->held)
+	if (o->alg->queued(o) || o->held)
 		return true;
 	for (q = 0; q < o->cfg.n; q++)
 		if (order_in_view(o, q) && o->m[q].acked < o->sent_upto)
@@ -1307,7 +1128,7 @@ order_stats(const struct order *o)
 size_t
 order_queue_len(const struct order *o)
 {
-	return o->held + pq_len(o->pq);
+	return o->held + o->alg->queued(o);
 }
 
 uint32_t

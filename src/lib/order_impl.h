@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The ordering core's state, shared by its two halves: order.c (receipt,
- * ACK states, the delivery rule, phases, timers) and order_send.c (building
- * datagrams: new DATA, ACK states, SACKs, timestamp echoes, resends).  Not a
+ * The ordering core's state, shared by order.c (receipt, the streams,
+ * phases, timers), order_send.c (building datagrams: new DATA, ACK states,
+ * SACKs, timestamp echoes, resends) and order_view.c (membership).  The
+ * ordering algorithm keeps its own state behind order_algo.h.  Not a
  * public header: programs see only include/mpcomm/order.h.
  */
 #ifndef MPCOMM_ORDER_IMPL_H
@@ -14,11 +15,11 @@
 #include "mpcomm/auth.h"
 #include "mpcomm/msg.h"
 #include "mpcomm/order.h"
-#include "mpcomm/pq.h"
 #include "mpcomm/rto.h"
 #include "mpcomm/trace.h"
+#include "order_algo.h"
+#include "order_flaw.h"
 
-#define PENDING_SLOTS	4	/* uncounted ACK states kept per member */
 /*
  * Datagram counters remembered per member, against replays (RFC 4303
  * section 3.4.3).  A sender numbers all its datagrams, to every member, so
@@ -47,20 +48,9 @@ struct member {
 	struct slot	*ring;		/* window slots, index seq % window */
 	bool		 has_end;
 
-	/* Its ACK states that count (rule 3), merged by maximum. */
-	uint32_t	*cs;		/* S vector, n entries */
-	uint64_t	 cc;		/* C */
-	/* Its ACK states waiting for the stream to reach their K. */
-	unsigned	 npend;
-	uint32_t	 pk[PENDING_SLOTS];
-	uint64_t	 pc[PENDING_SLOTS];
-	uint32_t	*ps;		/* PENDING_SLOTS x n */
-
 	/* As received, for resends, END and the window (rule 6). */
 	uint32_t	 acked;		/* my DATA it processed (its S[self]) */
 	uint32_t	 dlvd;		/* my DATA it delivered */
-	uint64_t	 d_ts;		/* its delivery frontier */
-	uint16_t	 d_id;
 	bool		 finished;	/* its finished flag seen */
 	bool		 confirmed;	/* handshake */
 	uint64_t	 last_heard;
@@ -77,7 +67,6 @@ struct member {
 	bool		 resend_due;	/* its SACK showed a loss: repair now */
 	bool		 echo_due;
 	uint32_t	 view_seen;	/* the view its last datagram named */
-	bool		 view_state;	/* an ACK state of our view counted */
 	bool		 notice_due;	/* tell it our views: it is behind */
 	uint64_t	 notice_at;
 	bool		 state_due;	/* answer to its proposal */
@@ -162,6 +151,9 @@ struct order {
 	struct order_config cfg;
 	order_deliver_fn deliver;
 	void		*arg;
+	const struct order_algo *alg;	/* cfg.mode's */
+	void		*alg_state;	/* the algorithm's own */
+	unsigned	 flaws;		/* ORDER_FLAW_*: see order_flaw.h */
 
 	enum order_phase phase;
 	uint64_t	 clock;		/* Lamport clock */
@@ -169,8 +161,6 @@ struct order {
 	uint32_t	 stamped;	/* K: my highest stamped seq */
 	uint32_t	 sent_upto;	/* my highest seq transmitted once */
 	uint32_t	 self_dlvd;	/* my DATA I delivered */
-	uint64_t	 d_ts;		/* my delivery frontier (total order) */
-	uint16_t	 d_id;
 	bool		 end_sent;
 	uint64_t	 next_hs;	/* next READY round */
 	unsigned	 hs_rounds;	/* READY rounds so far: they back off */
@@ -190,7 +180,6 @@ struct order {
 	struct member	*m;
 	struct sent	*store;		/* window entries */
 	struct sent_to	*to;		/* window x n */
-	struct pq	*pq;		/* total order hold queue */
 	size_t		 held;		/* DATA in hold-back slots */
 
 	struct order_stats st;
@@ -204,6 +193,13 @@ struct order {
 	/* Last, so that an untraced core lays out as it did before traces. */
 	struct trace	*tr;		/* NULL: not traced (the usual case) */
 };
+
+/* My delivery frontier: every message before it is delivered here. */
+static inline void
+order_frontier(const struct order *o, uint64_t *ts, uint16_t *id)
+{
+	o->alg->frontier(o, ts, id);
+}
 
 static inline struct sent_to *
 order_sent_to(struct order *o, uint32_t seq, unsigned q)

@@ -56,8 +56,7 @@ order_begin_dgram(struct order *o, struct msg_builder *b, uint8_t *buf,
 	msg_set_view(b, o->ballot);
 	a.k = o->stamped;
 	a.c = o->clock;
-	a.d_ts = o->d_ts;
-	a.d_id = o->d_id;
+	order_frontier(o, &a.d_ts, &a.d_id);
 	a.n = (uint8_t)o->cfg.n;
 	(void)msg_put_ack(b, &a, o->state_s);
 	if (o->end_sent)

@@ -365,7 +365,7 @@ on_views(struct order *o, unsigned q, const struct msg_view *v,
 		return;		/* behind us, or a rival that lost */
 	}
 	if (!(views_members(o, vs) >> o->cfg.self & 1) &&
-	    !(o->cfg.flaws & ORDER_FLAW_EXCLUDED_ON)) {
+	    !FLAW(o, EXCLUDED_ON)) {
 		stop(o, ORDER_EXCLUDED, "excluded from the view");
 		return;
 	}
@@ -468,7 +468,7 @@ streams_complete(const struct order *o)
 	for (q = 0; q < o->cfg.n; q++) {
 		if (q == o->cfg.self || (o->views.departed >> q & 1))
 			continue;
-		if (o->cfg.flaws & ORDER_FLAW_NO_RELAY && !(members >> q & 1))
+		if (FLAW(o, NO_RELAY) && !(members >> q & 1))
 			continue;	/* broken on purpose */
 		if (o->m[q].processed < o->vc.inst_cut[q])
 			return false;
@@ -483,8 +483,7 @@ install_one(struct order *o, const struct msg_view_entry *e, uint64_t now)
 	uint64_t gone = o->vmask & ~e->members;
 	unsigned q;
 
-	if (o->cfg.mode == ORDER_TOTAL && !(o->cfg.flaws & ORDER_FLAW_NO_FLUSH))
-		(void)order_deliver_upto(o, e->f_ts, e->f_id, now);
+	order_deliver_upto(o, e->f_ts, e->f_id, now);
 	for (q = 0; q < o->cfg.n; q++)
 		if (gone >> q & 1)
 			o->views.cut[q] = o->vc.inst_cut[q];
@@ -493,8 +492,7 @@ install_one(struct order *o, const struct msg_view_entry *e, uint64_t now)
 	o->vmask = e->members;
 	o->ballot = e->ballot;
 	o->view++;
-	for (q = 0; q < o->cfg.n; q++)
-		o->m[q].view_state = false;
+	o->alg->installed(o);
 	o->st.views++;
 	order_deliver_view(o, now);
 }
@@ -587,8 +585,7 @@ propose(struct order *o, uint64_t members, uint64_t now)
 	memset(&self, 0, sizeof(self));
 	self.kind = MSG_VIEW_STATE;
 	self.ballot = vc->c_ballot;
-	self.d_ts = o->d_ts;
-	self.d_id = o->d_id;
+	order_frontier(o, &self.d_ts, &self.d_id);
 	own_level(o, level);
 	on_state(o, o->cfg.self, &self, my_views(o), level);
 }
@@ -606,7 +603,7 @@ decide(struct order *o)
 	struct msg_view_entry e;
 	unsigned i, q;
 
-	if (!(o->cfg.flaws & ORDER_FLAW_MINORITY) &&
+	if (!FLAW(o, MINORITY) &&
 	    2 * popcount(members) <= popcount(last)) {
 		stop(o, ORDER_ABORTED, "minority");
 		return;
@@ -851,7 +848,7 @@ view_tick(struct order *o, uint64_t now)
 	live = target & ~vc->suspected & ~vc->c_conflict & ~vc->c_done;
 	if (live == target)
 		return false;
-	if (!(o->cfg.flaws & ORDER_FLAW_MINORITY) &&
+	if (!FLAW(o, MINORITY) &&
 	    2 * popcount(live) <= popcount(target)) {
 		stop(o, ORDER_ABORTED, "minority");
 		return true;
@@ -913,8 +910,7 @@ send_views(struct order *o, unsigned q, enum msg_view_kind kind,
 	v.kind = (uint8_t)kind;
 	v.ballot = kind == MSG_VIEW_NOTICE ? o->ballot :
 	    kind == MSG_VIEW_DONE ? o->m[q].done_ballot : o->vc.promise;
-	v.d_ts = o->d_ts;
-	v.d_id = o->d_id;
+	order_frontier(o, &v.d_ts, &v.d_id);
 	v.nviews = (uint8_t)vs->n;
 	v.n = (uint8_t)o->cfg.n;
 	if (kind == MSG_VIEW_INSTALL)
@@ -1011,7 +1007,7 @@ send_relay_reqs(struct order *o, uint64_t now, struct order_outbox *box)
 	int from, alt = -2;
 	unsigned q;
 
-	if (!o->vc.installing || o->cfg.flaws & ORDER_FLAW_NO_RELAY)
+	if (!o->vc.installing || FLAW(o, NO_RELAY))
 		return;
 	if (timer)
 		o->vc.next_relay_req = now + o->cfg.hb_interval_us;

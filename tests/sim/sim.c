@@ -29,6 +29,7 @@
 #include "mpcomm/emu.h"
 #include "mpcomm/order.h"
 #include "mpcomm/rng.h"
+#include "order_flaw.h"		/* src/lib: the core built with flaws */
 
 #define SIM_MAX_PEERS	16
 #define TICK_US		5000
@@ -316,7 +317,6 @@ sim_init(struct sim *s, const struct params *p)
 		cfg.messages = p->m;
 		cfg.payload_len = 8;
 		cfg.window = p->window;
-		cfg.flaws = p->flaws;
 		cfg.peer_timeout_us = 60ULL * 1000000;
 		cfg.stall_timeout_us = 90ULL * 1000000;
 		cfg.on_failure = p->on_failure;
@@ -336,7 +336,7 @@ sim_init(struct sim *s, const struct params *p)
 		ec.seed = p->seed * 1000003 + i;
 		sp->id = i;
 		sp->sim = s;
-		sp->core = order_create(&cfg, on_deliver, sp);
+		sp->core = order_create_flawed(&cfg, p->flaws, on_deliver, sp);
 		sp->net = emu_create(&ec, 1 << 20);
 		sp->members = (UINT64_C(1) << p->n) - 1;
 		/* Every message, and a view event per member at most. */

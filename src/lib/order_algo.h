@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The ordering algorithm, behind one small interface.  Below it, the
+ * stream (order.c, order_send.c) hands it every DATA exactly once and in
+ * each sender's seq order, and every ACK state; above it, the front
+ * delivers what it says is deliverable and membership (order_view.c)
+ * freezes it and flushes it up to a view's frontier.  An algorithm decides
+ * and keeps its own state (o->alg_state); it delivers nothing itself: the
+ * front takes each deliverable message from it and hands it to the
+ * program, so calls go one way.  Not a public header.
+ *
+ * To add an algorithm: one file with a const struct order_algo, a value of
+ * enum order_mode (mpcomm/order.h) and its name, and a line in
+ * order_algo_for() (order.c).
+ */
+#ifndef MPCOMM_ORDER_ALGO_H
+#define MPCOMM_ORDER_ALGO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mpcomm/msg.h"
+#include "mpcomm/pq.h"
+
+struct order;
+struct slot;
+
+struct order_algo {
+	/* Its own state in o->alg_state: 0, or -1 out of memory. */
+	int	 (*create)(struct order *o);
+	void	 (*destroy)(struct order *o);
+	/* A new DATA of q, on receipt and before hold-back: true to deliver
+	 * it at once (and not when it is processed). */
+	bool	 (*on_receipt)(struct order *o, unsigned q, const struct slot *sl);
+	/* A DATA in its sender's seq order: q's as its stream reaches it, or
+	 * mine as I stamp it (q == self).  1: deliver it now; 0: held or
+	 * delivered on receipt; -1: it cannot be held (the run aborts). */
+	int	 (*on_processed)(struct order *o, unsigned q,
+		    const struct slot *sl, uint64_t now);
+	/* q's stream has moved on to o->m[q].processed. */
+	void	 (*on_stream)(struct order *o, unsigned q, uint64_t now);
+	/* An ACK state of q of this view, checked; s is its S vector. */
+	void	 (*on_state)(struct order *o, unsigned q, const struct msg_ack *a,
+		    const uint32_t *s, uint64_t now);
+	/* How many of my DATA q has delivered, given its ACK state a of any
+	 * view and acked, how many it has processed. */
+	uint32_t (*delivered_by)(struct order *o, unsigned q,
+		    const struct msg_ack *a, uint32_t acked);
+	/* Takes out the next deliverable message: true, or false when none
+	 * is.  Never called while a view change has the core frozen. */
+	bool	 (*next)(struct order *o, struct pq_item *it);
+	/* A view change: takes out the next held message at or before the
+	 * frontier (f_ts, f_id), deliverable or not. */
+	bool	 (*next_upto)(struct order *o, uint64_t f_ts, uint16_t f_id,
+		    struct pq_item *it);
+	/* My delivery frontier, for ACK states and view changes. */
+	void	 (*frontier)(const struct order *o, uint64_t *ts, uint16_t *id);
+	/* A view has been installed: its ACK states start afresh. */
+	void	 (*installed)(struct order *o);
+	/* Messages processed and not delivered yet. */
+	size_t	 (*queued)(const struct order *o);
+};
+
+extern const struct order_algo order_algo_none;	/* order_fifo.c */
+extern const struct order_algo order_algo_fifo;	/* order_fifo.c */
+extern const struct order_algo order_algo_total;	/* order_total.c */
+
+#endif
