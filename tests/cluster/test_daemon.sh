@@ -22,6 +22,10 @@ PIDS="$PIDS $ppid"
 "$BIN/mpctl" send "$GM" LIST | grep -q "members=1" || fail "LIST"
 mv "$T/gmd.log" "$T/gmd.log.1"
 kill -HUP "$pid"
+# The signal is handled in the server's loop: the new file appears then,
+# and only what is logged after that goes into it.
+w=0
+while [ ! -e "$T/gmd.log" ] && [ $w -lt 100 ]; do sleep 0.05; w=$((w + 1)); done
 "$BIN/mpctl" send "$GM" "BOGUS" >/dev/null
 wait_line "$T/gmd.log" "unknown verb" 5 >/dev/null || fail "SIGHUP did not reopen the log"
 # The peer first, so that it can unregister.
