@@ -369,7 +369,7 @@ order_mark_ack_due_all(struct order *o)
 
 	for (q = 0; q < o->cfg.n; q++)
 		if (order_in_view(o, q))
-			o->m[q].ack_due = true;
+			due_set(&o->m[q], DUE_ACK);
 }
 
 /* A hold queue that refuses a message: only out of memory, or a bug (it is
@@ -506,7 +506,7 @@ set_hb_due_unfinished(struct order *o)
 
 	for (q = 0; q < o->cfg.n; q++)
 		if (order_in_view(o, q) && !o->m[q].finished)
-			o->m[q].hb_due = true;
+			due_set(&o->m[q], DUE_HB);
 }
 
 static bool
@@ -528,7 +528,7 @@ enter_done(struct order *o)
 
 	o->phase = ORDER_DONE;
 	for (q = 0; q < o->cfg.n; q++)
-		o->m[q].hb_due = false;
+		due_clear(&o->m[q], DUE_HB);
 	/* Done is final: a view change after it leaves us out. */
 	o->vc.c_ballot = 0;
 	o->vc.installing = false;
@@ -552,7 +552,7 @@ advance_phase(struct order *o, uint64_t now)
 	    all_acked(o, o->cfg.messages)) {
 		o->end_sent = true;
 		for (q = 0; q < o->cfg.n; q++)
-			o->m[q].ack_due = order_in_view(o, q);
+			due_put(&o->m[q], DUE_ACK, order_in_view(o, q));
 	}
 	if (o->phase == ORDER_RUNNING && o->end_sent && all_in(o)) {
 		o->phase = ORDER_FINISHED;
@@ -625,8 +625,8 @@ order_on_data(struct order *o, unsigned q, const struct msg_data *d,
 	if (d->seq <= mb->processed || sl->seq == d->seq) {
 		/* The sender has not seen our state: tell it again. */
 		o->st.data_dup++;
-		mb->ack_due = true;
-		mb->sack_due = mb->held_hi > mb->processed;
+		due_set(mb, DUE_ACK);
+		due_put(mb, DUE_SACK, mb->held_hi > mb->processed);
 		return;
 	}
 	if (d->seq > mb->processed + o->cfg.window) {
@@ -651,7 +651,7 @@ order_on_data(struct order *o, unsigned q, const struct msg_data *d,
 	if (d->seq > mb->held_hi)
 		mb->held_hi = d->seq;
 	if (d->seq > mb->processed + 1)
-		mb->sack_due = true;	/* a hole before it */
+		due_set(mb, DUE_SACK);	/* a hole before it */
 }
 
 /* Checks an ACK state against what the run can produce; 0 if plausible. */
@@ -773,7 +773,7 @@ on_record(struct order *o, unsigned q, const struct msg_rec *r,
 
 	switch (r->type) {
 	case MSG_READY:
-		mb->hs_ack_due = true;
+		due_set(mb, DUE_HS_ACK);
 		break;
 	case MSG_HS_ACK:
 		break;
@@ -797,7 +797,7 @@ on_record(struct order *o, unsigned q, const struct msg_rec *r,
 			mb->finished = true;
 		if (!(r->u.hb_flags & MSG_HB_REPLY) &&
 		    o->phase >= ORDER_FINISHED)
-			mb->reply_due = true;
+			due_set(mb, DUE_REPLY);
 		break;
 	case MSG_SACK:
 		o->st.sacks_in++;
@@ -869,7 +869,7 @@ order_input(struct order *o, uint64_t now, int from, const uint8_t *buf,
 		mb->echo_at = now;
 		mb->echo_valid = true;
 	}
-	mb->echo_due = true;
+	due_set(mb, DUE_ECHO);
 	for (i = 0; i < o->dg.nrec; i++)
 		on_record(o, (unsigned)q, &o->dg.rec[i], admit, now);
 	if (o->phase != ORDER_ABORTED && o->phase != ORDER_EXCLUDED)
@@ -1020,11 +1020,11 @@ tick_running(struct order *o, uint64_t now, struct order_outbox *box)
 		if (mb->acked < o->sent_upto)
 			order_resend_to(o, q, now, box);
 		if (mb->held_hi > mb->processed)
-			mb->sack_due = true;	/* the last SACK may be lost */
+			due_set(mb, DUE_SACK);	/* the last SACK may be lost */
 		/* Until a member answers, READY is all it is sent. */
 		if (mb->confirmed &&
 		    now - mb->last_sent >= o->cfg.hb_interval_us)
-			mb->hb_due = true;
+			due_set(mb, DUE_HB);
 	}
 }
 

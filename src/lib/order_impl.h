@@ -59,22 +59,10 @@ struct member {
 	uint64_t	 replay_seen[REPLAY_WINDOW / 64];	/* bit c % window */
 
 	/* What we owe it. */
-	bool		 ack_due;
-	bool		 hs_ack_due;
-	bool		 hb_due;
-	bool		 reply_due;
-	bool		 sack_due;	/* its stream has a hole: say what we hold */
-	bool		 resend_due;	/* its SACK showed a loss: repair now */
-	bool		 echo_due;
+	unsigned	 due;		/* DUE_* bits */
 	uint32_t	 view_seen;	/* the view its last datagram named */
-	bool		 notice_due;	/* tell it our views: it is behind */
 	uint64_t	 notice_at;
-	bool		 state_due;	/* answer to its proposal */
-	bool		 refuse_due;	/* its proposal is below our promise */
-	bool		 done_due;	/* its proposal: we are done, go on */
 	uint32_t	 done_ballot;
-	bool		 install_due;	/* coordinator: send it the install */
-	bool		 propose_due;	/* coordinator: send it the proposal */
 	uint64_t	 relay_want;	/* streams it asked us to relay */
 	uint32_t	 relay_from[MSG_MAX_PEERS];
 	uint32_t	 relay_to[MSG_MAX_PEERS];
@@ -85,6 +73,50 @@ struct member {
 	uint64_t	 last_sack;
 	uint64_t	 next_due;	/* no resend to it is due before */
 };
+
+/* What a member is owed, in member.due: each sent at the next flush. */
+enum {
+	DUE_ACK		= 1 << 0,	/* our ACK state moved */
+	DUE_HS_ACK	= 1 << 1,	/* it sent READY */
+	DUE_HB		= 1 << 2,	/* a heartbeat with our finished flag */
+	DUE_REPLY	= 1 << 3,	/* an answer to its heartbeat */
+	DUE_SACK	= 1 << 4,	/* its stream has a hole: say what we hold */
+	DUE_RESEND	= 1 << 5,	/* its SACK showed a loss: repair now */
+	DUE_ECHO	= 1 << 6,	/* its newest tsval, for its round trip */
+	DUE_NOTICE	= 1 << 7,	/* our views: it is behind */
+	DUE_STATE	= 1 << 8,	/* our answer to its proposal */
+	DUE_REFUSE	= 1 << 9,	/* its proposal is below our promise */
+	DUE_DONE	= 1 << 10,	/* its proposal: we are done, go on */
+	DUE_INSTALL	= 1 << 11,	/* coordinator: the install */
+	DUE_PROPOSE	= 1 << 12	/* coordinator: the proposal */
+};
+
+static inline bool
+due_has(const struct member *mb, unsigned bits)
+{
+	return (mb->due & bits) != 0;
+}
+
+static inline void
+due_set(struct member *mb, unsigned bits)
+{
+	mb->due |= bits;
+}
+
+static inline void
+due_clear(struct member *mb, unsigned bits)
+{
+	mb->due &= ~bits;
+}
+
+static inline void
+due_put(struct member *mb, unsigned bits, bool on)
+{
+	if (on)
+		due_set(mb, bits);
+	else
+		due_clear(mb, bits);
+}
 
 /*
  * Views (order_view.c).  A view is named by the ballot that installed it;

@@ -28,12 +28,12 @@ put_echoes(struct order *o, struct msg_builder *b, uint64_t dests,
 
 	for (i = 0; i < o->cfg.n && k < MSG_ECHO_MAX; i++) {
 		q = (o->echo_next + i) % o->cfg.n;
-		if (!(dests >> q & 1) || !o->m[q].echo_due)
+		if (!(dests >> q & 1) || !due_has(&o->m[q], DUE_ECHO))
 			continue;
 		id[k] = (uint16_t)q;
 		tsecr[k] = o->m[q].echo_tsval;
 		held[k] = (uint32_t)(now - o->m[q].echo_at);
-		o->m[q].echo_due = false;
+		due_clear(&o->m[q], DUE_ECHO);
 		k++;
 		o->echo_next = q + 1;
 	}
@@ -123,7 +123,7 @@ commit(struct order *o, struct order_outbox *box, struct msg_builder *b,
 			continue;
 		o->m[i].last_sent = now;
 		if (with_ack)
-			o->m[i].ack_due = false;
+			due_clear(&o->m[i], DUE_ACK);
 	}
 }
 
@@ -286,7 +286,7 @@ send_sack(struct order *o, unsigned q, uint64_t now, struct order_outbox *box)
 		(void)msg_put_sack(&b, (uint16_t)q, base, o->sack_bits, nbits);
 	}
 	order_out_commit(o, box, &b, UINT64_C(1) << q, now);
-	mb->sack_due = false;
+	due_clear(mb, DUE_SACK);
 	mb->last_sack = now;
 	o->st.sacks_out++;
 }
@@ -349,7 +349,7 @@ order_on_sack(struct order *o, unsigned q, const struct msg_sack *sk,
 		    t->txtime + reo < t_arrived) {
 			t->deadline = now;
 			mb->next_due = now;
-			mb->resend_due = true;
+			due_set(mb, DUE_RESEND);
 		}
 	}
 }
@@ -413,7 +413,7 @@ sack_now(const struct member *mb, uint64_t now)
 {
 	uint64_t gap = mb->rto.srtt > mb->rto.min ? mb->rto.srtt : mb->rto.min;
 
-	return mb->sack_due && mb->held_hi > mb->processed &&
+	return due_has(mb, DUE_SACK) && mb->held_hi > mb->processed &&
 	    now - mb->last_sack >= gap / 4;
 }
 
@@ -439,13 +439,14 @@ order_send_control(struct order *o, uint64_t now, struct order_outbox *box)
 			continue;
 		if (sack_now(mb, now))
 			send_sack(o, q, now, box);
-		if (mb->resend_due) {
-			mb->resend_due = false;
+		if (due_has(mb, DUE_RESEND)) {
+			due_clear(mb, DUE_RESEND);
 			order_resend_to(o, q, now, box);
 		}
-		kind = (mb->hs_ack_due ? K_HSACK : 0) |
-		    (mb->ack_due ? K_ACK : 0) | (mb->hb_due ? K_HB : 0) |
-		    (mb->reply_due ? K_REPLY : 0);
+		kind = (due_has(mb, DUE_HS_ACK) ? K_HSACK : 0) |
+		    (due_has(mb, DUE_ACK) ? K_ACK : 0) |
+		    (due_has(mb, DUE_HB) ? K_HB : 0) |
+		    (due_has(mb, DUE_REPLY) ? K_REPLY : 0);
 		mask[kind] |= UINT64_C(1) << q;
 	}
 	for (kind = 1; kind < 16; kind++) {
@@ -467,9 +468,9 @@ order_send_control(struct order *o, uint64_t now, struct order_outbox *box)
 		for (q = 0; q < o->cfg.n; q++) {
 			if (!(mask[kind] >> q & 1))
 				continue;
-			o->m[q].hs_ack_due = false;
-			o->m[q].hb_due = false;
-			o->m[q].reply_due = false;
+			due_clear(&o->m[q], DUE_HS_ACK);
+			due_clear(&o->m[q], DUE_HB);
+			due_clear(&o->m[q], DUE_REPLY);
 		}
 	}
 }

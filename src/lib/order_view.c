@@ -211,7 +211,7 @@ view_admit(struct order *o, unsigned q, uint32_t hview, uint64_t now)
 		/* Not in our view: it must hear that it was left out. */
 		o->st.drop_view++;
 		if (now - mb->notice_at >= o->cfg.hb_interval_us) {
-			mb->notice_due = true;
+			due_set(mb, DUE_NOTICE);
 			mb->notice_at = now;
 		}
 		return VIEW_DROP;
@@ -219,7 +219,7 @@ view_admit(struct order *o, unsigned q, uint32_t hview, uint64_t now)
 	if (hview == o->ballot)
 		return VIEW_SAME;
 	if (hview < o->ballot && now - mb->notice_at >= o->cfg.hb_interval_us) {
-		mb->notice_due = true;	/* behind: tell it our views */
+		due_set(mb, DUE_NOTICE);	/* behind: tell it our views */
 		mb->notice_at = now;
 	}
 	return known_ballot(o, hview) ? VIEW_OTHER : VIEW_FOREIGN;
@@ -237,7 +237,7 @@ view_on_propose(struct order *o, unsigned q, const struct msg_propose *p)
 	if (p->ballot > o->vc.seen)
 		o->vc.seen = p->ballot;
 	if (o->phase == ORDER_DONE) {
-		mb->done_due = true;	/* our log is complete: go on */
+		due_set(mb, DUE_DONE);	/* our log is complete: go on */
 		mb->done_ballot = p->ballot;
 		return;
 	}
@@ -247,7 +247,7 @@ view_on_propose(struct order *o, unsigned q, const struct msg_propose *p)
 		return;
 	}
 	if (p->ballot < o->vc.promise) {
-		mb->refuse_due = true;
+		due_set(mb, DUE_REFUSE);
 		return;
 	}
 	if (p->ballot > o->vc.promise) {
@@ -257,7 +257,7 @@ view_on_propose(struct order *o, unsigned q, const struct msg_propose *p)
 		if (o->vc.c_ballot && o->vc.c_ballot < p->ballot)
 			o->vc.c_ballot = 0;	/* a higher ballot: yield */
 	}
-	mb->state_due = true;
+	due_set(mb, DUE_STATE);
 }
 
 /* Accepts views vs with cuts; relays of departed streams come from src[]. */
@@ -354,7 +354,7 @@ on_views(struct order *o, unsigned q, const struct msg_view *v,
 		/* We answered a later ballot since: say so, or its
 		 * coordinator never learns that we wait for another. */
 		if (v->ballot < o->vc.promise)
-			o->m[q].refuse_due = true;
+			due_set(&o->m[q], DUE_REFUSE);
 		return;
 	}
 	if (!views_prefix(mine, vs)) {
@@ -535,7 +535,7 @@ view_settle(struct order *o, uint64_t now)
 	o->vc.report_to = -1;
 	for (q = 0; q < o->cfg.n; q++) {
 		o->m[q].last_heard = now;
-		o->m[q].install_due = o->m[q].propose_due = false;
+		due_clear(&o->m[q], DUE_INSTALL | DUE_PROPOSE);
 	}
 	order_mark_ack_due_all(o);
 	return true;
@@ -580,7 +580,8 @@ propose(struct order *o, uint64_t members, uint64_t now)
 	vc->installing = false;
 	vc->next_tx = now;
 	for (q = 0; q < o->cfg.n; q++)
-		o->m[q].propose_due = order_in_view(o, q) && (members >> q & 1);
+		due_put(&o->m[q], DUE_PROPOSE, order_in_view(o, q) &&
+		    (members >> q & 1));
 	/* Answer our own proposal. */
 	memset(&self, 0, sizeof(self));
 	self.kind = MSG_VIEW_STATE;
@@ -651,7 +652,8 @@ decide(struct order *o)
 	vc->c_installed = 0;
 	vc->next_tx = 0;
 	for (q = 0; q < o->cfg.n; q++)
-		o->m[q].install_due = q != o->cfg.self && (members >> q & 1);
+		due_put(&o->m[q], DUE_INSTALL, q != o->cfg.self &&
+		    (members >> q & 1));
 	accept_install(o, &vs, cut, src);
 }
 
@@ -795,11 +797,11 @@ retransmit(struct order *o, uint64_t now)
 		    now - o->m[q].last_heard > o->cfg.peer_timeout_us)
 			continue;
 		if (!vc->c_sent && !(vc->c_answered >> q & 1))
-			o->m[q].propose_due = true;
+			due_set(&o->m[q], DUE_PROPOSE);
 		/* Installed once its datagrams carry the new view. */
 		if (vc->c_sent && o->m[q].view_seen != vc->c_ballot &&
 		    (views_members(o, my_views(o)) >> q & 1)) {
-			o->m[q].install_due = true;
+			due_set(&o->m[q], DUE_INSTALL);
 			pending |= bit(q);
 		}
 	}
@@ -1087,28 +1089,28 @@ view_send(struct order *o, uint64_t now, struct order_outbox *box)
 
 		if (q == o->cfg.self)
 			continue;
-		if (mb->notice_due) {
-			mb->notice_due = false;
+		if (due_has(mb, DUE_NOTICE)) {
+			due_clear(mb, DUE_NOTICE);
 			send_views(o, q, MSG_VIEW_NOTICE, now, box);
 		}
-		if (mb->refuse_due) {
-			mb->refuse_due = false;
+		if (due_has(mb, DUE_REFUSE)) {
+			due_clear(mb, DUE_REFUSE);
 			send_views(o, q, MSG_VIEW_REFUSE, now, box);
 		}
-		if (mb->state_due) {
-			mb->state_due = false;
+		if (due_has(mb, DUE_STATE)) {
+			due_clear(mb, DUE_STATE);
 			send_views(o, q, MSG_VIEW_STATE, now, box);
 		}
-		if (mb->done_due) {
-			mb->done_due = false;
+		if (due_has(mb, DUE_DONE)) {
+			due_clear(mb, DUE_DONE);
 			send_views(o, q, MSG_VIEW_DONE, now, box);
 		}
-		if (mb->propose_due) {
-			mb->propose_due = false;
+		if (due_has(mb, DUE_PROPOSE)) {
+			due_clear(mb, DUE_PROPOSE);
 			send_propose(o, q, now, box);
 		}
-		if (mb->install_due) {
-			mb->install_due = false;
+		if (due_has(mb, DUE_INSTALL)) {
+			due_clear(mb, DUE_INSTALL);
 			send_views(o, q, MSG_VIEW_INSTALL, now, box);
 		}
 		for (s = 0; mb->relay_want; s++)
