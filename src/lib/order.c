@@ -520,7 +520,7 @@ all_finished(const struct order *o)
 	return true;
 }
 
-/* From now on this peer only answers (rule 8). */
+/* From now on this peer only answers (S4). */
 static void
 enter_done(struct order *o)
 {
@@ -534,7 +534,7 @@ enter_done(struct order *o)
 	o->vc.installing = false;
 }
 
-/* Moves the phase on: handshake, END, finished, done (rules 7, 8). */
+/* Moves the phase on: handshake, END, finished, done (S4). */
 static void
 advance_phase(struct order *o, uint64_t now)
 {
@@ -564,7 +564,7 @@ advance_phase(struct order *o, uint64_t now)
 		enter_done(o);
 }
 
-/* Processes, delivers (rule 5), and moves the phase on. */
+/* Processes, delivers (T2), and moves the phase on. */
 static void
 settle(struct order *o, uint64_t now)
 {
@@ -636,7 +636,7 @@ order_on_data(struct order *o, unsigned q, const struct msg_data *d,
 	}
 	o->st.data_in++;
 	if (!FLAW(o, LATE_CLOCK))
-		lclock_merge(&o->clock, d->ts);	/* rule 2: on receipt */
+		lclock_merge(&o->clock, d->ts);	/* S2: on receipt */
 	if (o->tr)
 		trace_recv(o->tr, now, q, d->seq, d->ts, o->clock);
 	order_mark_ack_due_all(o);
@@ -877,7 +877,7 @@ order_input(struct order *o, uint64_t now, int from, const uint8_t *buf,
 }
 
 /*
- * The send window (rule 6; "Liveness" in mpcomm(7)): at most window of my
+ * The send window (L2 in mpcomm(7)): at most window of my
  * DATA stamped beyond what the slowest member has delivered (in total order;
  * processed in the others, where processing is delivery), myself included.
  * So every member holds at most window DATA of my stream, whatever happens.

@@ -48,7 +48,7 @@ struct member {
 	struct slot	*ring;		/* window slots, index seq % window */
 	bool		 has_end;
 
-	/* As received, for resends, END and the window (rule 6). */
+	/* As received, for resends, END and the window (S3, L2). */
 	uint32_t	 acked;		/* my DATA it processed (its S[self]) */
 	uint32_t	 dlvd;		/* my DATA it delivered */
 	bool		 finished;	/* its finished flag seen */
@@ -309,7 +309,7 @@ void	 order_send_ready(struct order *o, uint64_t now,
 	    struct order_outbox *box);
 void	 order_resend_to(struct order *o, unsigned q, uint64_t now,
 	    struct order_outbox *box);
-/* Applies a SACK of my stream from q (rule 6, selective). */
+/* Applies a SACK of my stream from q (S3, selective). */
 void	 order_on_sack(struct order *o, unsigned q, const struct msg_sack *sk,
 	    uint64_t now);
 /* Takes the RTT samples that an ECHO from q holds for me. */

@@ -2,10 +2,10 @@
 /*
  * The ordering core's output: every datagram it builds, and the repair of
  * loss.  Each datagram opens with this peer's current ACK state, taken in
- * the same critical section as everything else in it (rule 3 of mpcomm(7)),
+ * the same critical section as everything else in it (S1 in mpcomm(7)),
  * then its timestamp echoes; then DATA, SACKs or control records.
  *
- * Repair (rule 6): a DATA is resent to a member when its per-(DATA, member)
+ * Repair (S3): a DATA is resent to a member when its per-(DATA, member)
  * timeout expires, unless that member's SACK says it holds it; a SACK that
  * shows a DATA missing while one sent after it arrived makes it due at once
  * (loss detection by time order, as RACK does for TCP, RFC 8985).  Timeouts
@@ -163,7 +163,7 @@ order_flood_batch(const struct order *o)
 	return room / each ? (uint32_t)(room / each) : 1;
 }
 
-/* Transmits, once, every stamped DATA that has not gone out yet (rule 1). */
+/* Transmits, once, every stamped DATA that has not gone out yet (S1). */
 void
 order_send_new_data(struct order *o, uint64_t now, struct order_outbox *box)
 {

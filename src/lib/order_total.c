@@ -16,19 +16,19 @@
  * stamps later carries larger timestamps while what it stamped before is
  * already in our queue (the state counts only then, below).
  *
- * Where this departs from the paper (the rules are numbered as in
+ * Where this departs from the paper (the tags are those of
  * mpcomm(7)), which assumes reliable FIFO channels and an acknowledgement
  * per message:
  *  - the stream below makes UDP a reliable FIFO channel per sender (held
  *    back, duplicates dropped, resent), so a DATA reaches us exactly once
  *    and in seq order;
  *  - an acknowledgement is a state (S, C, K) riding on every datagram, not
- *    a message per message; it counts (rule 3) only once the acker's stream
+ *    a message per message; it counts (T1) only once the acker's stream
  *    is processed up to K, the highest seq it had stamped when it took the
  *    state, and is held until then in a few pending slots;
  *  - a DATA is its sender's stamp-time state (_, ts, seq): it raises the
  *    sender's counted C at once;
- *  - counted states merge by maximum per entry (rule 4);
+ *  - counted states merge by maximum per entry (T1);
  *  - after a view change only states of the new view count, and the view
  *    change delivers everything up to the survivors' agreed frontier
  *    (next_upto), acknowledged or not: mpcomm(7), Views.
@@ -47,7 +47,7 @@
 
 /* What this member knows of another's acknowledgements. */
 struct total_member {
-	/* Its ACK states that count (rule 3), merged by maximum. */
+	/* Its ACK states that count (T1), merged by maximum. */
 	uint32_t	*cs;		/* S vector, n entries */
 	uint64_t	 cc;		/* C */
 	bool		 view_state;	/* one of the installed view counted */
@@ -142,7 +142,7 @@ trace_state(struct order *o, unsigned q, uint64_t c, const uint32_t *s,
 		trace_ack(o->tr, now, q, c > tm->cc ? c : tm->cc);
 }
 
-/* Merges a counted ACK state of member q (rule 4: max per entry). */
+/* Merges a counted ACK state of member q (T1: max per entry). */
 static void
 count_state(struct order *o, unsigned q, uint64_t c, const uint32_t *s,
     uint64_t now)
@@ -277,7 +277,7 @@ total_delivered_by(struct order *o, unsigned q, const struct msg_ack *a,
 	return dlvd;
 }
 
-/* True when every member's counted state covers the head (rule 4). */
+/* True when every member's counted state covers the head (T2). */
 static bool
 head_acknowledged(const struct order *o, const struct pq_item *h)
 {
@@ -314,7 +314,7 @@ take_head(struct order *o, struct pq_item *it)
 	t->d_id = it->sender;
 }
 
-/* The head, once acknowledged by every member (rule 4). */
+/* The head, once acknowledged by every member (T2). */
 static bool
 total_next(struct order *o, struct pq_item *it)
 {
