@@ -108,9 +108,10 @@ struct order_stats {
 	uint64_t	 drop_sender;	/* unknown address or wrong sender id */
 	uint64_t	 drop_field;	/* absurd field values */
 	uint64_t	 drop_window;	/* DATA beyond the hold-back window */
-	uint64_t	 drop_bound;	/* values no run can reach (a forged
-					   clock, an ACK of what was never
-					   sent) */
+	/* Values no run can reach, by cause (STATUS's drop_bound is both): */
+	uint64_t	 drop_clock;	/* a timestamp or clock above the run's
+					   bound, an echo held past its trip */
+	uint64_t	 drop_unsent;	/* an ACK or SACK of DATA never sent */
 	uint64_t	 drop_payload;	/* payload not what the sender sends */
 	uint64_t	 drop_auth;	/* MAC missing or wrong */
 	uint64_t	 drop_replay;	/* authenticated, but seen before */

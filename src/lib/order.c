@@ -609,7 +609,7 @@ order_on_data(struct order *o, unsigned q, const struct msg_data *d,
 		return;
 	}
 	if (d->ts > o->clock_bound) {
-		o->st.drop_bound++;
+		o->st.drop_clock++;
 		return;
 	}
 	if (d->plen != o->cfg.payload_len ||
@@ -666,7 +666,7 @@ check_ack(struct order *o, unsigned q, const struct msg_ack *a, uint32_t *s)
 		return -1;
 	}
 	if (a->c > o->clock_bound || a->d_ts > o->clock_bound) {
-		o->st.drop_bound++;
+		o->st.drop_clock++;
 		return -1;
 	}
 	for (i = 0; i < a->n; i++) {
@@ -681,7 +681,7 @@ check_ack(struct order *o, unsigned q, const struct msg_ack *a, uint32_t *s)
 		return -1;
 	}
 	if (s[o->cfg.self] > o->sent_upto) {
-		o->st.drop_bound++;	/* acknowledges what I never sent */
+		o->st.drop_unsent++;	/* acknowledges what I never sent */
 		return -1;
 	}
 	return 0;

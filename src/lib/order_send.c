@@ -313,7 +313,7 @@ order_on_sack(struct order *o, unsigned q, const struct msg_sack *sk,
 	}
 	if (sk->base - 1 > o->sent_upto ||
 	    (uint64_t)sk->base + sk->nbits > (uint64_t)o->sent_upto + 8) {
-		o->st.drop_bound++;	/* holds what I never sent */
+		o->st.drop_unsent++;	/* holds what I never sent */
 		return;
 	}
 	for (i = 0; i < sk->nbits; i++) {
@@ -321,7 +321,7 @@ order_on_sack(struct order *o, unsigned q, const struct msg_sack *sk,
 		if (!msg_sack_has(sk, i))
 			continue;
 		if (seq > o->sent_upto) {
-			o->st.drop_bound++;
+			o->st.drop_unsent++;
 			return;
 		}
 		if (seq > mb->acked)
@@ -373,7 +373,7 @@ order_on_echo(struct order *o, unsigned q, const struct msg_echo *e,
 			rto_sample(&o->m[q].rto, rtt);
 			break;
 		case -1:
-			o->st.drop_bound++;	/* held longer than the trip */
+			o->st.drop_clock++;	/* held longer than the trip */
 			break;
 		default:
 			break;			/* stale: no sample */

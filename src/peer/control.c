@@ -328,7 +328,9 @@ status_of_run(struct peer_ctx *ctx, struct run *r, struct ctlmsg_status *a)
 	a->drop_payload = st->drop_payload;
 	a->drop_auth = st->drop_auth;
 	a->drop_replay = st->drop_replay;
-	a->drop_bound = st->drop_bound;
+	/* One figure on the wire: STATUS is at the field limit of older
+	 * readers (CTL_MAX_FIELDS), and both causes mean a forgery. */
+	a->drop_bound = st->drop_clock + st->drop_unsent;
 	a->queue_full = st->pq_full;
 	a->emu_lost = es ? es->lost : 0;
 	a->emu_dup = es ? es->duplicated : 0;

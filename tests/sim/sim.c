@@ -621,11 +621,13 @@ final_checks(struct sim *s)
 		}
 		/* What the rules say never happens between honest peers. */
 		if (!p->flaws && (order_stats(sp->core)->drop_window ||
-		    order_stats(sp->core)->drop_bound)) {
+		    order_stats(sp->core)->drop_clock ||
+		    order_stats(sp->core)->drop_unsent)) {
 			violate(s, "peer %u dropped %u beyond its window, %u "
 			    "as impossible", i,
 			    (unsigned)order_stats(sp->core)->drop_window,
-			    (unsigned)order_stats(sp->core)->drop_bound);
+			    (unsigned)(order_stats(sp->core)->drop_clock +
+			    order_stats(sp->core)->drop_unsent));
 			return -1;
 		}
 		/* Honest peers never lie: none may be taken for a liar. */

@@ -208,7 +208,7 @@ test_sack_repairs_only_holes(void)
 	CHECK(msg_put_sack(&b, 0, 2, &bits, 8) == 0);
 	len = msg_finish(&b);
 	order_input(p0, 300001, 1, buf, len);
-	CHECK(order_stats(p0)->drop_bound == 1);
+	CHECK(order_stats(p0)->drop_unsent == 1);
 	order_destroy(p0);
 	order_outbox_free(&box);
 }
@@ -410,9 +410,9 @@ test_bad_input(void)
 	CHECK(st->drop_sender == 2);
 	msg_payload_fill(pl, 4, 77, 1, 1);
 	input_data(p0, pl, 1, UINT64_MAX - 1);	/* near the maximum */
-	CHECK(st->drop_bound == 1);
+	CHECK(st->drop_clock == 1);
 	input_data(p0, pl, 1, 3 * 3 * 5 + 3 + 1);	/* above what 3 x 5 reach */
-	CHECK(st->drop_bound == 2 && st->data_in == 0);
+	CHECK(st->drop_clock == 2 && st->data_in == 0);
 	input_data(p0, pl, 6, 5);		/* beyond M */
 	CHECK(st->drop_field == 1);
 	pl[0] ^= 1;				/* wrong payload */
@@ -425,7 +425,7 @@ test_bad_input(void)
 	msg_begin(&b, buf, sizeof(buf), 1, 77);
 	put_ack(&b, 0, 1, 3, s);
 	order_input(p0, 1, 1, buf, msg_finish(&b));
-	CHECK(st->drop_bound == 3);
+	CHECK(st->drop_unsent == 1 && st->drop_clock == 2);
 	msg_begin(&b, buf, sizeof(buf), 1, 77);	/* wrong n */
 	put_ack(&b, 0, 1, 2, s);
 	order_input(p0, 1, 1, buf, msg_finish(&b));
