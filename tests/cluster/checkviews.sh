@@ -10,7 +10,10 @@
 # end in a view whose members are exactly the survivors, be identical in
 # total mode (view lines included), deliver every survivor's message
 # exactly once, and each departed member's messages 1..c for the same c
-# (all or none, in FIFO order).  Prints one line; exits 0 when all holds.
+# (all or none, in FIFO order).  In total mode each file also delivers in
+# strictly increasing (lamport_ts, sender) order, across its view lines
+# too: an install delivers the held queue, in its order, up to a frontier
+# (order_violations=).  Prints one line; exits 0 when all holds.
 set -u
 [ $# -eq 6 ] || { echo "usage: checkviews.sh DIR RUN N M DEPARTED MODE" >&2; exit 2; }
 dir=$1 run=$2 n=$3 m=$4 departed=,$5, mode=$6
@@ -34,7 +37,15 @@ while [ $i -lt "$n" ]; do
 done
 # shellcheck disable=SC2086
 awk -v N="$n" -v M="$m" -v RUN="$run" -v DEP="$departed" \
-    -v MEMBERS="$members" '
+    -v MEMBERS="$members" -v MODE="$mode" '
+# Whether (ta, sa) precedes (tb, sb): timestamps as strings without leading
+# zeros, shorter first, since awk numbers are exact only up to 2^53.
+function before(ta, sa, tb, sb) {
+	sub(/^0+/, "", ta); sub(/^0+/, "", tb)
+	if (length(ta) != length(tb)) return length(ta) < length(tb)
+	if (ta "" != tb "") return ta "" < tb ""
+	return sa + 0 < sb + 0
+}
 FNR == 1 {
 	nf++
 	if ($0 !~ "^# run=" RUN " peer=[0-9]+ order=[a-z]+ status=ok$") {
@@ -48,10 +59,20 @@ FNR == 1 {
 	next
 }
 {
-	if (NF != 3 || $1 >= N || $2 < 1 || $2 > M) {
+	if (NF != 3 || $1 >= N || $2 < 1 || $2 > M || $3 !~ /^[0-9]+$/) {
 		print "checkviews: bad line " FNR " in " FILENAME ": " $0; bad++
 		next
 	}
+	# A view line in between changes nothing: no reset.
+	if (MODE == "total" && (nf in pts) && !before(pts[nf], psd[nf], $3, $1)) {
+		if (!order_of[nf]++)
+			print "checkviews: " FILENAME " line " FNR ": " $1 " " $2 \
+			    " " $3 " after ts=" pts[nf] " sender=" psd[nf] \
+			    ", not in (ts, sender) order"
+		order++
+	}
+	pts[nf] = $3
+	psd[nf] = $1
 	if (seen[nf, $1, $2]++) dup++
 	if ($2 <= top[nf, $1]) fifo++
 	top[nf, $1] = $2
@@ -73,7 +94,9 @@ END {
 			}
 		}
 	}
-	printf "checkviews: survivors=%s missing=%d duplicates=%d fifo_violations=%d partial=%d\n",
+	printf "checkviews: survivors=%s missing=%d duplicates=%d fifo_violations=%d partial=%d",
 	    MEMBERS, missing, dup, fifo, partial
-	exit (bad || missing || dup || fifo || partial) ? 1 : 0
+	if (MODE == "total") printf " order_violations=%d", order
+	printf "\n"
+	exit (bad || missing || dup || fifo || partial || order) ? 1 : 0
 }' $files

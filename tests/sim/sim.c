@@ -9,7 +9,9 @@
  *
  * Checked from the delivered sequences: no duplicate, nothing missing,
  * per-sender FIFO (fifo and total), identical sequences in total mode (and at
- * every step any two peers' sequences are prefixes of one another), every
+ * every step any two peers' sequences are prefixes of one another), in total
+ * mode every peer's sequence strictly increasing in (lamport_ts, sender)
+ * across view events too (the rule itself, not only agreement), every
  * peer finished within a bounded simulated time, and no peer ever held more
  * than its window allows.
  *
@@ -73,6 +75,7 @@ struct simpeer {
 	struct emu	*net;		/* datagrams on their way to this peer */
 	uint64_t	 next_stamp;
 	uint32_t	*seq;		/* delivered, as sender<<24|seq */
+	uint64_t	*ts;		/* their Lamport timestamps (views: 0) */
 	size_t		 ndel;
 	uint8_t		*seen;		/* n x (m+1) */
 	uint32_t	 last[SIM_MAX_PEERS];
@@ -90,6 +93,7 @@ struct sim {
 	char		 violation[256];
 	uint64_t	 now;
 	uint64_t	 mismatched;	/* positions where peers differ */
+	uint64_t	 out_of_order;	/* deliveries not after their predecessor */
 	uint64_t	 cut;		/* datagrams lost to the outage */
 };
 
@@ -148,6 +152,7 @@ on_view(struct simpeer *sp, const struct order_delivery *d)
 		    sp->id, d->view, 0);
 	sp->members = d->members;
 	note_divergence(s, sp, sp->ndel, VIEW_KEY | d->view);
+	sp->ts[sp->ndel] = 0;
 	sp->seq[sp->ndel++] = VIEW_KEY | d->view;
 }
 
@@ -180,6 +185,7 @@ on_deliver(void *arg, const struct order_delivery *d)
 	sp->last[d->sender] = d->seq;
 	if (s->p.mode == ORDER_TOTAL)
 		note_divergence(s, sp, sp->ndel, key);
+	sp->ts[sp->ndel] = d->ts;
 	sp->seq[sp->ndel++] = key;
 }
 
@@ -341,8 +347,9 @@ sim_init(struct sim *s, const struct params *p)
 		sp->members = (UINT64_C(1) << p->n) - 1;
 		/* Every message, and a view event per member at most. */
 		sp->seq = calloc((size_t)p->n * p->m + p->n, sizeof(*sp->seq));
+		sp->ts = calloc((size_t)p->n * p->m + p->n, sizeof(*sp->ts));
 		sp->seen = calloc((size_t)p->n * (p->m + 1), 1);
-		if (!sp->core || !sp->net || !sp->seq || !sp->seen)
+		if (!sp->core || !sp->net || !sp->seq || !sp->ts || !sp->seen)
 			return -1;
 		sp->next_stamp = next_gap(s);
 	}
@@ -358,6 +365,7 @@ sim_free(struct sim *s)
 		order_destroy(s->peer[i].core);
 		emu_destroy(s->peer[i].net);
 		free(s->peer[i].seq);
+		free(s->peer[i].ts);
 		free(s->peer[i].seen);
 	}
 	order_outbox_free(&s->box);
@@ -591,6 +599,54 @@ check_departed(struct sim *s, const bool *surv, unsigned d, unsigned ref)
 }
 
 /*
+ * The rule itself, apart from agreement: in total mode each peer, survivor
+ * or not, delivers in strictly increasing (lamport_ts, sender) order, view
+ * events skipped (an install delivers its queue up to a frontier, in queue
+ * order, and goes on from there).  Compared here by hand, not with the
+ * core's lclock_before(), so that a mistake there cannot hide.  Counts every
+ * delivery that does not come after its predecessor; names the first.
+ */
+static void
+check_total_order(struct sim *s)
+{
+	unsigned i;
+	size_t k;
+
+	if (s->p.mode != ORDER_TOTAL)
+		return;
+	for (i = 0; i < s->p.n; i++) {
+		const struct simpeer *sp = &s->peer[i];
+		bool have = false;
+		uint64_t pts = 0;
+		unsigned psnd = 0;
+		uint32_t pkey = 0;
+
+		for (k = 0; k < sp->ndel; k++) {
+			uint32_t key = sp->seq[k];
+			unsigned snd = key >> 24;
+
+			if ((key & VIEW_KEY) == VIEW_KEY)
+				continue;
+			if (have && (sp->ts[k] < pts ||
+			    (sp->ts[k] == pts && snd <= psnd))) {
+				if (!s->out_of_order++ && !s->violation[0])
+					snprintf(s->violation,
+					    sizeof(s->violation), "peer %u "
+					    "delivered %u/%u (ts %" PRIu64
+					    ") at %zu after %u/%u (ts %" PRIu64
+					    "): not in (ts, sender) order", i,
+					    snd, key & 0xffffff, sp->ts[k], k,
+					    psnd, pkey & 0xffffff, pts);
+			}
+			have = true;
+			pts = sp->ts[k];
+			psnd = snd;
+			pkey = key;
+		}
+	}
+}
+
+/*
  * What must hold at the end.  Without a fault: every peer DONE with every
  * message.  With faults, in continue mode, every peer that was never
  * stopped nor cut off finishes when they are a majority; the others end
@@ -707,6 +763,9 @@ sim_run(struct sim *s)
 			    order_stats(s->peer[i].core)->drop_sender,
 			    order_stats(s->peer[i].core)->drop_view,
 			    order_stats(s->peer[i].core)->drop_field);
+	/* Before the others, so that a run broken by the rule says so; and
+	 * counted even when an earlier check stopped the run. */
+	check_total_order(s);
 	if (s->violation[0] || final_checks(s) < 0)
 		return -1;
 	if (faulty(&s->p))
@@ -1089,13 +1148,15 @@ run_one(const struct params *p, bool expect_violation, uint64_t *mismatched)
 	if (verbose || (rc && !expect_violation)) {
 		printf("%s ", rc ? "FAIL" : "ok");
 		print_params(stdout, p);
-		printf(" mismatched=%" PRIu64 " cut=%" PRIu64 " t=%" PRIu64
-		    "ms%s%s\n", s.mismatched, s.cut, s.now / 1000,
-		    rc ? " : " : "", s.violation);
+		printf(" mismatched=%" PRIu64 " out_of_order=%" PRIu64
+		    " cut=%" PRIu64 " t=%" PRIu64 "ms%s%s\n", s.mismatched,
+		    s.out_of_order, s.cut, s.now / 1000, rc ? " : " : "",
+		    s.violation);
 	} else if (rc) {
 		printf("found the broken variant, as expected, at ");
 		print_params(stdout, p);
-		printf(": %s\n", s.violation);
+		printf(": %s (out of (ts, sender) order: %" PRIu64 ")\n",
+		    s.violation, s.out_of_order);
 	}
 	*mismatched = s.mismatched;
 	sim_free(&s);
