@@ -314,13 +314,6 @@ order_destroy(struct order *o)
 }
 
 static void
-abort_run(struct order *o, const char *why)
-{
-	snprintf(o->reason, sizeof(o->reason), "%s", why);
-	o->phase = ORDER_ABORTED;
-}
-
-static void
 flush(struct order *o, uint64_t now, struct order_outbox *box)
 {
 	if (o->phase == ORDER_ABORTED || o->phase == ORDER_EXCLUDED)
@@ -330,147 +323,9 @@ flush(struct order *o, uint64_t now, struct order_outbox *box)
 	order_send_control(o, now, box);
 }
 
-void
-order_set_phase_quiet(struct order *o, enum order_phase p, const char *why)
-{
-	snprintf(o->reason, sizeof(o->reason), "%s", why);
-	o->phase = p;
-}
-
 /* ---------------------------------------------------------------------
- * Receipt, ACK states, delivery.
+ * ACK states, phases.
  */
-
-static void
-deliver(struct order *o, uint16_t sender, uint32_t seq, uint64_t ts,
-    uint64_t send_us, uint64_t now)
-{
-	struct order_delivery d;
-
-	memset(&d, 0, sizeof(d));
-	d.kind = ORDER_EV_MESSAGE;
-	d.sender = sender;
-	d.seq = seq;
-	d.ts = ts;
-	d.send_us = send_us;
-	d.now = now;
-	o->st.delivered++;
-	if (sender == o->cfg.self)
-		o->self_dlvd = seq;
-	if (o->tr)
-		trace_deliver(o->tr, now, sender, seq, ts);
-	o->deliver(o->arg, &d);
-}
-
-void
-order_mark_ack_due_all(struct order *o)
-{
-	unsigned q;
-
-	for (q = 0; q < o->cfg.n; q++)
-		if (order_in_view(o, q))
-			due_set(&o->m[q], DUE_ACK);
-}
-
-/* A hold queue that refuses a message: only out of memory, or a bug (it is
- * sized for the window).  The run cannot go on either way. */
-static void
-queue_refused(struct order *o)
-{
-	o->st.pq_full++;
-	abort_run(o, errno == ENOMEM ? "out of memory for the hold queue" :
-	    "internal error: hold queue overflow");
-}
-
-/* Hands one processed DATA to the algorithm: it holds it, or says deliver. */
-static void
-process_one(struct order *o, unsigned q, const struct slot *sl, uint64_t now)
-{
-	int rc = o->alg->on_processed(o, q, sl, now);
-
-	if (rc > 0)
-		deliver(o, (uint16_t)q, sl->seq, sl->ts, sl->send_us, now);
-	else if (rc < 0)
-		queue_refused(o);
-}
-
-/* Moves DATA from q's hold-back slots into processing, in seq order. */
-static bool
-advance_stream(struct order *o, unsigned q, uint64_t now)
-{
-	struct member *mb = &o->m[q];
-	uint32_t limit = view_limit(o, q);
-	bool moved = false;
-
-	while (mb->processed < limit) {
-		struct slot *sl = &mb->ring[(mb->processed + 1) %
-		    o->cfg.window];
-
-		if (sl->seq != mb->processed + 1)
-			break;
-		process_one(o, q, sl, now);
-		mb->processed++;
-		o->held--;	/* the slot keeps it, for relays */
-		moved = true;
-	}
-	if (moved)
-		o->alg->on_stream(o, q, now);
-	return moved;
-}
-
-/*
- * A view change: delivers every held message up to the frontier (f_ts,
- * f_id) that the survivors agreed on, acknowledged or not (every survivor
- * holds them all by now).  True if it delivered any.
- */
-bool
-order_deliver_upto(struct order *o, uint64_t f_ts, uint16_t f_id,
-    uint64_t now)
-{
-	struct pq_item it;
-	bool any = false;
-
-	while (o->alg->next_upto(o, f_ts, f_id, &it)) {
-		deliver(o, it.sender, it.seq, it.ts, it.send_us, now);
-		any = true;
-	}
-	return any;
-}
-
-/* The view event of the view just installed, in the delivery sequence. */
-void
-order_deliver_view(struct order *o, uint64_t now)
-{
-	struct order_delivery d;
-
-	memset(&d, 0, sizeof(d));
-	d.kind = ORDER_EV_VIEW;
-	d.view = o->view;
-	d.members = o->vmask;
-	d.now = now;
-	if (o->tr)
-		trace_view(o->tr, now, o->view, o->vmask);
-	o->deliver(o->arg, &d);
-}
-
-/* Delivers what the algorithm says is deliverable, unless frozen. */
-static bool
-deliver_ready(struct order *o, uint64_t now)
-{
-	struct pq_item it;
-	bool any = false;
-
-	if (o->vc.frozen)
-		return false;
-	while (o->alg->next(o, &it)) {
-		deliver(o, it.sender, it.seq, it.ts, it.send_us, now);
-		any = true;
-	}
-	/* The senders' windows open on our new delivery frontier: tell them. */
-	if (any)
-		order_mark_ack_due_all(o);
-	return any;
-}
 
 static bool
 all_acked(const struct order *o, uint32_t seq)
@@ -572,86 +427,15 @@ settle(struct order *o, uint64_t now)
 
 	for (q = 0; q < o->cfg.n; q++)
 		if (q != o->cfg.self)
-			(void)advance_stream(o, q, now);
+			(void)stream_advance(o, q, view_limit(o, q), now);
 	if (view_settle(o, now))
 		for (q = 0; q < o->cfg.n; q++)	/* limits lifted */
 			if (q != o->cfg.self)
-				(void)advance_stream(o, q, now);
-	(void)deliver_ready(o, now);
+				(void)stream_advance(o, q, view_limit(o, q),
+				    now);
+	(void)stream_deliver_ready(o, now);
 	if (o->phase != ORDER_ABORTED && o->phase != ORDER_EXCLUDED)
 		advance_phase(o, now);
-}
-
-/* Broken on purpose (ORDER_FLAW_NO_HOLDBACK): process now, skip the gap. */
-static void
-flaw_process_at_once(struct order *o, unsigned q, const struct msg_data *d,
-    uint64_t now)
-{
-	struct member *mb = &o->m[q];
-	struct slot sl = { .ts = d->ts, .send_us = d->send_us, .seq = d->seq };
-
-	process_one(o, q, &sl, now);
-	if (d->seq > mb->processed)
-		mb->processed = d->seq;
-	o->alg->on_stream(o, q, now);
-}
-
-void
-order_on_data(struct order *o, unsigned q, const struct msg_data *d,
-    uint64_t now)
-{
-	struct member *mb = &o->m[q];
-	struct slot *sl, in = { .ts = d->ts, .send_us = d->send_us,
-	    .seq = d->seq };
-
-	if (d->seq == 0 || d->seq > o->cfg.messages || d->ts == 0) {
-		o->st.drop_field++;
-		return;
-	}
-	if (d->ts > o->clock_bound) {
-		o->st.drop_clock++;
-		return;
-	}
-	if (d->plen != o->cfg.payload_len ||
-	    !msg_payload_ok(d->payload, d->plen, o->cfg.run, q, d->seq)) {
-		o->st.drop_payload++;
-		return;
-	}
-	if (view_past_cut(o, q, d->seq)) {
-		o->st.drop_view++;	/* its sender departed before it */
-		return;
-	}
-	sl = &mb->ring[d->seq % o->cfg.window];
-	if (d->seq <= mb->processed || sl->seq == d->seq) {
-		/* The sender has not seen our state: tell it again. */
-		o->st.data_dup++;
-		due_set(mb, DUE_ACK);
-		due_put(mb, DUE_SACK, mb->held_hi > mb->processed);
-		return;
-	}
-	if (d->seq > mb->processed + o->cfg.window) {
-		/* Never for a member that keeps the window: see order_stampable. */
-		o->st.drop_window++;
-		return;
-	}
-	o->st.data_in++;
-	if (!FLAW(o, LATE_CLOCK))
-		lclock_merge(&o->clock, d->ts);	/* S2: on receipt */
-	if (o->tr)
-		trace_recv(o->tr, now, q, d->seq, d->ts, o->clock);
-	order_mark_ack_due_all(o);
-	/* In a view change, none mode too waits for the install. */
-	in.early = !o->vc.frozen && o->alg->on_receipt(o, q, &in);
-	if (in.early)
-		deliver(o, (uint16_t)q, d->seq, d->ts, d->send_us, now);
-	if (FLAW(o, NO_HOLDBACK) && o->cfg.mode != ORDER_NONE)
-		return flaw_process_at_once(o, q, d, now);
-	*sl = in;
-	o->held++;
-	if (d->seq > mb->held_hi)
-		mb->held_hi = d->seq;
-	if (d->seq > mb->processed + 1)
-		due_set(mb, DUE_SACK);	/* a hole before it */
 }
 
 /* Checks an ACK state against what the run can produce; 0 if plausible. */
@@ -781,7 +565,8 @@ on_record(struct order *o, unsigned q, const struct msg_rec *r,
 		if (admit == VIEW_FOREIGN)
 			o->st.drop_view++;	/* see known_ballot() */
 		else
-			order_on_data(o, q, &r->u.data, now);
+			stream_on_data(o, q, &r->u.data,
+			    view_past_cut(o, q, r->u.data.seq), now);
 		break;
 	case MSG_ACK:
 		on_ack(o, q, &r->u.ack, count, now);
@@ -919,7 +704,7 @@ order_stamp(struct order *o, uint64_t now, uint32_t max,
 		o->stamped = seq;
 		if (o->tr)
 			trace_send(o->tr, now, seq, s->ts);
-		process_one(o, o->cfg.self, &(struct slot){ .ts = s->ts,
+		stream_process(o, o->cfg.self, &(struct slot){ .ts = s->ts,
 		    .send_us = now, .seq = seq }, now);
 	}
 	if (count)
@@ -954,7 +739,7 @@ check_silence(struct order *o, uint64_t now)
 			continue;
 		snprintf(why, sizeof(why), "peer %u silent for %" PRIu64 " ms",
 		    q, (now - mb->last_heard) / 1000);
-		abort_run(o, why);
+		order_stop(o, ORDER_ABORTED, why);
 		return true;
 	}
 	return false;
@@ -998,7 +783,7 @@ check_stall(struct order *o, uint64_t now)
 		return false;
 	snprintf(why, sizeof(why), "no progress for %" PRIu64 " ms",
 	    (now - o->progress_at) / 1000);
-	abort_run(o, why);
+	order_stop(o, ORDER_ABORTED, why);
 	return true;
 }
 
@@ -1103,7 +888,7 @@ order_abort(struct order *o, const char *why)
 {
 	if (o->phase >= ORDER_FINISHED)
 		return -1;
-	abort_run(o, why);
+	order_stop(o, ORDER_ABORTED, why);
 	return 0;
 }
 

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "mpcomm/auth.h"
 #include "mpcomm/msg.h"
@@ -252,15 +253,43 @@ order_in_view(const struct order *o, unsigned q)
 	return q != o->cfg.self && (o->vmask >> q & 1);
 }
 
-/* order.c */
-void	 order_on_data(struct order *o, unsigned q, const struct msg_data *d,
+/* Our ACK state is owed to every member of the view. */
+static inline void
+order_mark_ack_due_all(struct order *o)
+{
+	unsigned q;
+
+	for (q = 0; q < o->cfg.n; q++)
+		if (order_in_view(o, q))
+			due_set(&o->m[q], DUE_ACK);
+}
+
+/* The run ends here (aborted, excluded): why, for the program. */
+static inline void
+order_stop(struct order *o, enum order_phase p, const char *why)
+{
+	snprintf(o->reason, sizeof(o->reason), "%s", why);
+	o->phase = p;
+}
+
+/* order_stream.c: the streams, below the front and membership. */
+/* A new DATA of q; past_cut: membership says its sender departed first. */
+void	 stream_on_data(struct order *o, unsigned q, const struct msg_data *d,
+	    bool past_cut, uint64_t now);
+/* Processes q's held-back DATA in seq order up to limit; true if any. */
+bool	 stream_advance(struct order *o, unsigned q, uint32_t limit,
 	    uint64_t now);
-void	 order_deliver_view(struct order *o, uint64_t now);
-bool	 order_deliver_upto(struct order *o, uint64_t f_ts, uint16_t f_id,
+/* One DATA in its sender's order (mine as I stamp it) to the algorithm. */
+void	 stream_process(struct order *o, unsigned q, const struct slot *sl,
 	    uint64_t now);
-void	 order_set_phase_quiet(struct order *o, enum order_phase p,
-	    const char *why);
-void	 order_mark_ack_due_all(struct order *o);
+/* Delivers what the algorithm says is deliverable, unless frozen. */
+bool	 stream_deliver_ready(struct order *o, uint64_t now);
+/* A view change: delivers every held message up to the frontier (f_ts,
+ * f_id) the survivors agreed on, acknowledged or not. */
+bool	 stream_deliver_upto(struct order *o, uint64_t f_ts, uint16_t f_id,
+	    uint64_t now);
+/* The view event of the view just installed, in the delivery sequence. */
+void	 stream_deliver_view(struct order *o, uint64_t now);
 
 /* order_view.c */
 /* A datagram's view: not ours to take (sender left out), a view we do not

@@ -157,7 +157,7 @@ view_limit(const struct order *o, unsigned q)
 static void
 stop(struct order *o, enum order_phase p, const char *why)
 {
-	order_set_phase_quiet(o, p, why);
+	order_stop(o, p, why);
 }
 
 void
@@ -452,7 +452,8 @@ view_on_relay(struct order *o, unsigned q, const struct msg_relay *r,
 		o->st.drop_view++;
 		return;
 	}
-	order_on_data(o, r->stream, &r->data, now);
+	stream_on_data(o, r->stream, &r->data,
+	    view_past_cut(o, r->stream, r->data.seq), now);
 }
 
 /* ---------------------------------------------------------------------
@@ -483,7 +484,7 @@ install_one(struct order *o, const struct msg_view_entry *e, uint64_t now)
 	uint64_t gone = o->vmask & ~e->members;
 	unsigned q;
 
-	order_deliver_upto(o, e->f_ts, e->f_id, now);
+	stream_deliver_upto(o, e->f_ts, e->f_id, now);
 	for (q = 0; q < o->cfg.n; q++)
 		if (gone >> q & 1)
 			o->views.cut[q] = o->vc.inst_cut[q];
@@ -494,7 +495,7 @@ install_one(struct order *o, const struct msg_view_entry *e, uint64_t now)
 	o->view++;
 	o->alg->installed(o);
 	o->st.views++;
-	order_deliver_view(o, now);
+	stream_deliver_view(o, now);
 }
 
 /*
