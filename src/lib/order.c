@@ -384,9 +384,9 @@ enter_done(struct order *o)
 	o->phase = ORDER_DONE;
 	for (q = 0; q < o->cfg.n; q++)
 		due_clear(&o->m[q], DUE_HB);
-	/* Done is final: a view change after it leaves us out. */
+	/* Done is final: a view change after it leaves us out (and
+	 * view_may_end has left the view change steady). */
 	o->vc.c_ballot = 0;
-	o->vc.installing = false;
 }
 
 /* Moves the phase on: handshake, END, finished, done (S4). */
@@ -674,7 +674,7 @@ order_stampable(const struct order *o)
 	unsigned q;
 
 	if (o->phase != ORDER_RUNNING || o->stamped >= o->cfg.messages ||
-	    o->vc.frozen)
+	    view_frozen(o))
 		return 0;
 	slowest = o->self_dlvd;
 	for (q = 0; q < o->cfg.n; q++)
@@ -756,7 +756,7 @@ work_pending(const struct order *o)
 	for (q = 0; q < o->cfg.n; q++)
 		if (order_in_view(o, q) && o->m[q].acked < o->sent_upto)
 			return true;
-	return o->vc.frozen;
+	return view_frozen(o);
 }
 
 /*

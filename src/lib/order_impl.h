@@ -134,12 +134,23 @@ struct views {
 	uint32_t	 cut[MSG_MAX_PEERS];	/* a departed stream ends here */
 };
 
+/*
+ * Where a member stands in a view change, each state entered by one
+ * function of order_view.c (enter_steady, enter_frozen, enter_installing).
+ */
+enum vc_state {
+	VC_STEADY,		/* in its installed view: stamps, delivers */
+	VC_FROZEN,		/* answered a proposal: no stamping,
+				   processing or delivery until an install */
+	VC_INSTALLING		/* accepted an install, still frozen: done
+				   once every stream reaches its cut */
+};
+
 struct vchange {
+	enum vc_state	 state;
 	uint32_t	 promise;	/* highest ballot answered */
 	uint32_t	 seen;		/* highest ballot seen */
-	bool		 frozen;	/* answered a proposal */
-	/* An accepted install, done once every stream reaches its cut. */
-	bool		 installing;
+	/* The accepted install (VC_INSTALLING). */
 	struct views	 inst;		/* the views to have then */
 	uint32_t	 inst_cut[MSG_MAX_PEERS];
 	uint16_t	 inst_src[MSG_MAX_PEERS];	/* who relays stream i */
@@ -251,6 +262,19 @@ static inline bool
 order_in_view(const struct order *o, unsigned q)
 {
 	return q != o->cfg.self && (o->vmask >> q & 1);
+}
+
+/* A view change has the core frozen (VC_FROZEN or VC_INSTALLING). */
+static inline bool
+view_frozen(const struct order *o)
+{
+	return o->vc.state != VC_STEADY;
+}
+
+static inline bool
+view_installing(const struct order *o)
+{
+	return o->vc.state == VC_INSTALLING;
 }
 
 /* Our ACK state is owed to every member of the view. */

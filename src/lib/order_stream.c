@@ -126,7 +126,7 @@ stream_deliver_ready(struct order *o, uint64_t now)
 	struct pq_item it;
 	bool any = false;
 
-	if (o->vc.frozen)
+	if (view_frozen(o))
 		return false;
 	while (o->alg->next(o, &it)) {
 		deliver(o, it.sender, it.seq, it.ts, it.send_us, now);
@@ -197,7 +197,7 @@ stream_on_data(struct order *o, unsigned q, const struct msg_data *d,
 		trace_recv(o->tr, now, q, d->seq, d->ts, o->clock);
 	order_mark_ack_due_all(o);
 	/* In a view change, none mode too waits for the install. */
-	in.early = !o->vc.frozen && o->alg->on_receipt(o, q, &in);
+	in.early = !view_frozen(o) && o->alg->on_receipt(o, q, &in);
 	if (in.early)
 		deliver(o, (uint16_t)q, d->seq, d->ts, d->send_us, now);
 	if (FLAW(o, NO_HOLDBACK) && o->cfg.mode != ORDER_NONE)

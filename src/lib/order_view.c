@@ -130,12 +130,39 @@ views_prefix(const struct views *a, const struct views *b)
 	return true;
 }
 
+/* ---------------------------------------------------------------------
+ * The states of a view change (enum vc_state), one function to enter each.
+ */
+
+/* In the installed view again: stamping, processing, delivery resume. */
+static void
+enter_steady(struct order *o)
+{
+	o->vc.state = VC_STEADY;
+}
+
+/* A proposal answered (or made): nothing moves until its install, and an
+ * install accepted before is dropped for it. */
+static void
+enter_frozen(struct order *o)
+{
+	o->vc.state = VC_FROZEN;
+}
+
+/* An install accepted: still frozen until every stream reaches its cut
+ * (view_settle). */
+static void
+enter_installing(struct order *o)
+{
+	o->vc.state = VC_INSTALLING;
+}
+
 bool
 view_past_cut(const struct order *o, unsigned q, uint32_t seq)
 {
 	if (o->views.departed >> q & 1)
 		return seq > o->views.cut[q];
-	if (o->vc.installing && !(views_members(o, &o->vc.inst) >> q & 1))
+	if (view_installing(o) && !(views_members(o, &o->vc.inst) >> q & 1))
 		return seq > o->vc.inst_cut[q];
 	return false;
 }
@@ -145,10 +172,10 @@ view_limit(const struct order *o, unsigned q)
 {
 	if (o->views.departed >> q & 1)
 		return o->views.cut[q];
-	if (o->vc.installing)
+	if (view_installing(o))
 		return o->vc.inst_cut[q] > o->m[q].processed ?
 		    o->vc.inst_cut[q] : o->m[q].processed;
-	if (o->vc.frozen)
+	if (view_frozen(o))
 		return o->m[q].processed;	/* as answered */
 	return UINT32_MAX;
 }
@@ -191,7 +218,7 @@ known_ballot(const struct order *o, uint32_t b)
 	for (i = 0; i < o->views.n; i++)
 		if (o->views.v[i].ballot == b)
 			return true;
-	for (i = 0; o->vc.installing && i < o->vc.inst.n; i++)
+	for (i = 0; view_installing(o) && i < o->vc.inst.n; i++)
 		if (o->vc.inst.v[i].ballot == b)
 			return true;
 	return false;
@@ -252,8 +279,7 @@ view_on_propose(struct order *o, unsigned q, const struct msg_propose *p)
 	}
 	if (p->ballot > o->vc.promise) {
 		o->vc.promise = p->ballot;
-		o->vc.frozen = true;
-		o->vc.installing = false;	/* replaced, see my_views() */
+		enter_frozen(o);	/* an install is replaced: my_views() */
 		if (o->vc.c_ballot && o->vc.c_ballot < p->ballot)
 			o->vc.c_ballot = 0;	/* a higher ballot: yield */
 	}
@@ -268,8 +294,7 @@ accept_install(struct order *o, const struct views *vs, const uint32_t *cut,
 	uint64_t members = views_members(o, vs);
 	unsigned q;
 
-	o->vc.installing = true;
-	o->vc.frozen = true;
+	enter_installing(o);
 	o->vc.inst = *vs;
 	for (q = 0; q < o->cfg.n; q++) {
 		struct member *mb = &o->m[q];
@@ -369,7 +394,7 @@ on_views(struct order *o, unsigned q, const struct msg_view *v,
 		stop(o, ORDER_EXCLUDED, "excluded from the view");
 		return;
 	}
-	if (vs->n == mine->n || (o->vc.installing && vs->n == o->vc.inst.n &&
+	if (vs->n == mine->n || (view_installing(o) && vs->n == o->vc.inst.n &&
 	    vs->v[vs->n - 1].ballot == o->vc.inst.v[vs->n - 1].ballot))
 		return;		/* nothing new, or being installed */
 	if (v->kind == MSG_VIEW_NOTICE &&
@@ -447,7 +472,7 @@ view_on_relay(struct order *o, unsigned q, const struct msg_relay *r,
 	}
 	/* Only streams that departed, or that an install needs (up to its
 	 * cut), are relayed: the others come from their owners. */
-	if (!(o->views.departed >> r->stream & 1) && !(o->vc.installing &&
+	if (!(o->views.departed >> r->stream & 1) && !(view_installing(o) &&
 	    r->data.seq <= o->vc.inst_cut[r->stream])) {
 		o->st.drop_view++;
 		return;
@@ -524,13 +549,12 @@ view_settle(struct order *o, uint64_t now)
 {
 	unsigned i, q;
 
-	if (!o->vc.installing || !streams_complete(o) ||
+	if (!view_installing(o) || !streams_complete(o) ||
 	    !install_confirmed(o))
 		return false;
 	for (i = o->views.n; i < o->vc.inst.n; i++)
 		install_one(o, &o->vc.inst.v[i], now);
-	o->vc.installing = false;
-	o->vc.frozen = false;
+	enter_steady(o);
 	o->vc.suspected = 0;
 	o->vc.c_done = 0;
 	o->vc.report_to = -1;
@@ -577,8 +601,7 @@ propose(struct order *o, uint64_t members, uint64_t now)
 	vc->c_sent = false;
 	vc->c_views = *my_views(o);
 	vc->promise = vc->seen = vc->c_ballot;
-	vc->frozen = true;
-	vc->installing = false;
+	enter_frozen(o);
 	vc->next_tx = now;
 	for (q = 0; q < o->cfg.n; q++)
 		due_put(&o->m[q], DUE_PROPOSE, order_in_view(o, q) &&
@@ -771,10 +794,10 @@ view_may_end(struct order *o, uint64_t now)
 
 	if (o->vc.c_ballot)
 		return false;
-	if (o->vc.frozen && c != o->cfg.self &&
+	if (view_frozen(o) && c != o->cfg.self &&
 	    now - o->m[c].last_heard <= o->cfg.peer_timeout_us)
 		return false;
-	o->vc.frozen = o->vc.installing = false;
+	enter_steady(o);
 	return true;
 }
 
@@ -806,7 +829,7 @@ retransmit(struct order *o, uint64_t now)
 			pending |= bit(q);
 		}
 	}
-	if (vc->c_sent && !pending && !vc->installing)
+	if (vc->c_sent && !pending && !view_installing(o))
 		vc->c_ballot = 0;	/* every member installed it */
 }
 
@@ -1010,7 +1033,7 @@ send_relay_reqs(struct order *o, uint64_t now, struct order_outbox *box)
 	int from, alt = -2;
 	unsigned q;
 
-	if (!o->vc.installing || FLAW(o, NO_RELAY))
+	if (!view_installing(o) || FLAW(o, NO_RELAY))
 		return;
 	if (timer)
 		o->vc.next_relay_req = now + o->cfg.hb_interval_us;
