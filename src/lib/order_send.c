@@ -32,7 +32,10 @@ put_echoes(struct order *o, struct msg_builder *b, uint64_t dests,
 			continue;
 		id[k] = (uint16_t)q;
 		tsecr[k] = o->m[q].echo_tsval;
-		held[k] = (uint32_t)(now - o->m[q].echo_at);
+		/* The program's threads read the clock apart: a now older
+		 * than the receipt is no hold, not 2^32 - 1 us of one. */
+		held[k] = now > o->m[q].echo_at ?
+		    (uint32_t)(now - o->m[q].echo_at) : 0;
 		due_clear(&o->m[q], DUE_ECHO);
 		k++;
 		o->echo_next = q + 1;
