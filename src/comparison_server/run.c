@@ -31,7 +31,7 @@
 #define ABORT_TIMEOUT_MS 1000		/* per step of one ABORT */
 #define GRACE_US	3000000		/* for the logs of aborted peers */
 #define START_TRIES	4		/* snapshots before giving up */
-#define CONNECT_TRIES	4		/* per START, 0.1 s apart, doubling */
+#define CONNECT_TRIES	4		/* START tries, 0.1 s apart, doubling */
 
 /*
  * Protected mode: a run only among members on this host (the peers would
@@ -267,35 +267,24 @@ toolong:
 	return -1;
 }
 
-/* Sends START to peer i; 0, or -1 with why filled in. */
+/*
+ * One try of START to peer i at a: 0 with the answer in line; -1 with why
+ * when the peer cannot have taken it (the connection failed before the
+ * whole START was out, or it answered ERR 503: busy, or its slot was
+ * reclaimed), so that trying again is safe; -2 with why when it may have.
+ */
 static int
-start_peer(struct cs_ctx *ctx, const struct report *rp, unsigned i,
-    char *why, size_t cap)
+start_try(struct cs_ctx *ctx, const struct report *rp, unsigned i,
+    const struct net_addr *a, char *line, size_t lcap, char *why,
+    size_t cap)
 {
-	struct net_addr a;
 	struct ctlc_conn c;
-	char line[CTL_LINE_MAX + 1], host[NET_HOST_MAX], srv[CTLMSG_SERVER_MAX];
-	unsigned tries;
+	char host[NET_HOST_MAX], srv[CTLMSG_SERVER_MAX];
 
-	if (member_ctl_addr(&rp->member[i], &a) < 0) {
-		snprintf(why, cap, "cannot resolve %s", rp->member[i].host);
-		return -1;
-	}
-	/* Nothing but CLAIM has gone out when opening fails, so trying
-	 * again is safe; a stranger churning the peer's slots from our
-	 * address can take one before our CLAIM is read. */
-	for (tries = 1; ctlc_open(&c, &a, ctx->key, MPCOMM_CTL_TIMEOUT_MS) < 0;
-	    tries++) {
-		if (tries == CONNECT_TRIES || atomic_load(&ctx->interrupted)) {
-			snprintf(why, cap, "cannot connect (%u tries): %.200s",
-			    tries, errno == EPROTO && c.greeting[0] ?
-			    c.greeting : strerror(errno));
-			return -1;
-		}
-		log_warnx("run %" PRIu64 ": peer %u: cannot connect: %.200s; "
-		    "trying again", rp->run, i, errno == EPROTO &&
+	if (ctlc_open(&c, a, ctx->key, MPCOMM_CTL_TIMEOUT_MS) < 0) {
+		snprintf(why, cap, "cannot connect: %.200s", errno == EPROTO &&
 		    c.greeting[0] ? c.greeting : strerror(errno));
-		nap_interruptible(ctx, 100000ULL << (tries - 1));
+		return -1;
 	}
 	/* Where the peer should send its log: our address as it sees us. */
 	if (ctx->advertise)
@@ -304,18 +293,51 @@ start_peer(struct cs_ctx *ctx, const struct report *rp, unsigned i,
 		snprintf(host, sizeof(host), "127.0.0.1");
 	snprintf(srv, sizeof(srv), strchr(host, ':') ? "[%s]:%u" : "%s:%u",
 	    host, ctx->lport);
-	if (start_send(&c, rp, i, srv) < 0 ||
-	    ctlc_recv(&c, line, sizeof(line)) < 0) {
-		snprintf(why, cap, "%s", strerror(errno));
+	if (start_send(&c, rp, i, srv) < 0) {
+		snprintf(why, cap, "sending START: %s", strerror(errno));
 		ctlc_close(&c);
 		return -1;
 	}
+	if (ctlc_recv(&c, line, lcap) < 0) {
+		snprintf(why, cap, "%s", strerror(errno));
+		ctlc_close(&c);
+		return -2;
+	}
 	ctlc_close(&c);
-	if (!ctlmsg_is_ok(line)) {
-		snprintf(why, cap, "refused START: %.200s", line);
+	if (ctlmsg_is_ok(line))
+		return 0;
+	snprintf(why, cap, "refused START: %.200s", line);
+	return ctlmsg_err_parse(line) == 503 ? -1 : -2;
+}
+
+/*
+ * Sends START to peer i; 0, or -1 with why filled in.  A try that the
+ * peer cannot have taken is made again, 0.1 s later and doubling: a
+ * stranger churning the peer's slots from our address can take ours
+ * before our CLAIM or our START is read.
+ */
+static int
+start_peer(struct cs_ctx *ctx, const struct report *rp, unsigned i,
+    char *why, size_t cap)
+{
+	struct net_addr a;
+	char line[CTL_LINE_MAX + 1];
+	unsigned tries;
+	int rc;
+
+	if (member_ctl_addr(&rp->member[i], &a) < 0) {
+		snprintf(why, cap, "cannot resolve %s", rp->member[i].host);
 		return -1;
 	}
-	return 0;
+	for (tries = 1; (rc = start_try(ctx, rp, i, &a, line, sizeof(line),
+	    why, cap)) == -1; tries++) {
+		if (tries == CONNECT_TRIES || atomic_load(&ctx->interrupted))
+			break;
+		log_warnx("run %" PRIu64 ": peer %u: %s; trying again",
+		    rp->run, i, why);
+		nap_interruptible(ctx, 100000ULL << (tries - 1));
+	}
+	return rc == 0 ? 0 : -1;
 }
 
 /* The delivered count a peer reports in STATUS, or -1. */
