@@ -107,13 +107,14 @@ struct ctlmsg_start {
 	unsigned	 n;
 	uint32_t	 messages;
 	enum order_mode	 mode;
-	uint64_t	 imin_ms, imax_ms;	/* at most 3600000, imin <= imax */
-	uint64_t	 dmin_ms, dmax_ms;	/* at most 60000, dmin <= dmax */
-	double		 loss;			/* 0 to 0.95 */
-	double		 dup;			/* 0 to 1 */
+	/* Each in its range of runparam.h. */
+	uint64_t	 imin_ms, imax_ms;	/* imin <= imax */
+	uint64_t	 dmin_ms, dmax_ms;	/* dmin <= dmax */
+	double		 loss;
+	double		 dup;
 	uint64_t	 seed;
-	uint32_t	 window;		/* 1 to 2^20; 0: absent */
-	uint32_t	 trace;			/* 0 to TRACE_MAX */
+	uint32_t	 window;		/* 0: absent */
+	uint32_t	 trace;
 	enum order_on_failure on_failure;
 	bool		 has_suspect;
 	uint64_t	 suspect_ms;		/* order_suspect_parse()'s range */
@@ -182,16 +183,21 @@ int	ctlmsg_received_parse(struct ctl_msg *m, struct ctlmsg_received *r);
  * not 0, so that the answer of a peer in use is what it always was.  Every field is optional when parsed and unknown keys are
  * ignored, so that a newer peer's answer still reads.
  */
+/* STATUS's figures of a run, each once, in the order they are sent (after
+ * state=, run=, peer=, n= and order=). */
+#define CTLMSG_STATUS_FIGURES(X)					\
+	X(messages) X(stamped) X(delivered) X(queue) X(retrans)		\
+	X(dgrams_in) X(dgrams_out) X(dup_data)				\
+	X(drop_decode) X(drop_run) X(drop_sender) X(drop_field)		\
+	X(drop_window) X(drop_payload) X(drop_auth) X(drop_replay)	\
+	X(drop_bound) X(queue_full) X(emu_lost) X(emu_dup) X(emu_overflow) \
+	X(send_errors) X(recv_errors) X(drop_view) X(view)
+#define CTLMSG_U64_FIELD(name)	uint64_t name;
 struct ctlmsg_status {
 	char		 state[16];	/* order_phase_name(), or "idle" */
 	uint64_t	 run, peer, n;
 	char		 order[8];
-	uint64_t	 messages, stamped, delivered, queue, retrans;
-	uint64_t	 dgrams_in, dgrams_out, dup_data;
-	uint64_t	 drop_decode, drop_run, drop_sender, drop_field;
-	uint64_t	 drop_window, drop_payload, drop_auth, drop_replay;
-	uint64_t	 drop_bound, queue_full, emu_lost, emu_dup, emu_overflow;
-	uint64_t	 send_errors, recv_errors, drop_view, view;
+	CTLMSG_STATUS_FIGURES(CTLMSG_U64_FIELD)
 	uint64_t	 drop_protected;
 	char		 reason[160];	/* "": none */
 };
@@ -208,6 +214,17 @@ int	ctlmsg_status_parse(struct ctl_msg *m, struct ctlmsg_status *s);
  * digits and "-.:/" as '_'.
  */
 #define CTLMSG_LOG_VIEWS_MAX	MSG_MAX_PEERS
+/*
+ * A peer's figures of a run, each once, in the order the LOG header sends
+ * them (before reason=, and the usage after it); the comparison server
+ * keeps them under the same names (struct peer_log).
+ */
+#define CTLMSG_LOG_FIGURES(X)						\
+	X(lat_p50) X(lat_p99) X(lat_max)   /* own messages' latency, µs */ \
+	X(retrans) X(dgrams_out) X(dgrams_in) X(drops) X(dup)		\
+	X(t_first) X(t_last)	/* wall clock µs: first send, last delivery */ \
+	X(sent_dgrams) X(sent_bytes)
+#define CTLMSG_LOG_USAGE(X)	X(cpu_us) X(rss_kb)	/* CPU, peak RSS (KiB) */
 struct ctlmsg_log {
 	uint64_t	 run;
 	unsigned	 peer;
@@ -218,10 +235,8 @@ struct ctlmsg_log {
 	bool		 traced;
 	uint64_t	 trace;		/* trace lines after the body */
 	bool		 trace_cut;
-	uint64_t	 lat_p50, lat_p99, lat_max, retrans;
-	uint64_t	 dgrams_out, dgrams_in, drops, dup;
-	uint64_t	 t_first, t_last, sent_dgrams, sent_bytes;
-	uint64_t	 cpu_us, rss_kb;
+	CTLMSG_LOG_FIGURES(CTLMSG_U64_FIELD)
+	CTLMSG_LOG_USAGE(CTLMSG_U64_FIELD)
 	char		 reason[160];
 	char		 error[128];
 };

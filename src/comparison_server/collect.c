@@ -100,20 +100,10 @@ log_figures(struct peer_log *l, const struct ctlmsg_log *h)
 	l->status = h->status;
 	memcpy(l->reason, h->reason, sizeof(l->reason));
 	memcpy(l->error, h->error, sizeof(l->error));
-	l->lat_p50 = h->lat_p50;
-	l->lat_p99 = h->lat_p99;
-	l->lat_max = h->lat_max;
-	l->retrans = h->retrans;
-	l->dgrams_out = h->dgrams_out;
-	l->dgrams_in = h->dgrams_in;
-	l->drops = h->drops;
-	l->dup = h->dup;
-	l->t_first = h->t_first;
-	l->t_last = h->t_last;
-	l->cpu_us = h->cpu_us;
-	l->rss_kb = h->rss_kb;
-	l->sent_dgrams = h->sent_dgrams;
-	l->sent_bytes = h->sent_bytes;
+#define COPY(name)	l->name = h->name;
+	CTLMSG_LOG_FIGURES(COPY)
+	CTLMSG_LOG_USAGE(COPY)
+#undef COPY
 	l->trace_cut = h->trace_cut;
 }
 

@@ -46,11 +46,9 @@ struct peer_log {
 	size_t		 n;
 	struct log_view	 views[LOG_VIEWS_MAX];	/* in log order */
 	size_t		 nviews;
-	uint64_t	 lat_p50, lat_p99, lat_max;	/* µs */
-	uint64_t	 retrans, dgrams_out, dgrams_in, drops, dup;
-	uint64_t	 t_first, t_last;	/* wall clock µs */
-	uint64_t	 cpu_us, rss_kb;	/* the run's CPU, peak RSS */
-	uint64_t	 sent_dgrams, sent_bytes;
+	/* The LOG header's figures, as they came (ctlmsg.h). */
+	CTLMSG_LOG_FIGURES(CTLMSG_U64_FIELD)
+	CTLMSG_LOG_USAGE(CTLMSG_U64_FIELD)
 	struct trace_ev	*trace;		/* the LOG's trace section, or NULL */
 	size_t		 ntrace;
 	bool		 trace_cut;	/* the peer left events out */

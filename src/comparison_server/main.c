@@ -26,6 +26,7 @@
 #include "mpcomm/lsrv.h"
 #include "mpcomm/mptime.h"
 #include "mpcomm/proc.h"
+#include "mpcomm/runparam.h"
 #include "cs.h"
 
 
@@ -190,26 +191,31 @@ run_option(struct run_params *p, int ch, const char *arg)
 
 	switch (ch) {
 	case OPT_DELAY:
-		if (ctl_parse_range(arg, 0, 60000, &p->dmin_ms,
-		    &p->dmax_ms) < 0)
+		if (ctl_parse_range(arg, run_param_min(RP_DMIN),
+		    run_param_max(RP_DMAX), &p->dmin_ms, &p->dmax_ms) < 0)
 			usage_error("--delay: expected MIN:MAX in "
-			    "ms, up to 60000: %s", arg);
+			    "ms, up to %" PRIu64 ": %s",
+			    run_param_max(RP_DMAX), arg);
 		return 1;
 	case OPT_DUP:
-		if (ctl_parse_double(arg, 0, 1, &p->dup) < 0)
-			usage_error("--dup: expected a "
-			    "probability in [0, 1]: %s", arg);
+		if (ctl_parse_double(arg, run_param[RP_DUP].min,
+		    run_param[RP_DUP].max, &p->dup) < 0)
+			usage_error("--dup: expected a probability in "
+			    "[%g, %g]: %s", run_param[RP_DUP].min,
+			    run_param[RP_DUP].max, arg);
 		return 1;
 	case 'i':
-		if (ctl_parse_range(arg, 0, 3600000, &p->imin_ms,
-		    &p->imax_ms) < 0)
+		if (ctl_parse_range(arg, run_param_min(RP_IMIN),
+		    run_param_max(RP_IMAX), &p->imin_ms, &p->imax_ms) < 0)
 			usage_error("--interval: expected MIN:MAX "
 			    "in ms: %s", arg);
 		return 1;
 	case OPT_LOSS:
-		if (ctl_parse_double(arg, 0, 0.95, &p->loss) < 0)
-			usage_error("--loss: expected a "
-			    "probability in [0, 0.95]: %s", arg);
+		if (ctl_parse_double(arg, run_param[RP_LOSS].min,
+		    run_param[RP_LOSS].max, &p->loss) < 0)
+			usage_error("--loss: expected a probability in "
+			    "[%g, %g]: %s", run_param[RP_LOSS].min,
+			    run_param[RP_LOSS].max, arg);
 		return 1;
 	case OPT_ONFAIL:
 		if (order_on_failure_parse(arg, &p->on_failure) < 0)
@@ -231,9 +237,11 @@ run_option(struct run_params *p, int ch, const char *arg)
 			    arg);
 		return 1;
 	case OPT_WINDOW:
-		if (ctl_parse_u64(arg, 1, 1 << 20, &v) < 0)
-			usage_error("--window: not a number in "
-			    "[1, 1048576]: %s", arg);
+		if (ctl_parse_u64(arg, run_param_min(RP_WINDOW),
+		    run_param_max(RP_WINDOW), &v) < 0)
+			usage_error("--window: not a number in [%" PRIu64
+			    ", %" PRIu64 "]: %s", run_param_min(RP_WINDOW),
+			    run_param_max(RP_WINDOW), arg);
 		p->window = (uint32_t)v;
 		return 1;
 	}
@@ -287,9 +295,11 @@ see_option(struct cs_ctx *ctx, int ch, const char *arg)
 		ctx->place_arg = arg;
 		return 1;
 	case OPT_TRACE:
-		if (arg && ctl_parse_u64(arg, 1, TRACE_MAX, &v) < 0)
+		if (arg && ctl_parse_u64(arg, 1, run_param_max(RP_TRACE),
+		    &v) < 0)
 			usage_error("--trace: expected messages per peer in "
-			    "[1, %d]: %s", TRACE_MAX, arg);
+			    "[1, %" PRIu64 "]: %s", run_param_max(RP_TRACE),
+			    arg);
 		ctx->p.trace = (uint32_t)v;
 		return 1;
 	case OPT_SPACETIME:
@@ -650,7 +660,7 @@ configure(struct cs_ctx *ctx, int argc, char **argv)
 	ctx->p.mode = ORDER_TOTAL;
 	ctx->p.imax_ms = 10;
 	ctx->p.seed = 1;
-	ctx->p.window = MPCOMM_WINDOW;
+	ctx->p.window = (uint32_t)run_param[RP_WINDOW].dflt;
 	ctx->p.on_failure = ORDER_CONTINUE;
 	ctx->p.suspect_ms = 1000;
 	log_init("comparison_server", LOG_LEVEL_INFO, 0);

@@ -12,6 +12,7 @@
 
 #include "mpcomm/ctlmsg.h"
 #include "mpcomm/region.h"
+#include "mpcomm/runparam.h"
 #include "mpcomm/trace.h"
 
 static const char *const verb_names[] = {
@@ -286,12 +287,16 @@ ctlmsg_start_format(const struct ctlmsg_start *s, char *buf, size_t cap)
 	}
 	put(&o, "START run=%" PRIu64 " id=%u n=%u messages=%" PRIu32, s->run,
 	    s->id, s->n, s->messages);
-	put(&o, " order=%s imin=%" PRIu64 " imax=%" PRIu64 " dmin=%" PRIu64
-	    " dmax=%" PRIu64 " loss=%g dup=%g seed=%" PRIu64,
-	    order_mode_name(s->mode), s->imin_ms, s->imax_ms, s->dmin_ms,
-	    s->dmax_ms, s->loss, s->dup, s->seed);
+	put(&o, " order=%s", order_mode_name(s->mode));
+	put(&o, " %s=%" PRIu64 " %s=%" PRIu64, run_param[RP_IMIN].key,
+	    s->imin_ms, run_param[RP_IMAX].key, s->imax_ms);
+	put(&o, " %s=%" PRIu64 " %s=%" PRIu64, run_param[RP_DMIN].key,
+	    s->dmin_ms, run_param[RP_DMAX].key, s->dmax_ms);
+	put(&o, " %s=%g %s=%g", run_param[RP_LOSS].key, s->loss,
+	    run_param[RP_DUP].key, s->dup);
+	put(&o, " seed=%" PRIu64, s->seed);
 	if (s->window)
-		put(&o, " window=%" PRIu32, s->window);
+		put(&o, " %s=%" PRIu32, run_param[RP_WINDOW].key, s->window);
 	put(&o, " on_failure=%s", order_on_failure_name(s->on_failure));
 	if (s->has_suspect)
 		put(&o, " suspect=%" PRIu64, s->suspect_ms);
@@ -299,7 +304,7 @@ ctlmsg_start_format(const struct ctlmsg_start *s, char *buf, size_t cap)
 		put(&o, " server=%s", s->server);
 	/* trace= only when asked for: an untraced START is as it was. */
 	if (s->trace)
-		put(&o, " trace=%" PRIu32, s->trace);
+		put(&o, " %s=%" PRIu32, run_param[RP_TRACE].key, s->trace);
 	if (s->secret_len) {
 		put(&o, " secret=");
 		for (i = 0; i < s->secret_len && i < sizeof(s->secret); i++)
@@ -369,6 +374,21 @@ start_terminates(struct ctl_msg *m)
 	return 0;
 }
 
+/* An optional ranged number of START, in its range (runparam.h). */
+static int
+start_u64(struct ctl_msg *m, enum run_param_id p, uint64_t *v)
+{
+	return ctl_get_u64(m, run_param[p].key, run_param_min(p),
+	    run_param_max(p), 0, v);
+}
+
+static int
+start_double(struct ctl_msg *m, enum run_param_id p, double *v)
+{
+	return ctl_get_double(m, run_param[p].key, run_param[p].min,
+	    run_param[p].max, 0, v);
+}
+
 /* START's required numbers, order=, the pacing and the emulation. */
 static int
 start_numbers(struct ctl_msg *m, struct ctlmsg_start *s)
@@ -391,24 +411,24 @@ start_numbers(struct ctl_msg *m, struct ctlmsg_start *s)
 		    "or total");
 		return -1;
 	}
-	if (ctl_get_u64(m, "imin", 0, 3600000, 0, &s->imin_ms) < 0 ||
-	    ctl_get_u64(m, "imax", 0, 3600000, 0, &s->imax_ms) < 0 ||
-	    ctl_get_u64(m, "dmin", 0, 60000, 0, &s->dmin_ms) < 0 ||
-	    ctl_get_u64(m, "dmax", 0, 60000, 0, &s->dmax_ms) < 0 ||
-	    ctl_get_double(m, "loss", 0, 0.95, 0, &s->loss) < 0 ||
-	    ctl_get_double(m, "dup", 0, 1, 0, &s->dup) < 0 ||
+	if (start_u64(m, RP_IMIN, &s->imin_ms) < 0 ||
+	    start_u64(m, RP_IMAX, &s->imax_ms) < 0 ||
+	    start_u64(m, RP_DMIN, &s->dmin_ms) < 0 ||
+	    start_u64(m, RP_DMAX, &s->dmax_ms) < 0 ||
+	    start_double(m, RP_LOSS, &s->loss) < 0 ||
+	    start_double(m, RP_DUP, &s->dup) < 0 ||
 	    ctl_get_u64(m, "seed", 0, UINT64_MAX, 0, &s->seed) < 0)
 		return -1;
 	/* Every member of a run must use the same window: it bounds what each
 	 * of them holds of the others' streams.  Absent: the peer's own. */
 	v = 0;
-	if (ctl_get_u64(m, "window", 1, 1 << 20, 0, &v) < 0)
+	if (start_u64(m, RP_WINDOW, &v) < 0)
 		return -1;
 	s->window = (uint32_t)v;
 	/* trace=N: record the run's events for the first N messages of
 	 * each sender, shipped with the log.  Absent or 0: nothing. */
 	v = 0;
-	if (ctl_get_u64(m, "trace", 0, TRACE_MAX, 0, &v) < 0)
+	if (start_u64(m, RP_TRACE, &v) < 0)
 		return -1;
 	s->trace = (uint32_t)v;
 	return 0;
@@ -600,22 +620,14 @@ ctlmsg_received_parse(struct ctl_msg *m, struct ctlmsg_received *r)
 }
 
 /* STATUS's answer for a peer with a run, in the order it is sent. */
+#define CTLMSG_U64_ROW(s, name)	U64(s, name),
+#define STATUS_ROW(name)	CTLMSG_U64_ROW(ctlmsg_status, name)
+#define LOG_ROW(name)		CTLMSG_U64_ROW(ctlmsg_log, name)
 static const struct field status_fields[] = {
 	STR(ctlmsg_status, state), U64(ctlmsg_status, run),
 	U64(ctlmsg_status, peer), U64(ctlmsg_status, n),
-	STR(ctlmsg_status, order), U64(ctlmsg_status, messages),
-	U64(ctlmsg_status, stamped), U64(ctlmsg_status, delivered),
-	U64(ctlmsg_status, queue), U64(ctlmsg_status, retrans),
-	U64(ctlmsg_status, dgrams_in), U64(ctlmsg_status, dgrams_out),
-	U64(ctlmsg_status, dup_data), U64(ctlmsg_status, drop_decode),
-	U64(ctlmsg_status, drop_run), U64(ctlmsg_status, drop_sender),
-	U64(ctlmsg_status, drop_field), U64(ctlmsg_status, drop_window),
-	U64(ctlmsg_status, drop_payload), U64(ctlmsg_status, drop_auth),
-	U64(ctlmsg_status, drop_replay), U64(ctlmsg_status, drop_bound),
-	U64(ctlmsg_status, queue_full), U64(ctlmsg_status, emu_lost),
-	U64(ctlmsg_status, emu_dup), U64(ctlmsg_status, emu_overflow),
-	U64(ctlmsg_status, send_errors), U64(ctlmsg_status, recv_errors),
-	U64(ctlmsg_status, drop_view), U64(ctlmsg_status, view),
+	STR(ctlmsg_status, order),
+	CTLMSG_STATUS_FIGURES(STATUS_ROW)
 	STR(ctlmsg_status, reason),
 };
 #define NSTATUS	(sizeof(status_fields) / sizeof(status_fields[0]))
@@ -658,14 +670,9 @@ ctlmsg_status_parse(struct ctl_msg *m, struct ctlmsg_status *s)
 
 /* LOG's figures, in the order they are sent: before reason=, after it. */
 static const struct field log_figures[] = {
-	U64(ctlmsg_log, lat_p50), U64(ctlmsg_log, lat_p99),
-	U64(ctlmsg_log, lat_max), U64(ctlmsg_log, retrans),
-	U64(ctlmsg_log, dgrams_out), U64(ctlmsg_log, dgrams_in),
-	U64(ctlmsg_log, drops), U64(ctlmsg_log, dup),
-	U64(ctlmsg_log, t_first), U64(ctlmsg_log, t_last),
-	U64(ctlmsg_log, sent_dgrams), U64(ctlmsg_log, sent_bytes),
+	CTLMSG_LOG_FIGURES(LOG_ROW)
 }, log_usage[] = {
-	U64(ctlmsg_log, cpu_us), U64(ctlmsg_log, rss_kb),
+	CTLMSG_LOG_USAGE(LOG_ROW)
 	STR(ctlmsg_log, reason), STR(ctlmsg_log, error),
 };
 #define NFIGURES (sizeof(log_figures) / sizeof(log_figures[0]))

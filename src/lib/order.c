@@ -27,6 +27,7 @@
 #include "mpcomm/lclock.h"
 #include "mpcomm/msg.h"
 #include "mpcomm/order.h"
+#include "mpcomm/runparam.h"
 #include "order_algo.h"
 #include "order_impl.h"
 
@@ -66,8 +67,10 @@ order_config_check(const struct order_config *c)
 	    MSG_HEARTBEAT_LEN + msg_echo_size(MSG_ECHO_MAX) + MSG_HDR_LEN +
 	    AUTH_TAG_LEN > MSG_MAX_DGRAM)
 		return "payload too large";
-	if (c->window < 1 || c->window > (1U << 20) ||
-	    (uint64_t)c->n * c->window > (1U << 20))
+	/* The window's range, and all of the run's streams held within it. */
+	if (c->window < run_param_min(RP_WINDOW) ||
+	    c->window > run_param_max(RP_WINDOW) ||
+	    (uint64_t)c->n * c->window > run_param_max(RP_WINDOW))
 		return "window out of range (n x window at most 1048576)";
 	if (c->rto_min_us == 0 || c->rto_init_us < c->rto_min_us ||
 	    c->rto_max_us < c->rto_init_us)

@@ -25,6 +25,7 @@
 #include "mpcomm/lsrv.h"
 #include "mpcomm/mptime.h"
 #include "mpcomm/proc.h"
+#include "mpcomm/runparam.h"
 #include "peer.h"
 
 #define SOCKBUF		(8 * 1024 * 1024)
@@ -242,9 +243,12 @@ parse_args(struct peer_ctx *ctx, int argc, char **argv)
 			printf("peer (MPComm) %s\n", MPCOMM_VERSION);
 			exit(EXIT_OK);
 		case OPT_WINDOW:
-			if (ctl_parse_u64(optarg, 1, 1 << 20, &v) < 0)
-				usage_error("--window: not a number in "
-				    "[1, 1048576]: %s", optarg);
+			if (ctl_parse_u64(optarg, run_param_min(RP_WINDOW),
+			    run_param_max(RP_WINDOW), &v) < 0)
+				usage_error("--window: not a number in [%"
+				    PRIu64 ", %" PRIu64 "]: %s",
+				    run_param_min(RP_WINDOW),
+				    run_param_max(RP_WINDOW), optarg);
 			ctx->window = (uint32_t)v;
 			break;
 		default:
@@ -576,7 +580,7 @@ configure(struct peer_ctx *ctx, int argc, char **argv)
 	ctx->ship_timeout_s = 60;
 	ctx->stall_timeout_ms = STALL_UNSET;
 	ctx->suspect_ms = SUSPECT_UNSET;
-	ctx->window = MPCOMM_WINDOW;
+	ctx->window = (uint32_t)run_param[RP_WINDOW].dflt;
 	log_init("peer", LOG_LEVEL_INFO, 0);
 	/* Before the options, which may take their place. */
 	if ((env = getenv("MPCOMM_GROUP_MANAGER")) && *env)
