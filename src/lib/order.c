@@ -613,22 +613,6 @@ on_record(struct order *o, unsigned q, const struct msg_rec *r,
 	}
 }
 
-/*
- * The budget for members not heard from yet gains a sixteenth of what the
- * run's members send, up to its size at the start: a member whose START
- * came late, or whose every READY was lost, is still reached once the
- * others talk, while a START naming only strangers stays at its budget.
- */
-static void
-refill_unanswered(struct order *o, size_t len)
-{
-	uint64_t cap = o->cfg.unanswered_budget;
-
-	o->unanswered_left += len / 16;
-	if (o->unanswered_left > cap)
-		o->unanswered_left = cap;
-}
-
 void
 order_input(struct order *o, uint64_t now, int from, const uint8_t *buf,
     size_t len)
@@ -648,7 +632,6 @@ order_input(struct order *o, uint64_t now, int from, const uint8_t *buf,
 	mb = &o->m[q];
 	mb->last_heard = now;
 	mb->confirmed = true;
-	refill_unanswered(o, len);
 	/* Echo the newest tsval (RFC 7323): an older one, overtaken or
 	 * duplicated on the way, would inflate the round trip. */
 	if (!mb->echo_valid ||
