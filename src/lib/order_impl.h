@@ -28,17 +28,19 @@
 struct member {
 	struct stream	 rx;		/* its DATA, as received */
 
-	/* As received, for resends, END and the window (S3, L2). */
+	/* What it has of my stream, for resends, END and the window (S3, L2). */
 	uint32_t	 acked;		/* my DATA it processed (its S[self]) */
 	uint32_t	 dlvd;		/* my DATA it delivered */
+
+	/* What we heard from it, and its round trip. */
 	bool		 finished;	/* its finished flag seen */
 	bool		 confirmed;	/* handshake */
 	uint64_t	 last_heard;
+	uint32_t	 view_seen;	/* the view its last datagram named */
 	struct rto	 rto;		/* from its timestamp echoes */
 
 	/* What we owe it. */
 	unsigned	 due;		/* DUE_* bits */
-	uint32_t	 view_seen;	/* the view its last datagram named */
 	uint64_t	 notice_at;
 	uint32_t	 done_ballot;
 	uint64_t	 relay_want;	/* streams it asked us to relay */
