@@ -245,7 +245,7 @@ alloc_members(struct order *o)
 		    o->cfg.rto_max_us);
 		if (i == o->cfg.self)
 			continue;
-		if (!(mb->ring = calloc(w, sizeof(*mb->ring))))
+		if (!(mb->rx.ring = calloc(w, sizeof(*mb->rx.ring))))
 			return -1;
 	}
 	return 0;
@@ -308,7 +308,7 @@ order_destroy(struct order *o)
 	o->alg->destroy(o);
 	if (o->m)
 		for (i = 0; i < o->cfg.n; i++)
-			free(o->m[i].ring);
+			free(o->m[i].rx.ring);
 	free(o->m);
 	free(o->store);
 	free(o->to);
@@ -351,7 +351,7 @@ all_in(const struct order *o)
 
 		if (!order_in_view(o, q))
 			continue;	/* a departed stream ends at its cut */
-		if (!mb->has_end || mb->processed < o->cfg.messages)
+		if (!mb->rx.has_end || mb->rx.processed < o->cfg.messages)
 			return false;
 	}
 	return o->alg->queued(o) == 0;
@@ -501,20 +501,21 @@ on_ack(struct order *o, unsigned q, const struct msg_ack *a, bool count,
 static bool
 fresh_counter(struct member *mb, uint32_t c)
 {
-	uint64_t *w = mb->replay_seen;
+	uint64_t *w = mb->rx.replay_seen;
 	uint32_t k;
 
 	if (c == 0)
 		return false;
-	if (c > mb->replay_hi) {
-		if (c - mb->replay_hi >= REPLAY_WINDOW)
-			memset(mb->replay_seen, 0, sizeof(mb->replay_seen));
+	if (c > mb->rx.replay_hi) {
+		if (c - mb->rx.replay_hi >= REPLAY_WINDOW)
+			memset(mb->rx.replay_seen, 0,
+			    sizeof(mb->rx.replay_seen));
 		else
-			for (k = mb->replay_hi + 1; k < c; k++)
+			for (k = mb->rx.replay_hi + 1; k < c; k++)
 				w[k % REPLAY_WINDOW / 64] &=
 				    ~(UINT64_C(1) << (k % 64));
-		mb->replay_hi = c;
-	} else if (mb->replay_hi - c >= REPLAY_WINDOW ||
+		mb->rx.replay_hi = c;
+	} else if (mb->rx.replay_hi - c >= REPLAY_WINDOW ||
 	    (w[c % REPLAY_WINDOW / 64] >> (c % 64) & 1)) {
 		return false;
 	}
@@ -578,7 +579,7 @@ on_record(struct order *o, unsigned q, const struct msg_rec *r,
 		if (r->u.end_total != o->cfg.messages)
 			o->st.drop_field++;
 		else
-			mb->has_end = true;
+			mb->rx.has_end = true;
 		break;
 	case MSG_HEARTBEAT:
 		if (r->u.hb_flags & MSG_HB_FINISHED)
@@ -758,7 +759,7 @@ check_stall(struct order *o, uint64_t now)
 	unsigned q;
 
 	for (q = 0; q < o->cfg.n; q++)
-		sig += (uint64_t)o->m[q].processed + o->m[q].acked;
+		sig += (uint64_t)o->m[q].rx.processed + o->m[q].acked;
 	if (sig != o->progress_sig || !work_pending(o)) {
 		o->progress_sig = sig;
 		o->progress_at = now;
@@ -790,7 +791,7 @@ tick_running(struct order *o, uint64_t now, struct order_outbox *box)
 			continue;
 		if (mb->acked < o->sent_upto)
 			order_resend_to(o, q, now, box);
-		if (mb->held_hi > mb->processed)
+		if (mb->rx.held_hi > mb->rx.processed)
 			due_set(mb, DUE_SACK);	/* the last SACK may be lost */
 		/* Until a member answers, READY is all it is sent. */
 		if (mb->confirmed &&

@@ -38,7 +38,7 @@ struct order_algo {
 	 * delivered on receipt; -1: it cannot be held (the run aborts). */
 	int	 (*on_processed)(struct order *o, unsigned q,
 		    const struct slot *sl, uint64_t now);
-	/* q's stream has moved on to o->m[q].processed. */
+	/* q's stream has moved on to o->m[q].rx.processed. */
 	void	 (*on_stream)(struct order *o, unsigned q, uint64_t now);
 	/* An ACK state of q of this view, checked; s is its S vector. */
 	void	 (*on_state)(struct order *o, unsigned q, const struct msg_ack *a,

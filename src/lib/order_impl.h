@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The ordering core's state, shared by order.c (receipt, the streams,
- * phases, timers), order_send.c (building datagrams: new DATA, ACK states,
- * SACKs, timestamp echoes, resends) and order_view.c (membership).  The
- * ordering algorithm keeps its own state behind order_algo.h.  Not a
- * public header: programs see only include/mpcomm/order.h.
+ * The ordering core's state, shared by order.c (receipt, phases, timers),
+ * order_stream.c (the streams), order_send.c (building datagrams: new
+ * DATA, ACK states, SACKs, timestamp echoes, resends) and order_view.c
+ * (membership).  A sender's stream as received is struct stream, in
+ * order_stream.h; the ordering algorithm keeps its own state behind
+ * order_algo.h.  Not a public header: programs see only
+ * include/mpcomm/order.h.
  */
 #ifndef MPCOMM_ORDER_IMPL_H
 #define MPCOMM_ORDER_IMPL_H
@@ -20,48 +22,25 @@
 #include "mpcomm/trace.h"
 #include "order_algo.h"
 #include "order_flaw.h"
-
-/*
- * Datagram counters remembered per member, against replays (RFC 4303
- * section 3.4.3).  A sender numbers all its datagrams, to every member, so
- * a receiver sees gaps; the window must cover the reordering of a flood
- * under the emulation's delay jitter (1024 did not): 8 KiB per member.
- */
-#define REPLAY_WINDOW	65536
-
-/*
- * A DATA of another member, by seq % window: held back until its
- * predecessors from the same sender arrive, then kept after processing
- * (seq <= processed) so that it can be relayed in a view change.
- */
-struct slot {
-	uint64_t	 ts;
-	uint64_t	 send_us;
-	uint32_t	 seq;		/* 0: empty */
-	bool		 early;		/* none mode: delivered on receipt */
-};
+#include "order_stream.h"
 
 /* What this peer knows about, and owes to, one other member. */
 struct member {
-	/* The member's stream of DATA, as received. */
-	uint32_t	 processed;	/* contiguous seq processed */
-	uint32_t	 held_hi;	/* highest seq held back (0: none) */
-	struct slot	*ring;		/* window slots, index seq % window */
-	bool		 has_end;
+	struct stream	 rx;		/* its DATA, as received */
 
-	/* As received, for resends, END and the window (S3, L2). */
+	/* What it has of my stream, for resends, END and the window (S3, L2). */
 	uint32_t	 acked;		/* my DATA it processed (its S[self]) */
 	uint32_t	 dlvd;		/* my DATA it delivered */
+
+	/* What we heard from it, and its round trip. */
 	bool		 finished;	/* its finished flag seen */
 	bool		 confirmed;	/* handshake */
 	uint64_t	 last_heard;
+	uint32_t	 view_seen;	/* the view its last datagram named */
 	struct rto	 rto;		/* from its timestamp echoes */
-	uint32_t	 replay_hi;	/* highest datagram counter seen */
-	uint64_t	 replay_seen[REPLAY_WINDOW / 64];	/* bit c % window */
 
 	/* What we owe it. */
 	unsigned	 due;		/* DUE_* bits */
-	uint32_t	 view_seen;	/* the view its last datagram named */
 	uint64_t	 notice_at;
 	uint32_t	 done_ballot;
 	uint64_t	 relay_want;	/* streams it asked us to relay */
@@ -295,25 +274,6 @@ order_stop(struct order *o, enum order_phase p, const char *why)
 	snprintf(o->reason, sizeof(o->reason), "%s", why);
 	o->phase = p;
 }
-
-/* order_stream.c: the streams, below the front and membership. */
-/* A new DATA of q; past_cut: membership says its sender departed first. */
-void	 stream_on_data(struct order *o, unsigned q, const struct msg_data *d,
-	    bool past_cut, uint64_t now);
-/* Processes q's held-back DATA in seq order up to limit; true if any. */
-bool	 stream_advance(struct order *o, unsigned q, uint32_t limit,
-	    uint64_t now);
-/* One DATA in its sender's order (mine as I stamp it) to the algorithm. */
-void	 stream_process(struct order *o, unsigned q, const struct slot *sl,
-	    uint64_t now);
-/* Delivers what the algorithm says is deliverable, unless frozen. */
-bool	 stream_deliver_ready(struct order *o, uint64_t now);
-/* A view change: delivers every held message up to the frontier (f_ts,
- * f_id) the survivors agreed on, acknowledged or not. */
-bool	 stream_deliver_upto(struct order *o, uint64_t f_ts, uint16_t f_id,
-	    uint64_t now);
-/* The view event of the view just installed, in the delivery sequence. */
-void	 stream_deliver_view(struct order *o, uint64_t now);
 
 /* order_view.c */
 /* A datagram's view: not ours to take (sender left out), a view we do not

@@ -52,7 +52,8 @@ order_begin_dgram(struct order *o, struct msg_builder *b, uint8_t *buf,
 	unsigned i;
 
 	for (i = 0; i < o->cfg.n; i++)
-		o->state_s[i] = i == o->cfg.self ? o->stamped : o->m[i].processed;
+		o->state_s[i] = i == o->cfg.self ? o->stamped :
+		    o->m[i].rx.processed;
 	msg_begin(b, buf, MSG_MAX_DGRAM - (o->keyed ? AUTH_TAG_LEN : 0),
 	    (uint16_t)o->cfg.self, o->cfg.run);
 	msg_set_tsval(b, (uint32_t)now);
@@ -264,7 +265,7 @@ static void
 send_sack(struct order *o, unsigned q, uint64_t now, struct order_outbox *box)
 {
 	struct member *mb = &o->m[q];
-	uint32_t base = mb->processed + 1, seq;
+	uint32_t base = mb->rx.processed + 1, seq;
 	struct msg_builder b;
 	struct order_out *out;
 	unsigned nbits, i, room;
@@ -272,7 +273,7 @@ send_sack(struct order *o, unsigned q, uint64_t now, struct order_outbox *box)
 	if (!(out = order_out_slot(o, box)))
 		return;
 	order_begin_dgram(o, &b, out->buf, UINT64_C(1) << q, now);
-	nbits = (mb->held_hi - base + 7) / 8 * 8;
+	nbits = (mb->rx.held_hi - base + 7) / 8 * 8;
 	room = msg_room(&b) > msg_sack_size(8) ?
 	    (unsigned)(msg_room(&b) - msg_sack_size(0)) * 8 : 0;
 	if (nbits > room)
@@ -283,7 +284,7 @@ send_sack(struct order *o, unsigned q, uint64_t now, struct order_outbox *box)
 		memset(o->sack_bits, 0, nbits / 8);
 		for (i = 0; i < nbits; i++) {
 			seq = base + 1 + i;
-			if (o->m[q].ring[seq % o->cfg.window].seq == seq)
+			if (o->m[q].rx.ring[seq % o->cfg.window].seq == seq)
 				o->sack_bits[i / 8] |= (uint8_t)(0x80 >> i % 8);
 		}
 		(void)msg_put_sack(&b, (uint16_t)q, base, o->sack_bits, nbits);
@@ -416,7 +417,7 @@ sack_now(const struct member *mb, uint64_t now)
 {
 	uint64_t gap = mb->rto.srtt > mb->rto.min ? mb->rto.srtt : mb->rto.min;
 
-	return due_has(mb, DUE_SACK) && mb->held_hi > mb->processed &&
+	return due_has(mb, DUE_SACK) && mb->rx.held_hi > mb->rx.processed &&
 	    now - mb->last_sack >= gap / 4;
 }
 

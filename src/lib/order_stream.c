@@ -24,6 +24,7 @@
 #include "mpcomm/trace.h"
 #include "order_algo.h"
 #include "order_impl.h"
+#include "order_stream.h"
 
 /* Hands one message up to the program. */
 static void
@@ -75,14 +76,14 @@ stream_advance(struct order *o, unsigned q, uint32_t limit, uint64_t now)
 	struct member *mb = &o->m[q];
 	bool moved = false;
 
-	while (mb->processed < limit) {
-		struct slot *sl = &mb->ring[(mb->processed + 1) %
+	while (mb->rx.processed < limit) {
+		struct slot *sl = &mb->rx.ring[(mb->rx.processed + 1) %
 		    o->cfg.window];
 
-		if (sl->seq != mb->processed + 1)
+		if (sl->seq != mb->rx.processed + 1)
 			break;
 		stream_process(o, q, sl, now);
-		mb->processed++;
+		mb->rx.processed++;
 		o->held--;	/* the slot keeps it, for relays */
 		moved = true;
 	}
@@ -147,8 +148,8 @@ flaw_process_at_once(struct order *o, unsigned q, const struct msg_data *d,
 	struct slot sl = { .ts = d->ts, .send_us = d->send_us, .seq = d->seq };
 
 	stream_process(o, q, &sl, now);
-	if (d->seq > mb->processed)
-		mb->processed = d->seq;
+	if (d->seq > mb->rx.processed)
+		mb->rx.processed = d->seq;
 	o->alg->on_stream(o, q, now);
 }
 
@@ -177,15 +178,15 @@ stream_on_data(struct order *o, unsigned q, const struct msg_data *d,
 		o->st.drop_view++;	/* its sender departed before it */
 		return;
 	}
-	sl = &mb->ring[d->seq % o->cfg.window];
-	if (d->seq <= mb->processed || sl->seq == d->seq) {
+	sl = &mb->rx.ring[d->seq % o->cfg.window];
+	if (d->seq <= mb->rx.processed || sl->seq == d->seq) {
 		/* The sender has not seen our state: tell it again. */
 		o->st.data_dup++;
 		due_set(mb, DUE_ACK);
-		due_put(mb, DUE_SACK, mb->held_hi > mb->processed);
+		due_put(mb, DUE_SACK, mb->rx.held_hi > mb->rx.processed);
 		return;
 	}
-	if (d->seq > mb->processed + o->cfg.window) {
+	if (d->seq > mb->rx.processed + o->cfg.window) {
 		/* Never for a member that keeps the window: see order_stampable. */
 		o->st.drop_window++;
 		return;
@@ -204,8 +205,8 @@ stream_on_data(struct order *o, unsigned q, const struct msg_data *d,
 		return flaw_process_at_once(o, q, d, now);
 	*sl = in;
 	o->held++;
-	if (d->seq > mb->held_hi)
-		mb->held_hi = d->seq;
-	if (d->seq > mb->processed + 1)
+	if (d->seq > mb->rx.held_hi)
+		mb->rx.held_hi = d->seq;
+	if (d->seq > mb->rx.processed + 1)
 		due_set(mb, DUE_SACK);	/* a hole before it */
 }

@@ -209,7 +209,7 @@ total_on_stream(struct order *o, unsigned q, uint64_t now)
 	unsigned i, j;
 
 	for (i = 0; i < tm->npend;) {
-		if (tm->pk[i] > o->m[q].processed) {
+		if (tm->pk[i] > o->m[q].rx.processed) {
 			i++;
 			continue;
 		}
@@ -245,7 +245,7 @@ total_on_state(struct order *o, unsigned q, const struct msg_ack *a,
     const uint32_t *s, uint64_t now)
 {
 	T(o)->m[q].view_state = true;
-	if (a->k <= o->m[q].processed || FLAW(o, EARLY_COUNT))
+	if (a->k <= o->m[q].rx.processed || FLAW(o, EARLY_COUNT))
 		count_state(o, q, a->c, s, now);
 	else
 		hold_state(o, q, a->k, a->c, s);

@@ -173,10 +173,10 @@ view_limit(const struct order *o, unsigned q)
 	if (o->views.departed >> q & 1)
 		return o->views.cut[q];
 	if (view_installing(o))
-		return o->vc.inst_cut[q] > o->m[q].processed ?
-		    o->vc.inst_cut[q] : o->m[q].processed;
+		return o->vc.inst_cut[q] > o->m[q].rx.processed ?
+		    o->vc.inst_cut[q] : o->m[q].rx.processed;
 	if (view_frozen(o))
-		return o->m[q].processed;	/* as answered */
+		return o->m[q].rx.processed;	/* as answered */
 	return UINT32_MAX;
 }
 
@@ -305,17 +305,17 @@ accept_install(struct order *o, const struct views *vs, const uint32_t *cut,
 		if (q == o->cfg.self || members >> q & 1)
 			continue;
 		/* Held back past the cut: never to be processed. */
-		for (seq = cut[q] + 1; seq <= mb->held_hi; seq++) {
-			struct slot *sl = &mb->ring[seq % o->cfg.window];
+		for (seq = cut[q] + 1; seq <= mb->rx.held_hi; seq++) {
+			struct slot *sl = &mb->rx.ring[seq % o->cfg.window];
 
-			if (seq > mb->processed && sl->seq == seq) {
+			if (seq > mb->rx.processed && sl->seq == seq) {
 				sl->seq = 0;
 				o->held--;
 			}
 		}
-		if (mb->held_hi > cut[q])
-			mb->held_hi = cut[q] > mb->processed ? cut[q] :
-			    mb->processed;
+		if (mb->rx.held_hi > cut[q])
+			mb->rx.held_hi = cut[q] > mb->rx.processed ? cut[q] :
+			    mb->rx.processed;
 	}
 	o->vc.next_relay_req = 0;
 }
@@ -496,7 +496,7 @@ streams_complete(const struct order *o)
 			continue;
 		if (FLAW(o, NO_RELAY) && !(members >> q & 1))
 			continue;	/* broken on purpose */
-		if (o->m[q].processed < o->vc.inst_cut[q])
+		if (o->m[q].rx.processed < o->vc.inst_cut[q])
 			return false;
 	}
 	return true;
@@ -582,7 +582,7 @@ own_level(const struct order *o, uint32_t *level)
 			level[i] = vs->cut[i];
 		else
 			level[i] = i == o->cfg.self ? o->stamped :
-			    o->m[i].processed;
+			    o->m[i].rx.processed;
 	}
 }
 
@@ -1043,16 +1043,16 @@ send_relay_reqs(struct order *o, uint64_t now, struct order_outbox *box)
 		struct order_out *out;
 
 		if (q == o->cfg.self ||
-		    o->m[q].processed >= o->vc.inst_cut[q] ||
-		    (!timer && o->m[q].processed < o->vc.relay_mark[q]) ||
+		    o->m[q].rx.processed >= o->vc.inst_cut[q] ||
+		    (!timer && o->m[q].rx.processed < o->vc.relay_mark[q]) ||
 		    (from = relay_source(o, q, timer, &alt, now)) < 0)
 			continue;
 		if (!(out = order_out_slot(o, box)))
 			return;
 		r.stream = (uint16_t)q;
-		r.from = o->m[q].processed + 1;
+		r.from = o->m[q].rx.processed + 1;
 		r.to = o->vc.inst_cut[q];
-		o->vc.relay_mark[q] = o->m[q].processed +
+		o->vc.relay_mark[q] = o->m[q].rx.processed +
 		    RELAY_BURST / 2 * order_flood_batch(o);
 		order_begin_dgram(o, &b, out->buf, bit((unsigned)from), now);
 		(void)msg_put_relay_req(&b, &r);
@@ -1071,15 +1071,16 @@ send_relays(struct order *o, unsigned q, unsigned s, uint64_t now,
 	unsigned burst;
 
 	for (burst = 0; burst < RELAY_BURST && seq <= to &&
-	    seq <= src->processed; burst++) {
+	    seq <= src->rx.processed; burst++) {
 		struct msg_builder b;
 		struct order_out *out;
 
 		if (!(out = order_out_slot(o, box)))
 			break;
 		order_begin_dgram(o, &b, out->buf, bit(q), now);
-		for (; seq <= to && seq <= src->processed; seq++) {
-			const struct slot *sl = &src->ring[seq % o->cfg.window];
+		for (; seq <= to && seq <= src->rx.processed; seq++) {
+			const struct slot *sl =
+			    &src->rx.ring[seq % o->cfg.window];
 			struct msg_data d;
 
 			if (sl->seq != seq)
