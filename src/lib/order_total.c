@@ -29,9 +29,10 @@
  *  - a DATA is its sender's stamp-time state (_, ts, seq): it raises the
  *    sender's counted C at once;
  *  - counted states merge by maximum per entry (T1);
- *  - after a view change only states of the new view count, and the view
- *    change delivers everything up to the survivors' agreed frontier
- *    (next_upto), acknowledged or not: mpcomm(7), Views.
+ *  - a view change delivers everything up to the survivors' agreed
+ *    frontier (next_upto), acknowledged or not, and its install empties
+ *    the table of counted states, so that only what is counted in the new
+ *    view delivers after it: mpcomm(7), Views.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -50,7 +51,6 @@ struct total_member {
 	/* Its ACK states that count (T1), merged by maximum. */
 	uint32_t	*cs;		/* S vector, n entries */
 	uint64_t	 cc;		/* C */
-	bool		 view_state;	/* one of the installed view counted */
 	/* Its ACK states waiting for its stream to reach their K. */
 	unsigned	 npend;
 	uint32_t	 pk[PENDING_SLOTS];
@@ -244,7 +244,6 @@ static void
 total_on_state(struct order *o, unsigned q, const struct msg_ack *a,
     const uint32_t *s, uint64_t now)
 {
-	T(o)->m[q].view_state = true;
 	if (a->k <= o->m[q].rx.processed || FLAW(o, EARLY_COUNT))
 		count_state(o, q, a->c, s, now);
 	else
@@ -290,10 +289,6 @@ head_acknowledged(const struct order *o, const struct pq_item *h)
 		if (!order_in_view(o, q) || q == h->sender)
 			continue;
 		tm = &T(o)->m[q];
-		/* After a view change, states of the new view only: a rival
-		 * view that lost never hears one (mpcomm(7), Views). */
-		if (o->view && !tm->view_state)
-			return false;
 		if (tm->cs[h->sender] < h->seq && tm->cc < h->ts)
 			return false;
 	}
@@ -346,13 +341,25 @@ total_frontier(const struct order *o, uint64_t *ts, uint16_t *id)
 	*id = T(o)->d_id;
 }
 
+/*
+ * A new view: the counted states are forgotten (and the pending ones, taken
+ * in the old view), so that a member of a rival view that lost, which never
+ * hears a state of the winner's, delivers nothing past the frontier.
+ */
 static void
 total_installed(struct order *o)
 {
 	unsigned q;
 
-	for (q = 0; q < o->cfg.n; q++)
-		T(o)->m[q].view_state = false;
+	for (q = 0; q < o->cfg.n; q++) {
+		struct total_member *tm = &T(o)->m[q];
+
+		if (q == o->cfg.self)
+			continue;
+		memset(tm->cs, 0, o->cfg.n * sizeof(*tm->cs));
+		tm->cc = 0;
+		tm->npend = 0;
+	}
 }
 
 static size_t
