@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The ordering algorithm, behind one small interface.  Below it, the
- * stream (order.c, order_send.c) hands it every DATA exactly once and in
- * each sender's seq order, and every ACK state; above it, the front
- * delivers what it says is deliverable and membership (order_view.c)
- * freezes it and flushes it up to a view's frontier.  An algorithm decides
- * and keeps its own state (o->alg_state); it delivers nothing itself: the
- * front takes each deliverable message from it and hands it to the
- * program, so calls go one way.  Not a public header.
+ * The ordering algorithm, behind one small interface.  The streams
+ * (order_stream.c) hand it every DATA exactly once and in each sender's
+ * seq order, and every checked ACK state, and take from it each message
+ * it says is deliverable, for the program; membership (order_view.c)
+ * freezes it during a view change, has it give up everything held up to
+ * the view's frontier, and tells it when a view is installed.  An
+ * algorithm decides and keeps its own state (o->alg_state); it delivers
+ * nothing itself and calls nothing of the core above it, so calls go one
+ * way.  Not a public header.
  *
  * To add an algorithm: one file with a const struct order_algo, a value of
  * enum order_mode (mpcomm/order.h) and its name, and a line in
