@@ -7,7 +7,8 @@
  * a none run is said in words, with the receipt times.  Every picture
  * survives any trace that parses, out of the run's bounds or not (the
  * server refuses those as they come in, collect.c, but a picture must
- * not rely on it for its memory).
+ * not rely on it for its memory).  The ShiViz log of a run with a dead
+ * member writes a receipt after its send whenever a trace holds the send.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,6 +100,65 @@ extreme(void)
 	return two_peers(10, 2, ORDER_TOTAL, "10.0.0.1", tr, keys);
 }
 
+/*
+ * Three peers, the third dead (no log): peer 1 first receives the dead
+ * one's DATA, then sends; peer 0 first receives peer 1's DATA.  Peer 0 is
+ * blocked on a send that is only waiting to be written, peer 1 on one no
+ * trace holds: the ShiViz log must force peer 1's receipt, never peer 0's.
+ */
+static struct report *
+dead_sender(void)
+{
+	static const char *const tr[2][3] = {
+		{ "@R 10 1 1 3 4", "@S 20 1 5", NULL },
+		{ "@R 5 2 1 1 2", "@S 15 1 3", NULL },
+	};
+	struct report *rp = calloc(1, sizeof(*rp));
+	unsigned i, k;
+
+	if (!rp)
+		abort();
+	rp->run = 11;
+	rp->p.n = 3;
+	rp->p.m = 1;
+	rp->p.mode = ORDER_TOTAL;
+	for (i = 0; i < 2; i++) {
+		struct peer_log *l = &rp->log[i];
+
+		l->received = true;
+		l->status = RUN_STATUS_OK;
+		if (!(l->trace = calloc(3, sizeof(*l->trace))))
+			abort();
+		for (k = 0; tr[i][k]; k++)
+			CHECK(trace_parse(tr[i][k], 3, &l->trace[k]) == 0);
+		l->ntrace = k;
+	}
+	return rp;
+}
+
+/* The line numbers of "peer0 ... receive 1:1" and "peer1 ... send 1:1". */
+static void
+recv_send_lines(const char *path, int *recv, int *send)
+{
+	char line[1024];
+	int at = 0;
+	FILE *f = fopen(path, "r");
+
+	*recv = *send = -1;
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		at++;
+		if (strncmp(line, "peer0 ", 6) == 0 &&
+		    strstr(line, "} receive 1:1 "))
+			*recv = at;
+		if (strncmp(line, "peer1 ", 6) == 0 &&
+		    strstr(line, "} send 1:1 "))
+			*send = at;
+	}
+	fclose(f);
+}
+
 /* Every picture of rp into path: each returns 0 (drawn or declined). */
 static void
 draw_all(struct report *rp, const char *path)
@@ -144,10 +204,15 @@ main(void)
 {
 	char path[] = "/tmp/test_spacetime.XXXXXX", words[2048];
 	struct report *rp;
-	int fd, n, back;
+	int fd, n, back, recv_at, send_at;
 
 	CHECK((fd = mkstemp(path)) >= 0);
 	close(fd);
+	rp = dead_sender();
+	CHECK(shiviz_write(path, rp) == 0);
+	recv_send_lines(path, &recv_at, &send_at);
+	CHECK(send_at > 0 && recv_at > send_at);	/* the send first */
+	report_free(rp);
 	rp = skewed("10.0.0.2");		/* two hosts: logical */
 	CHECK(rp->mismatched == 2 && rp->npositions == 2);
 	CHECK(st_svg(path, rp) == 0);
