@@ -245,7 +245,7 @@ alloc_members(struct order *o)
 		    o->cfg.rto_max_us);
 		if (i == o->cfg.self)
 			continue;
-		if (!(mb->rx.ring = calloc(w, sizeof(*mb->rx.ring))))
+		if (stream_init(o, i) < 0)
 			return -1;
 	}
 	return 0;
@@ -308,7 +308,7 @@ order_destroy(struct order *o)
 	o->alg->destroy(o);
 	if (o->m)
 		for (i = 0; i < o->cfg.n; i++)
-			free(o->m[i].rx.ring);
+			stream_free(o, i);
 	free(o->m);
 	free(o->store);
 	free(o->to);
@@ -576,10 +576,7 @@ on_record(struct order *o, unsigned q, const struct msg_rec *r,
 		on_ack(o, q, &r->u.ack, count, now);
 		break;
 	case MSG_END:
-		if (r->u.end_total != o->cfg.messages)
-			o->st.drop_field++;
-		else
-			mb->rx.has_end = true;
+		stream_on_end(o, q, r->u.end_total);
 		break;
 	case MSG_HEARTBEAT:
 		if (r->u.hb_flags & MSG_HB_FINISHED)

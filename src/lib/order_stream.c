@@ -17,6 +17,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mpcomm/lclock.h"
@@ -25,6 +26,34 @@
 #include "order_algo.h"
 #include "order_impl.h"
 #include "order_stream.h"
+
+int
+stream_init(struct order *o, unsigned q)
+{
+	struct stream *s = &o->m[q].rx;
+
+	if (!(s->ring = calloc(o->cfg.window, sizeof(*s->ring))))
+		return -1;
+	return 0;
+}
+
+void
+stream_free(struct order *o, unsigned q)
+{
+	struct stream *s = &o->m[q].rx;
+
+	free(s->ring);
+	s->ring = NULL;
+}
+
+void
+stream_on_end(struct order *o, unsigned q, uint32_t total)
+{
+	if (total != o->cfg.messages)
+		o->st.drop_field++;
+	else
+		o->m[q].rx.has_end = true;
+}
 
 /* Hands one message up to the program. */
 static void
