@@ -493,36 +493,6 @@ on_ack(struct order *o, unsigned q, const struct msg_ack *a, bool count,
 		o->alg->on_state(o, q, a, s, now);
 }
 
-/*
- * Whether an authenticated datagram is new: its counter is above what was
- * seen, or within the window and not seen yet.  Only called once its MAC
- * has verified, so that forged counters cannot move the window.
- */
-static bool
-fresh_counter(struct member *mb, uint32_t c)
-{
-	uint64_t *w = mb->rx.replay_seen;
-	uint32_t k;
-
-	if (c == 0)
-		return false;
-	if (c > mb->rx.replay_hi) {
-		if (c - mb->rx.replay_hi >= REPLAY_WINDOW)
-			memset(mb->rx.replay_seen, 0,
-			    sizeof(mb->rx.replay_seen));
-		else
-			for (k = mb->rx.replay_hi + 1; k < c; k++)
-				w[k % REPLAY_WINDOW / 64] &=
-				    ~(UINT64_C(1) << (k % 64));
-		mb->rx.replay_hi = c;
-	} else if (mb->rx.replay_hi - c >= REPLAY_WINDOW ||
-	    (w[c % REPLAY_WINDOW / 64] >> (c % 64) & 1)) {
-		return false;
-	}
-	w[c % REPLAY_WINDOW / 64] |= UINT64_C(1) << (c % 64);
-	return true;
-}
-
 /* Checks the envelope of a datagram; the member it is from, or -1. */
 static int
 accept_dgram(struct order *o, int from, const uint8_t *buf, size_t len)
@@ -545,7 +515,8 @@ accept_dgram(struct order *o, int from, const uint8_t *buf, size_t len)
 		o->st.drop_sender++;
 		return -1;
 	}
-	if (o->keyed && !fresh_counter(&o->m[from], o->dg.hdr.counter)) {
+	if (o->keyed &&
+	    !stream_fresh_counter(o, (unsigned)from, o->dg.hdr.counter)) {
 		o->st.drop_replay++;
 		return -1;
 	}

@@ -55,6 +55,36 @@ stream_on_end(struct order *o, unsigned q, uint32_t total)
 		o->m[q].rx.has_end = true;
 }
 
+/*
+ * Whether an authenticated datagram is new: its counter is above what was
+ * seen, or within the window and not seen yet.  Only called once its MAC
+ * has verified, so that forged counters cannot move the window.
+ */
+bool
+stream_fresh_counter(struct order *o, unsigned q, uint32_t c)
+{
+	struct stream *s = &o->m[q].rx;
+	uint64_t *w = s->replay_seen;
+	uint32_t k;
+
+	if (c == 0)
+		return false;
+	if (c > s->replay_hi) {
+		if (c - s->replay_hi >= REPLAY_WINDOW)
+			memset(s->replay_seen, 0, sizeof(s->replay_seen));
+		else
+			for (k = s->replay_hi + 1; k < c; k++)
+				w[k % REPLAY_WINDOW / 64] &=
+				    ~(UINT64_C(1) << (k % 64));
+		s->replay_hi = c;
+	} else if (s->replay_hi - c >= REPLAY_WINDOW ||
+	    (w[c % REPLAY_WINDOW / 64] >> (c % 64) & 1)) {
+		return false;
+	}
+	w[c % REPLAY_WINDOW / 64] |= UINT64_C(1) << (c % 64);
+	return true;
+}
+
 /* Hands one message up to the program. */
 static void
 deliver(struct order *o, uint16_t sender, uint32_t seq, uint64_t ts,
