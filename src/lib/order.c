@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The ordering core's front and its streams: configuration, phases,
- * record dispatch, timers; each sender's DATA held back and processed in
- * seq order, exactly once; ACK states checked and handed to the ordering
- * algorithm (order_algo.h: order_total.c is Lamport's, order_fifo.c the
- * two without agreement), whose deliverable messages the front delivers.
+ * The ordering core's front: configuration, phases, record dispatch,
+ * timers; ACK states checked and handed to the ordering algorithm
+ * (order_algo.h: order_total.c is Lamport's, order_fifo.c the two without
+ * agreement).  Each sender's DATA, END and datagram counters go to the
+ * streams (order_stream.c), which hold DATA back, process it in seq order,
+ * exactly once, and deliver what the algorithm says is deliverable.
  * Datagrams are built in order_send.c, views changed in order_view.c.
  *
  * Liveness (a run always ends):

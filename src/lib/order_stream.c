@@ -11,9 +11,14 @@
  * taken only within window of what was processed, and the window keeps a
  * sender within window of what every member delivered (L2).
  *
+ * This file alone writes a stream's state (struct stream, a member's rx:
+ * its ring from stream_init to stream_free, END, the replay window of its
+ * sender's datagrams, the cut of a departed stream) and o->held, the DATA
+ * held back over all streams; the other files only read them.
+ *
  * Calls go down only: the front (order.c) and membership (order_view.c)
  * call in here, and this file calls the algorithm and nothing above it;
- * what membership decides arrives as arguments (past_cut, limit).
+ * what membership decides arrives as arguments (past_cut, limit, cut).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -83,6 +88,25 @@ stream_fresh_counter(struct order *o, unsigned q, uint32_t c)
 	}
 	w[c % REPLAY_WINDOW / 64] |= UINT64_C(1) << (c % 64);
 	return true;
+}
+
+void
+stream_cut(struct order *o, unsigned q, uint32_t cut)
+{
+	struct stream *s = &o->m[q].rx;
+	uint32_t seq;
+
+	/* Held back past the cut: never to be processed. */
+	for (seq = cut + 1; seq <= s->held_hi; seq++) {
+		struct slot *sl = &s->ring[seq % o->cfg.window];
+
+		if (seq > s->processed && sl->seq == seq) {
+			sl->seq = 0;
+			o->held--;
+		}
+	}
+	if (s->held_hi > cut)
+		s->held_hi = cut > s->processed ? cut : s->processed;
 }
 
 /* Hands one message up to the program. */

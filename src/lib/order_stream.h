@@ -59,6 +59,9 @@ void	 stream_on_data(struct order *o, unsigned q, const struct msg_data *d,
 bool	 stream_fresh_counter(struct order *o, unsigned q, uint32_t c);
 /* q's END, saying how many DATA its stream holds. */
 void	 stream_on_end(struct order *o, unsigned q, uint32_t total);
+/* q's stream ends at cut (its sender departed): drops what is held back
+ * past it, never to be processed. */
+void	 stream_cut(struct order *o, unsigned q, uint32_t cut);
 /* Processes q's held-back DATA in seq order up to limit; true if any. */
 bool	 stream_advance(struct order *o, unsigned q, uint32_t limit,
 	    uint64_t now);
