@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The ordering core's front and its streams: configuration, phases,
- * record dispatch, timers; each sender's DATA held back and processed in
- * seq order, exactly once; ACK states checked and handed to the ordering
- * algorithm (order_algo.h: order_total.c is Lamport's, order_fifo.c the
- * two without agreement), whose deliverable messages the front delivers.
+ * The ordering core's front: configuration, phases, record dispatch,
+ * timers; ACK states checked and handed to the ordering algorithm
+ * (order_algo.h: order_total.c is Lamport's, order_fifo.c the two without
+ * agreement).  Each sender's DATA, END and datagram counters go to the
+ * streams (order_stream.c), which hold DATA back, process it in seq order,
+ * exactly once, and deliver what the algorithm says is deliverable.
  * Datagrams are built in order_send.c, views changed in order_view.c.
  *
  * Liveness (a run always ends):
@@ -245,7 +246,7 @@ alloc_members(struct order *o)
 		    o->cfg.rto_max_us);
 		if (i == o->cfg.self)
 			continue;
-		if (!(mb->rx.ring = calloc(w, sizeof(*mb->rx.ring))))
+		if (stream_init(o, i) < 0)
 			return -1;
 	}
 	return 0;
@@ -308,7 +309,7 @@ order_destroy(struct order *o)
 	o->alg->destroy(o);
 	if (o->m)
 		for (i = 0; i < o->cfg.n; i++)
-			free(o->m[i].rx.ring);
+			stream_free(o, i);
 	free(o->m);
 	free(o->store);
 	free(o->to);
@@ -493,36 +494,6 @@ on_ack(struct order *o, unsigned q, const struct msg_ack *a, bool count,
 		o->alg->on_state(o, q, a, s, now);
 }
 
-/*
- * Whether an authenticated datagram is new: its counter is above what was
- * seen, or within the window and not seen yet.  Only called once its MAC
- * has verified, so that forged counters cannot move the window.
- */
-static bool
-fresh_counter(struct member *mb, uint32_t c)
-{
-	uint64_t *w = mb->rx.replay_seen;
-	uint32_t k;
-
-	if (c == 0)
-		return false;
-	if (c > mb->rx.replay_hi) {
-		if (c - mb->rx.replay_hi >= REPLAY_WINDOW)
-			memset(mb->rx.replay_seen, 0,
-			    sizeof(mb->rx.replay_seen));
-		else
-			for (k = mb->rx.replay_hi + 1; k < c; k++)
-				w[k % REPLAY_WINDOW / 64] &=
-				    ~(UINT64_C(1) << (k % 64));
-		mb->rx.replay_hi = c;
-	} else if (mb->rx.replay_hi - c >= REPLAY_WINDOW ||
-	    (w[c % REPLAY_WINDOW / 64] >> (c % 64) & 1)) {
-		return false;
-	}
-	w[c % REPLAY_WINDOW / 64] |= UINT64_C(1) << (c % 64);
-	return true;
-}
-
 /* Checks the envelope of a datagram; the member it is from, or -1. */
 static int
 accept_dgram(struct order *o, int from, const uint8_t *buf, size_t len)
@@ -545,7 +516,8 @@ accept_dgram(struct order *o, int from, const uint8_t *buf, size_t len)
 		o->st.drop_sender++;
 		return -1;
 	}
-	if (o->keyed && !fresh_counter(&o->m[from], o->dg.hdr.counter)) {
+	if (o->keyed &&
+	    !stream_fresh_counter(o, (unsigned)from, o->dg.hdr.counter)) {
 		o->st.drop_replay++;
 		return -1;
 	}
@@ -576,10 +548,7 @@ on_record(struct order *o, unsigned q, const struct msg_rec *r,
 		on_ack(o, q, &r->u.ack, count, now);
 		break;
 	case MSG_END:
-		if (r->u.end_total != o->cfg.messages)
-			o->st.drop_field++;
-		else
-			mb->rx.has_end = true;
+		stream_on_end(o, q, r->u.end_total);
 		break;
 	case MSG_HEARTBEAT:
 		if (r->u.hb_flags & MSG_HB_FINISHED)

@@ -4,7 +4,8 @@
  * order_stream.c (the streams), order_send.c (building datagrams: new
  * DATA, ACK states, SACKs, timestamp echoes, resends) and order_view.c
  * (membership).  A sender's stream as received is struct stream, in
- * order_stream.h; the ordering algorithm keeps its own state behind
+ * order_stream.h, written by order_stream.c alone (as is held, the count
+ * of DATA held back); the ordering algorithm keeps its own state behind
  * order_algo.h.  Not a public header: programs see only
  * include/mpcomm/order.h.
  */
@@ -203,7 +204,8 @@ struct order {
 	struct member	*m;
 	struct sent	*store;		/* window entries */
 	struct sent_to	*to;		/* window x n */
-	size_t		 held;		/* DATA in hold-back slots */
+	size_t		 held;		/* DATA in hold-back slots, all
+					   streams: order_stream.c's */
 
 	struct order_stats st;
 	bool		 keyed;

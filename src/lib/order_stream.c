@@ -11,12 +11,18 @@
  * taken only within window of what was processed, and the window keeps a
  * sender within window of what every member delivered (L2).
  *
+ * This file alone writes a stream's state (struct stream, a member's rx:
+ * its ring from stream_init to stream_free, END, the replay window of its
+ * sender's datagrams, the cut of a departed stream) and o->held, the DATA
+ * held back over all streams; the other files only read them.
+ *
  * Calls go down only: the front (order.c) and membership (order_view.c)
  * call in here, and this file calls the algorithm and nothing above it;
- * what membership decides arrives as arguments (past_cut, limit).
+ * what membership decides arrives as arguments (past_cut, limit, cut).
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mpcomm/lclock.h"
@@ -25,6 +31,83 @@
 #include "order_algo.h"
 #include "order_impl.h"
 #include "order_stream.h"
+
+int
+stream_init(struct order *o, unsigned q)
+{
+	struct stream *s = &o->m[q].rx;
+
+	if (!(s->ring = calloc(o->cfg.window, sizeof(*s->ring))))
+		return -1;
+	return 0;
+}
+
+void
+stream_free(struct order *o, unsigned q)
+{
+	struct stream *s = &o->m[q].rx;
+
+	free(s->ring);
+	s->ring = NULL;
+}
+
+void
+stream_on_end(struct order *o, unsigned q, uint32_t total)
+{
+	if (total != o->cfg.messages)
+		o->st.drop_field++;
+	else
+		o->m[q].rx.has_end = true;
+}
+
+/*
+ * Whether an authenticated datagram is new: its counter is above what was
+ * seen, or within the window and not seen yet.  Only called once its MAC
+ * has verified, so that forged counters cannot move the window.
+ */
+bool
+stream_fresh_counter(struct order *o, unsigned q, uint32_t c)
+{
+	struct stream *s = &o->m[q].rx;
+	uint64_t *w = s->replay_seen;
+	uint32_t k;
+
+	if (c == 0)
+		return false;
+	if (c > s->replay_hi) {
+		if (c - s->replay_hi >= REPLAY_WINDOW)
+			memset(s->replay_seen, 0, sizeof(s->replay_seen));
+		else
+			for (k = s->replay_hi + 1; k < c; k++)
+				w[k % REPLAY_WINDOW / 64] &=
+				    ~(UINT64_C(1) << (k % 64));
+		s->replay_hi = c;
+	} else if (s->replay_hi - c >= REPLAY_WINDOW ||
+	    (w[c % REPLAY_WINDOW / 64] >> (c % 64) & 1)) {
+		return false;
+	}
+	w[c % REPLAY_WINDOW / 64] |= UINT64_C(1) << (c % 64);
+	return true;
+}
+
+void
+stream_cut(struct order *o, unsigned q, uint32_t cut)
+{
+	struct stream *s = &o->m[q].rx;
+	uint32_t seq;
+
+	/* Held back past the cut: never to be processed. */
+	for (seq = cut + 1; seq <= s->held_hi; seq++) {
+		struct slot *sl = &s->ring[seq % o->cfg.window];
+
+		if (seq > s->processed && sl->seq == seq) {
+			sl->seq = 0;
+			o->held--;
+		}
+	}
+	if (s->held_hi > cut)
+		s->held_hi = cut > s->processed ? cut : s->processed;
+}
 
 /* Hands one message up to the program. */
 static void

@@ -47,9 +47,21 @@ struct stream {
 };
 
 /* The streams, below the front and membership. */
+/* Allocates q's ring (another member's stream); -1 with errno set. */
+int	 stream_init(struct order *o, unsigned q);
+/* Frees q's ring; again, or for a stream never set up, does nothing. */
+void	 stream_free(struct order *o, unsigned q);
 /* A new DATA of q; past_cut: membership says its sender departed first. */
 void	 stream_on_data(struct order *o, unsigned q, const struct msg_data *d,
 	    bool past_cut, uint64_t now);
+/* Whether q's datagram numbered c is new (not a replay), and notes it
+ * seen; only for a datagram whose MAC has verified (keyed runs). */
+bool	 stream_fresh_counter(struct order *o, unsigned q, uint32_t c);
+/* q's END, saying how many DATA its stream holds. */
+void	 stream_on_end(struct order *o, unsigned q, uint32_t total);
+/* q's stream ends at cut (its sender departed): drops what is held back
+ * past it, never to be processed. */
+void	 stream_cut(struct order *o, unsigned q, uint32_t cut);
 /* Processes q's held-back DATA in seq order up to limit; true if any. */
 bool	 stream_advance(struct order *o, unsigned q, uint32_t limit,
 	    uint64_t now);

@@ -297,25 +297,10 @@ accept_install(struct order *o, const struct views *vs, const uint32_t *cut,
 	enter_installing(o);
 	o->vc.inst = *vs;
 	for (q = 0; q < o->cfg.n; q++) {
-		struct member *mb = &o->m[q];
-		uint32_t seq;
-
 		o->vc.inst_cut[q] = cut[q];
 		o->vc.inst_src[q] = src[q];
-		if (q == o->cfg.self || members >> q & 1)
-			continue;
-		/* Held back past the cut: never to be processed. */
-		for (seq = cut[q] + 1; seq <= mb->rx.held_hi; seq++) {
-			struct slot *sl = &mb->rx.ring[seq % o->cfg.window];
-
-			if (seq > mb->rx.processed && sl->seq == seq) {
-				sl->seq = 0;
-				o->held--;
-			}
-		}
-		if (mb->rx.held_hi > cut[q])
-			mb->rx.held_hi = cut[q] > mb->rx.processed ? cut[q] :
-			    mb->rx.processed;
+		if (q != o->cfg.self && !(members >> q & 1))
+			stream_cut(o, q, cut[q]);
 	}
 	o->vc.next_relay_req = 0;
 }
