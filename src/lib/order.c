@@ -270,7 +270,7 @@ order_create(const struct order_config *cfg, order_deliver_fn deliver,
 		o->keyed = true;
 		auth_run_key(cfg->key, cfg->run, &o->key);
 	}
-	o->unanswered_left = cfg->unanswered_budget;
+	o->unanswered_left = o->unanswered_refill = cfg->unanswered_budget;
 	o->deliver = deliver;
 	o->arg = arg;
 	o->alg = order_algo_for(cfg->mode);
@@ -583,6 +583,27 @@ on_record(struct order *o, unsigned q, const struct msg_rec *r,
 	}
 }
 
+/*
+ * The budget for members not heard from yet gains a sixteenth of what the
+ * run's members send, while it is below its size at the start, and by no
+ * more than that size over the run: a member whose START came late, or
+ * whose every READY was lost, is still reached once the others talk, and
+ * all that members who never answer are sent stays within twice the
+ * budget (four times the START's bytes), however much the others talk.
+ */
+static void
+refill_unanswered(struct order *o, size_t len)
+{
+	uint64_t cap = o->cfg.unanswered_budget, add = len / 16;
+
+	if (add > cap - o->unanswered_left)
+		add = cap - o->unanswered_left;
+	if (add > o->unanswered_refill)
+		add = o->unanswered_refill;
+	o->unanswered_left += add;
+	o->unanswered_refill -= add;
+}
+
 void
 order_input(struct order *o, uint64_t now, int from, const uint8_t *buf,
     size_t len)
@@ -602,6 +623,7 @@ order_input(struct order *o, uint64_t now, int from, const uint8_t *buf,
 	mb = &o->m[q];
 	mb->last_heard = now;
 	mb->confirmed = true;
+	refill_unanswered(o, len);
 	/* Echo the newest tsval (RFC 7323): an older one, overtaken or
 	 * duplicated on the way, would inflate the round trip. */
 	if (!mb->echo_valid ||

@@ -5,8 +5,10 @@
 # reaches the sink is at most twice the bytes of that START, the peer says
 # so in its log, and it still serves a real run afterwards.  Then the same
 # with four real peers each sent a START naming all four and 59 sink
-# members: their talk among themselves must not buy the sink more (it
-# once did: 6.6 times the STARTs' bytes).
+# members: their talk among themselves refills the budget (so that a real
+# member whose READYs were lost is still reached) but by no more than the
+# budget over the run, so the sink gets at most four times the STARTs'
+# bytes (before the cap, 6.6 times in 12 s, and growing with the run).
 . "$(dirname "$0")/lib.sh"
 CTLRAW=$TOP/$B/tests/ctlraw
 start_sink udp 4
@@ -43,7 +45,7 @@ run_cs r -n 2 -m 50 -q || { cat "$T/r.out" "$T/r.err"; \
 check r 2 50 total || fail "real run logs"
 
 # Four real peers, each told of the others and of the sink.
-"$TOP/$B/tests/sink" udp 6 >"$T/sink2.out" &
+"$TOP/$B/tests/sink" udp 10 >"$T/sink2.out" &
 PIDS="$PIDS $!"
 sp=$(wait_line "$T/sink2.out" "^port ") || fail "second sink did not start"
 sp=${sp#port }
@@ -68,8 +70,8 @@ while [ $me -lt 4 ]; do
 	    { cat "$T/start8.$me.out"; fail "START to peer $me was refused"; }
 	me=$((me + 1))
 done
-got=$(wait_line "$T/sink2.out" "^bytes " 12) || fail "second sink gave no count"
+got=$(wait_line "$T/sink2.out" "^bytes " 16) || fail "second sink gave no count"
 got=${got#bytes }
-echo "4 STARTs of $sent bytes in all; the sink received $got bytes in 6 s"
-[ "$got" -le $((2 * sent)) ] ||
-    fail "$got bytes sent for STARTs of $sent bytes (more than twice)"
+echo "4 STARTs of $sent bytes in all; the sink received $got bytes in 10 s"
+[ "$got" -le $((4 * sent)) ] ||
+    fail "$got bytes sent for STARTs of $sent bytes (more than 4 times)"
