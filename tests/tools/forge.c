@@ -8,7 +8,8 @@
  *   forge --to PORT --from PORT --run R --sender ID --n N --kind KIND
  *         [--seq S] [--ts T] [--c C] [--members MASK] [--ballot B]
  *         [--levels L] [--claim P:X] [--await-propose MS] [--key-file F]
- *         [--counter C] [--step D] [--count K] [--interval-ms I]
+ *         [--counter C] [--step D] [--seq-step E] [--count K]
+ *         [--interval-ms I]
  *
  * KIND: clock   a DATA of seq S whose timestamp is T (default just under
  *               2^62)
@@ -28,8 +29,11 @@
  * proposal would send, lies included.
  * Without --key-file nothing is sealed: what an attacker who does not know
  * the run's key (the shared key, or the secret of its START) can send.
- * Sends K copies (default 1), I ms apart, the counter going up by D
- * (default 0: the same datagram again); prints how many it sent.
+ * Sends K copies (default 1), I ms apart, the counter going up by D and
+ * the seq by E (default 0 and 0: the same datagram again); prints how many
+ * it sent.  A rising seq sweeps a range of levels: ACK states from what a
+ * victim has stamped upwards, one of which matches what it has sent by the
+ * time they arrive.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -61,7 +65,7 @@ struct forge {
 	int		 claim_p;	/* -1: none */
 	uint32_t	 claim_x;
 	unsigned long	 await_ms;
-	uint32_t	 step;
+	uint32_t	 step, seq_step;
 	unsigned long	 count, interval_ms;
 };
 
@@ -76,7 +80,7 @@ usage(void)
 	    "[--claim P:X]\n"
 	    "             [--await-propose MS] [--key-file F] [--counter C] "
 	    "[--step D]\n"
-	    "             [--count K] [--interval-ms I]\n");
+	    "             [--seq-step E] [--count K] [--interval-ms I]\n");
 	exit(2);
 }
 
@@ -285,6 +289,8 @@ main(int argc, char **argv)
 			f.await_ms = (unsigned long)num(v, 600000);
 		else if (!strcmp(o, "--step"))
 			f.step = (uint32_t)num(v, 1000);
+		else if (!strcmp(o, "--seq-step"))
+			f.seq_step = (uint32_t)num(v, 1000);
 		else if (!strcmp(o, "--counter"))
 			f.counter = (uint32_t)num(v, UINT32_MAX);
 		else if (!strcmp(o, "--count"))
@@ -312,6 +318,7 @@ main(int argc, char **argv)
 	for (i = 0; i < f.count; i++) {
 		len = build(&f, dgram);
 		f.counter += f.step;
+		f.seq += f.seq_step;
 		if (send_spoofed(fd, &f, dgram, len) == 0)
 			sent++;
 		if (f.interval_ms && i + 1 < f.count)
