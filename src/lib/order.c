@@ -270,7 +270,7 @@ order_create(const struct order_config *cfg, order_deliver_fn deliver,
 		o->keyed = true;
 		auth_run_key(cfg->key, cfg->run, &o->key);
 	}
-	o->unanswered_left = o->unanswered_refill = cfg->unanswered_budget;
+	o->unanswered_left = cfg->unanswered_budget;
 	o->deliver = deliver;
 	o->arg = arg;
 	o->alg = order_algo_for(cfg->mode);
@@ -585,23 +585,21 @@ on_record(struct order *o, unsigned q, const struct msg_rec *r,
 
 /*
  * The budget for members not heard from yet gains a sixteenth of what the
- * run's members send, while it is below its size at the start, and by no
- * more than that size over the run: a member whose START came late, or
- * whose every READY was lost, is still reached once the others talk, and
- * all that members who never answer are sent stays within twice the
- * budget (four times the START's bytes), however much the others talk.
+ * run's members send, up to its size at the start: a member whose START
+ * came late, or whose every READY was lost (a link down from the start),
+ * is still reached once the others talk, while a START naming only
+ * strangers stays at its budget.  Without the refill, simulated runs of
+ * 16 peers at 30 % loss, and of 8 with a link down for 2.7 s from the
+ * start, never completed their handshakes.
  */
 static void
 refill_unanswered(struct order *o, size_t len)
 {
-	uint64_t cap = o->cfg.unanswered_budget, add = len / 16;
+	uint64_t cap = o->cfg.unanswered_budget;
 
-	if (add > cap - o->unanswered_left)
-		add = cap - o->unanswered_left;
-	if (add > o->unanswered_refill)
-		add = o->unanswered_refill;
-	o->unanswered_left += add;
-	o->unanswered_refill -= add;
+	o->unanswered_left += len / 16;
+	if (o->unanswered_left > cap)
+		o->unanswered_left = cap;
 }
 
 void

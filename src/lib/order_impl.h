@@ -189,7 +189,6 @@ struct order {
 	uint64_t	 next_hs;	/* next READY round */
 	unsigned	 hs_rounds;	/* READY rounds so far: they back off */
 	uint64_t	 unanswered_left;	/* of cfg.unanswered_budget */
-	uint64_t	 unanswered_refill;	/* what refills may still add */
 	uint64_t	 next_hb;	/* next finished-flag heartbeat */
 	uint64_t	 progress_sig;	/* sum of every progress counter */
 	uint64_t	 progress_at;	/* when it last moved */

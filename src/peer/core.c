@@ -32,9 +32,9 @@ static void
 unanswered_said(const struct run *r)
 {
 	log_warnx("run %" PRIu64 ": members that have not answered were sent "
-	    "twice the %zu bytes of START: more goes to them only as the others "
-	    "talk, four times those bytes at most, until they answer", r->id,
-	    r->start_bytes);
+	    "twice the %zu bytes of START: until they answer, more goes to them "
+	    "only as the run's members talk (a sixteenth of their bytes)",
+	    r->id, r->start_bytes);
 }
 
 int

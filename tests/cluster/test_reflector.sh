@@ -3,18 +3,15 @@
 # A stranger's START naming 62 members at one UDP port of its choice (a
 # sink that never answers) must not make the peer a traffic source: what
 # reaches the sink is at most twice the bytes of that START, the peer says
-# so in its log, and it still serves a real run afterwards.  Then the same
-# with four real peers each sent a START naming all four and 59 sink
-# members: their talk among themselves refills the budget (so that a real
-# member whose READYs were lost is still reached) but by no more than the
-# budget over the run, so the sink gets at most four times the STARTs'
-# bytes (before the cap, 6.6 times in 12 s, and growing with the run).
+# so in its log, and it still serves a real run afterwards.  (A START
+# that also names real peers lets their talk refill the budget by a
+# sixteenth of its bytes, for liveness; that is not bounded here.)
 . "$(dirname "$0")/lib.sh"
 CTLRAW=$TOP/$B/tests/ctlraw
 start_sink udp 4
 sp=$SINK_PORT
 start_gm
-start_peers 4
+start_peers 2
 c0=$(peer_ctl 0)
 u0=$(peer_udp 0)
 set -- "START run=7 id=0 n=63 messages=50 server=$HOST:1" \
@@ -43,35 +40,3 @@ grep -q "members that have not answered were sent twice" "$T/peer0.err" ||
 run_cs r -n 2 -m 50 -q || { cat "$T/r.out" "$T/r.err"; \
     fail "the real run after the bogus one"; }
 check r 2 50 total || fail "real run logs"
-
-# Four real peers, each told of the others and of the sink.
-"$TOP/$B/tests/sink" udp 10 >"$T/sink2.out" &
-PIDS="$PIDS $!"
-sp=$(wait_line "$T/sink2.out" "^port ") || fail "second sink did not start"
-sp=${sp#port }
-sent=0
-me=0
-while [ $me -lt 4 ]; do
-	set -- "START run=8 id=$me n=63 messages=1000000 server=$HOST:1"
-	j=0
-	while [ $j -lt 4 ]; do
-		set -- "$@" "MEMBER id=$j host=$HOST udp=$(peer_udp $j)"
-		j=$((j + 1))
-	done
-	while [ $j -lt 63 ]; do
-		set -- "$@" "MEMBER id=$j host=$HOST udp=$sp"
-		j=$((j + 1))
-	done
-	for line in "$@"; do
-		sent=$((sent + ${#line} + 1))
-	done
-	"$CTLRAW" "$(peer_ctl $me)" "$@" >"$T/start8.$me.out"
-	grep -q "^OK run=8$" "$T/start8.$me.out" ||
-	    { cat "$T/start8.$me.out"; fail "START to peer $me was refused"; }
-	me=$((me + 1))
-done
-got=$(wait_line "$T/sink2.out" "^bytes " 16) || fail "second sink gave no count"
-got=${got#bytes }
-echo "4 STARTs of $sent bytes in all; the sink received $got bytes in 10 s"
-[ "$got" -le $((4 * sent)) ] ||
-    fail "$got bytes sent for STARTs of $sent bytes (more than 4 times)"
