@@ -8,9 +8,10 @@
  * a new client takes the slot of the least useful one (unproven first, then
  * the longest idle between requests) instead of being refused; a spare
  * descriptor sheds connections when the process runs out of descriptors.
- * With a key, a client that sends CLAIM first is never reclaimed for an
- * unproven newcomer, so that a stranger sharing its address (one host, one
- * NAT) cannot take its slot in the round trip before its first request.
+ * With a key, a client that sends CLAIM first is never reclaimed before
+ * its first request (a newcomer is turned away instead), so that a
+ * stranger sharing its address (one host, one NAT) cannot take its slot
+ * in the round trip before that request.
  */
 #define _GNU_SOURCE		/* accept4, pipe2 */
 #include <errno.h>
@@ -171,9 +172,23 @@ conn_known(const struct lsrv_conn *c)
 }
 
 /*
+ * Claimed with the key and not yet past its first request: a keyed
+ * client between its CLAIM and its request (which it sends within
+ * HELLO_MS, or is dropped).  Never reclaimed: when every other slot of a
+ * source was known too, the comparison server's START connection, idle
+ * for its HELLO round trip, was the longest idle and lost its slot.
+ */
+static int
+conn_waiting(const struct lsrv_conn *c)
+{
+	return c->claimed && !c->proven;
+}
+
+/*
  * The connection to close for a newcomer (of host, when only that source's
  * slots count): the oldest unknown one, else the longest idle between
- * requests.  Returns its index, or s->nc when there is none to spare.
+ * requests, never one claimed and waiting for its request.  Returns its
+ * index, or s->nc when there is none to spare.
  */
 static size_t
 pick_victim(const struct lsrv *s, const char *host)
@@ -188,7 +203,8 @@ pick_victim(const struct lsrv *s, const char *host)
 		if (!conn_known(c) && (!b || conn_known(b) ||
 		    c->accepted < b->accepted))
 			b = c, best = i;
-		else if (conn_known(c) && conn_between(c) && (!b ||
+		else if (conn_known(c) && conn_between(c) &&
+		    !conn_waiting(c) && (!b ||
 		    (conn_known(b) && c->last_line < b->last_line)))
 			b = c, best = i;
 	}

@@ -213,6 +213,24 @@ claimed(const struct test_server *ts, const struct test_server *plain,
 	CHECK(strcmp(raw_line(&c, TMO), "ERR 401 this server has no key: "
 	    "ask it without one") == 0);
 	close(c.fd);
+
+	/* Both slots claimed, each waiting for its request: a stranger is
+	 * turned away, and neither loses its slot (the longest idle did). */
+	CHECK(raw_open(&s[0], ts) == 0);
+	CHECK(raw_write(&s[0], claim) == 0);
+	CHECK(strncmp(raw_line(&s[0], TMO), "HELLO nonce=", 12) == 0);
+	CHECK(raw_open(&s[1], ts) == 0);
+	CHECK(raw_write(&s[1], claim) == 0);
+	CHECK(strncmp(raw_line(&s[1], TMO), "HELLO nonce=", 12) == 0);
+	CHECK(raw_open(&c, ts) == 0);
+	CHECK(strcmp(raw_line(&c, TMO), "ERR 503 too many connections") == 0);
+	close(c.fd);
+	for (i = 0; i < 2; i++) {
+		CHECK(raw_write(&s[i], "QUIT\n") == 0);
+		CHECK(strcmp(raw_line(&s[i], TMO), "ERR 401 authentication "
+		    "failed") == 0);
+		close(s[i].fd);
+	}
 }
 
 int
