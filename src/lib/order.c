@@ -281,7 +281,6 @@ order_create(const struct order_config *cfg, order_deliver_fn deliver,
 		return NULL;
 	}
 	o->phase = ORDER_HANDSHAKE;
-	o->vmask = cfg->n == 64 ? ~UINT64_C(0) : (UINT64_C(1) << cfg->n) - 1;
 	o->vc.report_to = -1;
 	return o;
 }
@@ -908,8 +907,8 @@ uint32_t
 order_view(const struct order *o, uint64_t *members)
 {
 	if (members)
-		*members = o->vmask;
-	return o->view;
+		*members = view_members(o);
+	return view_number(o);
 }
 
 const struct order_config *

@@ -195,10 +195,7 @@ struct order {
 	unsigned	 echo_next;	/* round robin over echo entries */
 	uint32_t	 counter;	/* my last datagram's number */
 	unsigned	 tick_first;	/* where the last tick began */
-	uint32_t	 view;		/* installed views after START's */
-	uint32_t	 ballot;	/* the installed view's ballot (0: START's) */
-	uint64_t	 vmask;		/* its members */
-	struct views	 views;
+	struct views	 views;		/* the installed view is the last */
 	struct vchange	 vc;
 
 	struct member	*m;
@@ -232,17 +229,40 @@ order_sent_to(struct order *o, uint32_t seq, unsigned q)
 	return &o->to[(size_t)(seq % o->cfg.window) * o->cfg.n + q];
 }
 
+/* The installed view, from views: its number (0: START's members) ... */
+static inline uint32_t
+view_number(const struct order *o)
+{
+	return o->views.n;
+}
+
+/* ... the ballot that installed it (0: START's) ... */
+static inline uint32_t
+view_ballot(const struct order *o)
+{
+	return o->views.n ? o->views.v[o->views.n - 1].ballot : 0;
+}
+
+/* ... and its members (START's: all n). */
+static inline uint64_t
+view_members(const struct order *o)
+{
+	if (o->views.n)
+		return o->views.v[o->views.n - 1].members;
+	return o->cfg.n == 64 ? ~UINT64_C(0) : (UINT64_C(1) << o->cfg.n) - 1;
+}
+
 /* The other members of the installed view. */
 static inline uint64_t
 order_others(const struct order *o)
 {
-	return o->vmask & ~(UINT64_C(1) << o->cfg.self);
+	return view_members(o) & ~(UINT64_C(1) << o->cfg.self);
 }
 
 static inline bool
 order_in_view(const struct order *o, unsigned q)
 {
-	return q != o->cfg.self && (o->vmask >> q & 1);
+	return q != o->cfg.self && (view_members(o) >> q & 1);
 }
 
 /* A view change has the core frozen (VC_FROZEN or VC_INSTALLING). */

@@ -57,7 +57,7 @@ order_begin_dgram(struct order *o, struct msg_builder *b, uint8_t *buf,
 	msg_begin(b, buf, MSG_MAX_DGRAM - (o->keyed ? AUTH_TAG_LEN : 0),
 	    (uint16_t)o->cfg.self, o->cfg.run);
 	msg_set_tsval(b, (uint32_t)now);
-	msg_set_view(b, o->ballot);
+	msg_set_view(b, view_ballot(o));
 	a.k = o->stamped;
 	a.c = o->clock;
 	order_frontier(o, &a.d_ts, &a.d_id);
@@ -404,7 +404,7 @@ order_send_ready(struct order *o, uint64_t now, struct order_outbox *box)
 		    (o->keyed ? AUTH_TAG_LEN : 0), (uint16_t)o->cfg.self,
 		    o->cfg.run);
 		msg_set_tsval(&b, (uint32_t)now);
-		msg_set_view(&b, o->ballot);
+		msg_set_view(&b, view_ballot(o));
 		(void)msg_put_ready(&b);
 		commit(o, box, &b, dests, now, false);
 	}

@@ -137,7 +137,8 @@ static void
 queue_refused(struct order *o)
 {
 	o->st.pq_full++;
-	order_stop(o, ORDER_ABORTED, errno == ENOMEM ? "out of memory for the hold queue" :
+	order_stop(o, ORDER_ABORTED, errno == ENOMEM ?
+	    "out of memory for the hold queue" :
 	    "internal error: hold queue overflow");
 }
 
@@ -196,11 +197,11 @@ stream_deliver_view(struct order *o, uint64_t now)
 
 	memset(&d, 0, sizeof(d));
 	d.kind = ORDER_EV_VIEW;
-	d.view = o->view;
-	d.members = o->vmask;
+	d.view = view_number(o);
+	d.members = view_members(o);
 	d.now = now;
 	if (o->tr)
-		trace_view(o->tr, now, o->view, o->vmask);
+		trace_view(o->tr, now, view_number(o), view_members(o));
 	o->deliver(o->arg, &d);
 }
 

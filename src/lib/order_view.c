@@ -33,9 +33,10 @@
  *    departed stream up to its cut relayed (from the coordinator, which gets
  *    it from whoever had most) and every other stream up to its cut from
  *    its owner (a source silent for the suspicion timeout is replaced by a
- *    member that completed the install), then delivers every message up to F whatever the ACK states
- *    (a survivor delivered up to F, so all of it is held), writes the view
- *    line, and goes on with all-ACK over the new members;
+ *    member that completed the install), then delivers every message up
+ *    to F whatever the ACK states (a survivor delivered up to F, so all of
+ *    it is held), writes the view line, and goes on with all-ACK over the
+ *    new members, whose ACK states start afresh;
  *  - a datagram from a member of another view is not counted, and its DATA
  *    not even taken unless that view is one of ours; a member that
  *    is not in the view, or is behind it, is told the views (NOTICE): a
@@ -234,7 +235,7 @@ view_admit(struct order *o, unsigned q, uint32_t hview, uint64_t now)
 	mb->view_seen = hview;
 	if (o->vc.c_sent && hview == o->vc.c_ballot)
 		o->vc.c_installed |= bit(q);
-	if (!(o->vmask >> q & 1)) {
+	if (!(view_members(o) >> q & 1)) {
 		/* Not in our view: it must hear that it was left out. */
 		o->st.drop_view++;
 		if (now - mb->notice_at >= o->cfg.hb_interval_us) {
@@ -243,9 +244,10 @@ view_admit(struct order *o, unsigned q, uint32_t hview, uint64_t now)
 		}
 		return VIEW_DROP;
 	}
-	if (hview == o->ballot)
+	if (hview == view_ballot(o))
 		return VIEW_SAME;
-	if (hview < o->ballot && now - mb->notice_at >= o->cfg.hb_interval_us) {
+	if (hview < view_ballot(o) &&
+	    now - mb->notice_at >= o->cfg.hb_interval_us) {
 		due_set(mb, DUE_NOTICE);	/* behind: tell it our views */
 		mb->notice_at = now;
 	}
@@ -269,7 +271,7 @@ view_on_propose(struct order *o, unsigned q, const struct msg_propose *p)
 		return;
 	}
 	if (!(p->members >> o->cfg.self & 1) || (p->ballot & 63) != q ||
-	    (p->members & ~o->vmask)) {
+	    (p->members & ~view_members(o))) {
 		o->st.drop_field++;
 		return;
 	}
@@ -491,7 +493,7 @@ streams_complete(const struct order *o)
 static void
 install_one(struct order *o, const struct msg_view_entry *e, uint64_t now)
 {
-	uint64_t gone = o->vmask & ~e->members;
+	uint64_t gone = view_members(o) & ~e->members;
 	unsigned q;
 
 	stream_deliver_upto(o, e->f_ts, e->f_id, now);
@@ -500,9 +502,6 @@ install_one(struct order *o, const struct msg_view_entry *e, uint64_t now)
 			o->views.cut[q] = o->vc.inst_cut[q];
 	o->views.departed |= gone;
 	o->views.v[o->views.n++] = *e;
-	o->vmask = e->members;
-	o->ballot = e->ballot;
-	o->view++;
 	o->alg->installed(o);
 	o->st.views++;
 	stream_deliver_view(o, now);
@@ -893,7 +892,7 @@ view_on_suspect(struct order *o, unsigned q, uint64_t members, uint64_t now)
 
 	if (o->cfg.on_failure != ORDER_CONTINUE)
 		return;
-	members &= o->vmask & ~bit(o->cfg.self) & ~bit(q);
+	members &= view_members(o) & ~bit(o->cfg.self) & ~bit(q);
 	for (i = 0; i < o->cfg.n; i++)
 		if ((members >> i & 1) &&
 		    now - o->m[i].last_heard > o->cfg.suspect_us / 2)
@@ -919,7 +918,7 @@ send_views(struct order *o, unsigned q, enum msg_view_kind kind,
 		return;
 	memset(&v, 0, sizeof(v));
 	v.kind = (uint8_t)kind;
-	v.ballot = kind == MSG_VIEW_NOTICE ? o->ballot :
+	v.ballot = kind == MSG_VIEW_NOTICE ? view_ballot(o) :
 	    kind == MSG_VIEW_DONE ? o->m[q].done_ballot : o->vc.promise;
 	order_frontier(o, &v.d_ts, &v.d_id);
 	v.nviews = (uint8_t)vs->n;
