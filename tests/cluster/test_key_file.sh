@@ -2,7 +2,11 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # The key file: anything but a regular file (a FIFO would block startup) is
 # refused at once with exit 2; a key that group or others can read is used
-# with a warning, one that only its owner can read without.
+# with a warning, one that only its owner can read without.  Its length:
+# 15 and 65 bytes (a trailing newline not counted) are refused by each of
+# group_manager, peer, comparison_server and mpctl with exit 2 and a
+# message naming 16 to 64 bytes; with 16, 64, and 64 and a newline, all
+# four take it and a keyed run is ok.
 . "$(dirname "$0")/lib.sh"
 mkfifo "$T/fifo" || skip "no mkfifo"
 "$BIN/group_manager" -b 127.0.0.1 -p 0 -k "$T/fifo" 2>"$T/fifo.err" &
@@ -25,4 +29,50 @@ chmod 600 "$T/key"
 PIDS="$PIDS $!"
 wait_line "$T/gm2.err" "listening on" >/dev/null || fail "mode 600 key"
 grep -q "can be read by" "$T/gm2.err" && fail "warned about a mode 600 key"
+# key N [SUFFIX]: a file of N bytes of 'k' (and SUFFIX), mode 600.
+key() {
+	head -c "$1" /dev/zero | tr '\0' k >"$T/k$1${2-}"
+	[ -z "${2-}" ] || printf '\n' >>"$T/k$1${2-}"
+	chmod 600 "$T/k$1${2-}"
+	echo "$T/k$1${2-}"
+}
+# refused NAME PROGRAM ARGS...: exits 2 within 10 s, saying the length.
+refused() {
+	n=$1; shift
+	"$@" >"$T/$n.out" 2>"$T/$n.err" &
+	p=$!
+	PIDS="$PIDS $p"
+	w=0
+	while kill -0 "$p" 2>/dev/null && [ $w -lt 200 ]; do
+		sleep 0.05; w=$((w + 1))
+	done
+	kill -0 "$p" 2>/dev/null && fail "$n: still running with that key"
+	wait "$p"
+	rc=$?
+	[ $rc -eq 2 ] || { cat "$T/$n.err"; fail "$n: exit $rc, not 2"; }
+	grep -q "key file .*(it must hold 16 to 64 bytes)" "$T/$n.err" ||
+	    { cat "$T/$n.err"; fail "$n: no clear message"; }
+}
+mkdir -p "$T/logs"
+for kf in "$(key 15)" "$(key 65)" "$(key 15 nl)"; do
+	b=$(basename "$kf")
+	refused "gm-$b" "$BIN/group_manager" -b 127.0.0.1 -p 0 -k "$kf"
+	refused "peer-$b" "$BIN/peer" -g 127.0.0.1:9 -b 127.0.0.1 -u 0 -p 0 \
+	    -l "$T/logs" -k "$kf"
+	refused "cs-$b" "$BIN/comparison_server" -g 127.0.0.1:9 -b 127.0.0.1 \
+	    -p 0 -n 2 -m 1 -k "$kf"
+	refused "mpctl-$b" "$BIN/mpctl" -k "$kf" ping 127.0.0.1:9
+done
+for kf in "$(key 16)" "$(key 64)" "$(key 64 nl)"; do
+	b=$(basename "$kf")
+	stop_pids $PIDS
+	PIDS= NPEERS=0
+	start_gm -k "$kf"
+	start_peers 2 -k "$kf"
+	"$BIN/mpctl" -k "$kf" ping "$GM" >/dev/null || fail "$b: mpctl ping"
+	run_cs "run-$b" -k "$kf" -n 2 -m 20 -t 20 -q ||
+	    { cat "$T/run-$b.out"; fail "$b: the keyed run failed"; }
+	[ "$(result "run-$b" status)" = ok ] || fail "$b: status"
+done
+
 exit 0
