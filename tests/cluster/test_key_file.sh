@@ -6,7 +6,10 @@
 # 15 and 65 bytes (a trailing newline not counted) are refused by each of
 # group_manager, peer, comparison_server and mpctl with exit 2 and a
 # message naming 16 to 64 bytes; with 16, 64, and 64 and a newline, all
-# four take it and a keyed run is ok.
+# four take it and a keyed run is ok.  mpctl keygen: the file is mode 0600
+# whatever the umask, 64 hex digits and a newline; an existing file, a
+# symbolic link to one and a dangling symbolic link are refused with exit
+# 3, and neither the file nor the link's target is written.
 . "$(dirname "$0")/lib.sh"
 mkfifo "$T/fifo" || skip "no mkfifo"
 "$BIN/group_manager" -b 127.0.0.1 -p 0 -k "$T/fifo" 2>"$T/fifo.err" &
@@ -75,4 +78,34 @@ for kf in "$(key 16)" "$(key 64)" "$(key 64 nl)"; do
 	[ "$(result "run-$b" status)" = ok ] || fail "$b: status"
 done
 
+# mpctl keygen.
+umask 000
+"$BIN/mpctl" keygen "$T/kg" >/dev/null || fail "keygen"
+[ "$(stat -c %a "$T/kg")" = 600 ] || fail "keygen under umask 000: mode $(stat -c %a "$T/kg")"
+umask 277
+"$BIN/mpctl" keygen "$T/kg2" >/dev/null || fail "keygen under umask 277"
+[ "$(stat -c %a "$T/kg2")" = 600 ] || fail "keygen under umask 277: mode $(stat -c %a "$T/kg2")"
+umask 077
+[ "$(wc -c <"$T/kg")" -eq 65 ] && grep -qxE "[0-9a-f]{64}" "$T/kg" ||
+    fail "keygen: not 64 hex digits and a newline"
+cmp -s "$T/kg" "$T/kg2" && fail "keygen: the same key twice"
+cp "$T/kg" "$T/kg.copy"
+# keygen_refused NAME PATH: exit 3, saying it cannot create PATH.
+keygen_refused() {
+	"$BIN/mpctl" keygen "$2" >"$T/$1.out" 2>"$T/$1.err"
+	rc=$?
+	[ $rc -eq 3 ] || fail "keygen over $1: exit $rc, not 3"
+	grep -q "cannot create $2" "$T/$1.err" ||
+	    { cat "$T/$1.err"; fail "keygen over $1: no clear message"; }
+}
+keygen_refused existing "$T/kg"
+grep -q "never overwritten" "$T/existing.err" || fail "keygen: no hint"
+cmp -s "$T/kg" "$T/kg.copy" || fail "keygen overwrote an existing key"
+ln -s "$T/kg" "$T/kg.link"
+keygen_refused link "$T/kg.link"
+cmp -s "$T/kg" "$T/kg.copy" || fail "keygen wrote through a symlink"
+ln -s "$T/absent" "$T/dangling"
+keygen_refused dangling "$T/dangling"
+[ -e "$T/absent" ] && fail "keygen created a dangling symlink's target"
+[ -L "$T/dangling" ] || fail "keygen replaced the dangling symlink"
 exit 0
