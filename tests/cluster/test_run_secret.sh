@@ -9,19 +9,13 @@
 # logs.
 . "$(dirname "$0")/lib.sh"
 CTLRAW=$TOP/$B/tests/ctlraw
-SINK=$TOP/$B/tests/sink
 
 start_gm
 start_peers 2
-# The third member: its control port answers OK to everything and keeps
-# what it is sent; its UDP port is a sink too, so that nobody answers.
-"$SINK" tcp 60 --out "$T/fake.in" --say "OK
-" >"$T/fake.out" &
-PIDS="$PIDS $!"
-ctl=$(wait_line "$T/fake.out" "^port ") || fail "sink did not start"
+# The third member answers OK to everything and keeps what it is sent; its
+# UDP port is a sink, so that nobody answers.
 start_sink udp 60
-"$CTLRAW" "$GM" "REGISTER host=127.0.0.1 udp=$SINK_PORT ctl=${ctl#port }" |
-    grep -q "^OK" || fail "cannot register the listener"
+fake_members "$SINK_PORT"
 
 # secret_of RUN: the secret= of that run's START to the listener.
 secret_of() {
@@ -32,12 +26,7 @@ for r in 1 2; do
 	run_cs "run$r" -n 3 -m 10 -t 2 -q &
 	cs=$!
 	PIDS="$PIDS $cs"
-	w=0
-	until run=$(sed -n 's/^START .*run=\([0-9]*\).*/\1/p' "$T/fake.in" |
-	    sed -n "${r}p") && [ -n "$run" ]; do
-		w=$((w + 1)); [ $w -lt 200 ] || fail "run $r: no START seen"
-		sleep 0.05
-	done
+	run=$(fake_run $r) || fail "run $r: no START seen"
 	s=$(secret_of "$run")
 	echo "$s" | grep -qxE "[0-9a-f]{64}" ||
 	    fail "run $r: secret=$s is not 32 bytes in hex"
