@@ -68,6 +68,7 @@ for kf in "$(key 15)" "$(key 65)" "$(key 15 nl)"; do
 done
 for kf in "$(key 16)" "$(key 64)" "$(key 64 nl)"; do
 	b=$(basename "$kf")
+	# shellcheck disable=SC2086
 	stop_pids $PIDS
 	PIDS= NPEERS=0
 	start_gm -k "$kf"

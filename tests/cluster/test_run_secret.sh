@@ -32,7 +32,7 @@ for r in 1 2; do
 	    fail "run $r: secret=$s is not 32 bytes in hex"
 	eval "S$r=\$s"
 	k=0
-	while [ $k -lt $NPEERS ]; do
+	while [ $k -lt "$NPEERS" ]; do
 		"$CTLRAW" "$(peer_ctl $k)" STATUS >"$T/status$r.$k" ||
 		    fail "run $r: STATUS of peer $k"
 		grep -q "run=$run" "$T/status$r.$k" ||
