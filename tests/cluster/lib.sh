@@ -176,9 +176,10 @@ start_sink() {
 	SINK_PORT=${SINK_PORT#port }
 }
 
-# fake_members UDP...: one listener (the sink, TCP) registered at the group
-# manager as a member for each UDP port given: it answers OK to every
-# connection and keeps what it is sent, STARTs included, in $T/fake.in.
+# fake_members UDP...: one listener (the sink, TCP on 127.0.0.1) registered
+# at the group manager as a member for each UDP port given: it answers OK
+# to every connection and keeps what it is sent, STARTs included, in
+# $T/fake.in.
 fake_members() {
 	"$TOP/$B/tests/sink" tcp 120 --out "$T/fake.in" --say "OK
 " >"$T/fake.out" &

@@ -13,6 +13,7 @@
 # counts the 24 lines of each peer as unexpected (48 in all).
 . "$(dirname "$0")/lib.sh"
 CTLRAW=$TOP/$B/tests/ctlraw
+[ "$HOST" = 127.0.0.1 ] || skip "IPv4 loopback only (the listener, tests/tools/sink)"
 start_gm
 fake_members 9 10
 bad="63 4294967295 18446744073709551615|0 0 0|1 4294967295 1|62 4 18446744073709551615"

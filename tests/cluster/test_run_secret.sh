@@ -9,6 +9,7 @@
 # logs.
 . "$(dirname "$0")/lib.sh"
 CTLRAW=$TOP/$B/tests/ctlraw
+[ "$HOST" = 127.0.0.1 ] || skip "IPv4 loopback only (the listener, tests/tools/sink)"
 
 start_gm
 start_peers 2
