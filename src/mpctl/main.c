@@ -546,7 +546,7 @@ parse_args(struct mpctl *m, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	uint64_t v;
-	int ch;
+	int ch, e;
 
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "+:hk:t:V", opts, NULL)) != -1) {
@@ -555,9 +555,14 @@ parse_args(struct mpctl *m, int argc, char **argv)
 			usage();
 			break;
 		case 'k':
-			if (auth_load_key(optarg, &m->key_store) < 0)
-				usage_error("cannot use %s: %s", optarg,
-				    strerror(errno));
+			/* Said as the daemons say it (proc.c, setup_key). */
+			if (auth_load_key(optarg, &m->key_store) < 0) {
+				e = errno;
+				usage_error("cannot use key file %s%s: %s",
+				    optarg, e == ENODEV ? " (not a regular "
+				    "file)" : e == EINVAL ? " (it must hold 16 "
+				    "to 64 bytes)" : "", strerror(e));
+			}
 			m->key = &m->key_store;
 			break;
 		case 't':

@@ -176,6 +176,33 @@ start_sink() {
 	SINK_PORT=${SINK_PORT#port }
 }
 
+# fake_members UDP...: one listener (the sink, TCP on 127.0.0.1) registered
+# at the group manager as a member for each UDP port given: it answers OK
+# to every connection and keeps what it is sent, STARTs included, in
+# $T/fake.in.
+fake_members() {
+	"$TOP/$B/tests/sink" tcp 120 --out "$T/fake.in" --say "OK
+" >"$T/fake.out" &
+	PIDS="$PIDS $!"
+	l=$(wait_line "$T/fake.out" "^port ") || fail "sink did not start"
+	for u in "$@"; do
+		"$TOP/$B/tests/ctlraw" "$GM" \
+		    "REGISTER host=$HOST udp=$u ctl=${l#port }" | grep -q "^OK" ||
+		    fail "cannot register a listener as member udp=$u"
+	done
+}
+
+# fake_run K: waits until the listeners got the STARTs of K runs; prints
+# the Kth run.
+fake_run() {
+	w=0
+	until r=$(sed -n 's/^START .*run=\([0-9]*\).*/\1/p' "$T/fake.in" \
+	    2>/dev/null | uniq | sed -n "$1p") && [ -n "$r" ]; do
+		w=$((w + 1)); [ $w -lt 400 ] || return 1; sleep 0.05
+	done
+	echo "$r"
+}
+
 # run_cs NAME ARGS...: runs comparison_server; output in $T/NAME.out/.err.
 # Without a group manager (start_gm), -g names port 9 of $HOST, where none
 # listens: an empty -g is a usage error of its own.

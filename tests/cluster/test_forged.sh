@@ -7,6 +7,10 @@
 #    values, since the forger does not know the run's secret (drop_auth),
 #    and the run ends ok (the core's own bounds, drop_bound, are judged in
 #    tests/unit/test_order.c; test_blind.sh forges values inside them);
+#  - no key: a datagram of member 1 to the victim, captured on the way and
+#    sent again 16 times (sealed under the run's secret, which the replayer
+#    never learns), is dropped each time as a replay (drop_replay), and the
+#    run still ends ok;
 #  - with --key-file: a sealed datagram of a killed peer, replayed twice a
 #    second, is dropped as a replay (drop_replay), and the others still
 #    find that peer dead within their peer timeout.
@@ -41,6 +45,15 @@ w=0
 until st=$(ctl "$(peer_ctl "$victim")" STATUS) &&
     [ "$(field drop_auth "$st")" -ge 2 ]; do
 	w=$((w + 1)); [ $w -lt 200 ] || fail "forgeries not refused: $st"
+	sleep 0.05
+done
+"$FORGE" --to "$(peer_udp "$victim")" --from "$(peer_udp "$forger")" \
+    --run "$run" --sender 1 --n 3 --kind hb --replay 5000 --count 16 \
+    --interval-ms 20 >/dev/null || fail "no datagram captured to replay"
+w=0
+until st=$(ctl "$(peer_ctl "$victim")" STATUS) &&
+    [ "$(field drop_replay "$st")" -ge 16 ] 2>/dev/null; do
+	w=$((w + 1)); [ $w -lt 200 ] || fail "replays not refused: $st"
 	sleep 0.05
 done
 wait $cs

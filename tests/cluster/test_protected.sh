@@ -4,9 +4,12 @@
 # (A 10.78.0.1, B 10.78.0.2, one veth between them).  The programs run in
 # A.  Without a key, B's control connections get ERR 403 (logged once per
 # source), a REGISTER of B's address is refused, so is a START naming it,
-# and B's datagrams are dropped and counted (drop_protected); with
-# --insecure (one warning) and with a key from mpctl keygen, a run between
-# a peer in A and one in B is ok.  Needs root and ip; skipped otherwise.
+# and B's datagrams are dropped and counted (drop_protected); a comparison
+# server without --insecure, whose group manager (with --insecure) lists a
+# peer in B, starts no run: exit 3 with a FATAL line naming B's address,
+# and neither that peer nor one in A gets START.  With --insecure (one
+# warning) and with a key from mpctl keygen, a run between a peer in A and
+# one in B is ok.  Needs root and ip; skipped otherwise.
 . "$(dirname "$0")/lib.sh"
 [ "$(id -u)" = 0 ] || skip "needs root for network namespaces"
 command -v ip >/dev/null || skip "needs ip (iproute2)"
@@ -87,6 +90,24 @@ grep -q "^drop_protected=[1-9]" "$T/st" ||
     { cat "$T/st"; fail "B's datagrams were not counted as drop_protected"; }
 grep -q "datagram from 10.78.0.2:.* dropped: protected mode" "$T/p0.err" ||
     fail "the first dropped datagram was not logged"
+stop_all
+
+# --- The comparison server, protected, and a member in B: no run. ---
+start gmi "$NA" group_manager --insecure
+wait_line "$T/gmi.err" "listening on" >/dev/null || fail "group manager"
+start pa "$NA" peer -g 127.0.0.1:5680 -l "$T/logs" --refresh 1
+start pb "$NB" peer -g 10.78.0.1:5680 -l "$T/logs" --refresh 1 --insecure
+for p in pa pb; do
+	wait_line "$T/$p.err" "registered at" >/dev/null || fail "peer $p"
+done
+in_a $WRAP "$BIN/comparison_server" -g 127.0.0.1:5680 -n 2 -m 5 -t 10 \
+    >"$T/cs.out" 2>"$T/cs.err"
+rc=$?
+[ $rc -eq 3 ] || { cat "$T/cs.out" "$T/cs.err"; fail "protected server: exit $rc"; }
+grep -q "FATAL.*protected mode: peer 10.78.0.2 is not on a loopback" \
+    "$T/cs.err" || { cat "$T/cs.err"; fail "no FATAL line naming B's peer"; }
+grep -q "run [0-9]" "$T/pa.err" "$T/pb.err" &&
+    { cat "$T/pa.err" "$T/pb.err"; fail "a peer got START"; }
 stop_all
 
 # run_across MODE ARGS...: gm, a peer in A, a peer in B, then a run of

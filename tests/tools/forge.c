@@ -9,7 +9,7 @@
  *         [--seq S] [--ts T] [--c C] [--members MASK] [--ballot B]
  *         [--levels L] [--claim P:X] [--await-propose MS] [--key-file F]
  *         [--counter C] [--step D] [--seq-step E] [--count K]
- *         [--interval-ms I]
+ *         [--interval-ms I] [--replay MS]
  *
  * KIND: clock   a DATA of seq S whose timestamp is T (default just under
  *               2^62)
@@ -27,6 +27,10 @@
  * the --to port to the --from port (seen through a raw socket, as a member
  * on the path sees it), and takes its ballot: what a member answering that
  * proposal would send, lies included.
+ * --replay MS sends no datagram of its own: it waits up to MS ms for any
+ * datagram of this run from the --from port to the --to port and sends
+ * that one again, byte for byte (KIND is then moot): a captured datagram
+ * replayed by who cannot read or seal one.
  * Without --key-file nothing is sealed: what an attacker who does not know
  * the run's key (the shared key, or the secret of its START) can send.
  * Sends K copies (default 1), I ms apart, the counter going up by D and
@@ -65,6 +69,7 @@ struct forge {
 	int		 claim_p;	/* -1: none */
 	uint32_t	 claim_x;
 	unsigned long	 await_ms;
+	unsigned long	 replay_ms;
 	uint32_t	 step, seq_step;
 	unsigned long	 count, interval_ms;
 };
@@ -80,7 +85,8 @@ usage(void)
 	    "[--claim P:X]\n"
 	    "             [--await-propose MS] [--key-file F] [--counter C] "
 	    "[--step D]\n"
-	    "             [--seq-step E] [--count K] [--interval-ms I]\n");
+	    "             [--seq-step E] [--count K] [--interval-ms I] "
+	    "[--replay MS]\n");
 	exit(2);
 }
 
@@ -156,6 +162,48 @@ await_propose(struct forge *f)
 	}
 	close(fd);
 	return -1;
+}
+
+/*
+ * Waits up to f->replay_ms for a datagram of run f->run sent from port
+ * f->from to port f->to on loopback, sealed or not (its MAC is not
+ * checked: a replayer holds no key); its bytes into buf.  Their length,
+ * or 0 when none came.
+ */
+static size_t
+capture(const struct forge *f, uint8_t *buf)
+{
+	static struct msg_dgram dg;
+	uint8_t pkt[65536];
+	uint64_t until = mptime_now_us() + f->replay_ms * 1000;
+	struct pollfd pfd;
+	size_t ihl, len;
+	ssize_t n;
+	int fd;
+
+	if ((fd = socket(AF_INET, SOCK_RAW, IPPROTO_UDP)) < 0)
+		return 0;
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	while (mptime_now_us() < until) {
+		if (poll(&pfd, 1, 50) <= 0 ||
+		    (n = recv(fd, pkt, sizeof(pkt), 0)) < 28)
+			continue;
+		ihl = (size_t)(pkt[0] & 15) * 4;
+		if ((size_t)n < ihl + 8 + MSG_HDR_LEN ||
+		    wire_get_u16(pkt + ihl) != f->from ||
+		    wire_get_u16(pkt + ihl + 2) != f->to ||
+		    (len = (size_t)n - ihl - 8) > MSG_MAX_DGRAM)
+			continue;
+		if (msg_decode(pkt + ihl + 8, len, &dg) < 0 ||
+		    dg.hdr.run != f->run)
+			continue;
+		memcpy(buf, pkt + ihl + 8, len);
+		close(fd);
+		return len;
+	}
+	close(fd);
+	return 0;
 }
 
 static size_t
@@ -249,7 +297,7 @@ main(int argc, char **argv)
 	char *colon;
 	uint8_t dgram[MSG_MAX_DGRAM];
 	unsigned long i, sent = 0;
-	size_t len;
+	size_t len = 0;
 	int a, fd;
 
 	for (a = 1; a + 1 < argc; a += 2) {
@@ -287,6 +335,8 @@ main(int argc, char **argv)
 			f.claim_x = (uint32_t)num(colon + 1, UINT32_MAX);
 		} else if (!strcmp(o, "--await-propose"))
 			f.await_ms = (unsigned long)num(v, 600000);
+		else if (!strcmp(o, "--replay"))
+			f.replay_ms = (unsigned long)num(v, 600000);
 		else if (!strcmp(o, "--step"))
 			f.step = (uint32_t)num(v, 1000);
 		else if (!strcmp(o, "--seq-step"))
@@ -315,8 +365,15 @@ main(int argc, char **argv)
 		close(fd);
 		return 1;
 	}
+	if (f.replay_ms && !(len = capture(&f, dgram))) {
+		fprintf(stderr, "forge: no datagram of run %llu seen in %lu ms\n",
+		    (unsigned long long)f.run, f.replay_ms);
+		close(fd);
+		return 1;
+	}
 	for (i = 0; i < f.count; i++) {
-		len = build(&f, dgram);
+		if (!f.replay_ms)
+			len = build(&f, dgram);
 		f.counter += f.step;
 		f.seq += f.seq_step;
 		if (send_spoofed(fd, &f, dgram, len) == 0)

@@ -4,8 +4,9 @@
  * tests that a peer is no reflector and sends no file it should not.
  *   sink udp|tcp SECONDS [--out FILE] [--say TEXT] [--slow MS]
  * Prints "port P" once it listens, then after SECONDS "bytes N".  TCP takes
- * one connection at a time, appends what it reads to FILE, and with --say
- * answers each connection with TEXT, one byte every MS ms (a slow server).
+ * one connection at a time, appends what it reads to FILE (as it comes,
+ * for a test to read meanwhile), and with --say answers each connection
+ * with TEXT, one byte every MS ms (a slow server).
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -109,8 +110,11 @@ main(int argc, char **argv)
 		n = recv(c >= 0 ? c : fd, buf, sizeof(buf), 0);
 		if (n > 0) {
 			bytes += (uint64_t)n;
-			if (f)
+			/* At once: a test reads it while we run. */
+			if (f) {
 				fwrite(buf, 1, (size_t)n, f);
+				fflush(f);
+			}
 		} else if (c >= 0 && (n == 0 || errno != EINTR)) {
 			eof = 1;
 		}

@@ -4,9 +4,12 @@
  * broke the original demo), bad input dropped and counted, duplicates, a
  * complete run to DONE, failure detection, and the liveness rules: the
  * window keyed on delivery, selective repair, the stall abort; a view
- * change without a silent member.  The runs abort on failure, except the
- * view change's (which the simulation drives much further).
+ * change without a silent member, and an owner's answer claiming less of
+ * its stream than the coordinator holds, blamed on the owner.  The runs
+ * abort on failure, except the view changes' (which the simulation drives
+ * much further).
  */
+#include <stdbool.h>
 #include <string.h>
 
 #include "mpcomm/msg.h"
@@ -661,6 +664,122 @@ test_view_change(void)
 	order_outbox_free(&box);
 }
 
+/*
+ * Datagram d of peer 1 with its VIEW answer (STATE) alone in it, and with
+ * lie, claiming that peer 1 processed none of its own stream, all else as
+ * answered: the lie of an owner under-reporting what it stamped.  Into
+ * out; its length, or 0 when d holds no answer.  *honest: the level of its
+ * own stream that peer 1 really answered.
+ */
+static size_t
+owner_answer(const uint8_t *d, size_t len, bool lie, uint8_t *out,
+    uint32_t *honest)
+{
+	static struct msg_dgram dg;
+	struct msg_view_entry e[MSG_VIEW_MAX];
+	uint32_t level[MSG_MAX_PEERS];
+	struct msg_builder b;
+	const struct msg_view *v;
+	size_t r;
+	unsigned i;
+
+	if (msg_decode(d, len, &dg) < 0)
+		return 0;
+	for (r = 0; r < dg.nrec; r++) {
+		if (dg.rec[r].type != MSG_VIEW ||
+		    dg.rec[r].u.view.kind != MSG_VIEW_STATE)
+			continue;
+		v = &dg.rec[r].u.view;
+		for (i = 0; i < v->nviews && i < MSG_VIEW_MAX; i++)
+			msg_view_get(v, i, &e[i]);
+		for (i = 0; i < v->n; i++)
+			level[i] = msg_view_level(v, i);
+		*honest = level[1];
+		if (lie)
+			level[1] = 0;
+		msg_begin(&b, out, MSG_MAX_DGRAM, 1, dg.hdr.run);
+		msg_set_counter(&b, dg.hdr.counter);
+		msg_set_view(&b, dg.hdr.view);
+		CHECK(msg_put_view(&b, v, e, level) == 0);
+		return msg_finish(&b);
+	}
+	return 0;
+}
+
+/*
+ * mpcomm(7), FAULT MODEL: the coordinator trusts its own answer, so it
+ * blames the owner when only its own level of a stream exceeds the
+ * owner's.  Three peers; peer 2 dies after the handshake; with lie, peer
+ * 1's answer to peer 0's proposal says it processed none of its own stream,
+ * which peer 0 holds some of: peer 0 counts a lie and names peer 1 (not
+ * itself), and installs no view with that answer.  Without, the same
+ * answer with its true level: no lie, view 1 installed.
+ */
+static void
+test_owner_blamed(bool lie)
+{
+	static uint8_t forged[MSG_MAX_DGRAM];
+	struct order_config c;
+	struct order *p[3];
+	struct log l[3] = { { 0 }, { 0 }, { 0 } };
+	struct order_outbox box;
+	unsigned i, live = 7, answers = 0;
+	uint32_t honest = 0;
+	uint64_t t, members;
+	size_t k, n;
+
+	order_outbox_init(&box, 256);
+	for (i = 0; i < 3; i++) {
+		order_config_defaults(&c);
+		c.run = 79;
+		c.self = i;
+		c.n = 3;
+		c.messages = 3;
+		c.payload_len = 4;
+		c.suspect_us = 200000;
+		p[i] = order_create(&c, on_deliver, &l[i]);
+		CHECK(p[i] != NULL);
+	}
+	for (i = 0; i < 3; i++) {
+		order_start(p[i], 0, &box);
+		route3(p, live, i, 0, &box);
+	}
+	for (t = 10000; t < 2000000; t += 10000) {
+		for (i = 0; i < 3; i++) {
+			if (!(live >> i & 1))
+				continue;
+			if (order_phase(p[i]) == ORDER_RUNNING && i != 2)
+				(void)order_stamp(p[i], t, 1, &box);
+			order_tick(p[i], t, &box);
+			for (k = 0; i == 1 && k < box.n; k++) {
+				n = owner_answer(box.d[k].buf, box.d[k].len, lie,
+				    forged, &honest);
+				if (!n)
+					continue;
+				memcpy(box.d[k].buf, forged, n);
+				box.d[k].len = n;
+				answers++;
+			}
+			route3(p, live, i, t, &box);
+		}
+		if (order_phase(p[0]) == ORDER_RUNNING)
+			live = 3;	/* peer 2 dies, having sent nothing */
+	}
+	CHECK(answers >= 1);		/* peer 1 answered */
+	CHECK(honest >= 1);		/* it had stamped some, truly */
+	if (lie) {
+		CHECK(order_stats(p[0])->lies >= 1);
+		CHECK(order_stats(p[0])->liars == 2);	/* 1, not 0 */
+		CHECK(order_view(p[0], &members) == 0);
+	} else {
+		CHECK(order_stats(p[0])->lies == 0);
+		CHECK(order_view(p[0], &members) == 1 && members == 3);
+	}
+	for (i = 0; i < 3; i++)
+		order_destroy(p[i]);
+	order_outbox_free(&box);
+}
+
 int
 main(void)
 {
@@ -675,5 +794,7 @@ main(void)
 	test_stall_aborts();
 	test_replay_dropped();
 	test_view_change();
+	test_owner_blamed(true);
+	test_owner_blamed(false);
 	CHECK_DONE("test_order");
 }
