@@ -45,7 +45,7 @@ TOOLS	 = $(B)/tests/ctlraw $(B)/tests/slowclient $(B)/tests/noise \
 .DELETE_ON_ERROR:
 .SECONDARY:
 .PHONY: all check unit sim cluster demo clean install uninstall asan tsan \
-	valgrind bench bench-quick fuzz soak
+	valgrind bench bench-quick bench-ab fuzz soak
 
 all: $(BINS)
 
@@ -135,6 +135,13 @@ bench: all $(TOOLS)
 
 bench-quick: all $(TOOLS)
 	@B=$(B) tests/bench/bench.sh --quick $(BENCH_ARGS)
+
+# An interleaved A/B of floods against another build: BASE_B is that
+# build's folder (holding bin/), e.g. a worktree of another commit built
+# with `make`.  AB_ARGS="--rounds R --json FILE".
+bench-ab: all
+	@test -n "$(BASE_B)" || { echo "usage: make bench-ab BASE_B=DIR" >&2; exit 2; }
+	@tests/bench/ab.sh $(AB_ARGS) $(BASE_B) $(B)
 
 # The README's own example: keep the two in step (tests/cluster/test_scripts.sh).
 DEMO	 = scripts/cluster.sh -n 4 -m 300 --delay 1:40 --compare

@@ -30,6 +30,7 @@ while [ $# -gt 0 ]; do
 done
 [ $quick -eq 1 ] && [ "$runs" = 3 ] && runs=1
 [ -x "$bin/peer" ] || make -s -C "$top" || exit 3
+. "$top/tests/bench/lib.sh"
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/mpcomm-bench.XXXXXX") || exit 3
 pids=
@@ -42,34 +43,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-wait_line() {
-	w=0
-	while [ $w -lt 400 ]; do
-		grep -q -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05; w=$((w + 1))
-	done
-	echo "bench: no '$2' in $1" >&2; exit 3
-}
-
 if [ $quick -eq 1 ]; then maxn=8; sizes="3 8"; else maxn=16; sizes="2 3 5 8 16"; fi
-"$bin/group_manager" -b 127.0.0.1 -p 0 2>"$T/gm.log" &
-pids="$pids $!"
-wait_line "$T/gm.log" "listening on"
-gm=127.0.0.1:$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$T/gm.log")
-i=0
-while [ $i -lt $maxn ]; do
-	"$bin/peer" -g "$gm" -b 127.0.0.1 -u 0 -p 0 -l "$T/logs" -q \
-	    2>"$T/peer$i.log" &
-	pids="$pids $!"
-	i=$((i + 1))
-done
-w=0
-until "$top/$B/bin/mpctl" send "$gm" LIST | grep -q "members=$maxn"; do
-	w=$((w + 1)); [ $w -lt 200 ] || { echo "bench: peers did not register" >&2; exit 3; }
-	sleep 0.05
-done
-
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print 0 }'; }
+start_cluster "$bin" "$T" $maxn
 
 # measure NAME ARGS...: runs the comparison server R times; keeps CSV rows
 # and the worst own-message latency of each run.  With FREEZE=1, once a
@@ -118,10 +93,6 @@ freeze_one() {
 col() { cut -d, -f"$2" "$T/$1.rows" | median; }
 
 udp=$("$top/$B/tests/udprate" 1200 1 | sed -n 's/.*datagrams_per_s=\([0-9]*\).*/\1/p')
-m_for() {
-	case $1 in 2) echo 300000 ;; 3) echo 200000 ;; 5) echo 80000 ;;
-	8) echo 40000 ;; *) echo 10000 ;; esac
-}
 [ $quick -eq 1 ] && m_for() { case $1 in 3) echo 60000 ;; *) echo 10000 ;; esac; }
 
 printf '%-22s %10s %7s %9s %9s %11s %8s %9s %9s %9s\n' test msgs/s x_udp \
