@@ -393,33 +393,83 @@ put(char *buf, size_t cap, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* When peer i received each message delivered at the first disagreement,
- * measured from its send (one host: one clock). */
-static void
-explain_receipts(const struct report *r, const uint64_t *key, unsigned i,
-    char *buf, size_t cap)
+/* What let peer i deliver message key without ordering: its send, for the
+ * peer's own message, else its receipt; NULL if not traced. */
+static const struct trace_ev *
+arrival(const struct report *r, unsigned i, uint64_t key)
 {
-	const char *sep = "";
-	char d[16];
-	unsigned k;
+	unsigned s = (unsigned)(key >> 32);
 
-	for (k = 0; k < r->p.n; k++) {
-		unsigned s = (unsigned)(key[k] >> 32);
-		uint32_t q = (uint32_t)key[k];
-		const struct trace_ev *se, *re;
-		unsigned m;
+	return find_ev(&r->log[i], s == i ? TRACE_SEND : TRACE_RECV, s,
+	    (uint32_t)key);
+}
 
-		for (m = 0; m < k && key[m] != key[k]; m++)
-			;
-		if (key[k] == UINT64_MAX || m < k || s == i || s >= r->p.n ||
-		    !(se = find_ev(&r->log[s], TRACE_SEND, s, q)))
-			continue;
-		re = find_ev(&r->log[i], TRACE_RECV, s, q);
-		put(buf, cap, "%s%u:%" PRIu32 " %s", sep, s, q, !re ?
-		    "not yet" : re->t >= se->t ? report_fmt_us(d, sizeof(d),
-		    re->t - se->t) : "?");
-		sep = ", ";
-	}
+/*
+ * Whether message a was sent before message b: by sequence number from one
+ * sender, by the shared clock on one host; across hosts there is no such
+ * order between senders to speak of.
+ */
+static bool
+sent_before(const struct report *r, bool host, uint64_t a, uint64_t b)
+{
+	unsigned sa = (unsigned)(a >> 32), sb = (unsigned)(b >> 32);
+	const struct trace_ev *ea, *eb;
+
+	if (sa == sb)
+		return (uint32_t)a < (uint32_t)b;
+	if (!host || sa >= r->p.n || sb >= r->p.n ||
+	    !(ea = find_ev(&r->log[sa], TRACE_SEND, sa, (uint32_t)a)) ||
+	    !(eb = find_ev(&r->log[sb], TRACE_SEND, sb, (uint32_t)b)))
+		return false;
+	return ea->t < eb->t;
+}
+
+/*
+ * Why peer i delivered x where another peer delivered y, from peer i's
+ * trace alone: both times are on its clock, so the gap holds across hosts
+ * too.  Its own message it delivered when it sent it, another's when it
+ * arrived; one that arrived first although sent after the other overtook
+ * it.
+ */
+static void
+explain_peer(const struct report *r, bool host, unsigned i, uint64_t x,
+    uint64_t y, char *buf, size_t cap)
+{
+	const struct trace_ev *ax = arrival(r, i, x), *ay = arrival(r, i, y);
+	unsigned xs = (unsigned)(x >> 32), ys = (unsigned)(y >> 32);
+	uint32_t xq = (uint32_t)x, yq = (uint32_t)y;
+	bool later = ay && ax && ay->t >= ax->t;
+	char d[16] = "";
+
+	if (!ax)
+		return;
+	if (later)
+		report_fmt_us(d, sizeof(d), ay->t - ax->t);
+	else if (ay)
+		report_fmt_us(d, sizeof(d), ax->t - ay->t);
+	if (xs == i)
+		put(buf, cap, " peer %u delivered its own %u:%" PRIu32 " at "
+		    "once, when it sent it", i, xs, xq);
+	else if (ys == i && later)
+		put(buf, cap, " peer %u received %u:%" PRIu32 " %s before it "
+		    "sent its own %u:%" PRIu32 ";", i, xs, xq, d, ys, yq);
+	else if (later && sent_before(r, host, y, x))
+		put(buf, cap, " %u:%" PRIu32 " overtook %u:%" PRIu32 " at "
+		    "peer %u, arriving %s before it;", xs, xq, ys, yq, i, d);
+	else
+		put(buf, cap, " %u:%" PRIu32 " reached peer %u", xs, xq, i);
+	if (buf[strlen(buf) - 1] == ';')
+		return;
+	if (!ay)
+		put(buf, cap, ", before %u:%" PRIu32 " reached it;", ys, yq);
+	else if (later)
+		put(buf, cap, ", %u:%" PRIu32 " %s %s later;", ys, yq,
+		    ys == i ? "was sent" : "reached it", d);
+	else
+		put(buf, cap, ", %u:%" PRIu32 " %s %s before it and waited%s;",
+		    ys, yq, ys == i ? "was sent" : "had reached it", d,
+		    r->p.mode == ORDER_FIFO ? " for its sender's earlier "
+		    "ones" : "");
 }
 
 int
@@ -447,22 +497,26 @@ st_explain(const struct report *r, char *buf, size_t cap)
 		    (unsigned)(key[i] >> 32), (unsigned)key[i],
 		    key[i] >> 32 == i ? " (its own)" : "");
 	}
-	put(buf, cap, " a peer delivers its own message at once, when it "
-	    "sends it, and another's when it arrives");
-	if (r->p.mode == ORDER_FIFO)
-		put(buf, cap, " (after that sender's earlier ones)");
-	if (traced && host) {
-		put(buf, cap, ". Received, after their sends:");
+	if (!traced) {
+		put(buf, cap, " without ordering a peer delivers its own "
+		    "message at once, when it sends it, and another's when it "
+		    "arrives%s (--trace tells when each peer received them)",
+		    r->p.mode == ORDER_FIFO ? " (after that sender's earlier "
+		    "ones)" : "");
+	} else {
+		put(buf, cap, " why:");
 		for (i = 0; i < r->p.n; i++) {
-			char mine[256] = "";
+			unsigned k;
 
-			explain_receipts(r, key, i, mine, sizeof(mine));
-			if (mine[0])
-				put(buf, cap, " peer %u: %s;", i, mine);
+			for (k = 0; k < r->p.n; k++)
+				if (k != i && key[k] != key[i] &&
+				    key[k] != UINT64_MAX)
+					break;
+			if (k < r->p.n && key[i] != UINT64_MAX)
+				explain_peer(r, host, i, key[i], key[k], buf,
+				    cap);
 		}
 	}
-	if (!traced)
-		put(buf, cap, " (--trace tells when each peer received them)");
 	if (buf[strlen(buf) - 1] == ';' || buf[strlen(buf) - 1] == ':')
 		buf[strlen(buf) - 1] = '\0';
 	put(buf, cap, ".");

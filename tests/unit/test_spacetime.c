@@ -4,7 +4,8 @@
  * hosts, whose clocks disagree by seconds, are laid out by Lamport clock,
  * where every arrow runs forwards; on one host, by time, where the same
  * skewed clocks would run arrows backwards.  And the first disagreement of
- * a none run is said in words, with the receipt times.  Every picture
+ * a none run is said in words from the traces: which message overtook
+ * which at which peer, by how long.  Every picture
  * survives any trace that parses, out of the run's bounds or not (the
  * server refuses those as they come in, collect.c, but a picture must
  * not rely on it for its memory).  The ShiViz log of a run with a dead
@@ -74,6 +75,27 @@ skewed(const char *host1)
 	};
 
 	return two_peers(9, 1, ORDER_NONE, host1, tr, keys);
+}
+
+/*
+ * Two peers on two hosts (none): peer 0 sends 0:1 and 0:2, 1 ms apart;
+ * 0:2 overtakes 0:1 on the way to peer 1, which receives it 70 ms first.
+ */
+static struct report *
+overtaken(void)
+{
+	static const char *const tr[2][8] = {
+		{ "@S 1000 1 1", "@D 1000 0 0 1 1 -1",
+		  "@S 2000 2 2", "@D 2000 1 0 2 2 -1", NULL },
+		{ "@R 2100 0 2 2 3", "@D 2100 0 0 2 2 0",
+		  "@R 72100 0 1 1 4", "@D 72100 1 0 1 1 2", NULL },
+	};
+	static const uint64_t keys[2][2] = {
+		{ (uint64_t)0 << 32 | 1, (uint64_t)0 << 32 | 2 },
+		{ (uint64_t)0 << 32 | 2, (uint64_t)0 << 32 | 1 },
+	};
+
+	return two_peers(12, 2, ORDER_NONE, "10.0.0.2", tr, keys);
 }
 
 /* Two peers, two messages each, whose traces parse but are extreme. */
@@ -221,15 +243,28 @@ main(void)
 	CHECK(st_explain(rp, words, sizeof(words)) == 1);
 	CHECK(strstr(words, "peer 0 delivered 0:1 (its own)") != NULL);
 	CHECK(strstr(words, "peer 1 delivered 1:1 (its own)") != NULL);
-	/* Across hosts there is no common clock to measure receipts by. */
-	CHECK(strstr(words, "Received") == NULL);
+	/* Each gap is measured on one peer's clock: across hosts too. */
+	CHECK(strstr(words, "0:1 reached it 400us later") != NULL);
 	report_free(rp);
 	rp = skewed("10.0.0.1");		/* one host: by time */
 	CHECK(st_svg(path, rp) == 0);
 	arrows(path, &n, &back);
 	CHECK(n == 2 && back == 1);	/* the skew shows, as it should */
 	CHECK(st_explain(rp, words, sizeof(words)) == 1);
-	CHECK(strstr(words, "peer 1: 0:1 ") != NULL);
+	CHECK(strstr(words, "1:1 reached it 900us later") != NULL);
+	report_free(rp);
+	/*
+	 * The cause said from what happened, not a canned sentence: which
+	 * message overtook which, where and by how long (one peer's clock,
+	 * so across hosts too).
+	 */
+	rp = overtaken();
+	CHECK(rp->npositions >= 1 && rp->positions[0] == 0);
+	CHECK(st_explain(rp, words, sizeof(words)) == 1);
+	CHECK(strstr(words, "0:2 overtook 0:1 at peer 1, arriving 70.0ms "
+	    "before it") != NULL);
+	CHECK(strstr(words, "a peer delivers its own message at once") ==
+	    NULL);
 	report_free(rp);
 	/* Seq 2^32 - 1 once sized the ShiViz tables 0 and wrote past them. */
 	rp = extreme();
