@@ -9,6 +9,11 @@
  * involved.  Peers on one host share a monotonic clock, so the layout is
  * by time; across hosts it is by Lamport clock, which no message can run
  * backwards on.  Beyond ST_WINDOW messages per sender, the first ones.
+ * Position labels are laid out in per-row occupancy bitmaps: a label that
+ * would overlap a square or another label is left out, and the picture
+ * says how many.  A few late events (a datagram resent under loss) do not
+ * squeeze the rest: the axis ends just past the ST_CUT_Q quantile and what
+ * is later is drawn past a dotted line, its arrows dashed, said in words.
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -24,6 +29,10 @@
 #define ST_WIDTH	1000
 #define ST_TOP		100
 #define ST_LANE		110
+#define ST_LATE		(ST_LEFT + ST_WIDTH + 24)	/* past the cut */
+#define ST_CUT_Q	0.98	/* the time axis ends near this quantile */
+#define ST_ROWS		6	/* deliveries stacked under a lane */
+#define ST_ROW_W	(ST_LEFT + ST_WIDTH + 200)	/* occupancy, px */
 
 static const char *const st_palette[] = {
 	"#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2",
@@ -37,6 +46,11 @@ struct st {
 	bool		 physical;	/* one host: laid out by its clock */
 	uint32_t	 window;
 	double		 lo, hi;	/* the drawn range, in layout units */
+	double		 cut;		/* later than this: past the line */
+	size_t		 nlate, nevents;	/* drawn events past it, all */
+	size_t		 nlabels, nleft;	/* position labels, left out */
+	double		*dx[MSG_MAX_PEERS], *dy[MSG_MAX_PEERS];	/* squares */
+	unsigned char	 row[ST_ROWS][ST_ROW_W];	/* one lane's labels */
 	double		*x[MSG_MAX_PEERS];	/* per event: layout units */
 	bool		*drawn[MSG_MAX_PEERS];
 	int64_t		*sendix[MSG_MAX_PEERS];	/* seq -> its @S index */
@@ -101,6 +115,51 @@ st_place(struct st *s, unsigned i)
 }
 
 static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Where the time axis ends: at the drawn range's end, unless the last few
+ * events lie more than twice as far out as the ST_CUT_Q quantile; then a
+ * tenth past that quantile, so that one late datagram no longer squeezes
+ * the run into a corner.
+ */
+static int
+st_cut(struct st *s)
+{
+	double *v, q;
+	size_t n = 0, k;
+	unsigned i;
+	size_t j;
+
+	for (i = 0; i < s->n; i++)
+		n += s->r->log[i].ntrace;
+	if (!(v = malloc((n + 1) * sizeof(*v))))
+		return -1;
+	for (n = 0, i = 0; i < s->n; i++)
+		for (j = 0; j < s->r->log[i].ntrace; j++)
+			if (s->drawn[i][j] &&
+			    s->r->log[i].trace[j].kind != TRACE_VIEW)
+				v[n++] = s->x[i][j];
+	s->cut = s->hi;
+	s->nevents = n;
+	if (n >= 10) {
+		qsort(v, n, sizeof(*v), cmp_double);
+		q = v[(size_t)(ST_CUT_Q * (double)(n - 1))];
+		if (q > s->lo && s->hi - s->lo > 2 * (q - s->lo))
+			s->cut = s->lo + 1.1 * (q - s->lo);
+		for (k = 0; k < n; k++)
+			s->nlate += v[k] > s->cut;
+	}
+	free(v);
+	return 0;
+}
+
+static int
 st_init(struct st *s, const struct report *r)
 {
 	unsigned i;
@@ -117,6 +176,8 @@ st_init(struct st *s, const struct report *r)
 		size_t nt = r->log[i].ntrace + 1;
 
 		if (!(s->x[i] = calloc(nt, sizeof(double))) ||
+		    !(s->dx[i] = calloc(nt, sizeof(double))) ||
+		    !(s->dy[i] = calloc(nt, sizeof(double))) ||
 		    !(s->drawn[i] = calloc(nt, sizeof(bool))) ||
 		    !(s->sendix[i] = malloc((s->window + 1) *
 		    sizeof(int64_t))))
@@ -137,6 +198,8 @@ st_init(struct st *s, const struct report *r)
 		s->lo = s->hi = 0;	/* nothing drawn */
 	if (!(s->hi > s->lo))
 		s->hi = s->lo + 1;
+	if (st_cut(s) < 0)
+		return -1;
 	s->first = r->p.mode != ORDER_TOTAL && r->npositions ?
 	    (int64_t)r->positions[0] : -1;
 	for (i = 0; i < s->n && s->first >= 0; i++)
@@ -152,15 +215,26 @@ st_free(struct st *s)
 
 	for (i = 0; i < MSG_MAX_PEERS; i++) {
 		free(s->x[i]);
+		free(s->dx[i]);
+		free(s->dy[i]);
 		free(s->drawn[i]);
 		free(s->sendix[i]);
 	}
 }
 
+/* Whether event j of peer i lies past the cut. */
+static bool
+st_late(const struct st *s, unsigned i, size_t j)
+{
+	return s->x[i][j] > s->cut;
+}
+
 static double
 st_px(const struct st *s, unsigned i, size_t j)
 {
-	return ST_LEFT + (s->x[i][j] - s->lo) * ST_WIDTH / (s->hi - s->lo);
+	if (st_late(s, i, j))
+		return ST_LATE;
+	return ST_LEFT + (s->x[i][j] - s->lo) * ST_WIDTH / (s->cut - s->lo);
 }
 
 static double
@@ -226,23 +300,28 @@ st_arrows(FILE *f, const struct st *s)
 		for (j = 0; j < l->ntrace; j++) {
 			const struct trace_ev *e = &l->trace[j];
 			int64_t sj;
-			bool hot;
+			bool hot, late;
 
 			if (e->kind != TRACE_RECV || !s->drawn[i][j] ||
 			    e->peer >= s->n || e->seq > s->window ||
 			    (sj = s->sendix[e->peer][e->seq]) < 0)
 				continue;
 			hot = st_involved(s, e->peer, e->seq);
-			fprintf(f, "<line class=\"msg%s\" x1=\"%.1f\" "
+			late = st_late(s, i, j);
+			fprintf(f, "<line class=\"msg%s%s\" x1=\"%.1f\" "
 			    "y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
-			    "stroke-width=\"%s\" marker-end=\"url(#arrow)\">"
+			    "stroke-width=\"%s\"%s marker-end=\"url(#%s)\">"
 			    "<title>DATA %u:%" PRIu32 " ts=%" PRIu64 ", sent by "
 			    "peer %u, received by peer %u (its clock after: %"
-			    PRIu64 ")</title></line>\n", hot ? " crossed" : "",
+			    PRIu64 ")%s</title></line>\n", hot ? " crossed" : "",
+			    late ? " late" : "",
 			    st_px(s, e->peer, (size_t)sj), st_py(e->peer),
 			    st_px(s, i, j), st_py(i), hot ? "#d62728" :
-			    ST_COLOR(e->peer), hot ? "2.5" : "1", e->peer,
-			    e->seq, e->ts, e->peer, i, e->clock);
+			    ST_COLOR(e->peer), hot ? "2.5" : "1", late ?
+			    " stroke-dasharray=\"4,3\"" : "", late ? "late" :
+			    "arrow", e->peer, e->seq, e->ts, e->peer, i,
+			    e->clock, late ? ", late: past the cut of the "
+			    "time axis" : "");
 		}
 	}
 }
@@ -289,16 +368,14 @@ st_cause(FILE *f, const struct st *s, unsigned i, size_t j, double x,
 }
 
 /*
- * A delivery: a square under the lane, its position beside it.  Deliveries
- * close together (a burst, in total order) are stacked downwards, six to
- * a column, so that each stays readable.
+ * Where a delivery's square goes, under the lane.  Deliveries close
+ * together (a burst, in total order) are stacked downwards, ST_ROWS to a
+ * column, so that each stays readable.
  */
 static void
-st_delivery(FILE *f, struct st *s, unsigned i, size_t j)
+st_stack(struct st *s, unsigned i, size_t j)
 {
-	const struct trace_ev *e = &s->r->log[i].trace[j];
-	bool first = s->first >= 0 && e->pos == (uint64_t)s->first;
-	double x = st_px(s, i, j), y;
+	double x = st_px(s, i, j);
 
 	if (s->stack > 0 && x < s->last_x + 16) {
 		x = s->last_x;
@@ -306,9 +383,26 @@ st_delivery(FILE *f, struct st *s, unsigned i, size_t j)
 		s->last_x = x;
 		s->stack = 0;
 	}
-	y = st_py(i) + 10 + (s->stack % 6) * 11;
-	x += (s->stack / 6) * 22;
+	s->dy[i][j] = st_py(i) + 10 + (s->stack % ST_ROWS) * 11;
+	s->dx[i][j] = x + (s->stack / ST_ROWS) * 22;
 	s->stack++;
+}
+
+static bool
+st_first(const struct st *s, const struct trace_ev *e)
+{
+	return s->first >= 0 && e->pos == (uint64_t)s->first;
+}
+
+/* A delivery: a square in the sender's colour, red-edged at the first
+ * disagreement. */
+static void
+st_delivery(FILE *f, struct st *s, unsigned i, size_t j)
+{
+	const struct trace_ev *e = &s->r->log[i].trace[j];
+	bool first = st_first(s, e);
+	double x = s->dx[i][j], y = s->dy[i][j];
+
 	st_cause(f, s, i, j, x, y);
 	fprintf(f, "<rect class=\"dlv%s\" x=\"%.1f\" y=\"%.1f\" width=\"8\" "
 	    "height=\"8\" fill=\"%s\" stroke=\"%s\" stroke-width=\"%s\">"
@@ -317,9 +411,88 @@ st_delivery(FILE *f, struct st *s, unsigned i, size_t j)
 	    x - 4, y, ST_COLOR(e->peer), first ? "#d62728" : "none",
 	    first ? "3" : "0", i, e->peer, e->seq, e->ts, e->pos,
 	    first ? ": the first disagreement" : "");
-	fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"8\"%s>%" PRIu64
-	    "</text>\n", x + 6, y + 7, first ?
-	    " fill=\"#d62728\" font-weight=\"bold\"" : "", e->pos);
+}
+
+/* Pixels [x0, x1) of a row: whether any is taken, then take them. */
+static bool
+st_row_free(const struct st *s, unsigned row, double x0, double x1)
+{
+	long k;
+
+	if (x0 < 0 || x1 >= ST_ROW_W)
+		return false;
+	for (k = (long)x0; k < (long)x1 + (x1 > (long)x1); k++)
+		if (s->row[row][k])
+			return false;
+	return true;
+}
+
+static void
+st_row_take(struct st *s, unsigned row, double x0, double x1)
+{
+	long k;
+
+	for (k = x0 < 0 ? 0 : (long)x0; k < (long)x1 + (x1 > (long)x1) &&
+	    k < ST_ROW_W; k++)
+		s->row[row][k] = 1;
+}
+
+/* The pixels the digits of v take at font size 8: 4.5 a digit, the
+ * width of a sans-serif digit (0.556 em) rounded up. */
+static double
+st_label_w(uint64_t v)
+{
+	double w = 4.5;
+
+	while (v >= 10) {
+		v /= 10;
+		w += 4.5;
+	}
+	return w;
+}
+
+/*
+ * The position labels of lane i, beside their squares: every square's
+ * pixels taken first, then the labels of the first disagreement, then the
+ * rest in order; a label whose pixels are taken is left out (its square's
+ * title still says it) and counted.
+ */
+static void
+st_labels(FILE *f, struct st *s, unsigned i)
+{
+	const struct peer_log *l = &s->r->log[i];
+	unsigned pass, row;
+	size_t j;
+
+	memset(s->row, 0, sizeof(s->row));
+	for (j = 0; j < l->ntrace; j++)
+		if (s->drawn[i][j] && l->trace[j].kind == TRACE_DELIVER) {
+			row = (unsigned)((s->dy[i][j] - st_py(i) - 10) / 11);
+			st_row_take(s, row, s->dx[i][j] - 4, s->dx[i][j] + 4);
+			s->nlabels++;
+		}
+	for (pass = 0; pass < 2; pass++)
+		for (j = 0; j < l->ntrace; j++) {
+			const struct trace_ev *e = &l->trace[j];
+			double x, w;
+			bool first;
+
+			if (!s->drawn[i][j] || e->kind != TRACE_DELIVER ||
+			    (first = st_first(s, e)) != (pass == 0))
+				continue;
+			x = s->dx[i][j] + 6;
+			w = st_label_w(e->pos);
+			row = (unsigned)((s->dy[i][j] - st_py(i) - 10) / 11);
+			if (!st_row_free(s, row, x, x + w)) {
+				s->nleft++;
+				continue;
+			}
+			st_row_take(s, row, x - 1, x + w + 1.5);
+			fprintf(f, "<text class=\"pos\" x=\"%.1f\" y=\"%.1f\" "
+			    "font-size=\"8\"%s>%" PRIu64 "</text>\n", x,
+			    s->dy[i][j] + 7, first ? " fill=\"#d62728\" "
+			    "font-weight=\"bold\"" : "", e->pos);
+		}
 }
 
 static void
@@ -343,8 +516,12 @@ st_events(FILE *f, struct st *s)
 	unsigned i;
 	size_t j;
 
-	for (i = 0; i < s->n; i++)
-		for (s->stack = 0, j = 0; j < s->r->log[i].ntrace; j++) {
+	for (i = 0; i < s->n; i++) {
+		for (s->stack = 0, j = 0; j < s->r->log[i].ntrace; j++)
+			if (s->drawn[i][j] &&
+			    s->r->log[i].trace[j].kind == TRACE_DELIVER)
+				st_stack(s, i, j);
+		for (j = 0; j < s->r->log[i].ntrace; j++) {
 			const struct trace_ev *e = &s->r->log[i].trace[j];
 
 			if (!s->drawn[i][j])
@@ -365,6 +542,8 @@ st_events(FILE *f, struct st *s)
 				    st_px(s, i, j), st_py(i) + 8,
 				    ST_COLOR(e->peer), i, e->peer, e->ts);
 		}
+		st_labels(f, s, i);
+	}
 }
 
 /* Event kind of peer l's trace for message (sender, seq), or NULL. */
@@ -579,9 +758,14 @@ st_head(FILE *f, const struct st *s, double h)
 	    "height=\"%.0f\" font-family=\"sans-serif\">\n<defs><marker "
 	    "id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" "
 	    "markerWidth=\"6\" markerHeight=\"6\" orient=\"auto-start-reverse\">"
-	    "<path d=\"M 0 0 L 10 5 L 0 10 z\" fill=\"#444\"/></marker></defs>\n"
+	    "<path d=\"M 0 0 L 10 5 L 0 10 z\" fill=\"#444\"/></marker>"
+	    "<marker id=\"late\" viewBox=\"0 0 10 10\" refX=\"10\" "
+	    "refY=\"5\" markerWidth=\"8\" markerHeight=\"8\" "
+	    "orient=\"auto-start-reverse\"><path d=\"M 0 0 L 10 5 L 0 10\" "
+	    "fill=\"none\" stroke=\"#444\" stroke-width=\"2\"/></marker>"
+	    "</defs>\n"
 	    "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
-	    ST_LEFT + ST_WIDTH + 40, h);
+	    ST_LEFT + ST_WIDTH + 70, h);
 	fprintf(f, "<text x=\"10\" y=\"24\" font-size=\"16\">space-time "
 	    "diagram: run %" PRIu64 ", order=%s, %u peers, %" PRIu32
 	    " messages each%s</text>\n", r->run, order_mode_name(r->p.mode),
@@ -599,6 +783,49 @@ st_head(FILE *f, const struct st *s, double h)
 	    ORDER_TOTAL ? "; dashed: what made it deliverable (tick: an ACK "
 	    "state counted)" : "; red: the first disagreement and the "
 	    "messages delivered there");
+}
+
+/*
+ * What the picture left out or moved, in numbers: the labels that would
+ * have overlapped, and the events past the cut of the time axis (with the
+ * dotted line they are drawn beyond).  Returns the next free line.
+ */
+static double
+st_notes(FILE *f, const struct st *s, double y)
+{
+	char words[512] = "";
+
+	if (s->cut < s->hi) {
+		fprintf(f, "<line class=\"cut\" x1=\"%d\" y1=\"%d\" "
+		    "x2=\"%d\" y2=\"%.1f\" stroke=\"#888\" "
+		    "stroke-dasharray=\"1,3\"/>\n<text x=\"%d\" y=\"%d\" "
+		    "font-size=\"9\">later</text>\n", ST_LEFT + ST_WIDTH + 14,
+		    ST_TOP - 30, ST_LEFT + ST_WIDTH + 14, y, ST_LEFT + ST_WIDTH +
+		    10, ST_TOP - 34);
+		if (s->physical)
+			snprintf(words, sizeof(words), "time axis cut at %.1f ms "
+			    "(just past the %.0fth percentile): %zu of %zu "
+			    "events are later, up to %.1f ms, drawn past the "
+			    "dotted line, their arrows dashed",
+			    (s->cut - s->lo) / 1000, ST_CUT_Q * 100, s->nlate,
+			    s->nevents, (s->hi - s->lo) / 1000);
+		else
+			snprintf(words, sizeof(words), "Lamport axis cut at %.0f "
+			    "(just past the %.0fth percentile): %zu of %zu "
+			    "events are later, up to %.0f, drawn past the "
+			    "dotted line, their arrows dashed", s->cut,
+			    ST_CUT_Q * 100, s->nlate, s->nevents, s->hi);
+	}
+	y += 20;
+	if (words[0])
+		y = st_words(f, words, y, "#555");
+	if (s->nleft) {
+		snprintf(words, sizeof(words), "%zu labels of %zu left out "
+		    "where they would overlap (hover over a square for its "
+		    "position)", s->nleft, s->nlabels);
+		y = st_words(f, words, y, "#555");
+	}
+	return y == ST_TOP + s->n * ST_LANE ? y : y + 4;
 }
 
 int
@@ -621,12 +848,12 @@ st_svg(const char *path, const struct report *r)
 		st_free(&s);
 		return -1;
 	}
-	h = ST_TOP + s.n * ST_LANE + 40 + 16 * 6;
+	h = ST_TOP + s.n * ST_LANE + 40 + 16 * 8;
 	st_head(f, &s, h);
 	st_lanes(f, &s);
 	st_arrows(f, &s);
 	st_events(f, &s);
-	y = ST_TOP + s.n * ST_LANE;
+	y = st_notes(f, &s, ST_TOP + s.n * ST_LANE - 20);
 	if (st_explain(r, words, sizeof(words))) {
 		fprintf(f, "<text x=\"10\" y=\"%.1f\" font-size=\"13\" "
 		    "fill=\"#d62728\">first disagreement</text>\n", y);

@@ -6,7 +6,7 @@
 # peer, one arrow per DATA and receiver (3 x 10 x 2), every delivery marked
 # (3 x 30) with its position; in none the first disagreement is marked at
 # every peer, with the message each delivered there, and explained in
-# words; in total every delivery of another peer's message is tied to what
+# words; no two position labels overlap, and those left out are counted; in total every delivery of another peer's message is tied to what
 # made it deliverable.  The ShiViz log is parsed back with the regular
 # expression it declares, and its vector clocks are checked against
 # happens-before computed here from program order and the sends and
@@ -52,6 +52,15 @@ for mode in ("none", "total"):
         assert m, title(d)
         seen.add((m.group(1), m.group(3)))
     assert seen == {(str(p), str(k)) for p in range(3) for k in range(30)}, "every position of every peer"
+    # Position labels never overlap (4.5 px a digit at font size 8), and
+    # the ones left out are said in numbers.
+    pos = [(float(e.get("x")), float(e.get("y")) - 7, 4.5 * len(e.text)) for e in cls("pos")]
+    for a in range(len(pos)):
+        for b in range(a + 1, len(pos)):
+            (x1, y1, w1), (x2, y2, w2) = pos[a], pos[b]
+            assert not (x1 < x2 + w2 and x2 < x1 + w1 and abs(y1 - y2) < 8), "labels overlap"
+    said = re.search(r"(\d+) labels of (\d+) left out", open("%s/st-%s.svg" % (T, mode)).read())
+    assert len(pos) + (int(said.group(1)) if said else 0) == len(dl), "labels drawn and left out"
     r = json.load(open("%s/%s.json" % (T, mode)))
     text = open("%s/st-%s.svg" % (T, mode)).read()
     if mode == "none":

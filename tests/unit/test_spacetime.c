@@ -11,6 +11,7 @@
  * not rely on it for its memory).  The ShiViz log of a run with a dead
  * member writes a receipt after its send whenever a trace holds the send.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,6 +159,154 @@ dead_sender(void)
 	return rp;
 }
 
+/*
+ * Two peers on one host, ST_WINDOW messages from peer 0 a millisecond
+ * apart, received 0.3 ms later by peer 1, but the last one two seconds
+ * late (resent after a loss): dense labels, one outlier.
+ */
+static struct report *
+crowded(unsigned m)
+{
+	struct report *rp = calloc(1, sizeof(*rp));
+	char line[128];
+	unsigned i, k;
+
+	if (!rp)
+		abort();
+	rp->run = 13;
+	rp->p.n = 2;
+	rp->p.m = m;
+	rp->p.mode = ORDER_NONE;
+	for (i = 0; i < 2; i++) {
+		struct peer_log *l = &rp->log[i];
+
+		snprintf(rp->member[i].host, sizeof(rp->member[i].host),
+		    "10.0.0.1");
+		l->received = true;
+		l->status = RUN_STATUS_OK;
+		l->keys = calloc(m, sizeof(*l->keys));
+		l->trace = calloc(2 * m, sizeof(*l->trace));
+		if (!l->keys || !l->trace)
+			abort();
+		for (k = 0; k < m; k++) {
+			uint64_t t = 1000 * (k + 1) + (i ? 300 : 0);
+
+			if (i && k == m - 1)
+				t = 2000000;
+			l->keys[k] = k + 1;
+			if (i == 0)
+				snprintf(line, sizeof(line), "@S %llu %u %u",
+				    (unsigned long long)t, k + 1, k + 1);
+			else
+				snprintf(line, sizeof(line), "@R %llu 0 %u %u "
+				    "%u", (unsigned long long)t, k + 1, k + 1,
+				    k + 2);
+			CHECK(trace_parse(line, 2, &l->trace[2 * k]) == 0);
+			snprintf(line, sizeof(line), "@D %llu %u 0 %u %u %d",
+			    (unsigned long long)t, k, k + 1, k + 1,
+			    i ? (int)(2 * k) : -1);
+			CHECK(trace_parse(line, 2, &l->trace[2 * k + 1]) == 0);
+		}
+		l->n = m;
+		l->ntrace = 2 * m;
+	}
+	compare_run(rp);
+	return rp;
+}
+
+/*
+ * The position labels of an SVG file: whether any two overlap (each label
+ * 4.5 px a digit, 8 high, at its x and baseline; each square 8 x 8), how
+ * many are drawn, and the numbers of "N labels of M left out".  A digit
+ * is 4.5 px at font size 8, as the picture counts it.
+ */
+static void
+labels(const char *path, int *drawn, int *overlap, int *left, int *of)
+{
+	static double lx[4096], ly[4096], lw[4096], sx[4096], sy[4096];
+	char line[2048], *p;
+	int nl = 0, ns = 0, a, b;
+	double x, y;
+	FILE *f = fopen(path, "r");
+
+	*drawn = *overlap = 0;
+	*left = *of = -1;
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "<text class=\"pos\" x=\"%lf\" y=\"%lf\"",
+		    &x, &y) == 2 && nl < 4096 && (p = strchr(line, '>'))) {
+			lx[nl] = x;
+			ly[nl] = y - 7;
+			lw[nl++] = 4.5 * (double)strcspn(p + 1, "<");
+		}
+		if ((p = strstr(line, "<rect class=\"dlv")) && (p =
+		    strstr(p, "x=")) && sscanf(p, "x=\"%lf\" y=\"%lf\"", &x,
+		    &y) == 2 && ns < 4096) {
+			sx[ns] = x;
+			sy[ns++] = y;
+		}
+		if ((p = strstr(line, " labels of ")))
+			while (p > line && p[-1] != '>' && p[-1] != ' ')
+				p--;
+		if (p && sscanf(p, "%d labels of %d left out", left, of) != 2)
+			*left = *of = -1;
+	}
+	fclose(f);
+	*drawn = nl;
+	for (a = 0; a < nl; a++) {
+		for (b = a + 1; b < nl; b++)
+			if (lx[a] < lx[b] + lw[b] && lx[b] < lx[a] + lw[a] &&
+			    ly[a] < ly[b] + 8 && ly[b] < ly[a] + 8)
+				(*overlap)++;
+		for (b = 0; b < ns; b++)
+			if (lx[a] < sx[b] + 8 && sx[b] < lx[a] + lw[a] &&
+			    ly[a] < sy[b] + 8 && sy[b] < ly[a] + 8)
+				(*overlap)++;
+	}
+}
+
+/* The largest x1 or x2 of the arrows that are not late. */
+static double
+rightmost_arrow(const char *path)
+{
+	char line[1024];
+	double x1, x2, best = 0;
+	const char *p;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if ((p = strstr(line, "<line class=\"msg")) &&
+		    !strstr(line, " late\"") && (p = strstr(p, "x1=")) &&
+		    sscanf(p, "x1=\"%lf\" y1=\"%*f\" x2=\"%lf\"", &x1,
+		    &x2) == 2) {
+			if (x1 > best)
+				best = x1;
+			if (x2 > best)
+				best = x2;
+		}
+	fclose(f);
+	return best;
+}
+
+/* Whether a file holds a string. */
+static bool
+holds(const char *path, const char *what)
+{
+	char line[4096];
+	bool found = false;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = strstr(line, what) != NULL;
+	fclose(f);
+	return found;
+}
+
 /* The line numbers of "peer0 ... receive 1:1" and "peer1 ... send 1:1". */
 static void
 recv_send_lines(const char *path, int *recv, int *send)
@@ -226,7 +375,7 @@ main(void)
 {
 	char path[] = "/tmp/test_spacetime.XXXXXX", words[2048];
 	struct report *rp;
-	int fd, n, back, recv_at, send_at;
+	int fd, n, back, left, of, recv_at, send_at;
 
 	CHECK((fd = mkstemp(path)) >= 0);
 	close(fd);
@@ -265,6 +414,20 @@ main(void)
 	    "before it") != NULL);
 	CHECK(strstr(words, "a peer delivers its own message at once") ==
 	    NULL);
+	report_free(rp);
+	/*
+	 * Fifty deliveries a lane, 20 px apart: labels that would overlap are
+	 * left out and counted, none drawn overlaps; the one late receipt no
+	 * longer squeezes the rest into a corner, and is said in words.
+	 */
+	rp = crowded(50);
+	CHECK(st_svg(path, rp) == 0);
+	labels(path, &n, &back, &left, &of);
+	CHECK(back == 0);
+	CHECK(left > 0 && of == 100 && n + left == of);
+	CHECK(rightmost_arrow(path) > 900);
+	CHECK(holds(path, "class=\"msg late\""));
+	CHECK(holds(path, "2 of 200 events are later, up to 1999.0 ms"));
 	report_free(rp);
 	/* Seq 2^32 - 1 once sized the ShiViz tables 0 and wrote past them. */
 	rp = extreme();
