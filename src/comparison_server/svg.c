@@ -6,8 +6,11 @@
  * would look like noise whatever the order, the whole run is drawn as
  * mismatch density per block of positions with the first disagreement
  * marked, and the lanes show DETAIL_MAX positions from just before it.
+ * View changes are marked in both, and the window starts before the first
+ * view when the peers agree everywhere.  The positions counted are the
+ * report's: in a views run, those judged among the survivors.
  * A sweep: mean mismatched rounds against messages per peer, one line per
- * peer count.
+ * peer count, titled with what was run.
  */
 #include <inttypes.h>
 #include <stdbool.h>
@@ -50,6 +53,14 @@ bad_in(const struct report *r, size_t *k, uint64_t lo, uint64_t hi)
 		(*k)++;
 	}
 	return bad;
+}
+
+/* The positions the report counts: in a views run those judged among
+ * the survivors, else every message sent. */
+static uint64_t
+svg_counted(const struct report *r)
+{
+	return r->views_run ? r->judged : r->total;
 }
 
 /* Columns of `per` positions each over [lo, hi), PLOT_W wide. */
@@ -135,6 +146,57 @@ svg_axis(FILE *f, const struct span *sp, unsigned y, const char *what)
 }
 
 /*
+ * Where the survivors installed each view, a dashed line across the lanes
+ * from y (h high) at its position in the span, labelled (if label) with
+ * the view and who left in it, in the row above y; a label that would run
+ * past the right edge ends at its line instead.
+ */
+static void
+svg_views(FILE *f, const struct report *r, const struct span *sp, unsigned y,
+    unsigned h, bool label)
+{
+	char text[128];
+	const struct peer_log *ref;
+	uint64_t prev;
+	size_t k;
+	unsigned i;
+	double x;
+
+	if (!r->views_run || r->ref < 0)
+		return;
+	ref = &r->log[r->ref];
+	prev = ~UINT64_C(0) >> (64 - (r->p.n < 64 ? r->p.n : 64));
+	for (k = 0; k < ref->nviews; prev = ref->views[k].members, k++) {
+		if (ref->views[k].at < sp->lo || ref->views[k].at > sp->hi)
+			continue;
+		x = LEFT + (double)(ref->views[k].at - sp->lo) /
+		    (double)sp->per * sp->cw;
+		fprintf(f, "<line class=\"view\" x1=\"%.2f\" y1=\"%u\" "
+		    "x2=\"%.2f\" y2=\"%u\" stroke=\"black\" stroke-width="
+		    "\"2\" stroke-dasharray=\"6 3\"><title>view %" PRIu32
+		    " installed after %" PRIu64 " messages</title></line>\n", x,
+		    y, x, y + h, ref->views[k].view, ref->views[k].at);
+		if (!label)
+			continue;
+		snprintf(text, sizeof(text), "view %" PRIu32 " (after %" PRIu64
+		    " messages):", ref->views[k].view, ref->views[k].at);
+		for (i = 0; i < r->p.n; i++)
+			if (prev >> i & 1 && !(ref->views[k].members >> i & 1) &&
+			    strlen(text) + 5 < sizeof(text))
+				snprintf(text + strlen(text), sizeof(text) -
+				    strlen(text), " -%u", i);
+		/* About 6 px a character at font size 11. */
+		if (x + 3 + 6.0 * (double)strlen(text) > LEFT + PLOT_W + 30)
+			fprintf(f, "<text x=\"%.2f\" y=\"%u\" font-size="
+			    "\"11\" text-anchor=\"end\">%s</text>\n", x - 3,
+			    y - 3, text);
+		else
+			fprintf(f, "<text x=\"%.2f\" y=\"%u\" font-size="
+			    "\"11\">%s</text>\n", x + 3, y - 3, text);
+	}
+}
+
+/*
  * The whole run as mismatch density: per block of positions, a bar as
  * high as the share of mismatched positions in it (full height: the peers
  * disagree everywhere), and a marker at the first disagreement.
@@ -151,8 +213,9 @@ svg_density(FILE *f, const struct report *r, uint64_t len, unsigned y)
 	fprintf(f, "<text x=\"%u\" y=\"%u\" font-weight=\"bold\">All %" PRIu64
 	    " positions in blocks of %" PRIu64 ": share of positions where the "
 	    "peers disagree</text>\n<rect x=\"%u\" y=\"%u\" width=\"%u\" height="
-	    "\"%u\" fill=\"#2ca02c\" fill-opacity=\"0.15\"/>\n", LEFT, y, len,
-	    sp.per, LEFT, y + 8, PLOT_W, DENSITY_H);
+	    "\"%u\" fill=\"#2ca02c\" fill-opacity=\"0.15\"/>\n", LEFT, y,
+	    svg_counted(r) ? svg_counted(r) : len, sp.per, LEFT, y + 8, PLOT_W,
+	    DENSITY_H);
 	fprintf(f, "<text x=\"%u\" y=\"%u\" text-anchor=\"end\">100%%</text>\n"
 	    "<text x=\"%u\" y=\"%u\" text-anchor=\"end\">0%%</text>\n",
 	    LEFT - 6, y + 20, LEFT - 6, y + 8 + DENSITY_H);
@@ -179,6 +242,7 @@ svg_density(FILE *f, const struct report *r, uint64_t len, unsigned y)
 		fprintf(f, "<text x=\"%u\" y=\"%u\">the peers agree at every "
 		    "position</text>\n", LEFT + 4, y + 26 + DENSITY_H);
 	}
+	svg_views(f, r, &sp, y + 8, DENSITY_H, false);
 	svg_axis(f, &sp, y + 44 + DENSITY_H, "position");
 	return y + 60 + DENSITY_H;
 }
@@ -215,7 +279,7 @@ svg_title(FILE *f, const struct report *r, unsigned h)
 	    PRIu64 " - mismatched rounds: %" PRIu64 " of %" PRIu64
 	    " positions%s</text>\n", LEFT, r->p.imin_ms, r->p.imax_ms,
 	    r->p.dmin_ms, r->p.dmax_ms, r->p.loss, r->p.dup, r->p.seed,
-	    r->mismatched, r->total, r->views_run ? " among the survivors" :
+	    r->mismatched, svg_counted(r), r->views_run ? " among the survivors" :
 	    "");
 	if (r->views_run)
 		fprintf(f, "<text x=\"%u\" y=\"58\">%" PRIu32 " view "
@@ -223,47 +287,12 @@ svg_title(FILE *f, const struct report *r, unsigned h)
 		    r->views);
 }
 
-/*
- * Where the survivors installed each view, a dashed line across the lanes
- * from y (h high) at its position in the span, labelled with the view and
- * who left in it.
- */
-static void
-svg_views(FILE *f, const struct report *r, const struct span *sp, unsigned y,
-    unsigned h)
-{
-	const struct peer_log *ref;
-	uint64_t prev;
-	size_t k;
-	unsigned i;
-	double x;
-
-	if (!r->views_run || r->ref < 0)
-		return;
-	ref = &r->log[r->ref];
-	prev = ~UINT64_C(0) >> (64 - (r->p.n < 64 ? r->p.n : 64));
-	for (k = 0; k < ref->nviews; prev = ref->views[k].members, k++) {
-		if (ref->views[k].at < sp->lo || ref->views[k].at > sp->hi)
-			continue;
-		x = LEFT + (double)(ref->views[k].at - sp->lo) /
-		    (double)sp->per * sp->cw;
-		fprintf(f, "<line x1=\"%.2f\" y1=\"%u\" x2=\"%.2f\" y2=\"%u\" "
-		    "stroke=\"black\" stroke-width=\"2\" stroke-dasharray="
-		    "\"6 3\"/>\n<text x=\"%.2f\" y=\"%u\" font-size=\"11\">"
-		    "view %" PRIu32 " (after %" PRIu64 " messages):", x, y, x,
-		    y + h, x + 3, y - 3, ref->views[k].view, ref->views[k].at);
-		for (i = 0; i < r->p.n; i++)
-			if (prev >> i & 1 && !(ref->views[k].members >> i & 1))
-				fprintf(f, " -%u", i);
-		fprintf(f, "</text>\n");
-	}
-}
-
 int
 report_svg(const char *path, const struct report *r)
 {
-	uint64_t len = r->total, w0 = 0;
+	uint64_t len = svg_counted(r), w0 = 0, at;
 	unsigned i, y = TOP, lanes = (r->p.n + 1) * LANE_H;
+	unsigned vrow = r->views_run ? 14 : 0;	/* the views' labels */
 	struct span sp;
 	FILE *f;
 
@@ -274,24 +303,29 @@ report_svg(const char *path, const struct report *r)
 		len = 1;
 	if (!(f = fopen(path, "w")))
 		return -1;
-	svg_title(f, r, TOP + lanes + 110 + (len > DETAIL_MAX ? DENSITY_H +
-	    80 : 0));
+	svg_title(f, r, TOP + vrow + lanes + 110 + (len > DETAIL_MAX ?
+	    DENSITY_H + 80 + vrow : 0));
+	y += vrow / 2;
 	if (len > DETAIL_MAX) {
 		/* Detail: a window from a little before the first mismatch. */
 		y = svg_density(f, r, len, y);
-		w0 = r->npositions && r->positions[0] > DETAIL_MAX / 10 ?
-		    r->positions[0] - DETAIL_MAX / 10 : 0;
+		at = r->npositions ? r->positions[0] : r->views_run &&
+		    r->ref >= 0 && r->log[r->ref].nviews ?
+		    r->log[r->ref].views[0].at : 0;
+		w0 = at > DETAIL_MAX / 10 ? at - DETAIL_MAX / 10 : 0;
 		if (w0 + DETAIL_MAX > len)
 			w0 = len - DETAIL_MAX;
 		fprintf(f, "<text x=\"%u\" y=\"%u\" font-weight=\"bold\">"
 		    "Positions %" PRIu64 "-%" PRIu64 " in detail</text>\n",
 		    LEFT, y, w0, w0 + DETAIL_MAX - 1);
-		y += 10;
+		y += 10 + vrow;
+	} else {
+		y += vrow;
 	}
 	span_init(&sp, w0, len > DETAIL_MAX ? w0 + DETAIL_MAX : len);
 	svg_strip(f, r, &sp, y, LANE_H - 4);
 	svg_lanes(f, r, &sp, y + LANE_H);
-	svg_views(f, r, &sp, y, lanes);
+	svg_views(f, r, &sp, y, lanes, true);
 	svg_axis(f, &sp, y + lanes + 16, "delivery position");
 	svg_legend(f, r, y + lanes + 40);
 	fprintf(f, "</svg>\n");
