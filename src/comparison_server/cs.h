@@ -241,6 +241,7 @@ struct sweep_stats {
 	struct sweep_cell *cell;
 	size_t		 n;
 	size_t		 cap;
+	struct run_params p;	/* what was run: the first run's */
 };
 
 /* sweep.c */

@@ -488,6 +488,7 @@ sweep_svg(const char *path, const struct sweep_stats *s)
 {
 	struct chart ch = { 800, 480, 80, 200, 50, 60, 0, 0, 0, 0 };
 	unsigned peers[64], np = 0, a;
+	uint64_t rmin = UINT64_MAX, rmax = 0;
 	double ymax = 0, xmax = 1;
 	bool seen;
 	size_t i;
@@ -516,6 +517,24 @@ sweep_svg(const char *path, const struct sweep_stats *s)
 	    "<text x=\"%u\" y=\"28\" font-size=\"16\" font-weight=\"bold\">"
 	    "Mismatched rounds (mean over runs) against messages per peer"
 	    "</text>\n", ch.w, ch.h, ch.left);
+	for (i = 0; i < s->n; i++) {
+		if (s->cell[i].runs < rmin)
+			rmin = s->cell[i].runs;
+		if (s->cell[i].runs > rmax)
+			rmax = s->cell[i].runs;
+	}
+	if (rmin > rmax)
+		rmin = rmax = 0;
+	fprintf(f, "<text class=\"what\" x=\"%u\" y=\"44\">order=%s, delay %"
+	    PRIu64 ":%" PRIu64 " ms, interval %" PRIu64 ":%" PRIu64 " ms, loss "
+	    "%g, dup %g; ", ch.left, order_mode_name(s->p.mode), s->p.dmin_ms,
+	    s->p.dmax_ms, s->p.imin_ms, s->p.imax_ms, s->p.loss, s->p.dup);
+	if (rmin == rmax)
+		fprintf(f, "%" PRIu64 " run%s per point</text>\n", rmin,
+		    rmin == 1 ? "" : "s");
+	else
+		fprintf(f, "%" PRIu64 " to %" PRIu64 " runs per point</text>\n",
+		    rmin, rmax);
 	chart_axes(f, &ch);
 	if (ymax == 0)
 		fprintf(f, "<text x=\"%u\" y=\"%.1f\">no run had a mismatched "

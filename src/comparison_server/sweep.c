@@ -40,6 +40,8 @@ sweep_add(struct sweep_stats *s, const struct report *r)
 	uint64_t *nl;
 	size_t i;
 
+	if (s->n == 0)
+		s->p = r->p;	/* mode, delay, loss: the sweep's, in each run */
 	for (i = 0; i < s->n; i++)
 		if (s->cell[i].n == r->p.n && s->cell[i].m == r->p.m)
 			c = &s->cell[i];

@@ -5,7 +5,8 @@
 # lines never land on it; the report gives the run's duration and one
 # style of durations; above a few hundred positions the run's picture is
 # a mismatch-density summary plus a detailed window; the sweep chart has
-# round ticks, lines told apart, and a flat zero line said in words.
+# round ticks, lines told apart, a flat zero line said in words, and a
+# title that says what was run (mode, delay, runs).
 . "$(dirname "$0")/lib.sh"
 start_gm
 start_peers 3
@@ -18,7 +19,9 @@ grep -qE "first disagreement: position [0-9]+|agree at every position" \
     "$T/big.svg" || fail "450 positions: no summary"
 grep -q "in detail" "$T/small.svg" && fail "60 positions: drawn as a summary"
 run_cs sw --sweep-peers 2,3 --sweep-messages 5,12 --order total \
-    --svg-summary "$T/sw.svg" || fail "sweep"
+    --delay 0:2 -r 2 --svg-summary "$T/sw.svg" || fail "sweep"
+grep -q ">order=total, delay 0:2 ms, .* 2 runs per point</text>" "$T/sw.svg" ||
+    fail "the sweep chart does not say what was run"
 grep -q "every line lies on zero" "$T/sw.svg" || fail "flat zero not said"
 [ "$(grep -c "0 in every run" "$T/sw.svg")" -eq 2 ] || fail "zero lines not labelled"
 [ "$(grep -o 'stroke-dasharray="[^"]*"' "$T/sw.svg" | sort -u | wc -l)" -ge 2 ] ||
