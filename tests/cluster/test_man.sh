@@ -5,7 +5,8 @@
 # the machine's "referenced manual not found") and groff -mandoc -ww; every
 # .Xr to an MPComm page names one of the tree, with its section; every
 # option a program's or a script's --help names, long or short, is in its
-# page as that whole option (--svg is not found in --svg-summary), and
+# page as that whole option (--svg is not found in --svg-summary), one it
+# lists as an entry of its own has an entry (.It) in the page, and
 # every exit status --help names is in the page's EXIT STATUS (for a
 # script, no other either).  Every source file is named, by its whole
 # name, in the README's layout, and the README stays a front door (at most
@@ -88,6 +89,13 @@ help_opts() {
 	grep -oE -- '(^|[][ ,(/|])-[A-Za-z]([],)/| ]|$)' "$T/help" |
 	    grep -oE -- '-[A-Za-z]'
 }
+# help_entries: the options a --help text (standard input) lists as
+# entries, at the start of an indented line ("  -n, --peers N  ..."), one
+# a line; each is to have an entry of its own in the page (.It).
+help_entries() {
+	sed -nE 's/^ +(-[A-Za-z]|--[a-z][a-z0-9-]*[a-z0-9])(, (-[A-Za-z]|--[a-z][a-z0-9-]*[a-z0-9]))?([ =]|$).*/\1 \3/p' |
+	    tr ' ' '\n' | sed '/^$/d'
+}
 # in_page PAGE OPTION: PAGE has OPTION as an Fl argument, whole.
 in_page() {
 	case $2 in
@@ -106,6 +114,11 @@ check_help() {
 	help_opts <"$T/h" | sort -u | while read -r o; do
 		in_page "$page" "$o" || { echo "$name: $o is not in $rel"; exit 1; }
 	done || fail "$rel misses options"
+	help_entries <"$T/h" | sort -u | while read -r o; do
+		case $o in --*) f="Fl -${o#--}" ;; *) f="Fl ${o#-}" ;; esac
+		grep -qE "^\.It (.* )?$f([^A-Za-z0-9-]|\$)" "$page" ||
+		    { echo "$name: $o has no entry (.It) in $rel"; exit 1; }
+	done || fail "$rel misses option entries"
 	grep -q "^\.Sh EXIT STATUS" "$page" || fail "$rel: no EXIT STATUS"
 	sed -n '/^Exit status/,/^$/p' "$T/h" | sed '/^Examples:/,$d' |
 	    statuses >"$T/hs"
