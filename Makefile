@@ -195,6 +195,8 @@ SHAREDIR = $(PREFIX)/share/mpcomm
 MAN8	 = src/group_manager/group_manager.8 src/peer/peer.8 \
 	   src/comparison_server/comparison_server.8 src/mpctl/mpctl.8
 MAN7	 = src/lib/mpcomm.7
+MAN1	 = scripts/mpcomm-cluster.1 scripts/mpcomm-start-peers.1 \
+	   scripts/mpcomm-netns-cluster.1 scripts/mpcomm-remote.1
 SCRIPTS	 = cluster.sh start-peers.sh netns-cluster.sh remote.sh
 UNITS	 = $(notdir $(wildcard scripts/systemd/*.service))
 # The scripts' --version: the programs' own, written into lib.sh.
@@ -203,11 +205,13 @@ VERSION	 = $(shell sed -n 's/^\#define MPCOMM_VERSION[^"]*"\(.*\)"$$/\1/p' \
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 \
-	    $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(SHAREDIR)/scripts \
+	    $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(SHAREDIR)/scripts \
 	    $(DESTDIR)$(SHAREDIR)/systemd
 	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
 	install -m 644 $(MAN8) $(DESTDIR)$(MANDIR)/man8
 	install -m 644 $(MAN7) $(DESTDIR)$(MANDIR)/man7
+	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1
 	sed 's|^MPCOMM_VERSION=$$|MPCOMM_VERSION=$(VERSION)|' scripts/lib.sh \
 	    >$(DESTDIR)$(SHAREDIR)/scripts/lib.sh
 	chmod 644 $(DESTDIR)$(SHAREDIR)/scripts/lib.sh
@@ -225,6 +229,7 @@ uninstall:
 	rm -f $(PROGS:%=$(DESTDIR)$(BINDIR)/%) \
 	    $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(MAN8))) \
 	    $(addprefix $(DESTDIR)$(MANDIR)/man7/,$(notdir $(MAN7))) \
+	    $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN1))) \
 	    $(addprefix $(DESTDIR)$(SHAREDIR)/scripts/,$(SCRIPTS) lib.sh) \
 	    $(addprefix $(DESTDIR)$(SHAREDIR)/systemd/,$(UNITS))
 	-rmdir $(DESTDIR)$(SHAREDIR)/scripts $(DESTDIR)$(SHAREDIR)/systemd \

@@ -94,7 +94,7 @@ parse_args() {
 		--compare) compare=1; shift ;;
 		--host) need_value "$1" $#; host=$2; shift 2 ;;
 		--keep) keep=1; shift ;;
-		-h|--help) show_help "$0" 3 36 ;;
+		-h|--help) show_help "$0" ;;
 		--version) show_version ;;
 		-k|--key-file) need_value "$1" $#
 			[ -r "$2" ] || usage_error "$1: cannot read $2"

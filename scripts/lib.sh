@@ -96,5 +96,10 @@ need_number() {
 	    usage_error "$1: expected at most $4: $2"
 }
 
-# show_help FILE FIRST LAST: the comment block between those lines.
-show_help() { sed -n "$2,$3p" "$1" | sed 's/^# \{0,1\}//'; exit 0; }
+# show_help FILE: the script's opening comment, from its third line (after
+# the shebang and the licence) to the first line that is not a comment, so
+# that a longer text is never cut short.
+show_help() {
+	awk 'NR > 2 && !/^#/ { exit } NR > 2' "$1" | sed 's/^# \{0,1\}//'
+	exit 0
+}

@@ -26,14 +26,17 @@
 #
 # Options: -n PEERS (default 4), -m MESSAGES (default 200), --log-dir DIR
 # (keep the peers' delivery logs there; otherwise they are removed at
-# exit), -h/--help, --version; every other option goes to
-# comparison_server (as there: --delay 40 is 40:40).  MPCOMM_BIN: the
-# folder of the programs (default build/bin of the source tree, built if
-# missing; installed: PREFIX/bin).
+# exit), -h/--help, --version.  These go to comparison_server: -o,
+# --order; -i, --interval; --delay; --loss; --dup; --seed; --window;
+# --on-failure; --suspect; -r, --runs; -j, --json; --svg; --csv; -t,
+# --timeout; --wait; --shutdown-peers; -q, --quiet; -v, --verbose (as
+# there: --delay 40 is 40:40).  MPCOMM_BIN: the folder of the programs
+# (default build/bin of the source tree, built if missing; installed:
+# PREFIX/bin).
 #
-# Exit status: 0 the run was ok, 1 it failed, 2 usage error, 3 network or
-# system error, also when root, ip or iptables is missing or the programs
-# are not found.
+# Exit status: 0 every run was ok, 1 a run failed, 2 usage error, 3
+# network or system error, also when root, ip or iptables is missing or
+# the programs are not found; 130/143 interrupted (SIGINT/SIGTERM).
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
 . "$here/scripts/lib.sh"
@@ -59,7 +62,7 @@ while [ $# -gt 0 ]; do
 	--output-loss) need_value "$1" $#; need_prob "$1" "$2"; oloss=$2; shift 2 ;;
 	--log-dir) need_value "$1" $#; logdir=$2; shift 2 ;;
 	--cut) need_value "$1" $#; cut=$2; shift 2 ;;
-	-h|--help) show_help "$0" 3 36 ;;
+	-h|--help) show_help "$0" ;;
 	--version) show_version ;;
 	-q|--quiet|-v|--verbose|--shutdown-peers) cs_args="$cs_args $1"; shift ;;
 	-o|--order|-i|--interval|--delay|--loss|--dup|--seed|--window|-r|--runs|\

@@ -38,11 +38,14 @@
 #                       adds words to every ssh and scp command line
 #   -k, --key-file PATH the run's key (default: a fresh one, mpctl keygen)
 #   -h, --help          this text; --version
-# Every ssh runs with BatchMode=yes, one shared connection a host.  These
-# go to comparison_server: -o, --order; -i, --interval; --delay; --loss;
-# --dup; --seed; --window; --on-failure; --suspect; --regions; --place; --trace [N]; -r, --runs;
-# -t, --timeout; --wait; --sweep-peers; --sweep-messages; -q, --quiet; -v,
-# --verbose; and the files, written on the host and fetched to the path
+# MPCOMM_BIN is the folder of the programs it copies (default build/bin of
+# the source tree, built if missing; installed: PREFIX/bin); exit 3 when
+# they are not found.  Every ssh runs with BatchMode=yes, one shared
+# connection a host.  These go to comparison_server: -o, --order; -i,
+# --interval; --delay; --loss; --dup; --seed; --window; --on-failure;
+# --suspect; --regions; --place; --trace [N]; -r, --runs; -t, --timeout;
+# --wait; --sweep-peers; --sweep-messages; -q, --quiet; -v, --verbose;
+# and the files, written on the host and fetched to the path
 # given here: -j, --json; --svg; --csv; --svg-summary; --spacetime;
 # --shiviz.  The RESULT line is the last line of standard output; the rest
 # of this script's messages go to standard error.
@@ -101,7 +104,7 @@ while [ $# -gt 0 ]; do
 	-k|--key-file) need_value "$1" $#
 		[ -r "$2" ] || usage_error "$1: cannot read $2"
 		key=$(abspath "$2"); shift 2 ;;
-	-h|--help) show_help "$0" 3 52 ;;
+	-h|--help) show_help "$0" ;;
 	--version) show_version ;;
 	-o|--order|-i|--interval|--delay|--loss|--dup|--seed|--window|-r|--runs|\
 	-t|--timeout|--wait|--on-failure|--suspect)

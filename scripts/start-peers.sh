@@ -40,7 +40,7 @@ while [ $# -gt 0 ]; do
 	-d) need_value "$1" $#; dir=$2; shift 2 ;;
 	--stop) stop=1; shift ;;
 	--) shift; break ;;
-	-h|--help) show_help "$0" 3 24 ;;
+	-h|--help) show_help "$0" ;;
 	--version) show_version ;;
 	-*) usage_error "unknown option $1" ;;
 	*) usage_error "unexpected argument '$1'" ;;

@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-2-Clause
-# make install with DESTDIR and PREFIX: the programs, mpctl, the man pages,
-# the scripts (remote.sh too) and the example units (their paths made
+# make install with DESTDIR and PREFIX: the programs, mpctl, the man pages
+# (every page of the tree, the scripts' section 1 pages too), the scripts
+# (remote.sh too) and the example units (their paths made
 # PREFIX's); the installed cluster.sh runs the installed programs, and
 # without them says where it looked (exit 3, no make); the installed
 # scripts' --version is the programs'; make uninstall removes exactly what
@@ -11,9 +12,16 @@ R=$T/root
 P=/opt/mpc
 make -s -C "$TOP" install DESTDIR="$R" PREFIX="$P" >"$T/i.out" 2>&1 ||
     { cat "$T/i.out"; fail "make install"; }
+# Every manual page of the tree, in the folder of its section.
+pages=$(cd "$TOP" && find src scripts -name '*.[178]' | sort)
+[ "$(echo "$pages" | wc -l)" -eq 9 ] || fail "expected 9 pages: $pages"
+for p in $pages; do
+	f=share/man/man${p##*.}/${p##*/}
+	[ -f "$R$P/$f" ] || fail "$f not installed"
+	cmp -s "$TOP/$p" "$R$P/$f" || fail "$f is not $p"
+done
 for f in bin/group_manager bin/comparison_server bin/peer bin/mpctl \
-    share/man/man8/group_manager.8 share/man/man8/comparison_server.8 \
-    share/man/man8/peer.8 share/man/man8/mpctl.8 share/man/man7/mpcomm.7 \
+    share/man/man1/mpcomm-cluster.1 share/man/man1/mpcomm-remote.1 \
     share/mpcomm/scripts/cluster.sh share/mpcomm/scripts/start-peers.sh \
     share/mpcomm/scripts/netns-cluster.sh share/mpcomm/scripts/remote.sh \
     share/mpcomm/scripts/lib.sh \
@@ -57,8 +65,10 @@ if ps -eo pid,args | grep -F "$R$P/bin/" | grep -v grep >"$T/left"; then
 	fail "cluster.sh left processes running"
 fi
 if command -v man >/dev/null; then
-	MANPATH=$R$P/share/man man -w mpctl >/dev/null 2>&1 ||
-	    echo "note: man -w mpctl did not find the page"
+	for m in mpctl mpcomm-cluster; do
+		MANPATH=$R$P/share/man man -w $m >/dev/null 2>&1 ||
+		    echo "note: man -w $m did not find the page"
+	done
 fi
 make -s -C "$TOP" uninstall DESTDIR="$R" PREFIX="$P" >/dev/null 2>&1 ||
     fail "make uninstall"

@@ -5,10 +5,11 @@
 # unless --keep, gives --key-file to every program, starts enough peers for
 # a sweep, gives each repeat its own seed; start-peers.sh --stop waits for
 # the peers to exit; make demo runs the README's command.  Every script's
-# --version is the programs' version; a folder --log-dir cannot make
-# leaves no temporary folder; without the programs (MPCOMM_BIN) a script
-# says where it looked and exits 3; start-peers.sh shows why a peer did
-# not start (its log's FATAL).
+# --help is its whole opening comment (cluster.sh's was cut short before
+# 130/143) and its --version the programs' version; a folder --log-dir
+# cannot make leaves no temporary folder; without the programs
+# (MPCOMM_BIN) a script says where it looked and exits 3; start-peers.sh
+# shows why a peer did not start (its log's FATAL).
 . "$(dirname "$0")/lib.sh"
 S=$TOP/scripts
 export MPCOMM_BIN="$BIN"
@@ -25,9 +26,14 @@ usage_is() {
 	head -n 1 "$T/u.err" | grep -q "^$sc: $pat" || { cat "$T/u.err"; fail "$sc $*: message"; }
 	sed -n 2p "$T/u.err" | grep -q "^usage: $sc" || fail "$sc $*: no usage line"
 }
-for sc in cluster.sh netns-cluster.sh start-peers.sh; do
+for sc in cluster.sh netns-cluster.sh start-peers.sh remote.sh; do
 	"$S/$sc" --help >"$T/h" 2>&1 || fail "$sc --help exits non-zero"
 	grep -q "Exit status" "$T/h" || fail "$sc --help: no exit statuses"
+	# The whole opening comment, not cut short: its last line ends it.
+	last=$(sed -n '3,$p' "$S/$sc" | sed '/^[^#]/,$d' | tail -n 1 |
+	    sed 's/^# *//')
+	[ "$(tail -n 1 "$T/h")" = "$last" ] ||
+	    fail "$sc --help ends before its comment does ('$last')"
 	grep -q "MPCOMM_BIN" "$T/h" || fail "$sc --help: MPCOMM_BIN not said"
 	grep -q "set -u" "$T/h" && fail "$sc --help: shows code"
 	usage_is $sc "unknown option --bogus" --bogus
