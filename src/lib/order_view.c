@@ -733,18 +733,37 @@ on_state(struct order *o, unsigned q, const struct msg_view *v,
 	check_answers(o);
 }
 
-/* A member that finished the run answered: the view goes on without it. */
+/*
+ * A member that finished the run answered: the view goes on without it.
+ * Done, it had its finished flag: said so here too, since it no longer
+ * sends one.  And when we have delivered everything and every member of
+ * the view has finished, the proposal is given up and the run ends done:
+ * under heavy loss a finished member whose flags were all lost proposed
+ * over those that had gone quiet, was answered done by each, and aborted
+ * as a minority of one (flood seed 7165).
+ */
 static void
 on_done(struct order *o, unsigned q, const struct msg_view *v)
 {
 	struct vchange *vc = &o->vc;
+	unsigned i;
 
+	o->m[q].finished = true;
 	if (!vc->c_ballot || v->ballot != vc->c_ballot || vc->c_sent ||
 	    !(vc->c_members >> q & 1))
 		return;
 	vc->c_done |= bit(q);
 	vc->c_members &= ~bit(q);
 	vc->c_answered &= ~bit(q);
+	if (o->phase == ORDER_FINISHED) {
+		for (i = 0; i < o->cfg.n; i++)
+			if (order_in_view(o, i) && !o->m[i].finished)
+				break;
+		if (i == o->cfg.n) {
+			vc->c_ballot = 0;	/* nothing left to agree on */
+			return;
+		}
+	}
 	check_answers(o);
 }
 

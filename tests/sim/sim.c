@@ -1059,6 +1059,13 @@ static const struct sim_case {
 	    .mode = ORDER_TOTAL, .loss = 0.2, .delay_max_us = 6000,
 	    .window = 4096, .nstop = 2, .stop = { { 2, 35000, STOP_CRASH },
 	    { 0, 1295000, STOP_CRASH } } } },
+	/* Half the datagrams lost: a member that delivered everything, and
+	 * whose finished flags were lost, proposed over the others gone
+	 * quiet, was answered done by each and aborted as a minority. */
+	{ "finished-proposer-answered-done", { .seed = 7165, .n = 5,
+	    .m = 503, .mode = ORDER_TOTAL, .loss = 0.5, .dup = 0.05,
+	    .delay_max_us = 7000, .window = 64, .out_start_us = 26000,
+	    .out_len_us = 2682000, .out_a = 3, .out_b = 2 } },
 };
 
 static void
