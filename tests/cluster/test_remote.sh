@@ -85,6 +85,28 @@ for i in 0 1 2 3; do
 	    fail "sshd $i did not start"
 done
 
+# nothing_left DIR N: DIR/started has N records, each gone.  A record is
+# "ADDRESS - PATH folder" (the namespaces share this file system) or
+# "ADDRESS PID WHAT" (and their PIDs).
+nothing_left() {
+	n=0
+	while read -r a p what; do
+		n=$((n + 1))
+		case $p in
+		-)	d=${what% folder}
+			case $d in
+			/*/mpcomm-remote.*) [ "$d" != "$what" ] ;;
+			*) false ;;
+			esac || fail "$1/started: not a folder record: $a $p $what"
+			[ ! -e "$d" ] || fail "$a: $d left behind" ;;
+		''|*[!0-9]*) fail "$1/started: not a record: $a $p $what" ;;
+		*)	! kill -0 "$p" 2>/dev/null ||
+			    fail "$a: $what (pid $p) left running" ;;
+		esac
+	done <"$1/started"
+	[ $n -eq "$2" ] || { cat "$1/started"; fail "expected $2 records, not $n"; }
+}
+
 # The experiment over ssh, from the control namespace.
 ip netns exec "${tag}c" env MPCOMM_BIN="$BIN" MPCOMM_SSH_OPTS="-F /dev/null" \
     "$TOP/scripts/remote.sh" --hosts "$T/hosts" --user root \
@@ -108,17 +130,7 @@ run=$(echo "$last" | sed -n 's/.* run=\([0-9]*\).*/\1/p')
 "$TOP/tests/cluster/checklogs.sh" "$T/out/logs" "$run" 4 30 total ||
     fail "the fetched delivery logs"
 
-# Nothing left: every PID remote.sh recorded is gone, and every folder.
-n=0
-while read -r a p what; do
-	n=$((n + 1))
-	if [ "$what" = folder ]; then
-		[ ! -e "$p" ] || fail "$a: $p left behind"
-	else
-		! kill -0 "$p" 2>/dev/null || fail "$a: $what (pid $p) left running"
-	fi
-done <"$T/out/started"
-[ $n -eq 10 ] || { cat "$T/out/started"; fail "expected 10 records, not $n"; }
+nothing_left "$T/out" 10
 
 # The same experiment through netns-cluster.sh.
 MPCOMM_NETNS_TAG=${tag}n MPCOMM_BIN=$BIN "$TOP/scripts/netns-cluster.sh" \
