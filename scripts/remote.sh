@@ -275,12 +275,13 @@ done
 [ -z "$alive" ] || kill -9 $alive 2>/dev/null
 rm -rf "$d"'
 # start NAME PATTERN COMMAND: COMMAND detached, its pid in NAME.pid, its
-# standard error in NAME.log; waits (10 s) for PATTERN there; prints the pid.
+# standard error in NAME.log; waits (10 s) for PATTERN there (grep -s: the
+# log may not be made yet); prints the pid.
 start_cmd() {
 	printf '%s' "cd @DIR@ || exit 1
 nohup $3 </dev/null >$1.out 2>$1.log &
 p=\$!; echo \$p >$1.pid; i=0
-until grep -q '$2' $1.log; do
+until grep -qs '$2' $1.log; do
 	kill -0 \$p 2>/dev/null || { echo '$1 exited:' >&2; tail -n 5 $1.log >&2; exit 1; }
 	i=\$((i + 1)); [ \$i -lt 100 ] || { echo 'no \"$2\" after 10 s:' >&2; tail -n 5 $1.log >&2; exit 1; }
 	sleep 0.1

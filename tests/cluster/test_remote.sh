@@ -4,10 +4,12 @@
 # made here, driven from a fifth one: host 0 runs the group manager, the
 # comparison server and a peer, hosts 1-3 a peer each.  Asserts that the
 # run ends ok with 0 mismatched rounds in total order, that RESULT is the
-# last line, that the fetched delivery logs pass checklogs.sh and the JSON
-# report is fetched, that the same experiment through netns-cluster.sh
-# gives the same judgement, and that nothing remote.sh started is left (no
-# process of the PIDs it recorded, no remote folder).  Only addresses
+# last line, that remote.sh's standard error has no "No such file" (it used
+# to grep a peer's log before it existed), that the fetched delivery logs
+# pass checklogs.sh and the JSON report is fetched, that the same
+# experiment through netns-cluster.sh gives the same judgement, and that
+# nothing remote.sh started is left (no process of the PIDs it recorded, no
+# remote folder).  Only addresses
 # inside the namespaces are used (10.78.0.0/24, ssh on port 2222).  Needs
 # root, ip and /usr/sbin/sshd (Debian's openssh-server); skipped otherwise.
 . "$(dirname "$0")/lib.sh"
@@ -118,6 +120,8 @@ ip netns exec "${tag}c" env MPCOMM_BIN="$BIN" MPCOMM_SSH_OPTS="-F /dev/null" \
 rc=$?
 cat "$T/remote.out"
 [ $rc -eq 0 ] || { tail -n 20 "$T/remote.err"; fail "remote.sh exited $rc"; }
+! grep "No such file" "$T/remote.err" ||
+    fail "remote.sh: an error about a missing file"
 last=$(tail -n 1 "$T/remote.out")
 case $last in RESULT*) ;; *) fail "the last line is not RESULT: $last" ;; esac
 [ -s "$T/remote.json" ] || fail "the JSON report was not fetched"
