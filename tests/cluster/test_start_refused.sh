@@ -5,8 +5,12 @@
 # with a spare registered, the comparison server draws the run again
 # without it and the run is ok among live peers, its log says which peer
 # refused; without a spare it fails at once (exit 3, FATAL naming the
-# peer) instead of running short.  A peer that cannot write its log folder
-# says so at startup (exit 2) instead of registering and refusing START.
+# peer) instead of running short.  The same for a live peer that answers
+# START with ERR (its log folder removed after it started): the server
+# gives the peer's ERR and draws again, an ok run of the others with no
+# "problem:" line in under 8 s, or fails in under 8 s (exit 3, FATAL naming
+# it, no RESULT).  A peer that cannot write its log folder says so at
+# startup (exit 2) instead of registering and refusing START.
 . "$(dirname "$0")/lib.sh"
 start_gm
 start_peers 4
@@ -42,6 +46,66 @@ grep -q "FATAL: peer $HOST:$first refused START and only 3 other peers" \
     "$T/nospare.err" || { cat "$T/nospare.err"; \
     fail "without a spare: no FATAL naming the peer"; }
 grep -q "^RESULT" "$T/nospare.out" && fail "without a spare: a RESULT line"
+# A live peer that answers START with ERR: its log folder went away after
+# it started, so it cannot make the run's delivery log.  Four more peers at
+# a group manager of their own, each with its own folder (start_peers' -l
+# is overridden by the later one).
+start_gm
+live=$NPEERS
+j=0
+while [ $j -lt 4 ]; do
+	start_peers 1 -l "$T/live$j"
+	j=$((j + 1))
+done
+first=$("$TOP/$B/tests/ctlraw" "$GM" LIST | sed -n 's/^MEMBER.* ctl=\([0-9]*\).*/\1/p' | head -n 1)
+[ -n "$first" ] || fail "no LIST from the second group manager"
+refuser=
+k=0
+while [ $k -lt 4 ]; do
+	[ "$(peer_ctl $((live + k)))" = "$(hostport "$HOST" "$first")" ] &&
+	    refuser=$k
+	k=$((k + 1))
+done
+[ -n "$refuser" ] || fail "the first listed peer is none of the four"
+rm -rf "$T/live$refuser"
+# elapsed NAME ARGS...: run_cs NAME ARGS; its exit status in RC and how
+# long it took in SECS.
+elapsed() {
+	t0=$(date +%s)
+	run_cs "$@"
+	RC=$?
+	SECS=$(( $(date +%s) - t0 ))
+}
+elapsed livespare -n 3 -m 40 -q
+[ $RC -eq 0 ] || { cat "$T/livespare.out" "$T/livespare.err"; \
+    fail "a live peer refusing START, with a spare: exit $RC"; }
+grep -q "refused START: ERR [0-9]* cannot create the delivery log" \
+    "$T/livespare.err" || { cat "$T/livespare.err"; \
+    fail "the comparison server did not give the peer's ERR"; }
+grep -q "drawing the run again without peer $HOST:$first" \
+    "$T/livespare.err" || { cat "$T/livespare.err"; \
+    fail "the run was not drawn again without the refusing peer"; }
+grep "^RESULT" "$T/livespare.out" | grep -q "peers=3 .*delivered_min=120 .*status=ok$" ||
+    { cat "$T/livespare.out"; fail "not an ok run of the 3 other peers"; }
+grep -q "^problem:" "$T/livespare.out" &&
+    { cat "$T/livespare.out"; fail "a problem: line in an ok report"; }
+# A run drawn with the refuser used to wait for it: 13 s for 20 messages.
+[ $SECS -lt 8 ] || fail "the run with a spare took $SECS s"
+r=$(result livespare run)
+mkdir "$T/livelogs" && cp "$T"/live[0-3]/run"$r"-* "$T/livelogs/" ||
+    fail "the logs of the run with a spare"
+"$TOP/tests/cluster/checklogs.sh" "$T/livelogs" "$r" 3 40 total ||
+    fail "the logs of the run with a spare"
+elapsed livenospare -n 4 -m 40 -q
+[ $RC -eq 3 ] || { cat "$T/livenospare.out" "$T/livenospare.err"; \
+    fail "a live peer refusing START, no spare: exit $RC, not 3"; }
+grep -q "FATAL: peer $HOST:$first refused START and only 3 other peers" \
+    "$T/livenospare.err" || { cat "$T/livenospare.err"; \
+    fail "a live peer refusing START, no spare: no FATAL naming it"; }
+grep -q "^RESULT" "$T/livenospare.out" &&
+    fail "a live peer refusing START, no spare: a RESULT line"
+[ $SECS -lt 8 ] || fail "failing the run without a spare took $SECS s"
+
 # A log folder the peer cannot write in: refused at startup.
 mkdir "$T/ro" && chmod 555 "$T/ro"
 if [ "$(id -u)" = 0 ]; then
