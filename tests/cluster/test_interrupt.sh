@@ -2,8 +2,11 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # SIGINT to the comparison server in the middle of a run: it sends ABORT to
 # the peers, collects what they delivered, reports status=aborted with the
-# reason "interrupted" (RESULT line, report, JSON) and exits 1; the peers
-# leave the run (STATUS state=aborted) and take the next one.
+# reason "interrupted" (RESULT line, report, JSON) and exits 1, judged
+# against what was sent: RESULT's messages=N with 0 < N < 3,000,000, the
+# report's "messages=3x1000000 (interrupted: N sent)", at most N delivered
+# and fewer than N mismatched rounds; the peers leave the run (STATUS
+# state=aborted) and take the next one.
 . "$(dirname "$0")/lib.sh"
 CTLRAW=$TOP/$B/tests/ctlraw
 start_gm
@@ -27,6 +30,15 @@ cat "$T/int.out"
 [ $rc -eq 1 ] || fail "comparison_server should exit 1, not $rc"
 [ "$(result int status)" = aborted ] || fail "RESULT status"
 grep -q "^problem: interrupted" "$T/int.out" || fail "report: no reason"
+# Judged against what was sent, not 3 x 1,000,000 messages.
+sent=$(result int messages)
+[ "$sent" -gt 0 ] && [ "$sent" -lt 3000000 ] ||
+    fail "RESULT judged against $sent messages, not what was sent"
+grep -q "^run $(result int run): .* messages=3x1000000 (interrupted: $sent sent) " \
+    "$T/int.out" || fail "report: does not say the $sent messages sent"
+[ "$(result int delivered_max)" -le "$sent" ] &&
+    [ "$(result int mismatched_rounds)" -lt "$sent" ] ||
+    fail "RESULT: more delivered or mismatched than the $sent sent"
 grep -q '"problem": "interrupted' "$T/int.json" || fail "JSON: no reason"
 run=$(result int run)
 k=0
