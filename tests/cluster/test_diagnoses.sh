@@ -3,10 +3,11 @@
 # Each mistake gets a message that names it: a comparison server without
 # the key of its group manager is told so (not "malformed LIST answer",
 # then "only 0 of 3 peers registered"); a bind address that does not
-# resolve says so (not "Resource temporarily unavailable"); a typo in
-# peer -a is exit 2 at startup; `mpctl status` at a group manager answers;
-# a SHUTDOWN that was taken is never reported as not taken, whether from
-# the prompt's 0 or from --shutdown-peers.
+# resolve says so, exit 3, in the group manager (not "Resource temporarily
+# unavailable"), the peer and the comparison server (not "No such file or
+# directory"); a typo in peer -a is exit 2 at startup; `mpctl status` at a
+# group manager answers; a SHUTDOWN that was taken is never reported as not
+# taken, whether from the prompt's 0 or from --shutdown-peers.
 . "$(dirname "$0")/lib.sh"
 MPCTL=$BIN/mpctl
 "$MPCTL" keygen "$T/key" >/dev/null || fail "keygen"
@@ -35,6 +36,20 @@ rc=$?
 [ $rc -eq 3 ] || { cat "$T/badbind.err"; fail "-b grup-manager: exit $rc"; }
 grep -qE "FATAL: cannot listen on grup-manager port 0: (no such host|temporary failure in name resolution)" \
     "$T/badbind.err" || { cat "$T/badbind.err"; fail "-b grup-manager: no clear message"; }
+# The same for a peer and a comparison server (they used to say "No such
+# file or directory").
+"$BIN/peer" -g "$GM" -k "$T/key" -b grup-manager -u 0 -p 0 -l "$T/logs" \
+    2>"$T/badbindp.err"
+rc=$?
+[ $rc -eq 3 ] || { cat "$T/badbindp.err"; fail "peer -b grup-manager: exit $rc"; }
+grep -qE "FATAL: cannot bind UDP port 0 on grup-manager: (no such host|temporary failure in name resolution)" \
+    "$T/badbindp.err" || { cat "$T/badbindp.err"; fail "peer -b grup-manager: no clear message"; }
+"$BIN/comparison_server" -g "$GM" -k "$T/key" -b grup-manager -p 0 -n 3 \
+    -m 5 >"$T/badbindc.out" 2>"$T/badbindc.err"
+rc=$?
+[ $rc -eq 3 ] || { cat "$T/badbindc.err"; fail "comparison_server -b grup-manager: exit $rc"; }
+grep -qE "FATAL: cannot listen on grup-manager port 0: (no such host|temporary failure in name resolution)" \
+    "$T/badbindc.err" || { cat "$T/badbindc.err"; fail "comparison_server -b grup-manager: no clear message"; }
 
 # A typo in peer -a.
 "$BIN/peer" -g "$GM" -k "$T/key" -b "$HOST" -u 0 -p 0 -l "$T/logs" \
