@@ -11,8 +11,9 @@
 # script, no other either).  Every source file is named, by its whole
 # name, in the README's layout, and the README stays a front door (at most
 # 350 lines: the manual is the manual).  Every page's parentheses balance;
-# peer(8) documents MPCOMM_BIN; group_manager(8) says when a silent new
-# client is dropped.  A formatter that is missing is said, and the test
+# peer(8) documents MPCOMM_BIN; comparison_server's --help and page say
+# that --delay 40 is 40:40; group_manager(8) says when a silent new client
+# is dropped.  A formatter that is missing is said, and the test
 # then ends skipped once every other check has passed.
 . "$(dirname "$0")/lib.sh"
 pages=$(cd "$TOP" && find src scripts -name '*.[178]' | sort)
@@ -138,6 +139,12 @@ for sc in cluster start-peers netns-cluster remote; do
 done
 grep -q "^\.It Ev MPCOMM_BIN" "$TOP/src/peer/peer.8" ||
     fail "peer.8: MPCOMM_BIN (the scripts' programs) is not documented"
+# --delay 40 is a fixed delay, 40:40, in comparison_server --help and its page.
+"$BIN/comparison_server" --help | grep -q -- "--delay 40 means 40:40" ||
+    fail "comparison_server --help: what --delay 40 means is not said"
+grep -A1 "^\.Fl -delay Ar 40$" "$TOP/src/comparison_server/comparison_server.8" |
+    grep -q "^is 40:40, not 0:40" ||
+    fail "comparison_server.8: what --delay 40 means is not said"
 # group_manager(8) says how soon a silent new client is dropped (the
 # first-line deadline of src/lib/lsrv.c), not only -t's idle time.
 hello=$(sed -n 's/^#define HELLO_MS[^0-9]*\([0-9]*\)000[^0-9].*/\1/p' \
