@@ -7,7 +7,8 @@
 # the peers to exit; make demo runs the README's command.  Every script's
 # --help is its whole opening comment (cluster.sh's was cut short before
 # 130/143) and its --version the programs' version; a folder --log-dir
-# cannot make leaves no temporary folder; without the programs
+# cannot make leaves no temporary folder (cluster.sh; netns-cluster.sh too
+# when run as root, exit 3 naming the folder); without the programs
 # (MPCOMM_BIN) a script says where it looked and exits 3; start-peers.sh
 # shows why a peer did not start (its log's FATAL).
 . "$(dirname "$0")/lib.sh"
@@ -83,6 +84,19 @@ TMPDIR=$T/tmp "$S/cluster.sh" -n x 2>/dev/null
 TMPDIR=$T/tmp "$S/cluster.sh" -n 2 -m 5 --log-dir "$T/file/logs" 2>"$T/ld.err"
 [ $? -eq 3 ] || fail "--log-dir that cannot be made: exit status"
 [ -z "$(ls "$T/tmp")" ] || fail "--log-dir that cannot be made left $(ls "$T/tmp")"
+# netns-cluster.sh too: it wants root first, and fails on the folder
+# before it makes any namespace.
+if [ "$(id -u)" = 0 ]; then
+	TMPDIR=$T/tmp MPCOMM_NETNS_TAG=mts$$ "$S/netns-cluster.sh" -n 2 -m 5 \
+	    --log-dir "$T/file/logs" 2>"$T/nld.err"
+	[ $? -eq 3 ] || { cat "$T/nld.err"; fail "netns-cluster.sh --log-dir that cannot be made: exit status"; }
+	grep -q "^netns-cluster.sh: cannot create $T/file/logs$" "$T/nld.err" ||
+	    { cat "$T/nld.err"; fail "netns-cluster.sh --log-dir that cannot be made: no clear message"; }
+	[ -z "$(ls "$T/tmp")" ] ||
+	    fail "netns-cluster.sh --log-dir that cannot be made left $(ls "$T/tmp")"
+else
+	echo "netns-cluster.sh --log-dir is not checked: it needs root"
+fi
 TMPDIR=$T/tmp "$S/cluster.sh" -n 2 -m 5 -q --keep >"$T/c2.out" 2>"$T/c2.err"
 ls "$T"/tmp/mpcomm-cluster.*/logs/*.log >/dev/null 2>&1 || fail "--keep"
 grep -q "peer logs: $T/tmp/mpcomm-cluster" "$T/c2.out" || fail "--keep: where?"
