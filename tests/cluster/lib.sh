@@ -118,6 +118,11 @@ peer_udp() {
 	echo "$p"
 }
 
+# peer_status K: peer K's STATUS answer.  field KEY LINE: a key's value in
+# such a line.
+peer_status() { "$TOP/$B/tests/ctlraw" "$(peer_ctl "$1")" STATUS; }
+field() { echo "$2" | sed -n 's/.* '"$1"'=\([^ ]*\).*/\1/p'; }
+
 # peer_with_id ID: the start index of the peer that has id ID in the
 # current run (ids follow the group manager's order, not ours).
 peer_with_id() {

@@ -23,8 +23,6 @@ FORGE=$TOP/$B/tests/forge
 [ "$HOST" = 127.0.0.1 ] || skip "IPv4 loopback only"
 CASES=${CASES:-notice propose clock ackc dead}
 
-# field K LINE: the value of key K in a STATUS line.
-field() { echo "$2" | sed -n 's/.* '"$1"'=\([^ ]*\).*/\1/p'; }
 # forge ARGS...: from the forger's UDP port to the victim's, for this run.
 forge() {
 	"$FORGE" --to "$(peer_udp "$victim")" --from "$(peer_udp "$forger")" \

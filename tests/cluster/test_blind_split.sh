@@ -17,10 +17,6 @@ FORGE=$TOP/$B/tests/forge
 [ "$(id -u)" = 0 ] || skip "needs root for a raw socket"
 [ "$HOST" = 127.0.0.1 ] || skip "IPv4 loopback only"
 
-# field K LINE: the value of key K in a STATUS line.
-field() { echo "$2" | sed -n 's/.* '"$1"'=\([^ ]*\).*/\1/p'; }
-status() { "$CTLRAW" "$(peer_ctl "$1")" STATUS; }
-
 N=5 M=3000
 start_gm
 start_peers $N --peer-timeout 3000
@@ -79,7 +75,7 @@ while [ $id -lt $N ]; do
 	grep -q "excluded" "$T/peer$k.err" && fail "peer $id was excluded"
 	head -n 1 "$T/logs/run$run-peer$id.log" | grep -q " status=ok" ||
 	    fail "peer $id: its log does not say ok"
-	st=$(status "$k") || fail "STATUS of peer $id"
+	st=$(peer_status "$k") || fail "STATUS of peer $id"
 	echo "peer $id: $st"
 	[ $(($(field drop_auth "$st") - b)) -ge 1 ] ||
 	    fail "peer $id: its notice not counted as drop_auth: $st"

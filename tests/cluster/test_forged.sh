@@ -24,8 +24,6 @@ KEY=
 # ctl ADDR LINE: a control request, with the key once there is one.
 ctl() { "$CTLRAW" ${KEY:+--key-file "$KEY"} "$@"; }
 
-# field K LINE: the value of key K in a STATUS line.
-field() { echo "$2" | sed -n 's/.* '"$1"'=\([^ ]*\).*/\1/p'; }
 
 start_gm
 start_peers 3

@@ -23,10 +23,6 @@ FORGE=$TOP/$B/tests/forge
 [ "$(id -u)" = 0 ] || skip "needs root for a raw socket"
 [ "$HOST" = 127.0.0.1 ] || skip "IPv4 loopback only"
 
-# field K LINE: the value of key K in a STATUS line.
-field() { echo "$2" | sed -n 's/.* '"$1"'=\([^ ]*\).*/\1/p'; }
-status() { "$CTLRAW" "$(peer_ctl "$1")" STATUS; }
-
 N=3 M=3000
 start_gm
 start_peers $N
@@ -39,7 +35,7 @@ id=0
 while [ $id -lt $N ]; do
 	k=$(peer_with_id $id) || fail "no peer has id $id"
 	eval "K_$id=$k U_$id=$(peer_udp "$k")"
-	eval "B_$id=$(field drop_auth "$(status "$k")")"
+	eval "B_$id=$(field drop_auth "$(peer_status "$k")")"
 	: >"$T/forged$id"
 	id=$((id + 1))
 done
@@ -54,7 +50,7 @@ done
 # still stamping.
 spray() {
 	eval "kv=\$K_$1 uv=\$U_$1"
-	s=$(field stamped "$(status "$kv" 2>/dev/null)")
+	s=$(field stamped "$(peer_status "$kv" 2>/dev/null)")
 	if [ -z "$s" ] || [ "$s" -eq 0 ] || [ "$s" -ge $M ]; then
 		return 0
 	fi
@@ -92,7 +88,7 @@ check lossy $N $M total || fail "logs"
 id=0
 while [ $id -lt $N ]; do
 	eval "k=\$K_$id b=\$B_$id"
-	st=$(status "$k") || fail "STATUS of peer $id"
+	st=$(peer_status "$k") || fail "STATUS of peer $id"
 	f=$(awk '{ n += $3 } END { print n + 0 }' "$T/forged$id")
 	echo "peer $id: $f forged ACK states; $st"
 	[ "$f" -ge 10 ] || fail "only $f forgeries reached peer $id"

@@ -603,25 +603,19 @@ route3(struct order **p, unsigned live, unsigned from, uint64_t now,
 	box->n = 0;
 }
 
-/*
- * Three peers; peer 2 dies after the handshake, before sending anything.
- * Peers 0 and 1 suspect it, install view 1 = {0, 1} and finish the run:
- * both deliver their 2 x 3 messages and the view event, at the same place.
- */
+/* Three cores of run `run` (3 messages each, suspicion at 200 ms),
+ * started and their READYs routed. */
 static void
-test_view_change(void)
+start3(struct order *p[3], struct log l[3], struct order_outbox *box,
+    uint64_t run)
 {
 	struct order_config c;
-	struct order *p[3];
-	struct log l[3] = { { 0 }, { 0 }, { 0 } };
-	struct order_outbox box;
-	unsigned i, q, live = 7, views;
-	uint64_t t;
+	unsigned i;
 
-	order_outbox_init(&box, 256);
+	order_outbox_init(box, 256);
 	for (i = 0; i < 3; i++) {
 		order_config_defaults(&c);
-		c.run = 78;
+		c.run = run;
 		c.self = i;
 		c.n = 3;
 		c.messages = 3;
@@ -631,9 +625,26 @@ test_view_change(void)
 		CHECK(p[i] != NULL);
 	}
 	for (i = 0; i < 3; i++) {
-		order_start(p[i], 0, &box);
-		route3(p, live, i, 0, &box);
+		order_start(p[i], 0, box);
+		route3(p, 7, i, 0, box);
 	}
+}
+
+/*
+ * Three peers; peer 2 dies after the handshake, before sending anything.
+ * Peers 0 and 1 suspect it, install view 1 = {0, 1} and finish the run:
+ * both deliver their 2 x 3 messages and the view event, at the same place.
+ */
+static void
+test_view_change(void)
+{
+	struct order *p[3];
+	struct log l[3] = { { 0 }, { 0 }, { 0 } };
+	struct order_outbox box;
+	unsigned i, q, live = 7, views;
+	uint64_t t;
+
+	start3(p, l, &box, 78);
 	for (t = 10000; t < 5000000; t += 10000) {
 		for (i = 0; i < 3; i++) {
 			if (!(live >> i & 1))
@@ -719,7 +730,6 @@ static void
 test_owner_blamed(bool lie)
 {
 	static uint8_t forged[MSG_MAX_DGRAM];
-	struct order_config c;
 	struct order *p[3];
 	struct log l[3] = { { 0 }, { 0 }, { 0 } };
 	struct order_outbox box;
@@ -728,22 +738,7 @@ test_owner_blamed(bool lie)
 	uint64_t t, members;
 	size_t k, n;
 
-	order_outbox_init(&box, 256);
-	for (i = 0; i < 3; i++) {
-		order_config_defaults(&c);
-		c.run = 79;
-		c.self = i;
-		c.n = 3;
-		c.messages = 3;
-		c.payload_len = 4;
-		c.suspect_us = 200000;
-		p[i] = order_create(&c, on_deliver, &l[i]);
-		CHECK(p[i] != NULL);
-	}
-	for (i = 0; i < 3; i++) {
-		order_start(p[i], 0, &box);
-		route3(p, live, i, 0, &box);
-	}
+	start3(p, l, &box, 79);
 	for (t = 10000; t < 2000000; t += 10000) {
 		for (i = 0; i < 3; i++) {
 			if (!(live >> i & 1))
