@@ -74,7 +74,7 @@ $(B)/tests/test_%: $(B)/obj/tests/unit/test_%.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^
 
 # The comparison server's judgement, tested without processes.
-CS_JUDGE = $(patsubst %,$(B)/obj/comparison_server/%.o,compare views collect report geo spacetime shiviz svg)
+CS_JUDGE = $(patsubst %,$(B)/obj/comparison_server/%.o,compare collect report geo spacetime shiviz svg)
 $(B)/tests/test_compare: $(B)/obj/tests/unit/test_compare.o $(CS_JUDGE) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^
@@ -155,7 +155,7 @@ FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
 	   -fno-sanitize-recover=undefined $(CSTD) -Iinclude
 FUZZ_TARGETS = msg ctl dlog ctlmsg trace render
 # The renderers' target links the comparison server's judging and drawing.
-FUZZ_SRC_render = $(patsubst %,src/comparison_server/%.c,compare views \
+FUZZ_SRC_render = $(patsubst %,src/comparison_server/%.c,compare \
 	   collect report geo spacetime shiviz svg)
 
 fuzz:

@@ -254,7 +254,7 @@ log_commit(struct collect *coll, struct lsrv_conn *c, struct log_conn *lc)
 static int
 log_view(struct lsrv_conn *c, struct log_conn *lc, const char *line)
 {
-	struct log_view *v;
+	struct judge_view *v;
 	uint64_t members;
 	uint32_t view;
 	char why[160];

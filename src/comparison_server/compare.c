@@ -1,11 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Judging a run from its delivery logs: mismatched rounds
- * over all N x M positions and all N peers (a position where a peer has no
- * entry counts as mismatched; an interrupted run: over the messages sent), and per peer: missing and duplicated
- * messages, entries naming no real message, per-sender FIFO violations.
- * A run with views (a log has a view line, or a peer says it was excluded)
- * is judged among the survivors instead (compare_views(), README "Views").
+ * Judging a run: the logs collected, handed to the library's one judge
+ * (judge.h, README "Judging a run"), and its verdict kept in the report.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,226 +9,58 @@
 
 #include "cs.h"
 
-/*
- * Counts one log's deliveries into counts (n x (m + 1), saturating; NULL:
- * no duplicate count) and its figures, but missing, into r.
- */
-void
-compare_count(const struct report *rp, const struct peer_log *l,
-    uint8_t *counts, struct peer_result *r)
-{
-	unsigned n = rp->p.n;
-	uint32_t m = rp->p.m;
-	uint32_t last[MSG_MAX_PEERS] = { 0 };
-	size_t i;
-
-	memset(r, 0, sizeof(*r));
-	r->delivered = l->n;
-	for (i = 0; i < l->n; i++) {
-		unsigned s = (unsigned)(l->keys[i] >> 32);
-		uint32_t q = (uint32_t)l->keys[i];
-		uint8_t *c;
-
-		if (s >= n || q == 0 || q > m) {
-			r->unexpected++;
-			continue;
-		}
-		if (q <= last[s])
-			r->fifo_violations++;
-		else
-			last[s] = q;
-		if (!counts)
-			continue;	/* out of memory: no duplicate count */
-		c = &counts[(size_t)s * (m + 1) + q];
-		if (*c)
-			r->duplicates++;
-		if (*c < UINT8_MAX)
-			(*c)++;
-	}
-}
-
+/* The judge's view of n logs (borrowed), with where each peer ran
+ * (member and addr NULL: not said). */
 static void
-judge_peer(const struct report *rp, const struct peer_log *l,
-    struct peer_result *r)
-{
-	uint8_t *seen = calloc((size_t)rp->p.n * (rp->p.m + 1), 1);
-
-	compare_count(rp, l, seen, r);
-	r->missing = rp->total - (l->n - r->unexpected - r->duplicates);
-	free(seen);
-}
-
-/*
- * A peer that could not keep its delivery log says why (error=): the first
- * such peer and its error become the problem.  True when there is one.
- */
-bool
-compare_log_error(struct report *rp, const char **why)
+judge_logs(const struct peer_log *log, const struct ctlc_member *member,
+    unsigned n, struct judge_log *jl, char (*addr)[NET_HOST_MAX + 16])
 {
 	unsigned i;
 
-	for (i = 0; i < rp->p.n; i++) {
-		const struct peer_log *l = &rp->log[i];
+	for (i = 0; i < n; i++) {
+		const struct peer_log *l = &log[i];
 
-		if (!l->received || !l->error[0])
-			continue;
-		if (!rp->problem[0])
-			snprintf(rp->problem, sizeof(rp->problem), "peer %u "
-			    "(%s:%u) failed: %s", i, rp->member[i].host,
-			    rp->member[i].ctl, l->error);
-		*why = NULL;
-		return true;
+		if (member)
+			snprintf(addr[i], sizeof(addr[i]), "%s:%u",
+			    member[i].host, member[i].ctl);
+		jl[i] = (struct judge_log){
+			.received = l->received,
+			.status = l->status,
+			.reason = l->reason,
+			.error = l->error,
+			.addr = member ? addr[i] : "",
+			.keys = l->keys,
+			.n = l->n,
+			.views = l->views,
+			.nviews = l->nviews,
+		};
 	}
-	return false;
-}
-
-/*
- * Mismatched rounds over positions 0 .. len-1 among the peers in mask: a
- * position where one of them has no entry, or another entry than the first
- * of them, is mismatched.
- */
-void
-compare_mismatched(struct report *rp, uint64_t mask, uint64_t len)
-{
-	uint64_t j, k0 = 0;
-	unsigned i;
-	bool bad, first;
-
-	for (j = 0; j < len; j++) {
-		bad = false;
-		first = true;
-		for (i = 0; i < rp->p.n && !bad; i++) {
-			const struct peer_log *l = &rp->log[i];
-
-			if (!(mask >> i & 1))
-				continue;
-			if (!l->received || j >= l->n)
-				bad = true;
-			else if (first)
-				k0 = l->keys[j];
-			else if (l->keys[j] != k0)
-				bad = true;
-			first = false;
-		}
-		if (!bad)
-			continue;
-		if (rp->positions && rp->npositions < REPORT_MAX_POSITIONS)
-			rp->positions[rp->npositions++] = j;
-		rp->mismatched++;
-	}
-}
-
-/*
- * The messages sent, as far as the logs show: for each sender the highest
- * seq any log delivered.  An interrupted run is judged against these, not
- * against N x M messages most of which were never sent.
- */
-static uint64_t
-sent_total(const struct report *rp)
-{
-	uint32_t hi[MSG_MAX_PEERS] = { 0 };
-	uint64_t sum = 0;
-	unsigned i, s;
-	size_t k;
-
-	for (i = 0; i < rp->p.n; i++) {
-		const struct peer_log *l = &rp->log[i];
-
-		for (k = 0; l->received && k < l->n; k++) {
-			uint32_t q = (uint32_t)l->keys[k];
-
-			s = (unsigned)(l->keys[k] >> 32);
-			if (s < rp->p.n && q <= rp->p.m && q > hi[s])
-				hi[s] = q;
-		}
-	}
-	for (s = 0; s < rp->p.n; s++)
-		sum += hi[s];
-	return sum;
 }
 
 void
 compare_run(struct report *rp)
 {
-	unsigned n = rp->p.n, i;
-	uint64_t len_max = 0;
-	bool any_missing_log = false;
-	const struct peer_log *aborted = NULL;
-	const char *why = NULL;
+	char addr[MSG_MAX_PEERS][NET_HOST_MAX + 16];
+	struct judge_log jl[MSG_MAX_PEERS];
+	char begun[sizeof(rp->v.problem)];
+	struct judge_run run = {
+		.n = rp->p.n, .m = rp->p.m, .mode = rp->p.mode, .end = rp->end,
+		.log = jl, .problem = begun
+	};
 
-	rp->total = (uint64_t)n * rp->p.m;
-	rp->delivered_min = UINT64_MAX;
-	rp->delivered_max = 0;
-	rp->positions = calloc(REPORT_MAX_POSITIONS, sizeof(*rp->positions));
-	rp->ref = -1;
-	if ((rp->views_run = compare_has_views(rp))) {
-		compare_views(rp);
-		return;
-	}
-	if (rp->end == RUN_INTERRUPTED) {
-		rp->total = sent_total(rp);
-		rp->judged_sent = true;
-	}
-	for (i = 0; i < n; i++) {
-		const struct peer_log *l = &rp->log[i];
-		struct peer_result *r = &rp->r[i];
+	memcpy(begun, rp->v.problem, sizeof(begun));
+	judge_free(&rp->v);
+	judge_logs(rp->log, rp->member, rp->p.n, jl, addr);
+	judge(&run, &rp->v);
+}
 
-		if (!l->received) {
-			any_missing_log = true;
-			memset(r, 0, sizeof(*r));
-			r->missing = rp->total;
-		} else {
-			judge_peer(rp, l, r);
-			if (l->status != RUN_STATUS_OK && !aborted)
-				aborted = l;
-		}
-		if (r->delivered < rp->delivered_min)
-			rp->delivered_min = r->delivered;
-		if (r->delivered > rp->delivered_max)
-			rp->delivered_max = r->delivered;
-		if (l->n > len_max)
-			len_max = l->n;
-		rp->missing += r->missing;
-		rp->duplicates += r->duplicates;
-		rp->fifo_violations += r->fifo_violations;
-		rp->unexpected += r->unexpected;
-	}
-	/* Every position of the longest log, and at least N x M of them. */
-	compare_mismatched(rp, ~UINT64_C(0), len_max > rp->total ? len_max :
-	    rp->total);
+uint64_t
+compare_survivors(const struct peer_log *log, unsigned n)
+{
+	struct judge_log jl[MSG_MAX_PEERS];
 
-	if (rp->end == RUN_INTERRUPTED) {
-		rp->status = RUN_STATUS_ABORTED;
-		why = "interrupted";
-	} else if (rp->end == RUN_STALLED) {
-		rp->status = RUN_STATUS_TIMEOUT;
-		why = "no progress";
-	} else if (any_missing_log) {
-		rp->status = RUN_STATUS_TIMEOUT;
-		why = "not every peer sent its log";
-	} else if (compare_log_error(rp, &why)) {
-		rp->status = RUN_STATUS_FAILED;
-	} else if (aborted) {
-		rp->status = RUN_STATUS_ABORTED;
-		why = "a peer aborted the run";
-	} else if (rp->missing || rp->duplicates || rp->unexpected) {
-		rp->status = RUN_STATUS_FAILED;
-		why = "messages missing, duplicated or unknown";
-	} else if (rp->p.mode != ORDER_NONE && rp->fifo_violations) {
-		rp->status = RUN_STATUS_FAILED;
-		why = "per-sender FIFO order broken";
-	} else if (rp->p.mode == ORDER_TOTAL && rp->mismatched) {
-		rp->status = RUN_STATUS_FAILED;
-		why = "peers delivered in different orders";
-	} else {
-		rp->status = RUN_STATUS_OK;
-	}
-	if (why && !rp->problem[0] && aborted && aborted->reason[0])
-		snprintf(rp->problem, sizeof(rp->problem), "peer %u aborted "
-		    "the run: %s", (unsigned)(aborted - rp->log),
-		    aborted->reason);
-	else if (why && !rp->problem[0])
-		snprintf(rp->problem, sizeof(rp->problem), "%s", why);
+	judge_logs(log, NULL, n, jl, NULL);
+	return judge_survivors(jl, n);
 }
 
 void
@@ -244,6 +72,6 @@ report_free(struct report *r)
 		return;
 	for (i = 0; i < MSG_MAX_PEERS; i++)
 		peer_log_free(&r->log[i]);
-	free(r->positions);
+	judge_free(&r->v);
 	free(r);
 }

@@ -2,7 +2,7 @@
 /*
  * The comparison server: its context, the logs it collects, the comparison
  * of a run and the reports.  run.c drives runs, collect.c receives LOGs,
- * compare.c judges them (views.c a run in which members departed), report.c
+ * compare.c has the library's judge (judge.h) judge them, report.c
  * prints and writes the results.
  */
 #ifndef CS_CS_H
@@ -17,6 +17,7 @@
 #include "mpcomm/ctlc.h"
 #include "mpcomm/ctlmsg.h"
 #include "mpcomm/defaults.h"
+#include "mpcomm/judge.h"
 #include "mpcomm/msg.h"
 #include "mpcomm/net.h"
 #include "mpcomm/order.h"
@@ -24,14 +25,6 @@
 #include "mpcomm/region.h"
 #include "mpcomm/runstatus.h"
 #include "mpcomm/trace.h"
-
-/* A view line of a log: view `view`, installed after its first `at`
- * messages. */
-struct log_view {
-	uint64_t	 at;
-	uint64_t	 members;	/* bit i: member i */
-	uint32_t	 view;
-};
 
 /* A run of n peers installs at most n - 1 views (each drops a member). */
 #define LOG_VIEWS_MAX	CTLMSG_LOG_VIEWS_MAX
@@ -44,7 +37,7 @@ struct peer_log {
 	char		 error[128];	/* failed: why, as the peer said */
 	uint64_t	*keys;		/* sender << 32 | seq, delivery order */
 	size_t		 n;
-	struct log_view	 views[LOG_VIEWS_MAX];	/* in log order */
+	struct judge_view views[LOG_VIEWS_MAX];	/* in log order */
 	size_t		 nviews;
 	/* The LOG header's figures, as they came (ctlmsg.h). */
 	CTLMSG_LOG_FIGURES(CTLMSG_U64_FIELD)
@@ -86,27 +79,6 @@ struct run_params {
 	uint32_t	 trace;		/* START's trace=: 0, none */
 };
 
-struct peer_result {
-	uint64_t	 delivered;
-	uint64_t	 missing;
-	uint64_t	 duplicates;
-	uint64_t	 fifo_violations;
-	uint64_t	 unexpected;	/* entries that name no real message */
-	bool		 departed;	/* not in the survivors' last view */
-	uint32_t	 departed_view;	/* the view that left it out */
-	bool		 inconsistent;	/* departed: its log contradicts the
-					   survivors' (README "Views") */
-};
-
-#define REPORT_MAX_POSITIONS	100000	/* mismatched positions listed */
-
-/* How the wait for a run's logs ended. */
-enum run_end {
-	RUN_COMPLETE,		/* every log came */
-	RUN_STALLED,		/* no progress for --timeout: aborted */
-	RUN_INTERRUPTED		/* SIGINT or SIGTERM: aborted */
-};
-
 struct report {
 	uint64_t	 run;
 	/* The run's secret, sent in START only (never logged or reported):
@@ -116,37 +88,15 @@ struct report {
 	struct run_params p;
 	struct ctlc_member member[MSG_MAX_PEERS];
 	struct peer_log	 log[MSG_MAX_PEERS];	/* borrowed from collect */
-	struct peer_result r[MSG_MAX_PEERS];
-	uint64_t	 total;		/* N x M; interrupted: the messages sent */
-	bool		 judged_sent;	/* interrupted: judged against total */
-	uint64_t	 delivered_min, delivered_max;
-	uint64_t	 mismatched;
-	uint64_t	 missing, duplicates, fifo_violations, unexpected;
-	uint64_t	*positions;	/* first mismatched positions */
-	size_t		 npositions;
-	enum run_end	 end;
-	enum run_status	 status;	/* ok | failed | aborted | timeout */
+	enum judge_end	 end;		/* how the wait for the logs ended */
 	uint64_t	 duration_us;	/* from the first START to the last log */
-	char		 problem[512];	/* the first reason it is not ok */
-
 	/*
-	 * A run with views: a log has a view line or says excluded.  It is
-	 * judged among the survivors, the members of the last view the
-	 * finished peers installed (compare.c, README "Views").
+	 * The judgement (judge.h): status, problem (which the run's end may
+	 * have begun), figures; a run with views is judged among the
+	 * survivors, the members of the last view the finished peers
+	 * installed (README "Views").
 	 */
-	bool		 views_run;
-	int		 ref;		/* the survivors' reference log, or -1 */
-	uint32_t	 views;		/* view changes the survivors installed */
-	uint64_t	 survivors;	/* bit i: peer i */
-	uint64_t	 departed;
-	uint64_t	 partial;	/* departed members' messages delivered
-					   by some survivors only */
-	uint64_t	 views_differ;	/* survivors whose views are not the
-					   reference's */
-	uint64_t	 views_moved;	/* total: same views, elsewhere */
-	uint64_t	 inconsistent;	/* departed logs that contradict */
-	uint64_t	 judged;	/* positions compared among survivors */
-	char		 note[512];	/* what departed, how; logs not come */
+	struct judge_verdict v;
 };
 
 struct cs_ctx {
@@ -199,24 +149,10 @@ void	 collect_begin(struct collect *c, uint64_t run, unsigned n, uint32_t m);
 void	 collect_end(struct collect *c);
 void	 peer_log_free(struct peer_log *l);
 
-/* compare.c: judges the logs of a run; fills r (positions allocated). */
+/* compare.c: judges the logs of a run into r->v (judge.h). */
 void	 compare_run(struct report *r);
-/*
- * The survivors as far as the logs received tell (README "Views"): the
- * members of the highest view among the ok logs.  0 when no ok log has a
- * view line (no views seen yet).
- */
+/* judge_survivors() over the logs collected so far. */
 uint64_t compare_survivors(const struct peer_log *log, unsigned n);
-/* Mismatched rounds over positions 0 .. len-1 among the peers in mask. */
-/* One log's deliveries counted (n x (m + 1) counts) and its figures. */
-void	 compare_count(const struct report *rp, const struct peer_log *l,
-	    uint8_t *counts, struct peer_result *r);
-void	 compare_mismatched(struct report *r, uint64_t mask, uint64_t len);
-/* A peer that could not keep its log: the problem; true if there is one. */
-bool	 compare_log_error(struct report *r, const char **why);
-/* views.c: whether r is a run with views, and judging one. */
-bool	 compare_has_views(const struct report *r);
-void	 compare_views(struct report *r);
 void	 report_free(struct report *r);
 
 /* run.c */

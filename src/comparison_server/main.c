@@ -528,7 +528,7 @@ run_config(struct cs_ctx *ctx, const struct run_params *p,
 		if (!(r = run_once(ctx, &pk)))	/* interrupted: a failure */
 			return atomic_load(&ctx->interrupted) ? EXIT_FAILED :
 			    EXIT_NETWORK;
-		if (r->status != RUN_STATUS_OK)
+		if (r->v.status != RUN_STATUS_OK)
 			status = EXIT_FAILED;
 		/* The files first: their warnings precede the report. */
 		if (ctx->json_path && report_json(ctx->json_path, r) < 0)

@@ -20,14 +20,14 @@ progress_show(const struct report *rp, const struct progress *pg)
 
 	/* A clock's units, "1.6s elapsed ... ETA 9.6s", not "1560.8ms". */
 	report_fmt_clock(e, sizeof(e), el);
-	if (rate > 0 && pg->dmin < rp->total)
-		report_fmt_clock(eta, sizeof(eta), (uint64_t)((double)(rp->total -
+	if (rate > 0 && pg->dmin < rp->v.total)
+		report_fmt_clock(eta, sizeof(eta), (uint64_t)((double)(rp->v.total -
 		    pg->dmin) / rate * 1e6));
 	else
 		snprintf(eta, sizeof(eta), "-");
 	printf("\r\033[Krun %" PRIu64 ": %u/%u logs, slowest peer delivered %"
 	    PRIu64 "/%" PRIu64 ", %s elapsed, %.0f msgs/s, ETA %s", rp->run,
-	    pg->received, rp->p.n, pg->dmin, rp->total, e, rate, eta);
+	    pg->received, rp->p.n, pg->dmin, rp->v.total, e, rate, eta);
 	fflush(stdout);
 }
 

@@ -73,15 +73,15 @@ throughput(const struct report *r)
 {
 	unsigned i;
 
-	if (r->views_run)
-		return r->ref < 0 || r->status != RUN_STATUS_OK ? 0 :
-		    rate(r, r->survivors, (double)r->log[r->ref].n);
+	if (r->v.views_run)
+		return r->v.ref < 0 || r->v.status != RUN_STATUS_OK ? 0 :
+		    rate(r, r->v.survivors, (double)r->log[r->v.ref].n);
 	for (i = 0; i < r->p.n; i++)
 		if (!r->log[i].received ||
 		    r->log[i].status != RUN_STATUS_OK)
 			return 0;
 	return rate(r, r->p.n >= 64 ? ~UINT64_C(0) :
-	    (UINT64_C(1) << r->p.n) - 1, (double)r->total);
+	    (UINT64_C(1) << r->p.n) - 1, (double)r->v.total);
 }
 
 void
@@ -100,10 +100,10 @@ peer_status(const struct report *r, unsigned i, char *buf, size_t cap)
 {
 	const struct peer_log *l = &r->log[i];
 
-	if (!r->r[i].departed)
+	if (!r->v.r[i].departed)
 		return l->received ? run_status_name(l->status) : "no-log";
 	snprintf(buf, cap, "%s@%" PRIu32, l->received ?
-	    run_status_name(l->status) : "departed", r->r[i].departed_view);
+	    run_status_name(l->status) : "departed", r->v.r[i].departed_view);
 	return buf;
 }
 
@@ -116,7 +116,7 @@ departed_list(const struct report *r, char *buf, size_t cap)
 
 	buf[0] = '\0';
 	for (i = 0; i < r->p.n && len + 4 < cap; i++)
-		if (r->departed >> i & 1)
+		if (r->v.departed >> i & 1)
 			len += (size_t)snprintf(buf + len, cap - len, "%s%u",
 			    len ? "," : "", i);
 	if (len == 0)
@@ -142,15 +142,15 @@ report_print(FILE *f, const struct report *r)
 	    PRIu64 "%s interval=%" PRIu64 ":%" PRIu64 "ms delay=%" PRIu64 ":%"
 	    PRIu64 "ms loss=%g dup=%g seed=%" PRIu64 "\n", r->run,
 	    order_mode_name(r->p.mode), r->p.n, r->p.n, r->p.m,
-	    r->judged_sent ? " (interrupted: " : "=", r->total,
-	    r->judged_sent ? " sent)" : "", r->p.imin_ms, r->p.imax_ms,
+	    r->v.judged_sent ? " (interrupted: " : "=", r->v.total,
+	    r->v.judged_sent ? " sent)" : "", r->p.imin_ms, r->p.imax_ms,
 	    r->p.dmin_ms, r->p.dmax_ms, r->p.loss, r->p.dup, r->p.seed);
 	fprintf(f, "%4s  %-30s %-*s %9s %8s %6s %6s %8s %8s %8s %8s %7s\n",
 	    "peer", "address", w, "status", "delivered", "missing", "dups",
 	    "fifo", "lat_p50", "lat_p99", "lat_max", "retrans", "drops");
 	for (i = 0; i < r->p.n; i++) {
 		const struct peer_log *l = &r->log[i];
-		const struct peer_result *pr = &r->r[i];
+		const struct judge_peer *pr = &r->v.r[i];
 
 		report_peer_addr(&r->member[i], addr, sizeof(addr));
 		report_fmt_us(a, sizeof(a), l->lat_p50);
@@ -164,19 +164,19 @@ report_print(FILE *f, const struct report *r)
 		    l->received ? c : "-", l->retrans, l->drops);
 	}
 	geo_print(f, r);
-	if (r->views_run)
+	if (r->v.views_run)
 		fprintf(f, "views: %" PRIu32 " installed, departed %s\n",
-		    r->views, departed_list(r, dep, sizeof(dep)));
+		    r->v.views, departed_list(r, dep, sizeof(dep)));
 	fprintf(f, "mismatched rounds: %" PRIu64 " of %" PRIu64 " positions%s",
-	    r->mismatched, r->views_run ? r->judged : r->total,
-	    r->views_run ? " (among the survivors)" : "");
-	if (r->npositions) {
+	    r->v.mismatched, r->v.views_run ? r->v.judged : r->v.total,
+	    r->v.views_run ? " (among the survivors)" : "");
+	if (r->v.npositions) {
 		size_t k;
 
 		fprintf(f, " (first:");
-		for (k = 0; k < r->npositions && k < 10; k++)
-			fprintf(f, " %" PRIu64, r->positions[k]);
-		fprintf(f, "%s)", r->npositions > 10 ? " ..." : "");
+		for (k = 0; k < r->v.npositions && k < 10; k++)
+			fprintf(f, " %" PRIu64, r->v.positions[k]);
+		fprintf(f, "%s)", r->v.npositions > 10 ? " ..." : "");
 	}
 	fprintf(f, "\n");
 	if (st_explain(r, words, sizeof(words)))
@@ -187,10 +187,10 @@ report_print(FILE *f, const struct report *r)
 	if (r->duration_us)
 		fprintf(f, "duration: %s from START to the last log\n",
 		    report_fmt_us(a, sizeof(a), r->duration_us));
-	if (r->problem[0])
-		fprintf(f, "problem: %s\n", r->problem);
-	if (r->note[0])
-		fprintf(f, "note: %s\n", r->note);
+	if (r->v.problem[0])
+		fprintf(f, "problem: %s\n", r->v.problem);
+	if (r->v.note[0])
+		fprintf(f, "note: %s\n", r->v.note);
 }
 
 void
@@ -200,20 +200,20 @@ report_result_line(FILE *f, const struct report *r)
 
 	/* views= and departed= come last, and only with views, so that
 	 * every parser of the line as it was keeps working. */
-	if (r->views_run)
+	if (r->v.views_run)
 		snprintf(dep, sizeof(dep), " views=%" PRIu32 " departed=",
-		    r->views);
+		    r->v.views);
 	else
 		dep[0] = '\0';
 	fprintf(f, "RESULT run=%" PRIu64 " order=%s peers=%u messages=%" PRIu64
 	    " delivered_min=%" PRIu64 " delivered_max=%" PRIu64
 	    " mismatched_rounds=%" PRIu64 " missing=%" PRIu64 " duplicates=%"
 	    PRIu64 " fifo_violations=%" PRIu64 " status=%s%s", r->run,
-	    order_mode_name(r->p.mode), r->p.n, r->total,
-	    r->delivered_min == UINT64_MAX ? 0 : r->delivered_min,
-	    r->delivered_max, r->mismatched, r->missing, r->duplicates,
-	    r->fifo_violations, run_status_name(r->status), dep);
-	if (r->views_run)
+	    order_mode_name(r->p.mode), r->p.n, r->v.total,
+	    r->v.delivered_min == UINT64_MAX ? 0 : r->v.delivered_min,
+	    r->v.delivered_max, r->v.mismatched, r->v.missing, r->v.duplicates,
+	    r->v.fifo_violations, run_status_name(r->v.status), dep);
+	if (r->v.views_run)
 		fputs(departed_list(r, dep, sizeof(dep)), f);
 	fputc('\n', f);
 	fflush(f);
@@ -246,17 +246,17 @@ json_views(FILE *f, const struct report *r)
 	unsigned i;
 
 	fprintf(f, ",\n  \"views_run\": %s,\n  \"views\": %" PRIu32
-	    ",\n  \"departed\": [", r->views_run ? "true" : "false", r->views);
+	    ",\n  \"departed\": [", r->v.views_run ? "true" : "false", r->v.views);
 	for (i = 0; i < r->p.n; i++)
-		if (r->r[i].departed) {
+		if (r->v.r[i].departed) {
 			fprintf(f, "%s{\"id\": %u, \"view\": %" PRIu32 "}",
-			    sep, i, r->r[i].departed_view);
+			    sep, i, r->v.r[i].departed_view);
 			sep = ", ";
 		}
 	fprintf(f, "],\n  \"departed_partial\": %" PRIu64 ",\n  "
 	    "\"views_differ\": %" PRIu64 ",\n  \"views_moved\": %" PRIu64
-	    ",\n  \"departed_inconsistent\": %" PRIu64, r->partial,
-	    r->views_differ, r->views_moved, r->inconsistent);
+	    ",\n  \"departed_inconsistent\": %" PRIu64, r->v.partial,
+	    r->v.views_differ, r->v.views_moved, r->v.inconsistent);
 }
 
 int
@@ -270,11 +270,11 @@ report_json(const char *path, const struct report *r)
 	if (!f)
 		return -1;
 	fprintf(f, "{\n  \"run\": %" PRIu64 ",\n  \"status\": ", r->run);
-	json_str(f, run_status_name(r->status));
+	json_str(f, run_status_name(r->v.status));
 	fprintf(f, ",\n  \"problem\": ");
-	json_str(f, r->problem);
+	json_str(f, r->v.problem);
 	fprintf(f, ",\n  \"note\": ");
-	json_str(f, r->note);
+	json_str(f, r->v.note);
 	st_explain(r, words, sizeof(words));
 	fprintf(f, ",\n  \"first_disagreement\": ");
 	json_str(f, words);
@@ -297,19 +297,19 @@ report_json(const char *path, const struct report *r)
 	    ",\n  \"delivered_max\": %" PRIu64 ",\n  \"mismatched_rounds\": %"
 	    PRIu64 ",\n  \"missing\": %" PRIu64 ",\n  \"duplicates\": %" PRIu64
 	    ",\n  \"fifo_violations\": %" PRIu64 ",\n  \"unexpected\": %" PRIu64
-	    ",\n  \"throughput\": %.1f,\n", r->total,
-	    r->delivered_min == UINT64_MAX ? 0 : r->delivered_min,
-	    r->delivered_max, r->mismatched, r->missing, r->duplicates,
-	    r->fifo_violations, r->unexpected, throughput(r));
+	    ",\n  \"throughput\": %.1f,\n", r->v.total,
+	    r->v.delivered_min == UINT64_MAX ? 0 : r->v.delivered_min,
+	    r->v.delivered_max, r->v.mismatched, r->v.missing, r->v.duplicates,
+	    r->v.fifo_violations, r->v.unexpected, throughput(r));
 	fprintf(f, "  \"mismatched_positions\": [");
-	for (k = 0; k < r->npositions; k++)
-		fprintf(f, "%s%" PRIu64, k ? ", " : "", r->positions[k]);
+	for (k = 0; k < r->v.npositions; k++)
+		fprintf(f, "%s%" PRIu64, k ? ", " : "", r->v.positions[k]);
 	fprintf(f, "],\n  \"mismatched_positions_truncated\": %s,\n",
-	    r->npositions < r->mismatched ? "true" : "false");
+	    r->v.npositions < r->v.mismatched ? "true" : "false");
 	fprintf(f, "  \"peers\": [\n");
 	for (i = 0; i < r->p.n; i++) {
 		const struct peer_log *l = &r->log[i];
-		const struct peer_result *pr = &r->r[i];
+		const struct judge_peer *pr = &r->v.r[i];
 
 		fprintf(f, "    {\"id\": %u, \"host\": ", i);
 		json_str(f, r->member[i].host);
@@ -406,21 +406,21 @@ report_csv_row(FILE *f, const struct report *r, bool header)
 			rss = r->log[i].rss_kb;
 	}
 	/* Per message multicast (N x M), and per delivery (N x N x M). */
-	msgs = r->total ? (double)r->total : 1;
+	msgs = r->v.total ? (double)r->v.total : 1;
 	deliveries = msgs * r->p.n;
 	fprintf(f, "%" PRIu64 ",%s,%u,%u,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%"
 	    PRIu64 ",%" PRIu64 ",%g,%g,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%"
 	    PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
 	    ",%s,%.0f,%.4f,%.1f,%.4f,%" PRIu64 ",%" PRIu32 ",%s\n",
-	    r->run, order_mode_name(r->p.mode), r->p.n, r->p.m, r->total,
+	    r->run, order_mode_name(r->p.mode), r->p.n, r->p.m, r->v.total,
 	    r->p.imin_ms, r->p.imax_ms, r->p.dmin_ms, r->p.dmax_ms, r->p.loss,
 	    r->p.dup, r->p.seed,
-	    r->delivered_min == UINT64_MAX ? 0 : r->delivered_min,
-	    r->delivered_max, r->mismatched, r->missing, r->duplicates,
-	    r->fifo_violations, report_median_latency(r),
-	    report_p99_latency(r), run_status_name(r->status),
+	    r->v.delivered_min == UINT64_MAX ? 0 : r->v.delivered_min,
+	    r->v.delivered_max, r->v.mismatched, r->v.missing, r->v.duplicates,
+	    r->v.fifo_violations, report_median_latency(r),
+	    report_p99_latency(r), run_status_name(r->v.status),
 	    throughput(r),
 	    (double)dg / msgs, (double)by / msgs,
-	    (double)cpu / 1e6 / deliveries * 1e5, rss, r->views, dep);
+	    (double)cpu / 1e6 / deliveries * 1e5, rss, r->v.views, dep);
 	return ferror(f) ? -1 : 0;
 }

@@ -454,11 +454,11 @@ departed_only(struct collect *c, unsigned n, const struct watch *w,
 }
 
 /* Waits for the logs while watching the peers' progress. */
-static enum run_end
+static enum judge_end
 wait_logs(struct cs_ctx *ctx, struct report *rp, struct watch *w)
 {
 	struct collect *c = &ctx->coll;
-	enum run_end end = RUN_COMPLETE;
+	enum judge_end end = JUDGE_COMPLETE;
 	unsigned received;
 	uint64_t now, since = 0;
 
@@ -470,11 +470,11 @@ wait_logs(struct cs_ctx *ctx, struct report *rp, struct watch *w)
 		if (now >= w->next_poll)
 			poll_peers(ctx, rp, w, received, now);
 		if (atomic_load(&ctx->interrupted))
-			end = RUN_INTERRUPTED;
+			end = JUDGE_INTERRUPTED;
 		else if (now - w->last_progress > ctx->timeout_s * 1000000)
-			end = RUN_STALLED;
+			end = JUDGE_STALLED;
 		pthread_mutex_lock(&c->mu);
-		if (end != RUN_COMPLETE)
+		if (end != JUDGE_COMPLETE)
 			break;
 		if (departed_only(c, rp->p.n, w, &since, now)) {
 			log_info("run %" PRIu64 ": every survivor's log is in; "
@@ -631,7 +631,7 @@ list_peers(char *buf, size_t cap, const struct report *rp, uint64_t mask,
 		if (counts && w->delivered[i] >= 0)
 			append(buf, cap, "%s%u (%s, %lld of %" PRIu64
 			    " delivered)", sep, i, addr, w->delivered[i],
-			    rp->total);
+			    rp->v.total);
 		else
 			append(buf, cap, "%s%u (%s)", sep, i, addr);
 		sep = ", ";
@@ -666,14 +666,14 @@ static void
 describe_end(const struct cs_ctx *ctx, struct report *rp,
     const struct watch *w)
 {
-	char *pb = rp->problem, prev[sizeof(rp->problem)];
-	size_t cap = sizeof(rp->problem);
+	char *pb = rp->v.problem, prev[sizeof(rp->v.problem)];
+	size_t cap = sizeof(rp->v.problem);
 	uint64_t missing = missing_logs(rp, w, false);
 	uint64_t silent = missing_logs(rp, w, true);
 
-	memcpy(prev, rp->problem, sizeof(prev));
+	memcpy(prev, rp->v.problem, sizeof(prev));
 	pb[0] = '\0';
-	if (rp->end == RUN_INTERRUPTED) {
+	if (rp->end == JUDGE_INTERRUPTED) {
 		append(pb, cap, "interrupted");
 		if (missing) {
 			append(pb, cap, "; no log from %s ", peers_word(missing));
@@ -720,7 +720,7 @@ teardown(struct cs_ctx *ctx, struct report *rp, const struct watch *w)
 	pthread_mutex_unlock(&c->mu);
 	list[0] = '\0';
 	list_peers(list, sizeof(list), rp, missing, w, false);
-	if (rp->end == RUN_INTERRUPTED)
+	if (rp->end == JUDGE_INTERRUPTED)
 		log_warnx("run %" PRIu64 ": interrupted; missing the logs of "
 		    "peers %s; sending ABORT", rp->run, list);
 	else
@@ -750,7 +750,7 @@ run_new(struct cs_ctx *ctx, const struct run_params *p,
 		free(rp);
 		return NULL;
 	}
-	rp->total = (uint64_t)rp->p.n * rp->p.m;
+	rp->v.total = (uint64_t)rp->p.n * rp->p.m;
 	/* Unique across restarts of this server: wall-clock microseconds. */
 	id = mptime_real_us();
 	rp->run = id > ctx->last_run ? id : ctx->last_run + 1;
@@ -829,12 +829,12 @@ run_once(struct cs_ctx *ctx, const struct run_params *p)
 	}
 	memset(&w, 0, sizeof(w));
 	w.start_us = start_us;
-	if ((rp->end = wait_logs(ctx, rp, &w)) != RUN_COMPLETE) {
+	if ((rp->end = wait_logs(ctx, rp, &w)) != JUDGE_COMPLETE) {
 		/* The watch names who was missing before the late logs. */
 		teardown(ctx, rp, &w);
 	}
 	take_logs(ctx, rp);
-	if (rp->end != RUN_COMPLETE)
+	if (rp->end != JUDGE_COMPLETE)
 		describe_end(ctx, rp, &w);
 	rp->duration_us = mptime_now_us() - start_us;
 	compare_run(rp);

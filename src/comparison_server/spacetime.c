@@ -200,8 +200,8 @@ st_init(struct st *s, const struct report *r)
 		s->hi = s->lo + 1;
 	if (st_cut(s) < 0)
 		return -1;
-	s->first = r->p.mode != ORDER_TOTAL && r->npositions ?
-	    (int64_t)r->positions[0] : -1;
+	s->first = r->p.mode != ORDER_TOTAL && r->v.npositions ?
+	    (int64_t)r->v.positions[0] : -1;
 	for (i = 0; i < s->n && s->first >= 0; i++)
 		s->keyat[i] = (uint64_t)s->first < r->log[i].n ?
 		    r->log[i].keys[s->first] : UINT64_MAX;
@@ -659,9 +659,9 @@ st_explain(const struct report *r, char *buf, size_t cap)
 	bool traced = true, host = same_host(r);
 
 	buf[0] = '\0';
-	if (r->p.mode == ORDER_TOTAL || r->npositions == 0)
+	if (r->p.mode == ORDER_TOTAL || r->v.npositions == 0)
 		return 0;
-	j = r->positions[0];
+	j = r->v.positions[0];
 	put(buf, cap, "at position %" PRIu64 ",", j);
 	for (i = 0; i < r->p.n; i++) {
 		const struct peer_log *l = &r->log[i];

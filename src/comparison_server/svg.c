@@ -46,9 +46,9 @@ bad_in(const struct report *r, size_t *k, uint64_t lo, uint64_t hi)
 {
 	uint64_t bad = 0;
 
-	while (*k < r->npositions && r->positions[*k] < lo)
+	while (*k < r->v.npositions && r->v.positions[*k] < lo)
 		(*k)++;
-	while (*k < r->npositions && r->positions[*k] < hi) {
+	while (*k < r->v.npositions && r->v.positions[*k] < hi) {
 		bad++;
 		(*k)++;
 	}
@@ -60,7 +60,7 @@ bad_in(const struct report *r, size_t *k, uint64_t lo, uint64_t hi)
 static uint64_t
 svg_counted(const struct report *r)
 {
-	return r->views_run ? r->judged : r->total;
+	return r->v.views_run ? r->v.judged : r->v.total;
 }
 
 /* Columns of `per` positions each over [lo, hi), PLOT_W wide. */
@@ -162,9 +162,9 @@ svg_views(FILE *f, const struct report *r, const struct span *sp, unsigned y,
 	unsigned i;
 	double x;
 
-	if (!r->views_run || r->ref < 0)
+	if (!r->v.views_run || r->v.ref < 0)
 		return;
-	ref = &r->log[r->ref];
+	ref = &r->log[r->v.ref];
 	prev = ~UINT64_C(0) >> (64 - (r->p.n < 64 ? r->p.n : 64));
 	for (k = 0; k < ref->nviews; prev = ref->views[k].members, k++) {
 		if (ref->views[k].at < sp->lo || ref->views[k].at > sp->hi)
@@ -230,14 +230,14 @@ svg_density(FILE *f, const struct report *r, uint64_t len, unsigned y)
 		    (double)sp.per), sp.cw, DENSITY_H * (double)bad /
 		    (double)sp.per, lo, lo + sp.per - 1, bad);
 	}
-	if (r->npositions) {
-		x = LEFT + (double)PLOT_W * (double)r->positions[0] /
+	if (r->v.npositions) {
+		x = LEFT + (double)PLOT_W * (double)r->v.positions[0] /
 		    (double)len;
 		fprintf(f, "<line x1=\"%.2f\" y1=\"%u\" x2=\"%.2f\" y2=\"%u\" "
 		    "stroke=\"black\" stroke-dasharray=\"4 2\"/>\n<text x="
 		    "\"%.2f\" y=\"%u\">first disagreement: position %" PRIu64
 		    "</text>\n", x, y + 4, x, y + 12 + DENSITY_H, x + 4,
-		    y + 26 + DENSITY_H, r->positions[0]);
+		    y + 26 + DENSITY_H, r->v.positions[0]);
 	} else {
 		fprintf(f, "<text x=\"%u\" y=\"%u\">the peers agree at every "
 		    "position</text>\n", LEFT + 4, y + 26 + DENSITY_H);
@@ -273,18 +273,18 @@ svg_title(FILE *f, const struct report *r, unsigned h)
 	    "font-weight=\"bold\">MPComm run %" PRIu64 ": order=%s, %u peers x "
 	    "%u messages, status %s</text>\n", LEFT, r->run,
 	    order_mode_name(r->p.mode), r->p.n, r->p.m,
-	    run_status_name(r->status));
+	    run_status_name(r->v.status));
 	fprintf(f, "<text x=\"%u\" y=\"42\">interval %" PRIu64 ":%" PRIu64
 	    " ms, delay %" PRIu64 ":%" PRIu64 " ms, loss %g, dup %g, seed %"
 	    PRIu64 " - mismatched rounds: %" PRIu64 " of %" PRIu64
 	    " positions%s</text>\n", LEFT, r->p.imin_ms, r->p.imax_ms,
 	    r->p.dmin_ms, r->p.dmax_ms, r->p.loss, r->p.dup, r->p.seed,
-	    r->mismatched, svg_counted(r), r->views_run ? " among the survivors" :
+	    r->v.mismatched, svg_counted(r), r->v.views_run ? " among the survivors" :
 	    "");
-	if (r->views_run)
+	if (r->v.views_run)
 		fprintf(f, "<text x=\"%u\" y=\"58\">%" PRIu32 " view "
 		    "change(s) installed; dashed lines: where</text>\n", LEFT,
-		    r->views);
+		    r->v.views);
 }
 
 int
@@ -292,7 +292,7 @@ report_svg(const char *path, const struct report *r)
 {
 	uint64_t len = svg_counted(r), w0 = 0, at;
 	unsigned i, y = TOP, lanes = (r->p.n + 1) * LANE_H;
-	unsigned vrow = r->views_run ? 14 : 0;	/* the views' labels */
+	unsigned vrow = r->v.views_run ? 14 : 0;	/* the views' labels */
 	struct span sp;
 	FILE *f;
 
@@ -309,9 +309,9 @@ report_svg(const char *path, const struct report *r)
 	if (len > DETAIL_MAX) {
 		/* Detail: a window from a little before the first mismatch. */
 		y = svg_density(f, r, len, y);
-		at = r->npositions ? r->positions[0] : r->views_run &&
-		    r->ref >= 0 && r->log[r->ref].nviews ?
-		    r->log[r->ref].views[0].at : 0;
+		at = r->v.npositions ? r->v.positions[0] : r->v.views_run &&
+		    r->v.ref >= 0 && r->log[r->v.ref].nviews ?
+		    r->log[r->v.ref].views[0].at : 0;
 		w0 = at > DETAIL_MAX / 10 ? at - DETAIL_MAX / 10 : 0;
 		if (w0 + DETAIL_MAX > len)
 			w0 = len - DETAIL_MAX;

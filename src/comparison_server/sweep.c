@@ -58,15 +58,15 @@ sweep_add(struct sweep_stats *s, const struct report *r)
 		return;
 	c->lat = nl;
 	c->lat[c->runs++] = report_median_latency(r);
-	c->mis_sum += r->mismatched;
-	if (r->mismatched < c->mis_min)
-		c->mis_min = r->mismatched;
-	if (r->mismatched > c->mis_max)
-		c->mis_max = r->mismatched;
-	c->missing += r->missing;
-	c->duplicates += r->duplicates;
-	if (severity(r->status) > severity(c->worst))
-		c->worst = r->status;
+	c->mis_sum += r->v.mismatched;
+	if (r->v.mismatched < c->mis_min)
+		c->mis_min = r->v.mismatched;
+	if (r->v.mismatched > c->mis_max)
+		c->mis_max = r->v.mismatched;
+	c->missing += r->v.missing;
+	c->duplicates += r->v.duplicates;
+	if (severity(r->v.status) > severity(c->worst))
+		c->worst = r->v.status;
 }
 
 static int

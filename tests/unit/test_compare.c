@@ -31,7 +31,7 @@ new_report(unsigned n, uint32_t m, enum order_mode mode)
 	rp->p.n = n;
 	rp->p.m = m;
 	rp->p.mode = mode;
-	rp->end = RUN_COMPLETE;
+	rp->end = JUDGE_COMPLETE;
 	for (i = 0; i < n; i++) {
 		snprintf(rp->member[i].host, sizeof(rp->member[i].host),
 		    "127.0.0.1");
@@ -120,27 +120,27 @@ test_survived(void)
 	struct report *rp = judged(SURVIVED, SURVIVED, NULL, NULL);
 	char line[512];
 
-	CHECK(rp->views_run && rp->status == RUN_STATUS_OK);
-	CHECK(rp->views == 1 && rp->survivors == 3 && rp->departed == 4);
-	CHECK(rp->r[2].departed && rp->r[2].departed_view == 1);
-	CHECK(rp->mismatched == 0 && rp->missing == 0 && rp->partial == 0);
-	CHECK(rp->delivered_min == 5 && rp->delivered_max == 5);
-	CHECK(strstr(rp->note, "peer 2 departed in view 1 (no log)") != NULL);
-	CHECK(rp->problem[0] == '\0');
+	CHECK(rp->v.views_run && rp->v.status == RUN_STATUS_OK);
+	CHECK(rp->v.views == 1 && rp->v.survivors == 3 && rp->v.departed == 4);
+	CHECK(rp->v.r[2].departed && rp->v.r[2].departed_view == 1);
+	CHECK(rp->v.mismatched == 0 && rp->v.missing == 0 && rp->v.partial == 0);
+	CHECK(rp->v.delivered_min == 5 && rp->v.delivered_max == 5);
+	CHECK(strstr(rp->v.note, "peer 2 departed in view 1 (no log)") != NULL);
+	CHECK(rp->v.problem[0] == '\0');
 	result(rp, line, sizeof(line));
 	CHECK(ends_with(line, " status=ok views=1 departed=2"));
 	report_free(rp);
 
 	/* Its log came: excluded, consistent once 2.2 (past the cut) goes. */
 	rp = judged(SURVIVED, SURVIVED, "excluded", "0.1 1.1 2.1 2.2");
-	CHECK(rp->status == RUN_STATUS_OK && rp->inconsistent == 0);
-	CHECK(strstr(rp->note, "(excluded)") != NULL);
+	CHECK(rp->v.status == RUN_STATUS_OK && rp->v.inconsistent == 0);
+	CHECK(strstr(rp->v.note, "(excluded)") != NULL);
 	report_free(rp);
 
 	/* Nothing of the departed member reached anyone: all-or-none holds. */
 	rp = judged("0.1 1.1 v1=3 0.2 1.2", "0.1 1.1 v1=3 0.2 1.2", "excluded",
 	    "0.1 2.1 1.1");
-	CHECK(rp->status == RUN_STATUS_OK && rp->inconsistent == 0);
+	CHECK(rp->v.status == RUN_STATUS_OK && rp->v.inconsistent == 0);
 	report_free(rp);
 }
 
@@ -151,48 +151,48 @@ test_violations(void)
 
 	/* Survivors in different orders. */
 	rp = judged(SURVIVED, "1.1 0.1 2.1 v1=3 0.2 1.2", NULL, NULL);
-	CHECK(rp->status == RUN_STATUS_FAILED && rp->mismatched == 2);
+	CHECK(rp->v.status == RUN_STATUS_FAILED && rp->v.mismatched == 2);
 	report_free(rp);
 	/* The same messages, a view line elsewhere. */
 	rp = judged(SURVIVED, "0.1 1.1 2.1 0.2 v1=3 1.2", NULL, NULL);
-	CHECK(rp->status == RUN_STATUS_FAILED && rp->views_moved == 1);
-	CHECK(strstr(rp->problem, "different positions") != NULL);
+	CHECK(rp->v.status == RUN_STATUS_FAILED && rp->v.views_moved == 1);
+	CHECK(strstr(rp->v.problem, "different positions") != NULL);
 	report_free(rp);
 	/* Different views. */
 	rp = judged(SURVIVED, "0.1 1.1 2.1 v2=3 0.2 1.2", NULL, NULL);
-	CHECK(rp->status == RUN_STATUS_FAILED && rp->views_differ == 1);
+	CHECK(rp->v.status == RUN_STATUS_FAILED && rp->v.views_differ == 1);
 	report_free(rp);
 	/* A departed member's message delivered by one survivor only. */
 	rp = judged(SURVIVED, "0.1 1.1 v1=3 0.2 1.2", NULL, NULL);
-	CHECK(rp->status == RUN_STATUS_FAILED && rp->partial == 1);
-	CHECK(strstr(rp->problem, "some survivors only") != NULL);
+	CHECK(rp->v.status == RUN_STATUS_FAILED && rp->v.partial == 1);
+	CHECK(strstr(rp->v.problem, "some survivors only") != NULL);
 	report_free(rp);
 	/* A departed member's log that is not a prefix of the survivors'. */
 	rp = judged(SURVIVED, SURVIVED, "excluded", "0.1 2.1 1.1 2.2");
-	CHECK(rp->status == RUN_STATUS_FAILED && rp->inconsistent == 1);
-	CHECK(rp->r[2].inconsistent);
+	CHECK(rp->v.status == RUN_STATUS_FAILED && rp->v.inconsistent == 1);
+	CHECK(rp->v.r[2].inconsistent);
 	report_free(rp);
 	/* ... or one that delivered a survivor's message they did not. */
 	rp = judged("0.1 1.1 2.1 v1=3 1.2 0.2", "0.1 1.1 2.1 v1=3 1.2 0.2",
 	    "excluded", "0.1 1.1 2.1 0.2");
-	CHECK(rp->status == RUN_STATUS_FAILED && rp->inconsistent == 1);
+	CHECK(rp->v.status == RUN_STATUS_FAILED && rp->v.inconsistent == 1);
 	report_free(rp);
 	/* ... or one with a view the survivors never installed. */
 	rp = judged(SURVIVED, SURVIVED, "aborted", "0.1 1.1 v1=6");
-	CHECK(rp->status == RUN_STATUS_FAILED && rp->inconsistent == 1);
+	CHECK(rp->v.status == RUN_STATUS_FAILED && rp->v.inconsistent == 1);
 	report_free(rp);
 	/* A survivor's message missing at one survivor. */
 	rp = judged(SURVIVED, "0.1 1.1 2.1 v1=3 0.2", NULL, NULL);
-	CHECK(rp->status == RUN_STATUS_FAILED && rp->missing == 1);
-	CHECK(rp->r[1].missing == 1 && rp->partial == 0);
+	CHECK(rp->v.status == RUN_STATUS_FAILED && rp->v.missing == 1);
+	CHECK(rp->v.r[1].missing == 1 && rp->v.partial == 0);
 	report_free(rp);
 	/* A survivor's message twice. */
 	rp = judged(SURVIVED, SURVIVED " 1.2", NULL, NULL);
-	CHECK(rp->status == RUN_STATUS_FAILED && rp->duplicates == 1);
+	CHECK(rp->v.status == RUN_STATUS_FAILED && rp->v.duplicates == 1);
 	report_free(rp);
 	/* A departed member's log out of FIFO order. */
 	rp = judged(SURVIVED, SURVIVED, "excluded", "2.2 2.1");
-	CHECK(rp->status == RUN_STATUS_FAILED && rp->fifo_violations == 1);
+	CHECK(rp->v.status == RUN_STATUS_FAILED && rp->v.fifo_violations == 1);
 	report_free(rp);
 }
 
@@ -205,24 +205,24 @@ test_unfinished(void)
 	set_log(rp, 0, "ok", "", SURVIVED);
 	set_log(rp, 1, "aborted", "no progress for 1000 ms", "0.1 1.1 2.1");
 	compare_run(rp);
-	CHECK(rp->status == RUN_STATUS_ABORTED);
-	CHECK(strstr(rp->problem, "peer 1 aborted the run: no progress") !=
+	CHECK(rp->v.status == RUN_STATUS_ABORTED);
+	CHECK(strstr(rp->v.problem, "peer 1 aborted the run: no progress") !=
 	    NULL);
 	report_free(rp);
 
 	rp = new_report(3, 2, ORDER_TOTAL);
 	set_log(rp, 0, "ok", "", SURVIVED);
 	compare_run(rp);
-	CHECK(rp->status == RUN_STATUS_TIMEOUT);
+	CHECK(rp->v.status == RUN_STATUS_TIMEOUT);
 	report_free(rp);
 
 	rp = new_report(2, 1, ORDER_TOTAL);
 	set_log(rp, 0, "ok", "", "0.1 1.1");
 	set_log(rp, 1, "excluded", "", "0.1 1.1");
 	compare_run(rp);
-	CHECK(rp->views_run && rp->departed == 0);
-	CHECK(rp->status == RUN_STATUS_FAILED);
-	CHECK(strstr(rp->problem, "says it was excluded") != NULL);
+	CHECK(rp->v.views_run && rp->v.departed == 0);
+	CHECK(rp->v.status == RUN_STATUS_FAILED);
+	CHECK(strstr(rp->v.problem, "says it was excluded") != NULL);
 	report_free(rp);
 }
 
@@ -240,8 +240,8 @@ test_minority(void)
 	set_log(rp, 3, "aborted", "minority", "0.1 1.1 3.1 4.1");
 	set_log(rp, 4, "aborted", "minority", "0.1");
 	compare_run(rp);
-	CHECK(rp->status == RUN_STATUS_OK && rp->departed == 0x18);
-	CHECK(strstr(rp->note, "peer 3 departed in view 1 (aborted: "
+	CHECK(rp->v.status == RUN_STATUS_OK && rp->v.departed == 0x18);
+	CHECK(strstr(rp->v.note, "peer 3 departed in view 1 (aborted: "
 	    "minority)") != NULL);
 	result(rp, line, sizeof(line));
 	CHECK(ends_with(line, " status=ok views=1 departed=3,4"));
@@ -260,8 +260,8 @@ test_two_views(void)
 	set_log(rp, 1, "ok", "", s);
 	set_log(rp, 2, "excluded", "", "0.1 3.1 v1=7 1.1 2.1");
 	compare_run(rp);
-	CHECK(rp->status == RUN_STATUS_OK && rp->views == 2);
-	CHECK(rp->r[3].departed_view == 1 && rp->r[2].departed_view == 2);
+	CHECK(rp->v.status == RUN_STATUS_OK && rp->v.views == 2);
+	CHECK(rp->v.r[3].departed_view == 1 && rp->v.r[2].departed_view == 2);
 	result(rp, line, sizeof(line));
 	CHECK(ends_with(line, " views=2 departed=2,3"));
 	report_free(rp);
@@ -277,7 +277,7 @@ test_fifo(void)
 	set_log(rp, 1, "ok", "", "1.1 0.1 2.1 0.2 v1=3 1.2");
 	set_log(rp, 2, "excluded", "", "2.1 2.2 1.1");
 	compare_run(rp);
-	CHECK(rp->status == RUN_STATUS_OK && rp->mismatched > 0);
+	CHECK(rp->v.status == RUN_STATUS_OK && rp->v.mismatched > 0);
 	report_free(rp);
 
 	rp = new_report(3, 2, ORDER_FIFO);
@@ -285,7 +285,7 @@ test_fifo(void)
 	set_log(rp, 1, "ok", "", "0.1 1.1 v1=3 0.2 1.2");
 	set_log(rp, 2, "excluded", "", "2.1 1.2");
 	compare_run(rp);
-	CHECK(rp->status == RUN_STATUS_OK);	/* 2.1 is past the cut */
+	CHECK(rp->v.status == RUN_STATUS_OK);	/* 2.1 is past the cut */
 	report_free(rp);
 }
 
@@ -299,7 +299,7 @@ test_no_views(void)
 	set_log(rp, 0, "ok", "", "0.1 1.1");
 	set_log(rp, 1, "ok", "", "0.1 1.1");
 	compare_run(rp);
-	CHECK(!rp->views_run && rp->status == RUN_STATUS_OK);
+	CHECK(!rp->v.views_run && rp->v.status == RUN_STATUS_OK);
 	result(rp, line, sizeof(line));
 	CHECK(strcmp(line, "RESULT run=7 order=total peers=2 messages=2 "
 	    "delivered_min=2 delivered_max=2 mismatched_rounds=0 missing=0 "
@@ -309,7 +309,7 @@ test_no_views(void)
 	rp = new_report(2, 1, ORDER_TOTAL);
 	set_log(rp, 0, "aborted", "peer 1 silent for 1000 ms", "0.1");
 	compare_run(rp);
-	CHECK(!rp->views_run && rp->status == RUN_STATUS_TIMEOUT);
+	CHECK(!rp->v.views_run && rp->v.status == RUN_STATUS_TIMEOUT);
 	report_free(rp);
 }
 
