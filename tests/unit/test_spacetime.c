@@ -385,7 +385,7 @@ main(void)
 	CHECK(send_at > 0 && recv_at > send_at);	/* the send first */
 	report_free(rp);
 	rp = skewed("10.0.0.2");		/* two hosts: logical */
-	CHECK(rp->mismatched == 2 && rp->npositions == 2);
+	CHECK(rp->v.mismatched == 2 && rp->v.npositions == 2);
 	CHECK(st_svg(path, rp) == 0);
 	arrows(path, &n, &back);
 	CHECK(n == 2 && back == 0);
@@ -408,7 +408,7 @@ main(void)
 	 * so across hosts too).
 	 */
 	rp = overtaken();
-	CHECK(rp->npositions >= 1 && rp->positions[0] == 0);
+	CHECK(rp->v.npositions >= 1 && rp->v.positions[0] == 0);
 	CHECK(st_explain(rp, words, sizeof(words)) == 1);
 	CHECK(strstr(words, "0:2 overtook 0:1 at peer 1, arriving 70.0ms "
 	    "before it") != NULL);
