@@ -145,11 +145,15 @@
 					break;
 				}
 		if (!first) return;
-		// Where it shows: after the earlier of the two deliveries.
+		// Where it shows: the first instant at which two peers have
+		// delivered different messages at that position.
 		let k = -1;
+		const seen = new Map();
 		for (let g = 0; g < E && k < 0; g++) {
 			const e = ev[g];
-			if (e.k === "D" && e.pos === first.pos && (e.p === first.a || e.p === first.b)) k = g;
+			if (e.k !== "D" || e.pos !== first.pos || !judged.includes(e.p)) continue;
+			seen.set(key(e.s, e.q), true);
+			if (seen.size > 1) k = g;
 		}
 		first.K = k < 0 ? 0 : k + 1;
 	})();
