@@ -45,7 +45,7 @@ def events(run):
         for j, line in enumerate(peer["trace"]):
             f = line.split(" ")
             e = {"p": p, "j": j, "k": f[0][1], "t": int(f[1])}
-            v = [int(x, 16) if (e["k"] == "V" and i == 2) else int(x)
+            v = [int(x, 16) if (e["k"] == "V" and i == 1) else int(x)
                  for i, x in enumerate(f[2:])]
             if e["k"] == "S":
                 e.update(s=p, q=v[0], ts=v[1])
