@@ -61,8 +61,22 @@ $(LIB): $(LIB_OBJ)
 	@mkdir -p $(@D)
 	$(AR) rcs $@ $^
 
+# The replay page (--html), embedded into the comparison server from its
+# readable sources by embed.sh (sh and od).
+PAGE_SRC = src/comparison_server/replay.html src/comparison_server/replay.css \
+	   src/comparison_server/replay.js
+comparison_server_GEN = $(B)/obj/comparison_server/page.o
+$(B)/gen/page.c: src/comparison_server/embed.sh $(PAGE_SRC)
+	@mkdir -p $(@D)
+	sh src/comparison_server/embed.sh $@ page_html \
+	    src/comparison_server/replay.html page_css \
+	    src/comparison_server/replay.css page_js src/comparison_server/replay.js
+$(B)/obj/comparison_server/page.o: $(B)/gen/page.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Isrc/comparison_server -c -o $@ $<
+
 define prog_rule
-$(1)_OBJ = $$(patsubst src/%.c,$(B)/obj/%.o,$$(wildcard src/$(1)/*.c))
+$(1)_OBJ = $$(patsubst src/%.c,$(B)/obj/%.o,$$(wildcard src/$(1)/*.c)) $$($(1)_GEN)
 $(B)/bin/$(1): $$($(1)_OBJ) $(LIB)
 	@mkdir -p $$(@D)
 	$$(CC) $$(LDFLAGS) -o $$@ $$^

@@ -28,7 +28,7 @@
 # -k, --key-file PATH goes to all three programs.  These go to
 # comparison_server: -o, --order; -i, --interval; --delay; --loss; --dup;
 # --seed; --window; --on-failure; --suspect; --regions; --place;
-# --trace [N]; --spacetime; --shiviz; -r, --runs; -j, --json; --svg;
+# --trace [N]; --spacetime; --shiviz; --html; -r, --runs; -j, --json; --svg;
 # --csv; --svg-summary; --sweep-peers; --sweep-messages; -t, --timeout;
 # --wait; --shutdown-peers; -q, --quiet; -v, --verbose (as there: a single
 # --delay or --interval value MS is MS:MS, --delay 40 is 40:40).
@@ -104,7 +104,7 @@ parse_args() {
 			add_cs "$1" "$2"; shift 2 ;;
 		--sweep-messages) need_value "$1" $#; sweep=1
 			add_cs "$1" "$2"; shift 2 ;;
-		-j|--json|--svg|--csv|--svg-summary|--spacetime|--shiviz)
+		-j|--json|--svg|--csv|--svg-summary|--spacetime|--shiviz|--html)
 			need_value "$1" $#; need_output "$1" "$2"
 			[ "$1" = --svg-summary ] && svg_summary=1
 			add_cs "$1" "$2"; shift 2 ;;

@@ -4,7 +4,8 @@
  * each DATA received (with the Lamport clock after it), each ACK state
  * counted that moved something, each delivery (with its position) and each
  * view installed.  Bounded: only the first `limit` messages of each sender
- * are traced, ACK states at most twice per traced message and member, and
+ * are traced, ACK states at most twice per traced message and member (the
+ * entries of S they raise each once per seq, up to the limit), and
  * the trace says when it left something out (cut).  The core records into
  * it with the `now` it is given; nothing here reads a clock, and a core
  * without a trace pays one test of a NULL pointer per event.
@@ -14,6 +15,9 @@
  *   @S <t> <seq> <ts>                      a send (the clock is ts after it)
  *   @R <t> <from> <seq> <ts> <clock>       a DATA received, the clock after
  *   @A <t> <from> <c>                      an ACK state of from counted: C
+ *   @K <t> <from> <sender> <seq>           ... and its S[sender] raised to
+ *                                          seq (at most the limit); after
+ *                                          the @A of that state
  *   @D <t> <pos> <sender> <seq> <ts> <via> a delivery at position pos; via:
  *                                          the index of this trace's latest
  *                                          @A or @R before it, or -1
@@ -35,6 +39,7 @@ enum trace_kind {
 	TRACE_SEND = 'S',
 	TRACE_RECV = 'R',
 	TRACE_ACK = 'A',
+	TRACE_COVER = 'K',
 	TRACE_DELIVER = 'D',
 	TRACE_VIEW = 'V'
 };
@@ -43,10 +48,11 @@ struct trace_ev {
 	uint64_t	 t;
 	uint64_t	 ts;		/* S R D: the message's; A: C */
 	uint64_t	 clock;		/* R: after it; V: members */
-	uint64_t	 pos;		/* D: position; V: view number */
+	uint64_t	 pos;		/* D: position; V: view number;
+					   K: sender */
 	int64_t		 via;		/* D: enabling event index, or -1 */
 	uint32_t	 seq;
-	uint16_t	 peer;		/* R: from; A: from; D: sender */
+	uint16_t	 peer;		/* R A K: from; D: sender */
 	char		 kind;		/* enum trace_kind */
 };
 
@@ -73,6 +79,12 @@ void		 trace_recv(struct trace *t, uint64_t now, unsigned from,
 		    uint32_t seq, uint64_t ts, uint64_t clock);
 void		 trace_ack(struct trace *t, uint64_t now, unsigned from,
 		    uint64_t c);
+/*
+ * The counted S[sender] of member from rose from old to seq: traced when
+ * that raises what the trace can tell (seq capped at the limit).
+ */
+void		 trace_cover(struct trace *t, uint64_t now, unsigned from,
+		    unsigned sender, uint32_t old, uint32_t seq);
 void		 trace_deliver(struct trace *t, uint64_t now, unsigned sender,
 		    uint32_t seq, uint64_t ts);
 void		 trace_view(struct trace *t, uint64_t now, uint32_t view,

@@ -109,6 +109,7 @@ struct cs_ctx {
 	const char	*csv_path;
 	const char	*svg_summary_path;
 	const char	*spacetime_path;	/* --spacetime */
+	const char	*html_path;		/* --html */
 	const char	*shiviz_path;	/* --shiviz */
 	struct region_table regions;	/* --regions, --place */
 	const char	*regions_arg;

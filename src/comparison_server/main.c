@@ -28,6 +28,7 @@
 #include "mpcomm/proc.h"
 #include "mpcomm/runparam.h"
 #include "cs.h"
+#include "html.h"
 
 
 #define PROG	"comparison_server"
@@ -82,6 +83,8 @@ usage(FILE *f, int status)
 "      --spacetime FILE     a space-time diagram of the last run (SVG;\n"
 "                           implies --trace)\n"
 "      --shiviz FILE        the last run's traces as a ShiViz log\n"
+"      --html FILE          a page that replays the last run step by step\n"
+"                           (one file, opens from disk; implies --trace)\n"
 "      --csv FILE           one row per run\n"
 "      --svg-summary FILE   mismatched rounds against messages, per N\n"
 "      --wait SEC           for peers to register (default 30)\n"
@@ -146,7 +149,7 @@ parse_suspect(const char *arg)
 enum { OPT_DELAY = 256, OPT_LOSS, OPT_DUP, OPT_SEED, OPT_SWEEPN, OPT_SWEEPM,
     OPT_SVG, OPT_CSV, OPT_SVGSUM, OPT_WAIT, OPT_SHUT, OPT_WINDOW,
     OPT_ONFAIL, OPT_SUSPECT, OPT_REGIONS, OPT_PLACE, OPT_TRACE,
-    OPT_SPACETIME, OPT_SHIVIZ };
+    OPT_SPACETIME, OPT_SHIVIZ, OPT_HTML };
 
 static const struct option long_opts[] = {
 	PROC_LONG_OPTS,
@@ -156,6 +159,7 @@ static const struct option long_opts[] = {
 	{ "dup", required_argument, NULL, OPT_DUP },
 	{ "group-manager", required_argument, NULL, 'g' },
 	{ "help", no_argument, NULL, 'h' },
+	{ "html", required_argument, NULL, OPT_HTML },
 	{ "interval", required_argument, NULL, 'i' },
 	{ "json", required_argument, NULL, 'j' },
 	{ "loss", required_argument, NULL, OPT_LOSS },
@@ -279,7 +283,8 @@ sweep_option(struct cs_ctx *ctx, int ch, const char *arg)
 }
 
 /*
- * --regions, --place, --trace, --spacetime, --shiviz: 1 when ch is one, 0
+ * --regions, --place, --trace, --spacetime, --shiviz, --html: 1 when ch is
+ * one, 0
  * when not.  The table is loaded once every option is known.
  */
 static int
@@ -307,6 +312,9 @@ see_option(struct cs_ctx *ctx, int ch, const char *arg)
 		return 1;
 	case OPT_SHIVIZ:
 		ctx->shiviz_path = arg;
+		return 1;
+	case OPT_HTML:
+		ctx->html_path = arg;
 		return 1;
 	}
 	return 0;
@@ -384,11 +392,13 @@ check_args(struct cs_ctx *ctx)
 	check_output("--svg-summary", ctx->svg_summary_path);
 	check_output("--spacetime", ctx->spacetime_path);
 	check_output("--shiviz", ctx->shiviz_path);
+	check_output("--html", ctx->html_path);
 	if (geo_setup(ctx, ctx->regions_arg, ctx->place_arg, err,
 	    sizeof(err)) < 0)
 		usage_error("%s", err);
 	/* The pictures are drawn from the traces. */
-	if ((ctx->spacetime_path || ctx->shiviz_path) && !ctx->p.trace)
+	if ((ctx->spacetime_path || ctx->shiviz_path || ctx->html_path) &&
+	    !ctx->p.trace)
 		ctx->p.trace = TRACE_DEFAULT;
 }
 
@@ -539,6 +549,8 @@ run_config(struct cs_ctx *ctx, const struct run_params *p,
 			log_warn("cannot write %s", ctx->spacetime_path);
 		if (ctx->shiviz_path && shiviz_write(ctx->shiviz_path, r) < 0)
 			log_warn("cannot write %s", ctx->shiviz_path);
+		if (ctx->html_path && html_write(ctx->html_path, r) < 0)
+			log_warn("cannot write %s", ctx->html_path);
 		if (ctx->csv && (report_csv_row(ctx->csv, r, false) < 0 ||
 		    fflush(ctx->csv) != 0))
 			log_warn("cannot write %s", ctx->csv_path);

@@ -73,6 +73,10 @@ sv_line(FILE *f, struct sv *s, unsigned i, const struct trace_ev *e)
 		fprintf(f, "ack-state of peer%u counted C=%" PRIu64 "\n",
 		    e->peer, e->ts);
 		break;
+	case TRACE_COVER:
+		fprintf(f, "ack-state of peer%u covers %" PRIu64 ":%" PRIu32
+		    "\n", e->peer, e->pos, e->seq);
+		break;
 	case TRACE_DELIVER:
 		fprintf(f, "deliver %u:%" PRIu32 " ts=%" PRIu64 " position=%"
 		    PRIu64 "\n", e->peer, e->seq, e->ts, e->pos);

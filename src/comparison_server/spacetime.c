@@ -78,7 +78,7 @@ in_window(const struct st *s, const struct trace_ev *e)
 {
 	if (e->kind == TRACE_VIEW)
 		return true;
-	if (e->kind == TRACE_ACK)
+	if (e->kind == TRACE_ACK || e->kind == TRACE_COVER)
 		return false;	/* only as the cause of a delivery */
 	return e->seq <= s->window;
 }

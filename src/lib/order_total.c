@@ -138,8 +138,13 @@ trace_state(struct order *o, unsigned q, uint64_t c, const uint32_t *s,
 
 	for (i = 0; i < o->cfg.n && !moved; i++)
 		moved = s[i] > tm->cs[i];
-	if (moved)
-		trace_ack(o->tr, now, q, c > tm->cc ? c : tm->cc);
+	if (!moved)
+		return;
+	trace_ack(o->tr, now, q, c > tm->cc ? c : tm->cc);
+	/* The entries that can cover a head: q's own stream never needs q. */
+	for (i = 0; i < o->cfg.n; i++)
+		if (i != q && s[i] > tm->cs[i])
+			trace_cover(o->tr, now, q, i, tm->cs[i], s[i]);
 }
 
 /* Merges a counted ACK state of member q (T1: max per entry). */

@@ -16,8 +16,10 @@ size_t
 trace_capacity(uint32_t limit, unsigned n)
 {
 	/* Sends, receipts, deliveries: limit per sender each; ACK states
-	 * twice that per member; a view per member at most. */
-	return (size_t)limit * n * 2 + (size_t)limit * n * 2 + n + 1;
+	 * twice that per member; the S entries they raise, once per seq of
+	 * each sender and member; a view per member at most. */
+	return (size_t)limit * n * 2 + (size_t)limit * n * 2 +
+	    (size_t)limit * n * n + n + 1;
 }
 
 struct trace *
@@ -114,6 +116,21 @@ trace_ack(struct trace *t, uint64_t now, unsigned from, uint64_t c)
 }
 
 void
+trace_cover(struct trace *t, uint64_t now, unsigned from, unsigned sender,
+    uint32_t old, uint32_t seq)
+{
+	struct trace_ev *e;
+
+	if (seq > t->limit)
+		seq = t->limit;
+	if (seq <= old || !(e = slot(t, seq, TRACE_COVER, now)))
+		return;
+	e->peer = (uint16_t)from;
+	e->pos = sender;
+	e->seq = seq;
+}
+
+void
 trace_deliver(struct trace *t, uint64_t now, unsigned sender, uint32_t seq,
     uint64_t ts)
 {
@@ -155,6 +172,9 @@ trace_format(const struct trace_ev *e, char *buf, size_t cap)
 	case TRACE_ACK:
 		return snprintf(buf, cap, "@A %" PRIu64 " %u %" PRIu64, e->t,
 		    e->peer, e->ts);
+	case TRACE_COVER:
+		return snprintf(buf, cap, "@K %" PRIu64 " %u %" PRIu64 " %"
+		    PRIu32, e->t, e->peer, e->pos, e->seq);
 	case TRACE_DELIVER:
 		return snprintf(buf, cap, "@D %" PRIu64 " %" PRIu64 " %u %"
 		    PRIu32 " %" PRIu64 " %" PRId64, e->t, e->pos, e->peer,
@@ -195,6 +215,7 @@ read_fields(const char *p, char kind, uint64_t *v)
 	case TRACE_SEND:	nf = 3; break;
 	case TRACE_RECV:	nf = 5; break;
 	case TRACE_ACK:		nf = 3; break;
+	case TRACE_COVER:	nf = 4; break;
 	case TRACE_DELIVER:	nf = 6; break;
 	case TRACE_VIEW:	nf = 3; break;
 	default:		return -1;
@@ -236,6 +257,13 @@ trace_parse(const char *line, unsigned n, struct trace_ev *e)
 			return -1;
 		e->peer = (uint16_t)v[1];
 		e->ts = v[2];
+		return 0;
+	case TRACE_COVER:
+		if (v[1] >= n || v[2] >= n || v[3] == 0 || v[3] > UINT32_MAX)
+			return -1;
+		e->peer = (uint16_t)v[1];
+		e->pos = v[2];
+		e->seq = (uint32_t)v[3];
 		return 0;
 	case TRACE_VIEW:
 		if (v[1] == 0 || v[1] > UINT32_MAX || (n < 64 && v[2] >> n))
@@ -283,11 +311,14 @@ trace_check(const struct trace_ev *e, size_t ix, unsigned n, uint32_t m,
 	uint64_t cb = trace_clock_bound(n, m);
 	uint32_t smax = m < TRACE_MAX ? m : TRACE_MAX;
 	bool msg = e->kind == TRACE_SEND || e->kind == TRACE_RECV ||
-	    e->kind == TRACE_DELIVER;
+	    e->kind == TRACE_DELIVER || e->kind == TRACE_COVER;
 
 	if ((msg || e->kind == TRACE_ACK) && e->kind != TRACE_SEND &&
 	    e->peer >= n)
 		snprintf(why, cap, "peer %u beyond the run's %u", e->peer, n);
+	else if (e->kind == TRACE_COVER && e->pos >= n)
+		snprintf(why, cap, "sender %" PRIu64 " beyond the run's %u",
+		    e->pos, n);
 	else if (msg && e->seq > smax)
 		snprintf(why, cap, "seq %" PRIu32 " beyond the run's %" PRIu32
 		    " messages (and the trace limit %u)", e->seq, m,

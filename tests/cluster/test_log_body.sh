@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-2-Clause
 # Delivery-log bodies from a stranger, with every renderer on (--spacetime
-# --shiviz --json --svg --csv), in a run in total order and one in none.
+# --shiviz --json --svg --csv --html), in a run in total order and one in
+# none.
 # The runs' 2 members are listeners registered by hand, so the test uploads
 # both logs of a run of 3 messages: a sender id above 63 is refused (ERR
 # 400), so is a count above 2 x n x m + 16 = 28 (ERR 413) and a body longer
@@ -32,7 +33,7 @@ for mode in total none; do
 	rm -f "$T"/*.svg "$T/sv.log" "$T"/r.*
 	run_cs "lb$r" -n 2 -m 3 -o $mode -t 30 --spacetime "$T/st.svg" \
 	    --shiviz "$T/sv.log" --json "$T/r.json" --svg "$T/r.svg" \
-	    --csv "$T/r.csv" &
+	    --csv "$T/r.csv" --html "$T/r.html" &
 	cs=$!
 	PIDS="$PIDS $cs"
 	CS=$(cs_logs_addr "lb$r") || fail "$mode: no server"
@@ -70,7 +71,7 @@ for mode in total none; do
 	[ "$(result "lb$r" status)" = failed ] &&
 	    [ "$(result "lb$r" missing)" = 4 ] ||
 	    fail "$mode: the report does not say failed, missing=4"
-	for f in st.svg sv.log r.json r.svg r.csv; do
+	for f in st.svg sv.log r.json r.svg r.csv r.html; do
 		[ -s "$T/$f" ] || { cat "$T/lb$r.err"; fail "$mode: no $f"; }
 	done
 	command -v python3 >/dev/null ||

@@ -7,7 +7,7 @@
 # logs"); --svg-summary without a sweep is a usage error too.
 . "$(dirname "$0")/lib.sh"
 start_gm
-for opt in --json --svg --csv --svg-summary --spacetime --shiviz; do
+for opt in --json --svg --csv --svg-summary --spacetime --shiviz --html; do
 	sweep="-n 2"
 	[ $opt = --svg-summary ] && sweep="--sweep-peers 2 --sweep-messages 1"
 	# shellcheck disable=SC2086

@@ -34,6 +34,18 @@ test_bounds(void)
 		trace_ack(t, 20 + i, 1, i);
 	CHECK(t->n <= t->cap);
 	trace_destroy(t);
+
+	/* A cover is capped at the limit, and traced only when it moves
+	 * what the trace can tell. */
+	t = trace_create(2, 3);
+	trace_cover(t, 1, 1, 0, 0, 1);
+	trace_cover(t, 2, 1, 0, 1, 9);	/* 9 beyond the limit: 2 */
+	trace_cover(t, 3, 1, 0, 2, 12);	/* nothing new below the limit */
+	trace_cover(t, 4, 2, 1, 5, 3);	/* not a rise */
+	CHECK(t->n == 2 && t->ev[0].kind == TRACE_COVER &&
+	    t->ev[0].seq == 1 && t->ev[1].seq == 2 && t->ev[1].peer == 1 &&
+	    t->ev[1].pos == 0 && t->ev[1].via == -1 && !t->cut);
+	trace_destroy(t);
 }
 
 static void
@@ -50,6 +62,7 @@ test_lines(void)
 	trace_deliver(t, 1003, 3, 2, 9);
 	trace_view(t, 1004, 1, 0xb);
 	trace_deliver(t, 1005, 0, 1, 7);
+	trace_cover(t, 1006, 2, 3, 0, 4);
 	for (i = 0; i < t->n; i++) {
 		CHECK(trace_format(&t->ev[i], line, sizeof(line)) > 0);
 		CHECK(trace_parse(line, 4, &e) == 0);
@@ -59,6 +72,8 @@ test_lines(void)
 		    e.via == t->ev[i].via && e.clock == t->ev[i].clock);
 	}
 	CHECK(t->ev[5].via == -1);	/* a view resets the cause */
+	CHECK(t->n == 7 && trace_format(&t->ev[6], line, sizeof(line)) > 0 &&
+	    strcmp(line, "@K 1006 2 3 4") == 0);
 	trace_destroy(t);
 	CHECK(trace_parse("@S 1 1 1", 4, &e) == 0);
 	CHECK(trace_parse("@S 1 0 1", 4, &e) < 0);	/* seq 0 */
@@ -74,6 +89,13 @@ test_lines(void)
 	CHECK(trace_parse("@X 1 1 1", 4, &e) < 0);
 	CHECK(trace_parse("@A 1 1 99999999999999999999999", 4, &e) < 0);
 	CHECK(trace_parse("@", 4, &e) < 0);
+	CHECK(trace_parse("@K 1 1 2 3", 4, &e) == 0 && e.peer == 1 &&
+	    e.pos == 2 && e.seq == 3);
+	CHECK(trace_parse("@K 1 4 2 3", 4, &e) < 0);	/* from >= n */
+	CHECK(trace_parse("@K 1 1 4 3", 4, &e) < 0);	/* sender >= n */
+	CHECK(trace_parse("@K 1 1 2 0", 4, &e) < 0);	/* seq 0 */
+	CHECK(trace_parse("@K 1 1 2", 4, &e) < 0);
+	CHECK(trace_parse("@K 1 1 2 3 4", 4, &e) < 0);
 }
 
 /* Whether line, as event ix of a run of n peers and m messages, passes
@@ -130,6 +152,9 @@ test_run_bounds(void)
 	CHECK(in_run("@D 1 0 1 1 1 9223372036854775807", 5, 2, 2, why,
 	    sizeof(why)) == -1);
 	CHECK(in_run("@V 1 4294967295 3", 0, 2, 2, why, sizeof(why)) == 0);
+	CHECK(in_run("@K 1 1 0 2", 0, 2, 2, why, sizeof(why)) == 0);
+	CHECK(in_run("@K 1 1 0 3", 0, 2, 2, why, sizeof(why)) == -1);
+	CHECK(strstr(why, "seq 3 beyond the run's 2 messages"));
 }
 
 int
