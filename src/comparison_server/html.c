@@ -76,7 +76,7 @@ json_peer(FILE *f, const struct report *r, unsigned i)
 	fprintf(f, ",\"reason\":");
 	json_s(f, l->reason);
 	fprintf(f, ",\"departed\":%s,\"cut\":%s,\"log\":[",
-	    r->r[i].departed ? "true" : "false",
+	    r->v.r[i].departed ? "true" : "false",
 	    l->trace_cut ? "true" : "false");
 	for (k = 0; k < l->n; k++)
 		fprintf(f, "%s%" PRIu64 ",%" PRIu64, k ? "," : "",
@@ -107,11 +107,11 @@ json_run(FILE *f, const struct report *r)
 	size_t k;
 
 	fprintf(f, "{\"run\":%" PRIu64 ",\"status\":", r->run);
-	json_s(f, run_status_name(r->status));
+	json_s(f, run_status_name(r->v.status));
 	fprintf(f, ",\"problem\":");
-	json_s(f, r->problem);
+	json_s(f, r->v.problem);
 	fprintf(f, ",\"note\":");
-	json_s(f, r->note);
+	json_s(f, r->v.note);
 	st_explain(r, words, sizeof(words));
 	fprintf(f, ",\"explained\":");
 	json_s(f, words);
@@ -121,9 +121,9 @@ json_run(FILE *f, const struct report *r)
 	    ",\"mismatched\":%" PRIu64 ",\"positions\":[",
 	    order_mode_name(r->p.mode), r->p.n, r->p.m, r->p.trace,
 	    r->p.imin_ms, r->p.imax_ms, r->p.dmin_ms, r->p.dmax_ms, r->p.loss,
-	    r->p.dup, r->p.seed, r->mismatched);
-	for (k = 0; k < r->npositions; k++)
-		fprintf(f, "%s%" PRIu64, k ? "," : "", r->positions[k]);
+	    r->p.dup, r->p.seed, r->v.mismatched);
+	for (k = 0; k < r->v.npositions; k++)
+		fprintf(f, "%s%" PRIu64, k ? "," : "", r->v.positions[k]);
 	fprintf(f, "],\"report\":");
 	json_report(f, r);
 	fprintf(f, ",\"peers\":[");
