@@ -207,7 +207,8 @@ void		 order_tick(struct order *o, uint64_t now,
  * The earliest monotonic time (in the clock of the `now` passed in) at
  * which order_tick() has something to do: a handshake retry, a resend, a
  * SACK, a heartbeat, a suspicion, a view change's retransmission, the peer
- * or stall timeout.  0 when output is owed now (DATA stamped but not sent,
+ * or stall timeout, and a call at least every half suspicion timeout while
+ * the run is watched (a longer gap is taken for the caller's own pause).  0 when output is owed now (DATA stamped but not sent,
  * records left over from a full outbox): call order_flush() or
  * order_tick().  UINT64_MAX when nothing is timed (the run is aborted or
  * excluded).  Computed from the state alone; it reads no clock.  It may be

@@ -965,6 +965,15 @@ order_next_deadline(const struct order *o)
 	if (output_owed(o))
 		return 0;
 	d = view_next_deadline(o);
+	/*
+	 * A call at least every half suspicion timeout while members are
+	 * watched: view_clock() takes a longer gap for our own pause and
+	 * forgives every silence, so a caller sleeping through READY rounds
+	 * that back off beyond it would never time out a member that never
+	 * answers.
+	 */
+	if (o->phase <= ORDER_FINISHED && o->vc.last_call)
+		d = earliest(d, o->vc.last_call + o->cfg.suspect_us / 2);
 	switch (o->phase) {
 	case ORDER_HANDSHAKE:
 	case ORDER_RUNNING:
