@@ -204,6 +204,21 @@ void		 order_tick(struct order *o, uint64_t now,
 		    struct order_outbox *box);
 
 /*
+ * The earliest monotonic time (in the clock of the `now` passed in) at
+ * which order_tick() has something to do: a handshake retry, a resend, a
+ * SACK, a heartbeat, a suspicion, a view change's retransmission, the peer
+ * or stall timeout, and a call at least every half suspicion timeout while
+ * the run is watched (a longer gap is taken for the caller's own pause).  0 when output is owed now (DATA stamped but not sent,
+ * records left over from a full outbox): call order_flush() or
+ * order_tick().  UINT64_MAX when nothing is timed (the run is aborted or
+ * excluded).  Computed from the state alone; it reads no clock.  It may be
+ * early, never late: a timer whose cause went away meanwhile (an ACK that
+ * covered a resend) makes one tick with nothing to do, after which the
+ * deadline moves on.
+ */
+uint64_t	 order_next_deadline(const struct order *o);
+
+/*
  * Gives up on a run that has not finished (ABORT from the comparison server,
  * or the program's own decision): the core goes quiet in ORDER_ABORTED with
  * why as its reason.  Returns 0, or -1 when the run had already finished or

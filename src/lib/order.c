@@ -244,6 +244,7 @@ alloc_members(struct order *o)
 
 		rto_init(&mb->rto, o->cfg.rto_init_us, o->cfg.rto_min_us,
 		    o->cfg.rto_max_us);
+		mb->next_due = UINT64_MAX;	/* nothing sent: no resend */
 		if (i == o->cfg.self)
 			continue;
 		if (stream_init(o, i) < 0)
@@ -844,6 +845,155 @@ order_tick(struct order *o, uint64_t now, struct order_outbox *box)
 		break;	/* quiet */
 	}
 	flush(o, now, box);
+}
+
+/* ---------------------------------------------------------------------
+ * The next deadline: order_tick() read backwards, changing nothing.
+ */
+
+static uint64_t
+earliest(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+/* Whether a datagram to q goes out at all: not held for the budget of
+ * members never heard from. */
+static bool
+reachable(const struct order *o, unsigned q)
+{
+	return o->m[q].confirmed || !o->cfg.unanswered_budget ||
+	    o->unanswered_left > 0;
+}
+
+/*
+ * Whether the next flush sends something without waiting for a timer:
+ * DATA stamped but not sent, or a record owed (left over when an outbox
+ * filled up).  A SACK owed waits for its rate limit (a timer).
+ */
+static bool
+output_owed(const struct order *o)
+{
+	const unsigned view_due = DUE_NOTICE | DUE_REFUSE | DUE_STATE |
+	    DUE_DONE | DUE_PROPOSE | DUE_INSTALL;
+	const unsigned own_due = DUE_ACK | DUE_HS_ACK | DUE_HB | DUE_REPLY |
+	    DUE_RESEND;
+	unsigned q;
+
+	if (o->sent_upto < o->stamped)
+		return true;
+	if (o->cfg.on_failure == ORDER_CONTINUE && o->vc.report_to >= 0)
+		return true;
+	for (q = 0; q < o->cfg.n; q++) {
+		const struct member *mb = &o->m[q];
+
+		if (q == o->cfg.self)
+			continue;
+		if (o->cfg.on_failure == ORDER_CONTINUE &&
+		    (due_has(mb, view_due) || mb->relay_want))
+			return true;
+		if (order_in_view(o, q) && reachable(o, q) &&
+		    due_has(mb, own_due))
+			return true;
+	}
+	return false;
+}
+
+/* What tick_running() and the flush after it do for q: resend, SACK,
+ * heartbeat. */
+static uint64_t
+member_deadline(const struct order *o, unsigned q)
+{
+	const struct member *mb = &o->m[q];
+	uint64_t d = UINT64_MAX;
+
+	if (mb->acked < o->sent_upto)
+		d = mb->next_due;
+	if (mb->rx.held_hi > mb->rx.processed)
+		d = earliest(d, order_sack_at(mb));
+	if (mb->confirmed)
+		d = earliest(d, mb->last_sent + o->cfg.hb_interval_us);
+	return d;
+}
+
+/* check_silence(): a member silent for the peer timeout aborts the run. */
+static uint64_t
+silence_deadline(const struct order *o)
+{
+	uint64_t d = UINT64_MAX;
+	unsigned q;
+
+	if (o->cfg.on_failure != ORDER_ABORT)
+		return d;
+	for (q = 0; q < o->cfg.n; q++)
+		if (order_in_view(o, q))
+			d = earliest(d, o->m[q].last_heard +
+			    o->cfg.peer_timeout_us + 1);
+	return d;
+}
+
+/* tick_finished(): members whose finished flag is late, and the end. */
+static uint64_t
+finished_deadline(const struct order *o)
+{
+	uint64_t d = UINT64_MAX;
+	unsigned q, c = o->vc.promise & 63;
+
+	for (q = 0; q < o->cfg.n; q++)
+		if (order_in_view(o, q) && !o->m[q].finished)
+			d = earliest(d, o->m[q].last_heard +
+			    o->cfg.peer_timeout_us + 1);
+	if (!all_finished(o))
+		return earliest(d, o->next_hb);
+	/* view_may_end(): what keeps a finished peer from going quiet. */
+	if (o->vc.c_ballot)
+		return d;	/* view_next_deadline() has its timer */
+	if (view_frozen(o) && c != o->cfg.self)
+		return earliest(d, o->m[c].last_heard +
+		    o->cfg.peer_timeout_us + 1);
+	return 0;
+}
+
+uint64_t
+order_next_deadline(const struct order *o)
+{
+	uint64_t d;
+	unsigned q;
+
+	if (o->phase == ORDER_ABORTED || o->phase == ORDER_EXCLUDED)
+		return UINT64_MAX;	/* quiet */
+	if (output_owed(o))
+		return 0;
+	d = view_next_deadline(o);
+	/*
+	 * A call at least every half suspicion timeout while members are
+	 * watched: view_clock() takes a longer gap for our own pause and
+	 * forgives every silence, so a caller sleeping through READY rounds
+	 * that back off beyond it would never time out a member that never
+	 * answers.
+	 */
+	if (o->phase <= ORDER_FINISHED && o->vc.last_call)
+		d = earliest(d, o->vc.last_call + o->cfg.suspect_us / 2);
+	switch (o->phase) {
+	case ORDER_HANDSHAKE:
+	case ORDER_RUNNING:
+		d = earliest(d, silence_deadline(o));
+		if (o->phase == ORDER_HANDSHAKE)
+			d = earliest(d, o->next_hs);
+		else if (o->cfg.stall_timeout_us && work_pending(o))
+			d = earliest(d, o->progress_at +
+			    o->cfg.stall_timeout_us + 1);
+		for (q = 0; q < o->cfg.n; q++)
+			if (order_in_view(o, q))
+				d = earliest(d, member_deadline(o, q));
+		break;
+	case ORDER_FINISHED:
+		d = earliest(d, finished_deadline(o));
+		break;
+	default:
+		break;	/* done: the view's retransmissions only */
+	}
+	return d;
 }
 
 void

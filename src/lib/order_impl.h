@@ -327,8 +327,13 @@ bool	 view_tick(struct order *o, uint64_t now);
 /* Notes a call into the core: a long gap means we were paused. */
 void	 view_clock(struct order *o, uint64_t now);
 void	 view_send(struct order *o, uint64_t now, struct order_outbox *box);
+/* The earliest time view_tick() or view_send() has work (for
+ * order_next_deadline()); 0: now, UINT64_MAX: none. */
+uint64_t view_next_deadline(const struct order *o);
 
 /* order_send.c, for order_view.c */
+/* When the SACK owed to mb may go out (rate-limited: sack_now()). */
+uint64_t order_sack_at(const struct member *mb);
 struct order_out *order_out_slot(struct order *o, struct order_outbox *box);
 void	 order_begin_dgram(struct order *o, struct msg_builder *b,
 	    uint8_t *buf, uint64_t dests, uint64_t now);

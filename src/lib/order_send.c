@@ -412,13 +412,19 @@ order_send_ready(struct order *o, uint64_t now, struct order_outbox *box)
 
 /* SACKs are rate-limited to about four a round trip per member, and to one
  * a quarter of the minimum timeout before the first round trip is known. */
-static bool
-sack_now(const struct member *mb, uint64_t now)
+uint64_t
+order_sack_at(const struct member *mb)
 {
 	uint64_t gap = mb->rto.srtt > mb->rto.min ? mb->rto.srtt : mb->rto.min;
 
+	return mb->last_sack + gap / 4;
+}
+
+static bool
+sack_now(const struct member *mb, uint64_t now)
+{
 	return due_has(mb, DUE_SACK) && mb->rx.held_hi > mb->rx.processed &&
-	    now - mb->last_sack >= gap / 4;
+	    now - mb->last_sack >= order_sack_at(mb) - mb->last_sack;
 }
 
 /*

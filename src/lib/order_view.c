@@ -897,6 +897,70 @@ view_tick(struct order *o, uint64_t now)
 	return false;
 }
 
+static uint64_t
+earliest(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+/* When now - since > span first holds: the strict timeouts above. */
+static uint64_t
+past(uint64_t since, uint64_t span)
+{
+	return since + span + 1;
+}
+
+/*
+ * Mirrors view_tick() and send_relay_reqs() without changing anything:
+ * the earliest time one of them retransmits, suspects, aborts, proposes,
+ * reports or asks for a relay.
+ */
+uint64_t
+view_next_deadline(const struct order *o)
+{
+	const struct vchange *vc = &o->vc;
+	uint64_t d = UINT64_MAX, target, live, silence;
+	unsigned q;
+
+	if (o->cfg.on_failure != ORDER_CONTINUE)
+		return d;
+	if (vc->c_ballot)
+		d = vc->next_tx;
+	if (view_installing(o) && !FLAW(o, NO_RELAY))
+		for (q = 0; q < o->cfg.n; q++)
+			if (q != o->cfg.self &&
+			    o->m[q].rx.processed < vc->inst_cut[q])
+				d = earliest(d, vc->next_relay_req);
+	if (o->phase > ORDER_FINISHED)
+		return d;
+	target = views_members(o, my_views(o));
+	silence = o->phase == ORDER_HANDSHAKE ? o->cfg.peer_timeout_us :
+	    o->cfg.suspect_us;
+	for (q = 0; q < o->cfg.n; q++) {
+		if (q == o->cfg.self || (vc->suspected >> q & 1))
+			continue;
+		if ((target >> q & 1) && o->phase != ORDER_FINISHED)
+			d = earliest(d, past(o->m[q].last_heard, silence));
+		if (vc->c_ballot && !vc->c_sent && (vc->c_members >> q & 1) &&
+		    !(vc->c_answered >> q & 1))
+			d = earliest(d, past(o->m[q].last_heard,
+			    o->cfg.peer_timeout_us));
+	}
+	live = target & ~vc->suspected & ~vc->c_conflict & ~vc->c_done;
+	if (live == target)
+		return d;
+	if (!FLAW(o, MINORITY) && 2 * popcount(live) <= popcount(target))
+		return 0;	/* the minority aborts */
+	for (q = 0; q < o->cfg.n && !(live >> q & 1); q++)
+		;
+	if (q == o->cfg.self && (!vc->c_ballot ||
+	    (vc->c_members | vc->c_done) != (live | vc->c_done)))
+		return 0;	/* a proposal is due */
+	if (q != o->cfg.self)
+		d = earliest(d, vc->next_report);
+	return d;
+}
+
 /*
  * A report of suspicions.  Only members that we have not heard for a while
  * either are taken: a member that we hear is alive, and one member's cut

@@ -361,7 +361,7 @@ status(struct peer_ctx *ctx, struct lsrv_conn *c)
 
 /*
  * ABORT run=R: gives up on the current run R if it has not ended.  The log
- * is handed to a shipper here rather than at the resend thread's next tick.
+ * is handed to a shipper here rather than at the data thread's next pass.
  */
 static void
 abort_req(struct peer_ctx *ctx, struct lsrv_conn *c, struct ctl_msg *m)

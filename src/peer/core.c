@@ -11,6 +11,7 @@
 #include <inttypes.h>
 
 #include "mpcomm/log.h"
+#include "mpcomm/loop.h"
 #include "mpcomm/mptime.h"
 #include "peer.h"
 
@@ -78,6 +79,7 @@ core_start(struct peer_ctx *ctx, struct run *r, struct order_outbox *box)
 	pthread_mutex_unlock(&ctx->mu);
 	if (spent)
 		unanswered_said(r);
+	loop_wake(ctx->data_loop);	/* a new run: its timers, its pacing */
 
 	run_send(ctx, r, box);
 	run_release(ctx, r);
@@ -103,5 +105,6 @@ core_abort(struct peer_ctx *ctx, uint64_t run, const char *why,
 	*ph = order_phase(r->core);
 	pthread_cond_broadcast(&ctx->cv);
 	pthread_mutex_unlock(&ctx->mu);
+	loop_wake(ctx->data_loop);
 	return rc;
 }

@@ -24,6 +24,7 @@
 #include "mpcomm/log.h"
 #include "mpcomm/lsrv.h"
 #include "mpcomm/mptime.h"
+#include "mpcomm/loop.h"
 #include "mpcomm/proc.h"
 #include "mpcomm/runparam.h"
 #include "peer.h"
@@ -616,10 +617,10 @@ start_threads(struct peer_ctx *ctx)
 	lsrv_set_protected(ctx->ctl_srv, ctx->opt.loopback_only);
 	if (proc_signal_thread(on_stop, ctx, &ctx->t_sig) < 0)
 		fatal(EXIT_NETWORK, "cannot start the signal thread");
+	if (!(ctx->data_loop = loop_create()))
+		fatal(EXIT_NETWORK, "cannot create the data loop");
 	if ((errno = pthread_create(&ctx->t_ctl, NULL, control_main, ctx)) ||
-	    (errno = pthread_create(&ctx->t_recv, NULL, receiver_main, ctx)) ||
-	    (errno = pthread_create(&ctx->t_send, NULL, sender_main, ctx)) ||
-	    (errno = pthread_create(&ctx->t_resend, NULL, resend_main, ctx)))
+	    (errno = pthread_create(&ctx->t_data, NULL, data_main, ctx)))
 		fatal(EXIT_NETWORK, "cannot start threads");
 }
 
@@ -630,9 +631,7 @@ stop_threads(struct peer_ctx *ctx)
 	(void)peer_stop(ctx);
 	lsrv_stop(ctx->ctl_srv);
 	pthread_join(ctx->t_ctl, NULL);
-	pthread_join(ctx->t_recv, NULL);
-	pthread_join(ctx->t_send, NULL);
-	pthread_join(ctx->t_resend, NULL);
+	pthread_join(ctx->t_data, NULL);
 	proc_signal_thread_join(ctx->t_sig);
 }
 
@@ -693,6 +692,7 @@ main(int argc, char **argv)
 		log_warn("cannot unregister at %s", ctx.gm_spec);
 	finish_shipping(&ctx);
 	lsrv_destroy(ctx.ctl_srv);
+	loop_destroy(ctx.data_loop);
 	close(ctx.ctl_fd);
 	close(ctx.udp_fd);
 	proc_pidfile_remove(ctx.opt.pidfile);

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The peer's context and its threads: control (START, ABORT, STATUS, SHUTDOWN),
- * sender (paces and stamps), receiver (UDP, emulation, feeding the core),
- * resend (timers, END of a run, log shipping).  One mutex guards the core and
- * everything of the current run; the threads drive the core only through
- * core.c, which sends what the core produced after unlocking, so no socket
- * call is made while holding it.  The I/O made under it is the delivery
+ * The peer's context and its threads: control (START, ABORT, STATUS, SHUTDOWN)
+ * and data (one event loop: UDP, emulation, stamping, the core's timers, END
+ * of a run, log shipping).  One mutex guards the core and everything of the
+ * current run; the threads drive the core only through core.c, which sends
+ * what the core produced after unlocking, so no socket call is made while
+ * holding it.  The I/O made under it is the delivery
  * log's write(2) when its 256 KiB buffer fills (dlog.c), about once every
  * 20,000 deliveries, and the one warning logged when that write fails.
  */
@@ -32,6 +32,7 @@
 struct dlog;
 struct helper;
 struct ship_job;
+struct loop;
 struct lsrv;
 
 /* One run.  Fields marked (mu) are guarded by ctx->mu; the rest are fixed
@@ -66,11 +67,9 @@ struct run {
 	struct dlog	*log;		/* (mu) NULL once handed to shipping */
 	struct trace	*trace;		/* (mu) NULL: not traced, or shipping */
 	struct hist	 lat;		/* (mu) own-message latency, µs */
-	struct rng	 pace;		/* sender thread only */
+	struct rng	 pace;		/* data thread only */
 	uint64_t	 first_stamp;	/* (mu) monotonic µs, 0: none yet */
 	uint64_t	 last_delivery;	/* (mu) */
-	bool		 sender_busy;	/* (mu) flooding: it flushes for us */
-	bool		 sender_waiting;	/* (mu) for the window to open */
 	bool		 shipping;	/* (mu) the log went to the shipper */
 	uint32_t	 view_told;	/* (mu) the last view logged */
 	uint64_t	 liars_told;	/* (mu) members whose lie was logged */
@@ -131,7 +130,8 @@ struct peer_ctx {
 	atomic_ullong	 drop_protected;	/* datagrams from beyond loopback */
 
 	struct lsrv	*ctl_srv;
-	pthread_t	 t_ctl, t_send, t_recv, t_resend, t_sig;
+	struct loop	*data_loop;	/* the data thread's; loop_wake() from any */
+	pthread_t	 t_ctl, t_data, t_sig;
 };
 
 /*
@@ -170,12 +170,8 @@ enum core_abort core_abort(struct peer_ctx *ctx, uint64_t run,
 /* control.c */
 const struct lsrv_ops *control_ops(void);
 void	*control_main(void *arg);
-/* sender.c */
-void	*sender_main(void *arg);
-/* receiver.c */
-void	*receiver_main(void *arg);
-/* resend.c */
-void	*resend_main(void *arg);
+/* data.c: the data thread's loop, until ctx->stop. */
+void	*data_main(void *arg);
 
 /* run.c: lifetime of a run and sending what the core produced. */
 struct run *run_create(struct peer_ctx *ctx, struct run *tmpl, char *err,
@@ -198,7 +194,7 @@ void	 run_send(struct peer_ctx *ctx, const struct run *r,
 void	 run_reason(const struct run *r, char *buf, size_t cap);
 /* The delivery callback of the core (mu held). */
 void	 run_deliver(void *arg, const struct order_delivery *d);
-/* Wakes every thread waiting on ctx->cv. */
+/* Wakes every thread waiting on ctx->cv, and the data thread's loop. */
 void	 peer_wake(struct peer_ctx *ctx);
 /*
  * Makes the peer wind down (SHUTDOWN, a signal): sets ctx->stop and wakes

@@ -16,6 +16,7 @@
 
 #include "mpcomm/dlog.h"
 #include "mpcomm/log.h"
+#include "mpcomm/loop.h"
 #include "mpcomm/mptime.h"
 #include "peer.h"
 
@@ -72,7 +73,6 @@ run_create(struct peer_ctx *ctx, struct run *t, char *err, size_t errcap)
 	explicit_bzero(&r->secret, sizeof(r->secret));
 	r->has_secret = false;
 	r->first_stamp = r->last_delivery = 0;
-	r->sender_busy = r->sender_waiting = false;
 	r->shipping = r->log_failed = false;
 	r->view_told = 0;
 	r->liars_told = 0;
@@ -160,6 +160,8 @@ peer_wake(struct peer_ctx *ctx)
 	pthread_mutex_lock(&ctx->mu);
 	pthread_cond_broadcast(&ctx->cv);
 	pthread_mutex_unlock(&ctx->mu);
+	if (ctx->data_loop)
+		loop_wake(ctx->data_loop);
 }
 
 bool

@@ -5,15 +5,19 @@
  * complete run to DONE, failure detection, and the liveness rules: the
  * window keyed on delivery, selective repair, the stall abort; a view
  * change without a silent member, and an owner's answer claiming less of
- * its stream than the coordinator holds, blamed on the owner.  The runs
+ * its stream than the coordinator holds, blamed on the owner; and
+ * order_next_deadline(): nothing to do before it, work at it, and runs
+ * driven by deadlines alone that finish.  The runs
  * abort on failure, except the view changes' (which the simulation drives
  * much further).
  */
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mpcomm/msg.h"
 #include "mpcomm/order.h"
+#include "mpcomm/rng.h"
 #include "mpcomm/trace.h"
 #include "check.h"
 
@@ -775,6 +779,278 @@ test_owner_blamed(bool lie)
 	order_outbox_free(&box);
 }
 
+
+/* ---------------------------------------------------------------------
+ * order_next_deadline().
+ */
+
+/*
+ * Ticks o at d - 1 (when that is not before last) and at d: the first
+ * tick must do nothing (no datagram, the same phase), the second returns
+ * whether it did something.
+ */
+static bool
+tick_at_deadline(struct order *o, uint64_t d, uint64_t last,
+    struct order_outbox *box)
+{
+	enum order_phase ph = order_phase(o);
+
+	box->n = 0;
+	if (d > last + 1) {
+		order_tick(o, d - 1, box);
+		CHECK(box->n == 0 && order_phase(o) == ph);
+		if (box->n || order_phase(o) != ph)
+			fprintf(stderr, "deadline %llu late: work at %llu\n",
+			    (unsigned long long)d, (unsigned long long)d - 1);
+	}
+	order_tick(o, d, box);
+	return box->n > 0 || order_phase(o) != ph;
+}
+
+/*
+ * A core alone, never answered, driven by its deadlines only: READY
+ * retries, then (once its partner confirmed and went silent) resends of
+ * its DATA, SACK-free heartbeats, and the silence abort.  Every deadline
+ * has work, nothing before it; once aborted, nothing is timed.
+ */
+static void
+test_deadline_alone(enum order_on_failure f)
+{
+	struct order_outbox box;
+	struct log l = { 0 };
+	struct order *o;
+	struct order_config c;
+	uint64_t d, last = 0;
+	unsigned ticks = 0;
+
+	order_outbox_init(&box, 64);
+	order_config_defaults(&c);
+	c.run = 77;
+	c.n = 2;
+	c.messages = 3;
+	c.payload_len = 4;
+	c.peer_timeout_us = 2000000;
+	c.on_failure = f;
+	c.suspect_us = 1000000;
+	o = order_create(&c, on_deliver, &l);
+	CHECK(o != NULL);
+	order_start(o, 0, &box);
+	CHECK(box.n == 1);		/* READY */
+	d = order_next_deadline(o);
+	CHECK(d == c.hs_interval_us);	/* the first retry */
+	CHECK(tick_at_deadline(o, d, last, &box));
+	last = d;
+	/* Its partner answers once, then dies: running, one DATA out. */
+	box.n = 0;
+	input_ready(o, 1, 77, 1);
+	order_tick(o, last, &box);
+	CHECK(order_phase(o) == ORDER_RUNNING);
+	box.n = 0;
+	CHECK(order_stamp(o, last, 1, &box) == 1 && box.n > 0);
+	while (order_phase(o) == ORDER_RUNNING && ticks < 1000) {
+		d = order_next_deadline(o);
+		CHECK(d > last && d != UINT64_MAX);
+		if (d <= last || d == UINT64_MAX)
+			break;
+		CHECK(tick_at_deadline(o, d, last, &box));
+		last = d;
+		ticks++;
+	}
+	/* Abort mode: silence; continue: a view of one is a minority. */
+	CHECK(order_phase(o) == ORDER_ABORTED);
+	CHECK(strstr(order_abort_reason(o), f == ORDER_ABORT ? "silent for" :
+	    "minority") != NULL);
+	CHECK(last > c.peer_timeout_us / 2);
+	CHECK(ticks > 5);		/* resends and heartbeats came first */
+	CHECK(order_next_deadline(o) == UINT64_MAX);
+	order_destroy(o);
+	order_outbox_free(&box);
+}
+
+/* Owed output is due at once: an ACK state after a DATA arrives. */
+static void
+test_deadline_owed(void)
+{
+	struct order_outbox box;
+	struct log l = { 0 };
+	struct order *p0;
+	uint8_t pl[4];
+
+	order_outbox_init(&box, 64);
+	p0 = running_pair(5, 64, &l, &box);
+	CHECK(order_next_deadline(p0) == 0);	/* its HS_ACK */
+	order_flush(p0, 0, &box);
+	CHECK(box.n > 0);
+	CHECK(order_next_deadline(p0) > 0);
+	msg_payload_fill(pl, 4, 77, 1, 1);
+	input_data(p0, pl, 1, 1);
+	CHECK(order_next_deadline(p0) == 0);
+	box.n = 0;
+	order_flush(p0, 0, &box);
+	CHECK(box.n > 0);
+	CHECK(order_next_deadline(p0) > 0);
+	order_destroy(p0);
+	order_outbox_free(&box);
+}
+
+#define DNET_PEERS	3
+#define DNET_FLIGHT	8192
+
+struct flight {
+	uint64_t	 at;
+	unsigned	 to, from;
+	size_t		 len;
+	uint8_t		 buf[MSG_MAX_DGRAM];
+};
+
+struct dnet {
+	struct order	*p[DNET_PEERS];
+	struct log	 l[DNET_PEERS];
+	uint64_t	 last[DNET_PEERS];	/* the last call's now */
+	uint64_t	 next_stamp[DNET_PEERS];
+	bool		 dead[DNET_PEERS];
+	struct flight	*f;
+	size_t		 nf;
+	struct rng	 rng;
+	unsigned	 idle, timed;	/* deadline ticks without work, all */
+};
+
+/* Puts what peer i produced on the wire: 1-3 ms each way, 10 % lost. */
+static void
+dnet_send(struct dnet *n, unsigned i, uint64_t now, struct order_outbox *box)
+{
+	size_t k;
+	unsigned q;
+
+	for (k = 0; k < box->n; k++)
+		for (q = 0; q < DNET_PEERS; q++) {
+			struct flight *f;
+
+			if (!(box->d[k].dests >> q & 1) ||
+			    rng_below(&n->rng, 10) == 0 || n->nf == DNET_FLIGHT)
+				continue;
+			f = &n->f[n->nf++];
+			f->at = now + rng_range(&n->rng, 1000, 3000);
+			f->to = q;
+			f->from = i;
+			f->len = box->d[k].len;
+			memcpy(f->buf, box->d[k].buf, f->len);
+		}
+	box->n = 0;
+}
+
+/*
+ * Three peers over a lossy network, 30 messages each, every core called
+ * only when a datagram arrives (then flushed once, as the peer's loop
+ * does), when its pacing stamps, or at its order_next_deadline(); peer 2
+ * crashes at 20 ms.  No deadline may be late (work before it), nearly
+ * every one has work, and the survivors finish in a view without peer 2,
+ * their logs the same.  A late deadline hangs the run instead.
+ */
+static void
+test_deadline_network(void)
+{
+	struct dnet *n = calloc(1, sizeof(*n));
+	struct order_outbox box;
+	struct order_config c;
+	uint64_t now = 0, t, d;
+	unsigned i, k;
+
+	CHECK(n != NULL && (n->f = calloc(DNET_FLIGHT, sizeof(*n->f))));
+	order_outbox_init(&box, 256);
+	rng_seed(&n->rng, 21);
+	for (i = 0; i < DNET_PEERS; i++) {
+		order_config_defaults(&c);
+		c.run = 79;
+		c.self = i;
+		c.n = DNET_PEERS;
+		c.messages = 30;
+		c.payload_len = 4;
+		c.window = 8;
+		c.suspect_us = 300000;
+		n->p[i] = order_create(&c, on_deliver, &n->l[i]);
+		CHECK(n->p[i] != NULL);
+		order_start(n->p[i], 0, &box);
+		dnet_send(n, i, 0, &box);
+		n->next_stamp[i] = 1000 + i * 300;
+	}
+	while (now < 30000000) {
+		/* The next event: a datagram, a stamping, a deadline. */
+		t = UINT64_MAX;
+		for (k = 0; k < n->nf; k++)
+			if (!n->dead[n->f[k].to] && n->f[k].at < t)
+				t = n->f[k].at;
+		for (i = 0; i < DNET_PEERS; i++) {
+			if (n->dead[i])
+				continue;
+			d = order_next_deadline(n->p[i]);
+			if (d < t)
+				t = d < now ? now : d;
+			if (order_stampable(n->p[i]) && n->next_stamp[i] < t)
+				t = n->next_stamp[i] < now ? now :
+				    n->next_stamp[i];
+		}
+		if (t == UINT64_MAX)
+			break;		/* nothing will ever happen again */
+		now = t;
+		if (now >= 20000)
+			n->dead[2] = true;
+		for (k = 0; k < n->nf; k++) {
+			struct flight *f = &n->f[k];
+
+			if (f->at > now)
+				continue;
+			if (!n->dead[f->to]) {
+				order_input(n->p[f->to], now, (int)f->from,
+				    f->buf, f->len);
+				n->last[f->to] = now;
+				order_flush(n->p[f->to], now, &box);
+				dnet_send(n, f->to, now, &box);
+			}
+			n->f[k--] = n->f[--n->nf];
+		}
+		for (i = 0; i < DNET_PEERS; i++) {
+			if (n->dead[i])
+				continue;
+			if (order_stampable(n->p[i]) && n->next_stamp[i] <= now) {
+				(void)order_stamp(n->p[i], now, 1, &box);
+				n->next_stamp[i] = now + 1500;
+				n->last[i] = now;
+				dnet_send(n, i, now, &box);
+			}
+			d = order_next_deadline(n->p[i]);
+			if (d > now)
+				continue;
+			if (d < n->last[i])
+				d = n->last[i];
+			n->timed++;
+			if (!tick_at_deadline(n->p[i], d, n->last[i], &box))
+				n->idle++;
+			n->last[i] = d;
+			dnet_send(n, i, d, &box);
+		}
+	}
+	for (i = 0; i < 2; i++) {
+		uint64_t members;
+
+		CHECK(order_phase(n->p[i]) == ORDER_DONE);
+		CHECK(order_view(n->p[i], &members) >= 1 && members == 3);
+		CHECK(n->l[i].n == n->l[0].n && n->l[i].n >= 61);
+		CHECK(memcmp(n->l[i].sender, n->l[0].sender,
+		    sizeof(n->l[i].sender)) == 0);
+	}
+	/* Early wake-ups (a resend timer that an ACK made moot since) are
+	 * the minority: nothing else wakes a core for nothing. */
+	CHECK(n->timed > 50 && n->idle * 2 < n->timed);
+	printf("deadline network: %u timed ticks, %u without work, "
+	    "done at %llu us\n", n->timed, n->idle, (unsigned long long)now);
+	for (i = 0; i < DNET_PEERS; i++)
+		order_destroy(n->p[i]);
+	free(n->f);
+	free(n);
+	order_outbox_free(&box);
+}
+
 int
 main(void)
 {
@@ -791,5 +1067,9 @@ main(void)
 	test_view_change();
 	test_owner_blamed(true);
 	test_owner_blamed(false);
+	test_deadline_alone(ORDER_ABORT);
+	test_deadline_alone(ORDER_CONTINUE);
+	test_deadline_owed();
+	test_deadline_network();
 	CHECK_DONE("test_order");
 }
