@@ -3,7 +3,8 @@
  * Judging a run from its delivery logs: mismatched rounds
  * over all N x M positions and all N peers (a position where a peer has no
  * entry counts as mismatched; an interrupted run: over the messages sent), and per peer: missing and duplicated
- * messages, entries naming no real message, per-sender FIFO violations.
+ * messages, entries naming no real message, per-sender FIFO violations,
+ * and deliveries that come before a causal predecessor.
  * A run with views (a log has a view line, or a peer says it was excluded)
  * is judged among the survivors instead (compare_views(), README "Views").
  */
@@ -49,6 +50,71 @@ compare_count(const struct report *rp, const struct peer_log *l,
 		if (*c < UINT8_MAX)
 			(*c)++;
 	}
+}
+
+/*
+ * Causal order from the logs alone: the causal predecessors of (p, s) are
+ * what p's own log delivered before it (a peer delivers its own message
+ * as it sends it).  For each log q, with the position of every message in
+ * it, p's log is walked in order: (p, s) delivered at q must stand after
+ * every message before it in p's log, delivered at q too.
+ */
+static void
+causal_at(struct report *rp, const struct peer_log *lq, uint32_t *pos)
+{
+	unsigned n = rp->p.n, p;
+	uint32_t m = rp->p.m;
+	size_t i;
+
+	for (i = 0; i < (size_t)n * (m + 1); i++)
+		pos[i] = UINT32_MAX;
+	for (i = 0; i < lq->n && i < UINT32_MAX; i++) {
+		unsigned s = (unsigned)(lq->keys[i] >> 32);
+		uint32_t q = (uint32_t)lq->keys[i];
+
+		if (s < n && q && q <= m && pos[(size_t)s * (m + 1) + q] ==
+		    UINT32_MAX)
+			pos[(size_t)s * (m + 1) + q] = (uint32_t)i;
+	}
+	for (p = 0; p < n; p++) {
+		const struct peer_log *lp = &rp->log[p];
+		uint64_t after = 0;	/* 1 + the latest predecessor at q */
+
+		if (!lp->received || lp == lq)
+			continue;
+		for (i = 0; i < lp->n; i++) {
+			unsigned s = (unsigned)(lp->keys[i] >> 32);
+			uint32_t q = (uint32_t)lp->keys[i], at;
+
+			if (s >= n || q == 0 || q > m)
+				continue;
+			at = pos[(size_t)s * (m + 1) + q];
+			if (s == p && at != UINT32_MAX && at < after)
+				rp->causal_violations++;
+			if (at == UINT32_MAX)
+				after = UINT64_MAX;	/* never delivered at q */
+			else if ((uint64_t)at + 1 > after &&
+			    after != UINT64_MAX)
+				after = (uint64_t)at + 1;
+		}
+	}
+}
+
+void
+compare_causal(struct report *rp)
+{
+	uint32_t *pos;
+	unsigned q;
+
+	rp->causal_violations = 0;
+	if (!(pos = calloc((size_t)rp->p.n * (rp->p.m + 1), sizeof(*pos)))) {
+		rp->causal_violations = -1;
+		return;
+	}
+	for (q = 0; q < rp->p.n; q++)
+		if (rp->log[q].received)
+			causal_at(rp, &rp->log[q], pos);
+	free(pos);
 }
 
 static void
@@ -200,6 +266,7 @@ compare_run(struct report *rp)
 	/* Every position of the longest log, and at least N x M of them. */
 	compare_mismatched(rp, ~UINT64_C(0), len_max > rp->total ? len_max :
 	    rp->total);
+	compare_causal(rp);
 
 	if (rp->end == RUN_INTERRUPTED) {
 		rp->status = RUN_STATUS_ABORTED;
@@ -224,6 +291,10 @@ compare_run(struct report *rp)
 	} else if (rp->p.mode == ORDER_TOTAL && rp->mismatched) {
 		rp->status = RUN_STATUS_FAILED;
 		why = "peers delivered in different orders";
+	} else if (rp->p.mode == ORDER_CAUSAL && rp->causal_violations) {
+		rp->status = RUN_STATUS_FAILED;
+		why = rp->causal_violations < 0 ? "out of memory judging "
+		    "causal order" : "causal order broken";
 	} else {
 		rp->status = RUN_STATUS_OK;
 	}

@@ -122,6 +122,9 @@ struct report {
 	uint64_t	 delivered_min, delivered_max;
 	uint64_t	 mismatched;
 	uint64_t	 missing, duplicates, fifo_violations, unexpected;
+	/* Deliveries before a causal predecessor (compare_causal()); -1
+	 * when there was no memory to count them. */
+	int64_t		 causal_violations;
 	uint64_t	*positions;	/* first mismatched positions */
 	size_t		 npositions;
 	enum run_end	 end;
@@ -212,6 +215,9 @@ uint64_t compare_survivors(const struct peer_log *log, unsigned n);
 void	 compare_count(const struct report *rp, const struct peer_log *l,
 	    uint8_t *counts, struct peer_result *r);
 void	 compare_mismatched(struct report *r, uint64_t mask, uint64_t len);
+/* Counts every log's deliveries that come before one of their causal
+ * predecessors, into rp->causal_violations. */
+void	 compare_causal(struct report *rp);
 /* A peer that could not keep its log: the problem; true if there is one. */
 bool	 compare_log_error(struct report *r, const char **why);
 /* views.c: whether r is a run with views, and judging one. */

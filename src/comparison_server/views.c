@@ -337,6 +337,7 @@ aggregate(struct report *rp, const uint32_t *cut)
 	}
 	rp->judged = len > expected ? len : expected;
 	compare_mismatched(rp, rp->survivors, rp->judged);
+	compare_causal(rp);
 }
 
 /* Who departed, in which view, and what became of them: the note. */
@@ -420,6 +421,9 @@ views_status(struct report *rp)
 		return "per-sender FIFO order broken";
 	if (rp->p.mode == ORDER_TOTAL && rp->mismatched)
 		return "survivors delivered in different orders";
+	if (rp->p.mode == ORDER_CAUSAL && rp->causal_violations)
+		return rp->causal_violations < 0 ? "out of memory judging "
+		    "causal order" : "causal order broken";
 	if (rp->views_moved)
 		return "the survivors installed a view at different positions";
 	if (rp->inconsistent)
