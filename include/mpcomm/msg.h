@@ -143,8 +143,10 @@ struct msg_ack {
 	uint64_t	 c;		/* the acker's Lamport clock */
 	/*
 	 * The acker's delivery frontier: the (ts, sender) of the last message
-	 * it delivered in total order (0, 0 before the first, and in the other
-	 * modes).  Every message ordered before it has been delivered there.
+	 * it delivered in total order (0, 0 before the first, and in fifo and
+	 * none).  Every message ordered before it has been delivered there.
+	 * In causal order d_ts says that every message the acker processed
+	 * with a timestamp up to it is delivered there (mpcomm(7), C4).
 	 */
 	uint64_t	 d_ts;
 	uint16_t	 d_id;

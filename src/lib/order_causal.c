@@ -359,9 +359,8 @@ causal_put_extra(struct order *o, struct msg_builder *b, unsigned stream,
 static void
 causal_on_extra(struct order *o, unsigned from, const struct msg_deps *d)
 {
-	const struct stream *rx;
 	size_t idx;
-	uint32_t *row, v;
+	uint32_t *row, v, done;
 	unsigned i;
 
 	(void)from;
@@ -371,10 +370,10 @@ causal_on_extra(struct order *o, unsigned from, const struct msg_deps *d)
 		o->st.drop_field++;
 		return;
 	}
-	rx = &o->m[d->stream].rx;
+	done = o->m[d->stream].rx.processed;
 	/* A copy, or beyond the window (a row still waiting for delivery is
 	 * never overwritten): see causal_data_ready. */
-	if (d->seq <= rx->processed || d->seq > rx->processed + o->cfg.window ||
+	if (d->seq <= done || d->seq > done + o->cfg.window ||
 	    d->seq > C(o)->dlv[d->stream] + o->cfg.window)
 		return;
 	for (i = 0; i < d->n; i++) {
@@ -400,9 +399,9 @@ causal_on_extra(struct order *o, unsigned from, const struct msg_deps *d)
 static bool
 causal_data_ready(const struct order *o, unsigned q, uint32_t seq)
 {
-	const struct stream *rx = &o->m[q].rx;
+	uint32_t done = o->m[q].rx.processed;
 
-	if (seq <= rx->processed || seq > rx->processed + o->cfg.window)
+	if (seq <= done || seq > done + o->cfg.window)
 		return true;	/* a duplicate, or dropped as beyond */
 	return C(o)->row[row_index(o, q, seq)].dseq == seq;
 }
