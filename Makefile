@@ -132,6 +132,8 @@ sim: $(SIM)
 	$(SIM) --seeds $(SEEDS)
 	$(SIM) --flood --seeds $(SEEDS)
 	$(SIM) --views --seeds $(SEEDS)
+	$(SIM) --order causal --seeds $(SEEDS)
+	$(SIM) --order causal --views --seeds $(SEEDS)
 	$(SIM) --case all
 
 cluster: all $(TOOLS)

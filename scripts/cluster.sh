@@ -11,6 +11,7 @@
 #   scripts/cluster.sh -n 8 -m 1000 --interval 0:0
 #   scripts/cluster.sh -n 4 -m 300 --order none --delay 1:40
 #   scripts/cluster.sh -n 4 -m 300 --delay 1:40 --compare
+#   scripts/cluster.sh -n 5 -m 300 --order causal --loss 0.1
 #
 # Options of its own:
 #   -n, --peers N     peers to start (default 4; a sweep starts as many as

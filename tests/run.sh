@@ -48,6 +48,12 @@ sim() {
 	t "sim/fifo: 500 seeds" "$s" --order fifo --seeds 500
 	t "sim/none disagrees under jitter" "$s" --order none --seeds 200 \
 	    --expect-disagreement
+	t "sim/causal: $((SEEDS / 2)) seeds" "$s" --order causal \
+	    --seeds $((SEEDS / 2))
+	t "sim/causal flood: $((SEEDS / 20)) seeds" "$s" --order causal \
+	    --flood --seeds $((SEEDS / 20))
+	t "sim/causal, broken variant caught: causal-fifo" "$s" --order causal \
+	    --flaw causal-fifo --seeds 500 --expect-violation
 	for f in no-holdback early-count no-ack-wait late-clock; do
 		t "sim/broken variant caught: $f" "$s" --flaw "$f" --seeds 500 \
 		    --expect-violation
@@ -58,6 +64,10 @@ sim() {
 	    --seeds $((SEEDS / 20))
 	t "sim/views, none: $((SEEDS / 20)) seeds" "$s" --views --order none \
 	    --seeds $((SEEDS / 20))
+	t "sim/views, causal: $((SEEDS / 20)) seeds" "$s" --views \
+	    --order causal --seeds $((SEEDS / 20))
+	t "sim/views, broken variant caught: causal-flush" "$s" --views \
+	    --order causal --flaw causal-flush --seeds 2000 --expect-violation
 	for f in no-relay no-flush minority excluded-on; do
 		t "sim/views, broken variant caught: $f" "$s" --views \
 		    --flaw "$f" --seeds 2000 --expect-violation

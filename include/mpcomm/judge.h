@@ -82,6 +82,10 @@ struct judge_verdict {
 	uint64_t	 delivered_min, delivered_max;	/* of the survivors */
 	uint64_t	 mismatched;	/* positions the survivors differ on */
 	uint64_t	 missing, duplicates, fifo_violations, unexpected;
+	/* Deliveries, in every log that came, before one of their causal
+	 * predecessors: the messages the sender's own log delivered before
+	 * it (counted in every mode; only causal mode fails on it). */
+	uint64_t	 causal_violations;
 	uint64_t	*positions;	/* the first mismatched positions */
 	size_t		 npositions;
 	struct judge_peer r[MSG_MAX_PEERS];

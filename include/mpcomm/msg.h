@@ -66,6 +66,12 @@
 #define MSG_RELAY_REQ_LEN	10
 /* RELAY body: stream u16, then a DATA body */
 #define MSG_RELAY_FIXED_LEN	(2 + MSG_DATA_FIXED_LEN)
+/*
+ * DEPS body: stream u16, seq u32, n u8, then n x u32: what the owner of
+ * stream had delivered of each member when it stamped seq (causal order);
+ * it rides just before that DATA, or its RELAY, in the same datagram.
+ */
+#define MSG_DEPS_FIXED_LEN	7
 #define MSG_MAX_RECORDS	((MSG_MAX_DGRAM - MSG_HDR_LEN) / MSG_REC_HDR_LEN)
 
 #define MSG_FLAG_MAC		0x01	/* header flag: a 16-byte MAC follows */
@@ -87,7 +93,8 @@ enum msg_type {
 	MSG_VIEW = 10,		/* view change: state, refusal, install */
 	MSG_RELAY_REQ = 11,	/* send me this range of a departed stream */
 	MSG_RELAY = 12,		/* a DATA of another member's stream */
-	MSG_SUSPECT = 13	/* to the coordinator: members I suspect */
+	MSG_SUSPECT = 13,	/* to the coordinator: members I suspect */
+	MSG_DEPS = 14		/* a DATA's causal predecessors (causal) */
 };
 
 /* What a VIEW record is. */
@@ -136,8 +143,10 @@ struct msg_ack {
 	uint64_t	 c;		/* the acker's Lamport clock */
 	/*
 	 * The acker's delivery frontier: the (ts, sender) of the last message
-	 * it delivered in total order (0, 0 before the first, and in the other
-	 * modes).  Every message ordered before it has been delivered there.
+	 * it delivered in total order (0, 0 before the first, and in fifo and
+	 * none).  Every message ordered before it has been delivered there.
+	 * In causal order d_ts says that every message the acker processed
+	 * with a timestamp up to it is delivered there (mpcomm(7), C4).
 	 */
 	uint64_t	 d_ts;
 	uint16_t	 d_id;
@@ -205,6 +214,14 @@ struct msg_relay {
 	struct msg_data	 data;
 };
 
+/* The delivered vector of one DATA: entry i is a count of member i's. */
+struct msg_deps {
+	uint16_t	 stream;
+	uint32_t	 seq;
+	uint8_t		 n;		/* number of entries */
+	const uint8_t	*raw;		/* n big-endian u32: use msg_deps_get() */
+};
+
 struct msg_rec {
 	uint8_t		 type;
 	union {
@@ -219,6 +236,7 @@ struct msg_rec {
 		struct msg_relay_req relay_req;
 		struct msg_relay relay;
 		uint64_t	suspect;
+		struct msg_deps	deps;
 	} u;
 };
 
@@ -256,6 +274,8 @@ size_t		 msg_seal(uint8_t *buf, size_t len, const struct auth_key *key);
 
 /* Entry i (< ack->n) of an ACK state's S vector. */
 uint32_t	 msg_ack_s(const struct msg_ack *ack, unsigned i);
+/* Entry i (< d->n) of a DEPS record's vector. */
+uint32_t	 msg_deps_get(const struct msg_deps *d, unsigned i);
 /* Whether a SACK says seq base + 1 + i (i < nbits) is held. */
 int		 msg_sack_has(const struct msg_sack *sk, unsigned i);
 /* Entry i (< e->n) of an ECHO record. */
@@ -300,6 +320,11 @@ int		 msg_put_relay_req(struct msg_builder *b,
 int		 msg_put_relay(struct msg_builder *b, uint16_t stream,
 		    const struct msg_data *d);
 int		 msg_put_heartbeat(struct msg_builder *b, uint8_t flags);
+/* A DEPS record of n (1..MSG_MAX_PEERS) entries from v. */
+int		 msg_put_deps(struct msg_builder *b, uint16_t stream, uint32_t seq,
+		    unsigned n, const uint32_t *v);
+/* Bytes a DEPS record for n peers takes. */
+size_t		 msg_deps_size(unsigned n);
 /* Bytes a DATA record with plen payload bytes takes. */
 size_t		 msg_data_size(size_t plen);
 /* Bytes an ACK record for n peers takes. */

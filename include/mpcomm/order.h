@@ -25,7 +25,8 @@
 enum order_mode {
 	ORDER_NONE,		/* deliver on receipt */
 	ORDER_FIFO,		/* per-sender order */
-	ORDER_TOTAL		/* Lamport total order, all-ACK delivery */
+	ORDER_TOTAL,		/* Lamport total order, all-ACK delivery */
+	ORDER_CAUSAL		/* vector clocks: causal order, not total */
 };
 
 enum order_phase {
@@ -251,7 +252,7 @@ const char	*order_on_failure_name(enum order_on_failure f);
 int		 order_on_failure_parse(const char *s, enum order_on_failure *f);
 
 const char	*order_mode_name(enum order_mode m);
-/* Parses "none", "fifo" or "total"; returns 0 or -1. */
+/* Parses "none", "fifo", "total" or "causal"; returns 0 or -1. */
 int		 order_mode_parse(const char *s, enum order_mode *m);
 
 #endif

@@ -57,7 +57,7 @@ usage(FILE *f, int status)
 "  -m, --messages M         messages per peer; run and exit (scripted)\n"
 "  -n, --peers N            use N peers; wait for them to register\n"
 "  -r, --runs K             repeat each configuration K times (default 1)\n"
-"  -o, --order MODE         none, fifo or total (default total)\n"
+"  -o, --order MODE         none, fifo, total or causal (default total)\n"
 "  -i, --interval MIN:MAX   ms between a peer's sends (default 0:10;\n"
 "                           a single MS means MS:MS)\n"
 "      --delay MIN:MAX      emulated one-way delay, ms (default 0:0;\n"
@@ -231,8 +231,8 @@ run_option(struct run_params *p, int ch, const char *arg)
 		return 1;
 	case 'o':
 		if (order_mode_parse(arg, &p->mode) < 0)
-			usage_error("--order: expected none, fifo "
-			    "or total: %s", arg);
+			usage_error("--order: expected none, fifo, "
+			    "total or causal: %s", arg);
 		return 1;
 	case OPT_SEED:
 		if (ctl_parse_u64(arg, 0, UINT64_MAX,

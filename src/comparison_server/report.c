@@ -196,7 +196,7 @@ report_print(FILE *f, const struct report *r)
 void
 report_result_line(FILE *f, const struct report *r)
 {
-	char dep[200];
+	char dep[200], cv[48];
 
 	/* views= and departed= come last, and only with views, so that
 	 * every parser of the line as it was keeps working. */
@@ -205,14 +205,20 @@ report_result_line(FILE *f, const struct report *r)
 		    r->v.views);
 	else
 		dep[0] = '\0';
+	/* causal_violations= only in causal runs, before any views=. */
+	if (r->p.mode == ORDER_CAUSAL)
+		snprintf(cv, sizeof(cv), " causal_violations=%" PRIu64,
+		    r->v.causal_violations);
+	else
+		cv[0] = '\0';
 	fprintf(f, "RESULT run=%" PRIu64 " order=%s peers=%u messages=%" PRIu64
 	    " delivered_min=%" PRIu64 " delivered_max=%" PRIu64
 	    " mismatched_rounds=%" PRIu64 " missing=%" PRIu64 " duplicates=%"
-	    PRIu64 " fifo_violations=%" PRIu64 " status=%s%s", r->run,
+	    PRIu64 " fifo_violations=%" PRIu64 " status=%s%s%s", r->run,
 	    order_mode_name(r->p.mode), r->p.n, r->v.total,
 	    r->v.delivered_min == UINT64_MAX ? 0 : r->v.delivered_min,
 	    r->v.delivered_max, r->v.mismatched, r->v.missing, r->v.duplicates,
-	    r->v.fifo_violations, run_status_name(r->v.status), dep);
+	    r->v.fifo_violations, run_status_name(r->v.status), cv, dep);
 	if (r->v.views_run)
 		fputs(departed_list(r, dep, sizeof(dep)), f);
 	fputc('\n', f);
@@ -296,11 +302,13 @@ report_json(const char *path, const struct report *r)
 	fprintf(f, "  \"messages\": %" PRIu64 ",\n  \"delivered_min\": %" PRIu64
 	    ",\n  \"delivered_max\": %" PRIu64 ",\n  \"mismatched_rounds\": %"
 	    PRIu64 ",\n  \"missing\": %" PRIu64 ",\n  \"duplicates\": %" PRIu64
-	    ",\n  \"fifo_violations\": %" PRIu64 ",\n  \"unexpected\": %" PRIu64
+	    ",\n  \"fifo_violations\": %" PRIu64 ",\n  \"causal_violations\": %"
+	    PRIu64 ",\n  \"unexpected\": %" PRIu64
 	    ",\n  \"throughput\": %.1f,\n", r->v.total,
 	    r->v.delivered_min == UINT64_MAX ? 0 : r->v.delivered_min,
 	    r->v.delivered_max, r->v.mismatched, r->v.missing, r->v.duplicates,
-	    r->v.fifo_violations, r->v.unexpected, throughput(r));
+	    r->v.fifo_violations, r->v.causal_violations, r->v.unexpected,
+	    throughput(r));
 	fprintf(f, "  \"mismatched_positions\": [");
 	for (k = 0; k < r->v.npositions; k++)
 		fprintf(f, "%s%" PRIu64, k ? ", " : "", r->v.positions[k]);

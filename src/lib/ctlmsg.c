@@ -407,8 +407,8 @@ start_numbers(struct ctl_msg *m, struct ctlmsg_start *s)
 		return -1;
 	s->messages = (uint32_t)v;
 	if ((str = ctl_get(m, "order")) && order_mode_parse(str, &s->mode) < 0) {
-		snprintf(m->err, sizeof(m->err), "order must be none, fifo "
-		    "or total");
+		snprintf(m->err, sizeof(m->err), "order must be none, fifo, "
+		    "total or causal");
 		return -1;
 	}
 	if (start_u64(m, RP_IMIN, &s->imin_ms) < 0 ||

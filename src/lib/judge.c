@@ -11,6 +11,8 @@
  *  - every survivor's message is delivered by every survivor exactly once,
  *    and each departed member's message by all survivors or by none;
  *  - every log keeps per-sender FIFO order (every mode but none);
+ *  - in causal order, no log delivers a message before one of its causal
+ *    predecessors (what its sender's own log delivered before it);
  *  - a departed member's log, when it comes, is consistent: without its
  *    view lines and without the messages of departed senders past what the
  *    survivors delivered of them (the cut), it is a prefix of the
@@ -437,6 +439,71 @@ aggregate(const struct judge_run *run, struct judge_verdict *v,
 	mismatched(run, v, v->survivors, v->judged);
 }
 
+/*
+ * Causal order from the logs alone.  The causal predecessors of (p, s) are
+ * what p's own log delivered before it (a peer delivers its own message
+ * as it sends it).  With the position of every message in log q, p's log
+ * is walked in order: (p, s) delivered at q must stand after every
+ * message before it in p's log that q delivered too.  pos: n x (m + 1).
+ */
+static void
+causal_at(const struct judge_run *run, struct judge_verdict *v,
+    const struct judge_log *lq, uint32_t *pos)
+{
+	unsigned n = run->n, p;
+	uint32_t m = run->m;
+	size_t i;
+
+	for (i = 0; i < (size_t)n * (m + 1); i++)
+		pos[i] = UINT32_MAX;
+	for (i = 0; i < lq->n && i < UINT32_MAX; i++) {
+		unsigned s = (unsigned)(lq->keys[i] >> 32);
+		uint32_t q = (uint32_t)lq->keys[i];
+
+		if (s < n && q && q <= m && pos[(size_t)s * (m + 1) + q] ==
+		    UINT32_MAX)
+			pos[(size_t)s * (m + 1) + q] = (uint32_t)i;
+	}
+	for (p = 0; p < n; p++) {
+		const struct judge_log *lp = &run->log[p];
+		uint64_t after = 0;	/* 1 + the latest predecessor at q */
+
+		if (!lp->received || lp == lq)
+			continue;
+		for (i = 0; i < lp->n; i++) {
+			unsigned s = (unsigned)(lp->keys[i] >> 32);
+			uint32_t q = (uint32_t)lp->keys[i], at;
+
+			if (s >= n || q == 0 || q > m)
+				continue;
+			at = pos[(size_t)s * (m + 1) + q];
+			if (s == p && at != UINT32_MAX && at < after)
+				v->causal_violations++;
+			if (at == UINT32_MAX)
+				after = UINT64_MAX;	/* never delivered at q */
+			else if ((uint64_t)at + 1 > after &&
+			    after != UINT64_MAX)
+				after = (uint64_t)at + 1;
+		}
+	}
+}
+
+/* Every log's deliveries before a causal predecessor; -1 out of memory. */
+static int
+judge_causal(const struct judge_run *run, struct judge_verdict *v)
+{
+	uint32_t *pos;
+	unsigned q;
+
+	if (!(pos = calloc((size_t)run->n * (run->m + 1), sizeof(*pos))))
+		return -1;
+	for (q = 0; q < run->n; q++)
+		if (run->log[q].received)
+			causal_at(run, v, &run->log[q], pos);
+	free(pos);
+	return 0;
+}
+
 /* Who departed, in which view, and what became of them: the note. */
 static void
 departed_note(const struct judge_run *run, struct judge_verdict *v)
@@ -540,6 +607,8 @@ status(const struct judge_run *run, struct judge_verdict *v)
 	} else if (run->mode == ORDER_TOTAL && v->mismatched) {
 		snprintf(why, sizeof(why), "%ss delivered in different orders",
 		    who);
+	} else if (run->mode == ORDER_CAUSAL && v->causal_violations) {
+		snprintf(why, sizeof(why), "causal order broken");
 	} else if (v->views_moved) {
 		snprintf(why, sizeof(why), "the survivors installed a view at "
 		    "different positions");
@@ -583,6 +652,8 @@ judge(const struct judge_run *run, struct judge_verdict *v)
 		}
 	}
 	aggregate(run, v, lim);
+	if (judge_causal(run, v) < 0)
+		oom = true;
 	departed_note(run, v);
 	if (oom) {
 		v->status = RUN_STATUS_FAILED;

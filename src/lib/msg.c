@@ -87,6 +87,17 @@ decode_view_change(uint8_t type, const uint8_t *body, size_t blen,
 		r->u.relay_req.from = wire_get_u32(body + 2);
 		r->u.relay_req.to = wire_get_u32(body + 6);
 		return 0;
+	case MSG_DEPS:
+		if (blen < MSG_DEPS_FIXED_LEN)
+			return -MSG_ERR_RECLEN;
+		r->u.deps.stream = wire_get_u16(body);
+		r->u.deps.seq = wire_get_u32(body + 2);
+		r->u.deps.n = wire_get_u8(body + 6);
+		if (r->u.deps.n == 0 || r->u.deps.n > MSG_MAX_PEERS ||
+		    blen != msg_deps_size(r->u.deps.n) - MSG_REC_HDR_LEN)
+			return -MSG_ERR_RECLEN;
+		r->u.deps.raw = body + MSG_DEPS_FIXED_LEN;
+		return 0;
 	case MSG_RELAY:
 		if (blen < MSG_RELAY_FIXED_LEN ||
 		    blen - MSG_RELAY_FIXED_LEN > MSG_MAX_PAYLOAD)
@@ -533,6 +544,37 @@ msg_view_level(const struct msg_view *v, unsigned i)
 {
 	return wire_get_u32(v->raw + (size_t)v->nviews * MSG_VIEW_ENTRY_LEN +
 	    4 * (size_t)i);
+}
+
+size_t
+msg_deps_size(unsigned n)
+{
+	return MSG_REC_HDR_LEN + MSG_DEPS_FIXED_LEN + 4 * (size_t)n;
+}
+
+int
+msg_put_deps(struct msg_builder *b, uint16_t stream, uint32_t seq,
+    unsigned n, const uint32_t *v)
+{
+	uint8_t *p;
+	unsigned i;
+
+	if (n == 0 || n > MSG_MAX_PEERS)
+		return -1;
+	if (!(p = put_record(b, MSG_DEPS, msg_deps_size(n) - MSG_REC_HDR_LEN)))
+		return -1;
+	wire_put_u16(p, stream);
+	wire_put_u32(p + 2, seq);
+	wire_put_u8(p + 6, (uint8_t)n);
+	for (i = 0; i < n; i++)
+		wire_put_u32(p + MSG_DEPS_FIXED_LEN + 4 * i, v[i]);
+	return 0;
+}
+
+uint32_t
+msg_deps_get(const struct msg_deps *d, unsigned i)
+{
+	return wire_get_u32(d->raw + 4 * (size_t)i);
 }
 
 int

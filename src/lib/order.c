@@ -58,16 +58,23 @@ order_config_check(const struct order_config *c)
 	if (c->self >= c->n)
 		return "own id out of range";
 	if (c->mode != ORDER_NONE && c->mode != ORDER_FIFO &&
-	    c->mode != ORDER_TOTAL)
+	    c->mode != ORDER_TOTAL && c->mode != ORDER_CAUSAL)
 		return "unknown ordering mode";
 	if (c->messages == 0 || c->messages > INT32_MAX)
 		return "message count out of range";
 	if (c->payload_len > MSG_MAX_PAYLOAD ||
 	    msg_data_size(c->payload_len) + msg_ack_size(c->n) +
+	    (c->mode == ORDER_CAUSAL ? msg_deps_size(c->n) : 0) +
 	    MSG_REC_HDR_LEN + MSG_END_LEN + MSG_REC_HDR_LEN +
 	    MSG_HEARTBEAT_LEN + msg_echo_size(MSG_ECHO_MAX) + MSG_HDR_LEN +
 	    AUTH_TAG_LEN > MSG_MAX_DGRAM)
 		return "payload too large";
+	/* Causal order keeps a DEPS vector per DATA it may hold (C1): n x n x
+	 * window entries, 64 MiB at most. */
+	if (c->mode == ORDER_CAUSAL &&
+	    (uint64_t)c->n * c->n * c->window > (UINT64_C(1) << 24))
+		return "window too large for causal order with so many peers "
+		    "(n x n x window at most 16777216)";
 	/* The window's range, and all of the run's streams held within it. */
 	if (c->window < run_param_min(RP_WINDOW) ||
 	    c->window > run_param_max(RP_WINDOW) ||
@@ -121,6 +128,8 @@ order_mode_name(enum order_mode m)
 		return "fifo";
 	case ORDER_TOTAL:
 		return "total";
+	case ORDER_CAUSAL:
+		return "causal";
 	}
 	return "?";
 }
@@ -134,6 +143,8 @@ order_mode_parse(const char *s, enum order_mode *m)
 		*m = ORDER_FIFO;
 	else if (strcmp(s, "total") == 0)
 		*m = ORDER_TOTAL;
+	else if (strcmp(s, "causal") == 0)
+		*m = ORDER_CAUSAL;
 	else
 		return -1;
 	return 0;
@@ -221,6 +232,8 @@ order_algo_for(enum order_mode m)
 		return &order_algo_none;
 	case ORDER_FIFO:
 		return &order_algo_fifo;
+	case ORDER_CAUSAL:
+		return &order_algo_causal;
 	case ORDER_TOTAL:
 		break;
 	}
@@ -540,6 +553,8 @@ on_record(struct order *o, unsigned q, const struct msg_rec *r,
 	case MSG_DATA:
 		if (admit == VIEW_FOREIGN)
 			o->st.drop_view++;	/* see known_ballot() */
+		else if (!order_data_ready(o, q, r->u.data.seq))
+			o->st.drop_field++;	/* C1: its DEPS did not come */
 		else
 			stream_on_data(o, q, &r->u.data,
 			    view_past_cut(o, q, r->u.data.seq), now);
@@ -575,6 +590,12 @@ on_record(struct order *o, unsigned q, const struct msg_rec *r,
 		break;
 	case MSG_RELAY:
 		view_on_relay(o, q, &r->u.relay, now);
+		break;
+	case MSG_DEPS:
+		if (o->alg->on_extra)
+			o->alg->on_extra(o, q, &r->u.deps);
+		else
+			o->st.drop_field++;	/* not this mode's */
 		break;
 	case MSG_SUSPECT:
 		if (count)	/* a report of this view */

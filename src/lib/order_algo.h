@@ -12,7 +12,9 @@
  *
  * To add an algorithm: one file with a const struct order_algo, a value of
  * enum order_mode (mpcomm/order.h) and its name, and a line in
- * order_algo_for() (order.c).
+ * order_algo_for() (order.c).  One that sends more than DATA carries
+ * (causal's DEPS) puts its record through put_extra, before each DATA and
+ * RELAY, and gets it back through on_extra: a record type in msg.h.
  */
 #ifndef MPCOMM_ORDER_ALGO_H
 #define MPCOMM_ORDER_ALGO_H
@@ -61,10 +63,25 @@ struct order_algo {
 	void	 (*installed)(struct order *o);
 	/* Messages processed and not delivered yet. */
 	size_t	 (*queued)(const struct order *o);
+	/*
+	 * For an algorithm whose DATA needs a record of its own beside it
+	 * (causal: DEPS), all four, else all NULL.  The bytes it adds to each
+	 * DATA; puts it for stream's DATA seq (mine, or one I relay) just
+	 * before that DATA, 0 or -1 when it does not fit; takes one received,
+	 * from member from, checking it (drops are counted); and says
+	 * whether q's DATA seq may be taken now (its record has come).
+	 */
+	size_t	 (*data_extra)(const struct order *o);
+	int	 (*put_extra)(struct order *o, struct msg_builder *b,
+		    unsigned stream, uint32_t seq);
+	void	 (*on_extra)(struct order *o, unsigned from,
+		    const struct msg_deps *d);
+	bool	 (*data_ready)(const struct order *o, unsigned q, uint32_t seq);
 };
 
 extern const struct order_algo order_algo_none;	/* order_fifo.c */
 extern const struct order_algo order_algo_fifo;	/* order_fifo.c */
 extern const struct order_algo order_algo_total;	/* order_total.c */
+extern const struct order_algo order_algo_causal;	/* order_causal.c */
 
 #endif

@@ -22,6 +22,10 @@
 #define ORDER_FLAW_MINORITY	0x40	/* a minority view goes on */
 #define ORDER_FLAW_EXCLUDED_ON	0x80	/* an excluded member keeps
 					   delivering */
+#define ORDER_FLAW_CAUSAL_FIFO	0x100	/* causal: deliver a sender's next
+					   message without its DEPS */
+#define ORDER_FLAW_CAUSAL_FLUSH	0x200	/* causal: a view change delivers
+					   everything held, DEPS or not */
 
 #ifdef MPCOMM_FLAWS
 #define FLAW(o, name)	(((o)->flaws & ORDER_FLAW_##name) != 0)

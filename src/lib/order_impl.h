@@ -297,6 +297,28 @@ order_stop(struct order *o, enum order_phase p, const char *why)
 	o->phase = p;
 }
 
+/* Bytes the algorithm adds to each DATA (0 for most). */
+static inline size_t
+order_data_extra(const struct order *o)
+{
+	return o->alg->data_extra ? o->alg->data_extra(o) : 0;
+}
+
+/* The algorithm's record for stream's DATA seq, before it; 0 or -1. */
+static inline int
+order_put_extra(struct order *o, struct msg_builder *b, unsigned stream,
+    uint32_t seq)
+{
+	return o->alg->put_extra ? o->alg->put_extra(o, b, stream, seq) : 0;
+}
+
+/* Whether q's DATA seq may be taken: its algorithm's record has come. */
+static inline bool
+order_data_ready(const struct order *o, unsigned q, uint32_t seq)
+{
+	return !o->alg->data_ready || o->alg->data_ready(o, q, seq);
+}
+
 /* order_view.c */
 /* A datagram's view: not ours to take (sender left out), a view we do not
  * know (its DATA is not taken), one we know, ours. */

@@ -144,6 +144,11 @@ put_own_data(struct order *o, struct msg_builder *b, uint32_t seq)
 	const struct sent *s = &o->store[seq % o->cfg.window];
 	struct msg_data d;
 
+	/* The algorithm's record (C1) and the DATA go together, or neither. */
+	if (msg_room(b) < order_data_extra(o) +
+	    msg_data_size(o->cfg.payload_len) ||
+	    order_put_extra(o, b, o->cfg.self, seq) < 0)
+		return -1;
 	msg_payload_fill(o->payload, o->cfg.payload_len, o->cfg.run,
 	    o->cfg.self, seq);
 	d.seq = seq;
@@ -162,7 +167,7 @@ order_flood_batch(const struct order *o)
 	size_t room = MSG_MAX_DGRAM - MSG_HDR_LEN - msg_ack_size(o->cfg.n) -
 	    (MSG_REC_HDR_LEN + MSG_END_LEN) - msg_echo_size(echoes) -
 	    (o->keyed ? AUTH_TAG_LEN : 0);
-	size_t each = msg_data_size(o->cfg.payload_len);
+	size_t each = msg_data_size(o->cfg.payload_len) + order_data_extra(o);
 
 	return room / each ? (uint32_t)(room / each) : 1;
 }

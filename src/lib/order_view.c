@@ -464,6 +464,10 @@ view_on_relay(struct order *o, unsigned q, const struct msg_relay *r,
 		o->st.drop_view++;
 		return;
 	}
+	if (!order_data_ready(o, r->stream, r->data.seq)) {
+		o->st.drop_field++;	/* C1: its DEPS did not come */
+		return;
+	}
 	stream_on_data(o, r->stream, &r->data,
 	    view_past_cut(o, r->stream, r->data.seq), now);
 }
@@ -1152,6 +1156,13 @@ send_relays(struct order *o, unsigned q, unsigned s, uint64_t now,
 
 			if (sl->seq != seq)
 				continue;	/* no longer kept */
+			/* With its algorithm's record, if any (C1). */
+			if (msg_room(&b) < order_data_extra(o) +
+			    MSG_REC_HDR_LEN + MSG_RELAY_FIXED_LEN +
+			    o->cfg.payload_len)
+				break;
+			if (order_put_extra(o, &b, s, seq) < 0)
+				continue;	/* its record no longer kept */
 			msg_payload_fill(o->payload, o->cfg.payload_len,
 			    o->cfg.run, s, seq);
 			d.seq = seq;

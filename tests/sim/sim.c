@@ -79,6 +79,9 @@ struct simpeer {
 	size_t		 ndel;
 	uint8_t		*seen;		/* n x (m+1) */
 	uint32_t	 last[SIM_MAX_PEERS];
+	/* causal: for each of its own messages, how many of each sender's it
+	 * had delivered before it, (m+1) x n */
+	uint32_t	*before;
 	uint64_t	 members;	/* of its last view */
 	unsigned	 id;
 	struct sim	*sim;
@@ -156,6 +159,39 @@ on_view(struct simpeer *sp, const struct order_delivery *d)
 	sp->seq[sp->ndel++] = VIEW_KEY | d->view;
 }
 
+/*
+ * Causal order, from the deliveries alone: a message's predecessors are
+ * what its sender had delivered before it, and a sender delivers its own
+ * message as it stamps it, before anyone else can.  So at the sender's
+ * delivery its counts are noted, and every other delivery of it must come
+ * after at least as many of each sender's messages (per-sender order is
+ * checked apart).
+ */
+static void
+check_causal(struct sim *s, struct simpeer *sp, const struct order_delivery *d)
+{
+	const struct simpeer *snd = &s->peer[d->sender];
+	uint32_t *b = snd->before + (size_t)d->seq * s->p.n;
+	unsigned q;
+
+	if (d->sender == sp->id) {
+		memcpy(b, sp->last, s->p.n * sizeof(*b));
+		b[sp->id] = d->seq;	/* noted: its sender has delivered it */
+		return;
+	}
+	if (b[d->sender] != d->seq) {
+		violate(s, "peer %u delivered %u/%u before its sender did",
+		    sp->id, d->sender, d->seq);
+		return;
+	}
+	for (q = 0; q < s->p.n; q++)
+		if (q != d->sender && sp->last[q] < b[q]) {
+			violate(s, "peer %u delivered %u/%u before one of its "
+			    "causal predecessors", sp->id, d->sender, d->seq);
+			return;
+		}
+}
+
 /* The checks that hold at every delivery. */
 static void
 on_deliver(void *arg, const struct order_delivery *d)
@@ -182,6 +218,8 @@ on_deliver(void *arg, const struct order_delivery *d)
 	if (s->p.mode != ORDER_NONE && d->seq != sp->last[d->sender] + 1)
 		violate(s, "peer %u broke FIFO order of sender %u at seq %u",
 		    sp->id, d->sender, d->seq);
+	if (s->p.mode == ORDER_CAUSAL)
+		check_causal(s, sp, d);
 	sp->last[d->sender] = d->seq;
 	if (s->p.mode == ORDER_TOTAL)
 		note_divergence(s, sp, sp->ndel, key);
@@ -349,6 +387,10 @@ sim_init(struct sim *s, const struct params *p)
 		sp->seq = calloc((size_t)p->n * p->m + p->n, sizeof(*sp->seq));
 		sp->ts = calloc((size_t)p->n * p->m + p->n, sizeof(*sp->ts));
 		sp->seen = calloc((size_t)p->n * (p->m + 1), 1);
+		if (p->mode == ORDER_CAUSAL &&
+		    !(sp->before = calloc((size_t)(p->m + 1) * p->n,
+		    sizeof(*sp->before))))
+			return -1;
 		if (!sp->core || !sp->net || !sp->seq || !sp->ts || !sp->seen)
 			return -1;
 		sp->next_stamp = next_gap(s);
@@ -367,6 +409,7 @@ sim_free(struct sim *s)
 		free(s->peer[i].seq);
 		free(s->peer[i].ts);
 		free(s->peer[i].seen);
+		free(s->peer[i].before);
 	}
 	order_outbox_free(&s->box);
 }
@@ -1112,18 +1155,21 @@ static const struct {
 	{ "no-flush", ORDER_FLAW_NO_FLUSH },
 	{ "minority", ORDER_FLAW_MINORITY },
 	{ "excluded-on", ORDER_FLAW_EXCLUDED_ON },
+	{ "causal-fifo", ORDER_FLAW_CAUSAL_FIFO },
+	{ "causal-flush", ORDER_FLAW_CAUSAL_FLUSH },
 };
 
 static void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: sim [--seeds K] [--start S] [--order none|fifo|total]\n"
+	    "usage: sim [--seeds K] [--start S] [--order none|fifo|total|causal]\n"
 	    "           [--flood | --views] [--replay SEED] [--case NAME|all]\n"
 	    "           [--flaw NAME --expect-violation]\n"
 	    "           [--expect-disagreement] [-v]\n"
 	    "flaws: no-holdback early-count no-ack-wait late-clock\n"
-	    "       no-relay no-flush minority excluded-on\n");
+	    "       no-relay no-flush minority excluded-on\n"
+	    "       causal-fifo causal-flush (with --order causal)\n");
 	exit(2);
 }
 

@@ -261,7 +261,7 @@ test_start_refused(void)
 		{ "run=1 id=0 n=2", "missing key 'messages'" },
 		{ "run=1 id=0 n=2 messages=2147483648", "key 'messages'" },
 		{ "run=1 id=0 n=2 messages=-1", "key 'messages'" },
-		{ "run=1 id=0 n=2 messages=1 order=causal", "order must be" },
+		{ "run=1 id=0 n=2 messages=1 order=chaos", "order must be" },
 		{ "run=1 id=0 n=2 messages=1 imin=3600001", "key 'imin'" },
 		{ "run=1 id=0 n=2 messages=1 imax=x", "key 'imax'" },
 		{ "run=1 id=0 n=2 messages=1 dmin=60001", "key 'dmin'" },

@@ -3,7 +3,8 @@
  * The library's one judge on logs made by hand: a run without views is
  * judged as the case where nobody departed (survivors: everybody), each
  * rung of the one status ladder is reached, an interrupted run is judged
- * against what was sent, and a run with views among its survivors.
+ * against what was sent, a run with views among its survivors, and causal
+ * order from the logs alone.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -231,6 +232,39 @@ test_views(void)
 	}
 }
 
+/*
+ * Causal order: peer 1 delivered 0.1 before it sent 1.1, so 0.1 is a causal
+ * predecessor of 1.1 and peer 2 must not deliver 1.1 first.  Rounds may
+ * mismatch in causal order; a delivery before a predecessor fails it.
+ */
+static void
+test_causal(void)
+{
+	const char *kept[] = { "0.1 1.1 2.1", "0.1 1.1 2.1", "0.1 1.1 2.1" };
+	const char *concurrent[] = { "0.1 1.1 2.1", "1.1 0.1 2.1", "0.1 1.1 2.1" };
+	const char *broken[] = { "0.1 1.1 2.1", "0.1 1.1 2.1", "1.1 0.1 2.1" };
+	struct hand *h = run(3, 1, ORDER_CAUSAL, JUDGE_COMPLETE, kept);
+
+	CHECK(h->v.status == RUN_STATUS_OK && h->v.causal_violations == 0);
+	done(h);
+
+	/* Peer 1 sent 1.1 before 0.1 reached it: concurrent, any order. */
+	h = run(3, 1, ORDER_CAUSAL, JUDGE_COMPLETE, concurrent);
+	CHECK(h->v.status == RUN_STATUS_OK && h->v.causal_violations == 0);
+	CHECK(h->v.mismatched == 2);
+	done(h);
+
+	h = run(3, 1, ORDER_CAUSAL, JUDGE_COMPLETE, broken);
+	CHECK(h->v.status == RUN_STATUS_FAILED && h->v.causal_violations == 1);
+	CHECK(strcmp(h->v.problem, "causal order broken") == 0);
+	done(h);
+
+	/* Counted in every mode, failed on only in causal mode. */
+	h = run(3, 1, ORDER_FIFO, JUDGE_COMPLETE, broken);
+	CHECK(h->v.status == RUN_STATUS_OK && h->v.causal_violations == 1);
+	done(h);
+}
+
 int
 main(void)
 {
@@ -238,5 +272,6 @@ main(void)
 	test_ladder();
 	test_interrupted();
 	test_views();
+	test_causal();
 	CHECK_DONE("test_judge");
 }

@@ -103,6 +103,53 @@ test_view_records(void)
 	CHECK(msg_put_view(&b, &v, e, level) < 0);
 }
 
+/* DEPS (causal order): a round trip; a vector not its length refused. */
+static void
+test_deps_record(void)
+{
+	static struct msg_dgram dg;
+	uint8_t buf[MSG_MAX_DGRAM];
+	struct msg_builder b;
+	uint32_t v[5] = { 7, 0, 3, 0xfffffffe, 9 }, big[MSG_MAX_PEERS + 1];
+	size_t len, body = MSG_HDR_LEN + MSG_REC_HDR_LEN;
+	unsigned i;
+
+	msg_begin(&b, buf, MSG_MAX_DGRAM, 2, 42);
+	CHECK(msg_put_deps(&b, 2, 8, 5, v) == 0);
+	len = msg_finish(&b);
+	CHECK(len == MSG_HDR_LEN + msg_deps_size(5));
+	CHECK(msg_decode(buf, len, &dg) == 0 && dg.nrec == 1);
+	CHECK(dg.rec[0].type == MSG_DEPS && dg.rec[0].u.deps.stream == 2 &&
+	    dg.rec[0].u.deps.seq == 8 && dg.rec[0].u.deps.n == 5);
+	for (i = 0; i < 5; i++)
+		CHECK(msg_deps_get(&dg.rec[0].u.deps, i) == v[i]);
+	/* n says 4 (or 6, or 0) where 5 entries follow. */
+	buf[body + 6] = 4;
+	CHECK(msg_decode(buf, len, &dg) == -MSG_ERR_RECLEN);
+	buf[body + 6] = 6;
+	CHECK(msg_decode(buf, len, &dg) == -MSG_ERR_RECLEN);
+	buf[body + 6] = 0;
+	CHECK(msg_decode(buf, len, &dg) == -MSG_ERR_RECLEN);
+	buf[body + 6] = 5;
+	/* Every truncation is refused. */
+	for (i = MSG_HDR_LEN; i < len; i++)
+		CHECK(msg_decode(buf, i, &dg) < 0);
+	/* Shorter than its fixed part: record length 6. */
+	msg_begin(&b, buf, MSG_MAX_DGRAM, 2, 42);
+	CHECK(msg_put_deps(&b, 2, 8, 1, v) == 0);
+	len = msg_finish(&b);
+	buf[MSG_HDR_LEN + 1] = 0;
+	buf[MSG_HDR_LEN + 2] = 6;
+	CHECK(msg_decode(buf, MSG_HDR_LEN + MSG_REC_HDR_LEN + 6, &dg) ==
+	    -MSG_ERR_RECLEN);
+	/* Too many entries to build, or none. */
+	memset(big, 0, sizeof(big));
+	msg_begin(&b, buf, MSG_MAX_DGRAM, 2, 42);
+	CHECK(msg_put_deps(&b, 2, 8, MSG_MAX_PEERS + 1, big) < 0);
+	CHECK(msg_put_deps(&b, 2, 8, 0, big) < 0);
+	CHECK(msg_put_deps(&b, 2, 8, MSG_MAX_PEERS, big) == 0);
+}
+
 int
 main(void)
 {
@@ -113,6 +160,7 @@ main(void)
 	size_t len, i, n;
 
 	test_view_records();
+	test_deps_record();
 	/* Round trip. */
 	len = sample(buf);
 	CHECK(msg_decode(buf, len, &dg) == 0);
