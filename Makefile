@@ -160,7 +160,7 @@ bench-ab: all
 	@tests/bench/ab.sh $(AB_ARGS) $(BASE_B) $(B)
 
 # The README's own example: keep the two in step (tests/cluster/test_scripts.sh).
-DEMO	 = scripts/cluster.sh -n 4 -m 300 --delay 1:40 --compare
+DEMO	 = scripts/cluster.sh -n 4 -m 300 --regions world --compare none,fifo,causal,total
 demo: all
 	$(DEMO)
 

@@ -11,13 +11,15 @@
 #   scripts/cluster.sh -n 8 -m 1000 --interval 0:0
 #   scripts/cluster.sh -n 4 -m 300 --order none --delay 1:40
 #   scripts/cluster.sh -n 4 -m 300 --delay 1:40 --compare
+#   scripts/cluster.sh -n 4 -m 300 --regions world --compare none,causal,total
 #   scripts/cluster.sh -n 5 -m 300 --order causal --loss 0.1
 #
 # Options of its own:
 #   -n, --peers N     peers to start (default 4; a sweep starts as many as
 #                     its largest --sweep-peers)
 #   -m, --messages M  messages per peer (default 200)
-#   --compare         the same workload in none, fifo and total mode, one table
+#   --compare [LIST]  the same workload in each mode of LIST (default
+#                     none,fifo,total), then one table (and --svg-compare F)
 #   --host ADDR       listen on ADDR (default 127.0.0.1; ::1 for IPv6)
 #   --log-dir DIR     keep the peers' delivery logs in DIR
 #   --keep            keep the temporary folder (logs of every program)
@@ -30,7 +32,7 @@
 # comparison_server: -o, --order; -i, --interval; --delay; --loss; --dup;
 # --seed; --window; --on-failure; --suspect; --regions; --place;
 # --trace [N]; --spacetime; --shiviz; --html; -r, --runs; -j, --json; --svg;
-# --csv; --svg-summary; --sweep-peers; --sweep-messages; -t, --timeout;
+# --csv; --svg-summary; --svg-compare; --sweep-peers; --sweep-messages; -t, --timeout;
 # --wait; --shutdown-peers; -q, --quiet; -v, --verbose (as there: a single
 # --delay or --interval value MS is MS:MS, --delay 40 is 40:40).
 #
@@ -42,12 +44,13 @@ set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
 . "$here/scripts/lib.sh"
 PROG=cluster.sh
-SYNOPSIS="cluster.sh [-n PEERS] [-m MESSAGES] [--compare] [--log-dir DIR] [--keep] [comparison_server options]"
+SYNOPSIS="cluster.sh [-n PEERS] [-m MESSAGES] [--compare [LIST]] [--log-dir DIR] [--keep] [comparison_server options]"
 bin=${MPCOMM_BIN:-$here/build/bin}
 peers=4
 messages=200
 logdir=
 compare=0
+compare_list=none,fifo,total
 host=127.0.0.1
 keep=0
 sweep=0
@@ -92,7 +95,12 @@ parse_args() {
 		-m|--messages) need_value "$1" $#; need_number "$1" "$2" 1
 			messages=$2; shift 2 ;;
 		--log-dir) need_value "$1" $#; logdir=$2; shift 2 ;;
-		--compare) compare=1; shift ;;
+		--compare) compare=1; shift
+			# A list follows unless an option or nothing does.
+			case ${1:-} in
+			''|-*) ;;
+			*) compare_list=$1; shift ;;
+			esac ;;
 		--host) need_value "$1" $#; host=$2; shift 2 ;;
 		--keep) keep=1; shift ;;
 		-h|--help) show_help "$0" ;;
@@ -105,7 +113,7 @@ parse_args() {
 			add_cs "$1" "$2"; shift 2 ;;
 		--sweep-messages) need_value "$1" $#; sweep=1
 			add_cs "$1" "$2"; shift 2 ;;
-		-j|--json|--svg|--csv|--svg-summary|--spacetime|--shiviz|--html)
+		-j|--json|--svg|--csv|--svg-summary|--svg-compare|--spacetime|--shiviz|--html)
 			need_value "$1" $#; need_output "$1" "$2"
 			[ "$1" = --svg-summary ] && svg_summary=1
 			add_cs "$1" "$2"; shift 2 ;;
@@ -221,40 +229,13 @@ run_cs() {
 	return $rc
 }
 
-# compare_table: the three modes' CSV rows as one table (the README's).
-compare_table() {
-	printf '%-6s %18s %16s %8s %11s %12s %12s\n' mode mismatched_rounds \
-	    fifo_violations missing duplicates latency_p50 latency_p99
-	# Durations as comparison_server prints them: 840us, 13.1ms, 2.5s.
-	for mode in none fifo total; do
-		awk -F, -v mode="$mode" '
-		function t(us) {
-			if (us < 10000) return us "us"
-			if (us < 10000000) return sprintf("%.1fms", us / 1000)
-			return sprintf("%.1fs", us / 1e6)
-		}
-		NR > 1 { printf "%-6s %18s %16s %8s %11s %12s %12s\n", mode,
-			    $15, $18, $16, $17, t($19), t($20) }' "$work/$mode.csv"
-	done
-}
-
 if [ $compare -eq 0 ]; then
 	run_cs
-	status=$?
 else
-	status=0
-	for mode in none fifo total; do
-		echo "== order $mode"
-		run_cs --order "$mode" --csv "$work/$mode.csv" --quiet
-		s=$?
-		# In none and fifo mode disagreement is the expected outcome.
-		[ $s -ge 2 ] && [ "$status" -lt 2 ] && status=$s
-		[ "$mode" = total ] && [ $s -eq 1 ] && [ "$status" -eq 0 ] &&
-		    status=1
-	done
-	echo
-	compare_table
+	# One run per mode, their RESULT lines, then the table of them all.
+	run_cs --compare "$compare_list" --quiet
 fi
+status=$?
 [ "$logdir" != "$work/logs" ] && echo "peer logs: $logdir"
 [ $keep -eq 1 ] && echo "peer logs: $logdir"
 exit $status

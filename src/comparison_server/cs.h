@@ -108,6 +108,7 @@ struct cs_ctx {
 	const char	*svg_path;
 	const char	*csv_path;
 	const char	*svg_summary_path;
+	const char	*svg_compare_path;	/* --svg-compare */
 	const char	*spacetime_path;	/* --spacetime */
 	const char	*html_path;		/* --html */
 	const char	*shiviz_path;	/* --shiviz */
@@ -128,6 +129,9 @@ struct cs_ctx {
 	size_t		 nsweep_n;
 	uint32_t	 sweep_m[16];
 	size_t		 nsweep_m;
+	enum order_mode	 compare[8];	/* --compare, in its order */
+	size_t		 ncompare;
+	bool		 order_given;	/* --order */
 
 	struct net_addr	 gm;
 	int		 lfd;
@@ -181,6 +185,30 @@ struct sweep_stats {
 	struct run_params p;	/* what was run: the first run's */
 };
 
+/* versus.c: --compare, the ordering modes side by side, a row a run. */
+struct versus_row {
+	enum order_mode	 mode;
+	uint64_t	 seed;
+	enum run_status	 status;
+	uint64_t	 mismatched, total, fifo, causal;
+	uint64_t	 p50_us, p99_us;	/* own-message latency */
+	double		 oneway_us;	/* mean emulated one-way delay */
+	double		 dgrams, bytes;	/* per message multicast */
+	double		 throughput;	/* msgs/s */
+};
+
+struct versus {
+	struct versus_row *row;
+	size_t		 n, cap;
+	struct run_params p;	/* what was run: the first run's */
+};
+
+struct versus	*versus_create(size_t rows);
+void	 versus_add(struct versus *vs, const struct report *r);
+void	 versus_print(FILE *f, const struct versus *vs);
+int	 versus_svg(const char *path, const struct versus *vs);
+void	 versus_free(struct versus *vs);
+
 /* sweep.c */
 struct sweep_stats *sweep_create(size_t cells);
 void	 sweep_add(struct sweep_stats *s, const struct report *r);
@@ -189,6 +217,8 @@ int	 sweep_svg(const char *path, const struct sweep_stats *s);
 void	 sweep_free(struct sweep_stats *s);
 /* The median of the peers' median own-message latencies, µs. */
 uint64_t report_median_latency(const struct report *r);
+/* The worst of the peers' p99 own-message latencies, µs. */
+uint64_t report_p99_latency(const struct report *r);
 
 /* main.c */
 
@@ -235,5 +265,13 @@ void	 report_result_line(FILE *f, const struct report *r);
 int	 report_json(const char *path, const struct report *r);
 int	 report_svg(const char *path, const struct report *r);
 int	 report_csv_row(FILE *f, const struct report *r, bool header);
+/* A run's rates, as its CSV row has them. */
+struct report_rates {
+	double		 throughput;	/* msgs/s, 0 when unknown */
+	double		 dgrams_per_message, bytes_per_message;
+	double		 cpu_s_per_100k;	/* CPU s per 100k deliveries */
+	uint64_t	 peak_rss_kb;
+};
+void	 report_rates(const struct report *r, struct report_rates *rt);
 
 #endif

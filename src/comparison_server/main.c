@@ -74,6 +74,9 @@ usage(FILE *f, int status)
 "                           a view without it) or abort (default continue)\n"
 "      --suspect MS         silence after which a peer is left behind\n"
 "                           (default 1000; below the peers' --peer-timeout)\n"
+"      --compare LIST       e.g. none,fifo,causal,total: the same workload\n"
+"                           in each mode, then one table of them all\n"
+"      --svg-compare FILE   the --compare table as a chart\n"
 "      --sweep-peers LIST   e.g. 2,3,4: run every peer count ...\n"
 "      --sweep-messages LIST  ... with every message count, K times each\n"
 "  -j, --json FILE          the report as JSON (last run)\n"
@@ -105,6 +108,7 @@ usage(FILE *f, int status)
 "  comparison_server -g 10.0.0.1:5680\n"
 "  comparison_server -n 4 -m 500 --order total --interval 0:0\n"
 "  comparison_server -n 4 -m 300 --order none --delay 1:40 --svg run.svg\n"
+"  comparison_server -n 4 -m 300 --regions world --compare none,causal,total\n"
 "  comparison_server --sweep-peers 2,3 --sweep-messages 10,50 -r 3 \\\n"
 "      --csv runs.csv --svg-summary sweep.svg\n");
 	exit(status);
@@ -149,11 +153,12 @@ parse_suspect(const char *arg)
 enum { OPT_DELAY = 256, OPT_LOSS, OPT_DUP, OPT_SEED, OPT_SWEEPN, OPT_SWEEPM,
     OPT_SVG, OPT_CSV, OPT_SVGSUM, OPT_WAIT, OPT_SHUT, OPT_WINDOW,
     OPT_ONFAIL, OPT_SUSPECT, OPT_REGIONS, OPT_PLACE, OPT_TRACE,
-    OPT_SPACETIME, OPT_SHIVIZ, OPT_HTML };
+    OPT_SPACETIME, OPT_SHIVIZ, OPT_HTML, OPT_COMPARE, OPT_SVGCMP };
 
 static const struct option long_opts[] = {
 	PROC_LONG_OPTS,
 	{ "advertise", required_argument, NULL, 'a' },
+	{ "compare", required_argument, NULL, OPT_COMPARE },
 	{ "csv", required_argument, NULL, OPT_CSV },
 	{ "delay", required_argument, NULL, OPT_DELAY },
 	{ "dup", required_argument, NULL, OPT_DUP },
@@ -175,6 +180,7 @@ static const struct option long_opts[] = {
 	{ "shutdown-peers", no_argument, NULL, OPT_SHUT },
 	{ "spacetime", required_argument, NULL, OPT_SPACETIME },
 	{ "svg", required_argument, NULL, OPT_SVG },
+	{ "svg-compare", required_argument, NULL, OPT_SVGCMP },
 	{ "svg-summary", required_argument, NULL, OPT_SVGSUM },
 	{ "sweep-messages", required_argument, NULL, OPT_SWEEPM },
 	{ "suspect", required_argument, NULL, OPT_SUSPECT },
@@ -250,6 +256,35 @@ run_option(struct run_params *p, int ch, const char *arg)
 		return 1;
 	}
 	return 0;
+}
+
+/* --compare's list: modes by name, each once. */
+static void
+parse_compare(struct cs_ctx *ctx, const char *arg)
+{
+	char buf[256], *tok, *save;
+	enum order_mode m;
+	size_t i;
+
+	if (snprintf(buf, sizeof(buf), "%s", arg) >= (int)sizeof(buf))
+		usage_error("--compare: list too long: %s", arg);
+	ctx->ncompare = 0;
+	for (tok = strtok_r(buf, ",", &save); tok;
+	    tok = strtok_r(NULL, ",", &save)) {
+		if (order_mode_parse(tok, &m) < 0)
+			usage_error("--compare: expected modes among none, "
+			    "fifo, total and causal, comma-separated: %s", arg);
+		for (i = 0; i < ctx->ncompare; i++)
+			if (ctx->compare[i] == m)
+				usage_error("--compare: %s twice: %s", tok,
+				    arg);
+		if (ctx->ncompare == sizeof(ctx->compare) /
+		    sizeof(ctx->compare[0]))
+			usage_error("--compare: too many modes: %s", arg);
+		ctx->compare[ctx->ncompare++] = m;
+	}
+	if (ctx->ncompare == 0)
+		usage_error("--compare: expected a list of modes: %s", arg);
 }
 
 /* --sweep-peers, --sweep-messages: 1 when ch is one, 0 when not. */
@@ -383,6 +418,15 @@ check_args(struct cs_ctx *ctx)
 	if (ctx->want_peers && ctx->nsweep_n)
 		usage_error("--peers and --sweep-peers exclude each "
 		    "other");
+	if (ctx->ncompare && ctx->nsweep_n)
+		usage_error("--compare and a sweep exclude each other");
+	if (ctx->ncompare && ctx->order_given)
+		usage_error("--compare and --order exclude each other: the "
+		    "list says the modes");
+	if (ctx->ncompare && !ctx->scripted)
+		usage_error("--compare needs --messages");
+	if (ctx->svg_compare_path && !ctx->ncompare)
+		usage_error("--svg-compare needs --compare");
 	if (ctx->svg_summary_path && !ctx->nsweep_n)
 		usage_error("--svg-summary needs a sweep (--sweep-peers and "
 		    "--sweep-messages)");
@@ -390,6 +434,7 @@ check_args(struct cs_ctx *ctx)
 	check_output("--svg", ctx->svg_path);
 	check_output("--csv", ctx->csv_path);
 	check_output("--svg-summary", ctx->svg_summary_path);
+	check_output("--svg-compare", ctx->svg_compare_path);
 	check_output("--spacetime", ctx->spacetime_path);
 	check_output("--shiviz", ctx->shiviz_path);
 	check_output("--html", ctx->html_path);
@@ -415,6 +460,8 @@ parse_args(struct cs_ctx *ctx, int argc, char **argv)
 		if (ch == OPT_TRACE && !optarg && optind < argc &&
 		    isdigit((unsigned char)argv[optind][0]))
 			optarg = argv[optind++];
+		if (ch == 'o')
+			ctx->order_given = true;
 		if ((rc = proc_option(ch, optarg, &ctx->opt)) > 0)
 			continue;
 		if (rc < 0)
@@ -426,6 +473,9 @@ parse_args(struct cs_ctx *ctx, int argc, char **argv)
 		switch (ch) {
 		case 'a':
 			ctx->advertise = optarg;
+			break;
+		case OPT_COMPARE:
+			parse_compare(ctx, optarg);
 			break;
 		case OPT_CSV:
 			ctx->csv_path = optarg;
@@ -467,6 +517,9 @@ parse_args(struct cs_ctx *ctx, int argc, char **argv)
 			break;
 		case OPT_SVGSUM:
 			ctx->svg_summary_path = optarg;
+			break;
+		case OPT_SVGCMP:
+			ctx->svg_compare_path = optarg;
 			break;
 		case 't':
 			if (ctl_parse_u64(optarg, 1, 86400, &ctx->timeout_s) < 0)
@@ -522,7 +575,7 @@ server_main(void *arg)
  */
 static int
 run_config(struct cs_ctx *ctx, const struct run_params *p,
-    struct sweep_stats *ss)
+    struct sweep_stats *ss, struct versus *vs)
 {
 	struct run_params pk = *p;
 	struct report *r;
@@ -561,6 +614,8 @@ run_config(struct cs_ctx *ctx, const struct run_params *p,
 		fflush(stdout);
 		if (ss)
 			sweep_add(ss, r);
+		if (vs)
+			versus_add(vs, r);
 		report_free(r);
 	}
 	return status;
@@ -746,13 +801,43 @@ sweep(struct cs_ctx *ctx, struct run_params p)
 				break;
 			p.n = ctx->sweep_n[i];
 			p.m = ctx->sweep_m[j];
-			worse(&status, run_config(ctx, &p, ss));
+			worse(&status, run_config(ctx, &p, ss, NULL));
 		}
 	if (!ctx->quiet)
 		sweep_print(stdout, ss);
 	if (ctx->svg_summary_path && sweep_svg(ctx->svg_summary_path, ss) < 0)
 		log_warn("cannot write %s", ctx->svg_summary_path);
 	sweep_free(ss);
+	return status;
+}
+
+/*
+ * --compare: the same workload (peers, messages, seed, emulation, regions)
+ * in every mode of the list, K runs each, then the table of them all.
+ */
+static int
+compare(struct cs_ctx *ctx, struct run_params p)
+{
+	struct versus *vs;
+	int status = EXIT_OK;
+	size_t i;
+
+	if (!(vs = versus_create(ctx->ncompare * (size_t)ctx->runs)))
+		fatal(EXIT_NETWORK, "out of memory");
+	for (i = 0; i < ctx->ncompare; i++) {
+		if (atomic_load(&ctx->interrupted))
+			break;
+		p.mode = ctx->compare[i];
+		log_info("compare: order %s", order_mode_name(p.mode));
+		worse(&status, run_config(ctx, &p, NULL, vs));
+		if (status == EXIT_NETWORK)
+			break;
+	}
+	versus_print(stdout, vs);
+	fflush(stdout);
+	if (ctx->svg_compare_path && versus_svg(ctx->svg_compare_path, vs) < 0)
+		log_warn("cannot write %s", ctx->svg_compare_path);
+	versus_free(vs);
 	return status;
 }
 
@@ -765,7 +850,7 @@ interactive(struct cs_ctx *ctx, struct run_params p)
 
 	while ((m = prompt(ctx)) > 0) {
 		p.m = (uint32_t)m;
-		worse(&status, run_config(ctx, &p, NULL));
+		worse(&status, run_config(ctx, &p, NULL, NULL));
 		/* A run that could not start was FATAL: so is the prompt. */
 		if (status == EXIT_NETWORK)
 			return status;
@@ -791,8 +876,10 @@ main(int argc, char **argv)
 	p.n = ctx.want_peers;
 	if (ctx.nsweep_n)
 		status = sweep(&ctx, p);
+	else if (ctx.ncompare)
+		status = compare(&ctx, p);
 	else if (ctx.scripted)
-		status = run_config(&ctx, &p, NULL);
+		status = run_config(&ctx, &p, NULL, NULL);
 	else
 		status = interactive(&ctx, p);
 	if (atomic_load(&ctx.interrupted) && status == EXIT_OK)

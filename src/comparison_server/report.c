@@ -85,6 +85,30 @@ throughput(const struct report *r)
 }
 
 void
+report_rates(const struct report *r, struct report_rates *rt)
+{
+	uint64_t dg = 0, by = 0, cpu = 0;
+	double deliveries, msgs;
+	unsigned i;
+
+	memset(rt, 0, sizeof(*rt));
+	for (i = 0; i < r->p.n; i++) {
+		dg += r->log[i].sent_dgrams;
+		by += r->log[i].sent_bytes;
+		cpu += r->log[i].cpu_us;
+		if (r->log[i].rss_kb > rt->peak_rss_kb)
+			rt->peak_rss_kb = r->log[i].rss_kb;
+	}
+	/* Per message multicast (N x M), and per delivery (N x N x M). */
+	msgs = r->v.total ? (double)r->v.total : 1;
+	deliveries = msgs * r->p.n;
+	rt->throughput = throughput(r);
+	rt->dgrams_per_message = (double)dg / msgs;
+	rt->bytes_per_message = (double)by / msgs;
+	rt->cpu_s_per_100k = (double)cpu / 1e6 / deliveries * 1e5;
+}
+
+void
 report_peer_addr(const struct ctlc_member *m, char *buf, size_t cap)
 {
 	snprintf(buf, cap, "%s udp=%u ctl=%u", m->host, m->udp, m->ctl);
@@ -371,7 +395,7 @@ report_median_latency(const struct report *r)
 }
 
 /* The worst of the peers' p99 own-message latencies, µs. */
-static uint64_t
+uint64_t
 report_p99_latency(const struct report *r)
 {
 	uint64_t worst = 0;
@@ -386,8 +410,7 @@ report_p99_latency(const struct report *r)
 int
 report_csv_row(FILE *f, const struct report *r, bool header)
 {
-	uint64_t dg = 0, by = 0, cpu = 0, rss = 0;
-	double deliveries, msgs;
+	struct report_rates rt;
 	char dep[200];
 	unsigned i;
 
@@ -406,16 +429,7 @@ report_csv_row(FILE *f, const struct report *r, bool header)
 	for (i = 0; dep[i]; i++)
 		if (dep[i] == ',')
 			dep[i] = ';';
-	for (i = 0; i < r->p.n; i++) {
-		dg += r->log[i].sent_dgrams;
-		by += r->log[i].sent_bytes;
-		cpu += r->log[i].cpu_us;
-		if (r->log[i].rss_kb > rss)
-			rss = r->log[i].rss_kb;
-	}
-	/* Per message multicast (N x M), and per delivery (N x N x M). */
-	msgs = r->v.total ? (double)r->v.total : 1;
-	deliveries = msgs * r->p.n;
+	report_rates(r, &rt);
 	fprintf(f, "%" PRIu64 ",%s,%u,%u,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%"
 	    PRIu64 ",%" PRIu64 ",%g,%g,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%"
 	    PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
@@ -427,8 +441,7 @@ report_csv_row(FILE *f, const struct report *r, bool header)
 	    r->v.delivered_max, r->v.mismatched, r->v.missing, r->v.duplicates,
 	    r->v.fifo_violations, report_median_latency(r),
 	    report_p99_latency(r), run_status_name(r->v.status),
-	    throughput(r),
-	    (double)dg / msgs, (double)by / msgs,
-	    (double)cpu / 1e6 / deliveries * 1e5, rss, r->v.views, dep);
+	    rt.throughput, rt.dgrams_per_message, rt.bytes_per_message,
+	    rt.cpu_s_per_100k, rt.peak_rss_kb, r->v.views, dep);
 	return ferror(f) ? -1 : 0;
 }

@@ -146,6 +146,6 @@ demo=$(sed -n 's/^DEMO[ 	]*= *//p' "$TOP/Makefile")
 grep -qF "\`$demo\`" "$TOP/README.md" || fail "README does not show '$demo'"
 "$S/cluster.sh" -n 3 -m 10 --delay 0:2 --compare >"$T/cmp.out" 2>/dev/null ||
     fail "--compare"
-hdr=$(grep "^mode  *mismatched_rounds" "$T/cmp.out")
+hdr=$(grep "^order  *status  *mismatched" "$T/cmp.out")
 grep -qxF "$hdr" "$TOP/README.md" || fail "the table's header differs from the README's"
 exit 0
