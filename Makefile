@@ -88,7 +88,7 @@ $(B)/tests/test_%: $(B)/obj/tests/unit/test_%.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^
 
 # The comparison server's judgement, tested without processes.
-CS_JUDGE = $(patsubst %,$(B)/obj/comparison_server/%.o,compare collect report geo spacetime shiviz svg)
+CS_JUDGE = $(patsubst %,$(B)/obj/comparison_server/%.o,compare collect logread report geo spacetime shiviz svg)
 $(B)/tests/test_compare: $(B)/obj/tests/unit/test_compare.o $(CS_JUDGE) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^
@@ -172,7 +172,7 @@ FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
 FUZZ_TARGETS = msg ctl dlog ctlmsg trace render
 # The renderers' target links the comparison server's judging and drawing.
 FUZZ_SRC_render = $(patsubst %,src/comparison_server/%.c,compare \
-	   collect report geo spacetime shiviz svg)
+	   collect logread report geo spacetime shiviz svg)
 
 fuzz:
 	@mkdir -p build-fuzz

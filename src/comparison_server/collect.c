@@ -20,15 +20,9 @@
 #include "cs.h"
 
 struct log_conn {
-	struct peer_log	 l;
+	struct log_reader rd;		/* the log as it arrives */
 	uint64_t	 run;
 	unsigned	 peer;
-	uint64_t	 declared;
-	uint64_t	 declared_views;
-	uint64_t	 declared_trace;
-	unsigned	 n;		/* members of the run */
-	uint32_t	 m;		/* its messages per peer */
-	size_t		 cap;
 };
 
 void
@@ -48,6 +42,7 @@ void
 peer_log_free(struct peer_log *l)
 {
 	free(l->keys);
+	free(l->ts);
 	free(l->trace);
 	memset(l, 0, sizeof(*l));
 }
@@ -91,20 +86,6 @@ refuse(struct lsrv_conn *c, int code, const char *why)
 	log_warnx("%s: LOG refused: %s", lsrv_peer(c), why);
 	answer(c, line, ctlmsg_err_format(code, why, line, sizeof(line)));
 	return -1;
-}
-
-/* What the LOG header says of the log, into the log being received. */
-static void
-log_figures(struct peer_log *l, const struct ctlmsg_log *h)
-{
-	l->status = h->status;
-	memcpy(l->reason, h->reason, sizeof(l->reason));
-	memcpy(l->error, h->error, sizeof(l->error));
-#define COPY(name)	l->name = h->name;
-	CTLMSG_LOG_FIGURES(COPY)
-	CTLMSG_LOG_USAGE(COPY)
-#undef COPY
-	l->trace_cut = h->trace_cut;
 }
 
 /*
@@ -171,18 +152,11 @@ log_header(struct collect *coll, struct lsrv_conn *c, struct ctl_msg *m)
 	}
 	lc->run = h.run;
 	lc->peer = h.peer;
-	lc->declared = h.count;
-	lc->declared_views = h.views;
-	lc->declared_trace = h.trace;
-	lc->n = n;
-	lc->m = msgs;
-	if (h.trace > trace_capacity(msgs < TRACE_MAX ? msgs : TRACE_MAX, n)) {
+	log_reader_begin(&lc->rd, &h, n, msgs);
+	if ((code = log_reader_check(&lc->rd, why, sizeof(why))) != 0) {
 		upload_end(coll, lc);
-		snprintf(why, sizeof(why), "trace of %" PRIu64 " events is "
-		    "more than a traced run of %u peers makes", h.trace, n);
-		return refuse(c, 413, why);
+		return refuse(c, code, why);
 	}
-	log_figures(&lc->l, &h);
 	lsrv_set_data(c, lc);
 	lsrv_body_begin(c);
 	return 0;
@@ -196,7 +170,7 @@ upload_end(struct collect *coll, struct log_conn *lc)
 	if (coll->run == lc->run)
 		coll->uploading &= ~(UINT64_C(1) << lc->peer);
 	pthread_mutex_unlock(&coll->mu);
-	peer_log_free(&lc->l);
+	peer_log_free(&lc->rd.l);
 	free(lc);
 }
 
@@ -204,21 +178,10 @@ upload_end(struct collect *coll, struct log_conn *lc)
 static int
 log_commit(struct collect *coll, struct lsrv_conn *c, struct log_conn *lc)
 {
-	struct ctlmsg_received got = { lc->declared };
-	char why[160], line[64];
+	struct ctlmsg_received got = { lc->rd.declared };
+	char line[64];
 	int ok;
 
-	if (lc->l.ntrace != lc->declared_trace) {
-		snprintf(why, sizeof(why), "LOG has %zu of %" PRIu64 " trace "
-		    "lines", lc->l.ntrace, lc->declared_trace);
-		return refuse(c, 400, why);
-	}
-	if (lc->l.n != lc->declared || lc->l.nviews != lc->declared_views) {
-		snprintf(why, sizeof(why), "LOG shorter than announced: %zu of "
-		    "%" PRIu64 " lines and %zu of %" PRIu64 " view lines",
-		    lc->l.n, lc->declared, lc->l.nviews, lc->declared_views);
-		return refuse(c, 400, why);
-	}
 	pthread_mutex_lock(&coll->mu);
 	ok = coll->run == lc->run && !coll->log[lc->peer].received;
 	if (ok) {
@@ -227,17 +190,17 @@ log_commit(struct collect *coll, struct lsrv_conn *c, struct log_conn *lc)
 		 * published the main thread may report the run, and this line
 		 * must come before the report and its RESULT line.
 		 */
-		if (lc->l.error[0])
+		if (lc->rd.l.error[0])
 			log_warnx("run %" PRIu64 ": peer %u could not keep its "
-			    "log: %s", lc->run, lc->peer, lc->l.error);
+			    "log: %s", lc->run, lc->peer, lc->rd.l.error);
 		else
 			log_info("run %" PRIu64 ": log of peer %u received (%"
 			    PRIu64 " deliveries)", lc->run, lc->peer,
-			    lc->declared);
-		coll->log[lc->peer] = lc->l;
+			    lc->rd.declared);
+		coll->log[lc->peer] = lc->rd.l;
 		coll->log[lc->peer].received = true;
 		coll->received++;
-		memset(&lc->l, 0, sizeof(lc->l));
+		memset(&lc->rd.l, 0, sizeof(lc->rd.l));
 		pthread_cond_broadcast(&coll->cv);
 	}
 	pthread_mutex_unlock(&coll->mu);
@@ -247,127 +210,23 @@ log_commit(struct collect *coll, struct lsrv_conn *c, struct log_conn *lc)
 	return 0;
 }
 
-/*
- * A view line of a LOG body: announced, well formed, a view number above
- * the one before, members of this run only.
- */
-static int
-log_view(struct lsrv_conn *c, struct log_conn *lc, const char *line)
-{
-	struct judge_view *v;
-	uint64_t members;
-	uint32_t view;
-	char why[160];
-
-	if (lc->l.nviews == lc->declared_views) {
-		snprintf(why, sizeof(why), "LOG has more view lines than "
-		    "announced (%" PRIu64 ")", lc->declared_views);
-		return refuse(c, 400, why);
-	}
-	if (dlog_parse_view(line, &view, &members) < 0) {
-		snprintf(why, sizeof(why), "bad view line after %zu lines: "
-		    "expected '# view=<v> members=<a,b,...>'", lc->l.n);
-		return refuse(c, 400, why);
-	}
-	if (lc->l.nviews && view <= lc->l.views[lc->l.nviews - 1].view) {
-		snprintf(why, sizeof(why), "view %" PRIu32 " after view %"
-		    PRIu32, view, lc->l.views[lc->l.nviews - 1].view);
-		return refuse(c, 400, why);
-	}
-	if (lc->n < 64 && members >> lc->n) {
-		snprintf(why, sizeof(why), "view %" PRIu32 " names a member "
-		    "beyond the run's %u", view, lc->n);
-		return refuse(c, 400, why);
-	}
-	v = &lc->l.views[lc->l.nviews++];
-	v->at = lc->l.n;
-	v->view = view;
-	v->members = members;
-	return 0;
-}
-
-/*
- * A trace line (README "Event traces"): after every message and view line,
- * announced, well formed, and within what the run could make (trace_check:
- * a seq, clock, peer and position the run has, a cause before it).
- */
-static int
-log_trace(struct lsrv_conn *c, struct log_conn *lc, const char *line)
-{
-	struct trace_ev *e;
-	char why[256], bound[200];
-
-	if (lc->l.ntrace == lc->declared_trace) {
-		snprintf(why, sizeof(why), "LOG has more trace lines than "
-		    "announced (%" PRIu64 ")", lc->declared_trace);
-		return refuse(c, 400, why);
-	}
-	if (lc->l.n != lc->declared || lc->l.nviews != lc->declared_views)
-		return refuse(c, 400, "a trace line before the end of the log");
-	if (!lc->l.trace && !(lc->l.trace = calloc((size_t)lc->declared_trace,
-	    sizeof(*lc->l.trace))))
-		return refuse(c, 500, "out of memory");
-	e = &lc->l.trace[lc->l.ntrace];
-	if (trace_parse(line, lc->n, e) < 0) {
-		snprintf(why, sizeof(why), "bad trace line %zu", lc->l.ntrace +
-		    1);
-		return refuse(c, 400, why);
-	}
-	/* Bounded here, once, so that every picture drawn from the traces
-	 * can index by seq and peer (comparison_server(8), --trace). */
-	if (trace_check(e, lc->l.ntrace, lc->n, lc->m, bound,
-	    sizeof(bound)) < 0) {
-		snprintf(why, sizeof(why), "trace line %zu: %s", lc->l.ntrace +
-		    1, bound);
-		return refuse(c, 400, why);
-	}
-	lc->l.ntrace++;
-	return 0;
-}
-
 static int
 log_body(struct collect *coll, struct lsrv_conn *c, struct log_conn *lc,
     const char *line)
 {
-	unsigned sender;
-	uint32_t seq;
-	uint64_t ts;
-	char why[160];
+	char why[256];
 	int rc;
 
+	rc = log_reader_line(&lc->rd, line, why, sizeof(why));
 	if (strcmp(line, "END") == 0) {
-		rc = log_commit(coll, c, lc);
+		/* Complete or not, this upload is over. */
+		rc = rc == LOG_READER_END ? log_commit(coll, c, lc) :
+		    refuse(c, rc, why);
 		upload_end(coll, lc);
 		lsrv_set_data(c, NULL);
 		return rc;
 	}
-	if (dlog_is_view(line))
-		return log_view(c, lc, line);
-	if (line[0] == '@')
-		return log_trace(c, lc, line);
-	if (lc->l.n == lc->declared) {
-		snprintf(why, sizeof(why), "LOG longer than announced (%"
-		    PRIu64 " lines)", lc->declared);
-		return refuse(c, 400, why);
-	}
-	if (dlog_parse_entry(line, &sender, &seq, &ts) < 0) {
-		snprintf(why, sizeof(why), "bad log line %zu: expected "
-		    "'<sender> <seq> <ts>'", lc->l.n + 1);
-		return refuse(c, 400, why);
-	}
-	if (lc->l.n == lc->cap) {
-		size_t ncap = lc->cap ? lc->cap * 2 : 1024;
-		uint64_t *nk;
-
-		if (ncap > lc->declared)
-			ncap = (size_t)lc->declared;
-		if (!(nk = realloc(lc->l.keys, ncap * sizeof(*nk))))
-			return refuse(c, 500, "out of memory");
-		lc->l.keys = nk;
-		lc->cap = ncap;
-	}
-	lc->l.keys[lc->l.n++] = (uint64_t)sender << 32 | seq;
-	return 0;
+	return rc ? refuse(c, rc, why) : 0;
 }
 
 static int
@@ -401,7 +260,7 @@ on_closed(void *arg, struct lsrv_conn *c, const char *why)
 	if (lc) {
 		log_warnx("%s: LOG of peer %u dropped: connection %s after %zu "
 		    "of %" PRIu64 " lines", lsrv_peer(c), lc->peer,
-		    why ? why : "closed", lc->l.n, lc->declared);
+		    why ? why : "closed", lc->rd.l.n, lc->rd.declared);
 		upload_end(arg, lc);
 	}
 }

@@ -36,6 +36,7 @@ struct peer_log {
 	char		 reason[160];	/* aborted: why, spaces restored */
 	char		 error[128];	/* failed: why, as the peer said */
 	uint64_t	*keys;		/* sender << 32 | seq, delivery order */
+	uint64_t	*ts;		/* each delivery's Lamport timestamp */
 	size_t		 n;
 	struct judge_view views[LOG_VIEWS_MAX];	/* in log order */
 	size_t		 nviews;
@@ -145,6 +146,26 @@ struct cs_ctx {
 	FILE		*csv;
 	bool		 progress;	/* stdout is a terminal */
 };
+
+/* logread.c: a LOG body read line by line, checked against the run. */
+struct log_reader {
+	struct peer_log	 l;		/* the log so far (the caller's once
+					   complete) */
+	uint64_t	 declared, declared_views, declared_trace;
+	unsigned	 n;		/* members of the run */
+	uint32_t	 m;		/* its messages per peer */
+	size_t		 cap;
+};
+#define LOG_READER_END	1
+/* Starts reading the body that header h announces, of a run of n x m. */
+void	 log_reader_begin(struct log_reader *r, const struct ctlmsg_log *h,
+	    unsigned n, uint32_t m);
+/* 0 when the header's figures fit the run, else an ERR code and why. */
+int	 log_reader_check(const struct log_reader *r, char *why, size_t cap);
+/* One line of the body: 0, LOG_READER_END after a complete log's END, or
+ * an ERR code (400 bad, 500 no memory) with why. */
+int	 log_reader_line(struct log_reader *r, const char *line, char *why,
+	    size_t cap);
 
 /* collect.c */
 const struct lsrv_ops *collect_ops(void);
