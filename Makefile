@@ -34,7 +34,7 @@ endif
 LIB_SRC	 = $(wildcard src/lib/*.c)
 LIB_OBJ	 = $(LIB_SRC:src/%.c=$(B)/obj/%.o)
 LIB	 = $(B)/libmpcomm.a
-PROGS	 = group_manager comparison_server peer mpctl
+PROGS	 = group_manager comparison_server peer mpctl mpreport
 BINS	 = $(PROGS:%=$(B)/bin/%)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNITS	 = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
@@ -74,6 +74,10 @@ $(B)/gen/page.c: src/comparison_server/embed.sh $(PAGE_SRC)
 $(B)/obj/comparison_server/page.o: $(B)/gen/page.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Isrc/comparison_server -c -o $@ $<
+
+# mpreport draws a saved run with the comparison server's own code.
+mpreport_GEN = $(patsubst %,$(B)/obj/comparison_server/%.o,compare collect \
+	   logread report geo spacetime shiviz svg html saved) $(comparison_server_GEN)
 
 define prog_rule
 $(1)_OBJ = $$(patsubst src/%.c,$(B)/obj/%.o,$$(wildcard src/$(1)/*.c)) $$($(1)_GEN)
@@ -212,7 +216,8 @@ MAN8	 = src/group_manager/group_manager.8 src/peer/peer.8 \
 	   src/comparison_server/comparison_server.8 src/mpctl/mpctl.8
 MAN7	 = src/lib/mpcomm.7
 MAN1	 = scripts/mpcomm-cluster.1 scripts/mpcomm-start-peers.1 \
-	   scripts/mpcomm-netns-cluster.1 scripts/mpcomm-remote.1
+	   scripts/mpcomm-netns-cluster.1 scripts/mpcomm-remote.1 \
+	   src/mpreport/mpreport.1
 SCRIPTS	 = cluster.sh start-peers.sh netns-cluster.sh remote.sh
 UNITS	 = $(notdir $(wildcard scripts/systemd/*.service))
 # The scripts' --version: the programs' own, written into lib.sh.

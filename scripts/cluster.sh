@@ -32,7 +32,7 @@
 # comparison_server: -o, --order; -i, --interval; --delay; --loss; --dup;
 # --seed; --window; --on-failure; --suspect; --regions; --place;
 # --trace [N]; --spacetime; --shiviz; --html; -r, --runs; -j, --json; --svg;
-# --csv; --svg-summary; --svg-compare; --sweep-peers; --sweep-messages; -t, --timeout;
+# --csv; --svg-summary; --svg-compare; --save; --sweep-peers; --sweep-messages; -t, --timeout;
 # --wait; --shutdown-peers; -q, --quiet; -v, --verbose (as there: a single
 # --delay or --interval value MS is MS:MS, --delay 40 is 40:40).
 #
@@ -117,6 +117,7 @@ parse_args() {
 			need_value "$1" $#; need_output "$1" "$2"
 			[ "$1" = --svg-summary ] && svg_summary=1
 			add_cs "$1" "$2"; shift 2 ;;
+		--save) need_value "$1" $#; add_cs "$1" "$2"; shift 2 ;;
 		-o|--order|-i|--interval|--delay|--loss|--dup|--seed|--window|-r|--runs|\
 		-t|--timeout|--wait|--on-failure|--suspect|--place)
 			need_value "$1" $#; add_cs "$1" "$2"; shift 2 ;;

@@ -110,6 +110,7 @@ struct cs_ctx {
 	const char	*csv_path;
 	const char	*svg_summary_path;
 	const char	*svg_compare_path;	/* --svg-compare */
+	const char	*save_dir;		/* --save */
 	const char	*spacetime_path;	/* --spacetime */
 	const char	*html_path;		/* --html */
 	const char	*shiviz_path;	/* --shiviz */
@@ -166,6 +167,22 @@ int	 log_reader_check(const struct log_reader *r, char *why, size_t cap);
  * an ERR code (400 bad, 500 no memory) with why. */
 int	 log_reader_line(struct log_reader *r, const char *line, char *why,
 	    size_t cap);
+
+/* saved.c: a run kept in a folder (--save DIR), and read back (mpreport). */
+struct saved_run {
+	struct report	*r;		/* its logs judged by compare_run() */
+	struct region_table regions;	/* r->p.regions, when it had them */
+	char		 regions_src[256];
+	char		 path[4096];	/* the file being read */
+};
+/* Writes r into dir (made if missing): 0, or -1 with why. */
+int	 saved_write(const char *dir, const struct report *r, char *why,
+	    size_t cap);
+/* Reads the run saved in dir into s, not judged yet: 0, or -1 with why
+ * (the file and line). Free with saved_free(), also after a failure. */
+int	 saved_read(const char *dir, struct saved_run *s, char *why,
+	    size_t cap);
+void	 saved_free(struct saved_run *s);
 
 /* collect.c */
 const struct lsrv_ops *collect_ops(void);

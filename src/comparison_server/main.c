@@ -89,6 +89,8 @@ usage(FILE *f, int status)
 "      --html FILE          a page that replays the last run step by step\n"
 "                           (one file, opens from disk; implies --trace)\n"
 "      --csv FILE           one row per run\n"
+"      --save DIR           keep the last run (logs, traces, report.json) in\n"
+"                           DIR, to draw again with mpreport DIR\n"
 "      --svg-summary FILE   mismatched rounds against messages, per N\n"
 "      --wait SEC           for peers to register (default 30)\n"
 "  -t, --timeout SEC        abort a run that makes no progress (default 30)\n"
@@ -153,7 +155,7 @@ parse_suspect(const char *arg)
 enum { OPT_DELAY = 256, OPT_LOSS, OPT_DUP, OPT_SEED, OPT_SWEEPN, OPT_SWEEPM,
     OPT_SVG, OPT_CSV, OPT_SVGSUM, OPT_WAIT, OPT_SHUT, OPT_WINDOW,
     OPT_ONFAIL, OPT_SUSPECT, OPT_REGIONS, OPT_PLACE, OPT_TRACE,
-    OPT_SPACETIME, OPT_SHIVIZ, OPT_HTML, OPT_COMPARE, OPT_SVGCMP };
+    OPT_SPACETIME, OPT_SHIVIZ, OPT_HTML, OPT_COMPARE, OPT_SVGCMP, OPT_SAVE };
 
 static const struct option long_opts[] = {
 	PROC_LONG_OPTS,
@@ -175,6 +177,7 @@ static const struct option long_opts[] = {
 	{ "place", required_argument, NULL, OPT_PLACE },
 	{ "regions", required_argument, NULL, OPT_REGIONS },
 	{ "runs", required_argument, NULL, 'r' },
+	{ "save", required_argument, NULL, OPT_SAVE },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "shiviz", required_argument, NULL, OPT_SHIVIZ },
 	{ "shutdown-peers", no_argument, NULL, OPT_SHUT },
@@ -403,6 +406,23 @@ check_output(const char *opt, const char *path)
 		    strerror(errno));
 }
 
+/* --save DIR: made now if missing (one level), and writable. */
+static void
+check_save_dir(const char *dir)
+{
+	struct stat st;
+
+	if (!*dir)
+		usage_error("--save: empty folder name");
+	if (mkdir(dir, 0777) < 0 && errno != EEXIST)
+		usage_error("--save %s: %s", dir, strerror(errno));
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+		usage_error("--save %s: not a folder", dir);
+	if (access(dir, W_OK | X_OK) < 0)
+		usage_error("--save %s: cannot write in it: %s", dir,
+		    strerror(errno));
+}
+
 /* What the options say together. */
 static void
 check_args(struct cs_ctx *ctx)
@@ -438,6 +458,8 @@ check_args(struct cs_ctx *ctx)
 	check_output("--spacetime", ctx->spacetime_path);
 	check_output("--shiviz", ctx->shiviz_path);
 	check_output("--html", ctx->html_path);
+	if (ctx->save_dir)
+		check_save_dir(ctx->save_dir);
 	if (geo_setup(ctx, ctx->regions_arg, ctx->place_arg, err,
 	    sizeof(err)) < 0)
 		usage_error("%s", err);
@@ -521,6 +543,9 @@ parse_args(struct cs_ctx *ctx, int argc, char **argv)
 		case OPT_SVGCMP:
 			ctx->svg_compare_path = optarg;
 			break;
+		case OPT_SAVE:
+			ctx->save_dir = optarg;
+			break;
 		case 't':
 			if (ctl_parse_u64(optarg, 1, 86400, &ctx->timeout_s) < 0)
 				usage_error("--timeout: expected seconds "
@@ -578,6 +603,7 @@ run_config(struct cs_ctx *ctx, const struct run_params *p,
     struct sweep_stats *ss, struct versus *vs)
 {
 	struct run_params pk = *p;
+	char why[4200];
 	struct report *r;
 	uint64_t k;
 	int status = EXIT_OK;
@@ -604,6 +630,9 @@ run_config(struct cs_ctx *ctx, const struct run_params *p,
 			log_warn("cannot write %s", ctx->shiviz_path);
 		if (ctx->html_path && html_write(ctx->html_path, r) < 0)
 			log_warn("cannot write %s", ctx->html_path);
+		if (ctx->save_dir && saved_write(ctx->save_dir, r, why,
+		    sizeof(why)) < 0)
+			log_warnx("cannot save the run: %s", why);
 		if (ctx->csv && (report_csv_row(ctx->csv, r, false) < 0 ||
 		    fflush(ctx->csv) != 0))
 			log_warn("cannot write %s", ctx->csv_path);

@@ -14,13 +14,13 @@ make -s -C "$TOP" install DESTDIR="$R" PREFIX="$P" >"$T/i.out" 2>&1 ||
     { cat "$T/i.out"; fail "make install"; }
 # Every manual page of the tree, in the folder of its section.
 pages=$(cd "$TOP" && find src scripts -name '*.[178]' | sort)
-[ "$(echo "$pages" | wc -l)" -eq 9 ] || fail "expected 9 pages: $pages"
+[ "$(echo "$pages" | wc -l)" -eq 10 ] || fail "expected 10 pages: $pages"
 for p in $pages; do
 	f=share/man/man${p##*.}/${p##*/}
 	[ -f "$R$P/$f" ] || fail "$f not installed"
 	cmp -s "$TOP/$p" "$R$P/$f" || fail "$f is not $p"
 done
-for f in bin/group_manager bin/comparison_server bin/peer bin/mpctl \
+for f in bin/group_manager bin/comparison_server bin/peer bin/mpctl bin/mpreport \
     share/man/man1/mpcomm-cluster.1 share/man/man1/mpcomm-remote.1 \
     share/mpcomm/scripts/cluster.sh share/mpcomm/scripts/start-peers.sh \
     share/mpcomm/scripts/netns-cluster.sh share/mpcomm/scripts/remote.sh \

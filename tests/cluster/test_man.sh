@@ -17,7 +17,7 @@
 # then ends skipped once every other check has passed.
 . "$(dirname "$0")/lib.sh"
 pages=$(cd "$TOP" && find src scripts -name '*.[178]' | sort)
-[ "$(echo "$pages" | wc -l)" -eq 9 ] || fail "expected 9 pages: $pages"
+[ "$(echo "$pages" | wc -l)" -eq 10 ] || fail "expected 10 pages: $pages"
 missing=
 # Plain mandoc -Tlint: every level down to style.  Whether a page another
 # one refers to (make(1), or peer(8) before make install) is installed
@@ -76,7 +76,7 @@ fi
 ours=$(for p in $pages; do b=${p##*/}; echo "${b%.*} ${b##*.}"; done)
 for p in $pages; do
 	sed -n 's/^\.Xr \([^ ]*\) \([0-9]\).*/\1 \2/p' "$TOP/$p" |
-	    grep -E '^(mpcomm|group_manager|peer|comparison_server|mpctl)' |
+	    grep -E '^(mpcomm|group_manager|peer|comparison_server|mpctl|mpreport)' |
 	while read -r n s; do
 		echo "$ours" | grep -qx "$n $s" ||
 		    { echo "$p: .Xr $n $s: no such page in the tree"; exit 1; }
@@ -134,6 +134,7 @@ check_help() {
 for p in group_manager comparison_server peer mpctl; do
 	check_help "$p" "$(cd "$TOP" && find src -name "$p.8")" 0 "$BIN/$p"
 done
+check_help mpreport src/mpreport/mpreport.1 0 "$BIN/mpreport"
 for sc in cluster start-peers netns-cluster remote; do
 	check_help "$sc.sh" "scripts/mpcomm-$sc.1" 1 "$TOP/scripts/$sc.sh"
 done
