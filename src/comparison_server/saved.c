@@ -395,6 +395,13 @@ load_log(const char *dir, struct saved_run *s, unsigned i,
 		    PRIu64 " peer %u", h.run, h.peer, s->r->run, i);
 		goto out;
 	}
+	/* As the comparison server bounds a LOG it is offered (collect.c):
+	 * no peer of the run delivers more. */
+	if (h.count > 2 * (uint64_t)s->r->p.n * s->r->p.m + 16) {
+		rc = bad(rd, "count %" PRIu64 " is more than a run of %u peers "
+		    "can deliver", h.count, s->r->p.n);
+		goto out;
+	}
 	log_reader_begin(&lr, &h, s->r->p.n, s->r->p.m);
 	if (log_reader_check(&lr, why, sizeof(why)) != 0) {
 		rc = bad(rd, "%s", why);

@@ -93,6 +93,7 @@ tamper "another run" '1s/ run=[0-9]*/ run=7/' peer-1.log "not of run"
 tamper "a member too many" '2s/id=0/id=9/' run.txt "id"
 tamper "an unknown order" '1s/order=total/order=bogus/' run.txt "unknown order"
 tamper "a shorter log" '3d' peer-2.log "shorter\|trace"
+tamper "a count no run makes" '1s/ count=[0-9]*/ count=99999/' peer-2.log "more than a run"
 # A log that never came: judged missing, as the comparison server would.
 rm -rf "$T/bad" && cp -r "$T/saved" "$T/bad" && rm "$T/bad/peer-1.log"
 "$MP" "$T/bad" >"$T/gone.out" 2>&1
