@@ -54,6 +54,12 @@ sim() {
 	    --flood --seeds $((SEEDS / 20))
 	t "sim/causal, broken variant caught: causal-fifo" "$s" --order causal \
 	    --flaw causal-fifo --seeds 500 --expect-violation
+	t "sim/sequencer: $((SEEDS / 2)) seeds" "$s" --order sequencer \
+	    --seeds $((SEEDS / 2))
+	t "sim/sequencer flood: $((SEEDS / 20)) seeds" "$s" --order sequencer \
+	    --flood --seeds $((SEEDS / 20))
+	t "sim/sequencer, broken variant caught: seq-no-order" "$s" \
+	    --order sequencer --flaw seq-no-order --seeds 500 --expect-violation
 	for f in no-holdback early-count no-ack-wait late-clock; do
 		t "sim/broken variant caught: $f" "$s" --flaw "$f" --seeds 500 \
 		    --expect-violation
@@ -66,6 +72,10 @@ sim() {
 	    --seeds $((SEEDS / 20))
 	t "sim/views, causal: $((SEEDS / 20)) seeds" "$s" --views \
 	    --order causal --seeds $((SEEDS / 20))
+	t "sim/views, sequencer: $((SEEDS / 20)) seeds" "$s" --views \
+	    --order sequencer --seeds $((SEEDS / 20))
+	t "sim/views, broken variant caught: seq-renumber" "$s" --views \
+	    --order sequencer --flaw seq-renumber --seeds 2000 --expect-violation
 	t "sim/views, broken variant caught: causal-flush" "$s" --views \
 	    --order causal --flaw causal-flush --seeds 2000 --expect-violation
 	for f in no-relay no-flush minority excluded-on; do

@@ -196,7 +196,7 @@ int	ctlmsg_received_parse(struct ctl_msg *m, struct ctlmsg_received *r);
 struct ctlmsg_status {
 	char		 state[16];	/* order_phase_name(), or "idle" */
 	uint64_t	 run, peer, n;
-	char		 order[8];
+	char		 order[16];
 	CTLMSG_STATUS_FIGURES(CTLMSG_U64_FIELD)
 	uint64_t	 drop_protected;
 	char		 reason[160];	/* "": none */
@@ -228,7 +228,7 @@ int	ctlmsg_status_parse(struct ctl_msg *m, struct ctlmsg_status *s);
 struct ctlmsg_log {
 	uint64_t	 run;
 	unsigned	 peer;
-	char		 order[8];
+	char		 order[16];
 	enum run_status	 status;	/* not timeout */
 	uint64_t	 count;		/* at most UINT32_MAX */
 	uint64_t	 views;		/* at most CTLMSG_LOG_VIEWS_MAX */

@@ -22,7 +22,7 @@
 struct dlog_header {
 	uint64_t	run;
 	unsigned	peer;
-	char		order[8];
+	char		order[16];
 	char		status[16];
 };
 

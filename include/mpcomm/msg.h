@@ -72,6 +72,17 @@
  * it rides just before that DATA, or its RELAY, in the same datagram.
  */
 #define MSG_DEPS_FIXED_LEN	7
+/*
+ * ORDER body: view u32, have u32, first u32, count u16, then count x
+ * (sender u16, seq u32): the sequencer's assignments of global sequence
+ * numbers first .. first + count - 1 in view number view (fixed sequencer
+ * order), and have, the highest global number its sender holds every
+ * assignment up to; count 0: have alone, an acknowledgement.
+ */
+#define MSG_ORDER_FIXED_LEN	14
+#define MSG_ORDER_ENTRY_LEN	6
+#define MSG_ORDER_MAX	((MSG_MAX_DGRAM - MSG_HDR_LEN - MSG_REC_HDR_LEN - \
+	MSG_ORDER_FIXED_LEN) / MSG_ORDER_ENTRY_LEN)
 #define MSG_MAX_RECORDS	((MSG_MAX_DGRAM - MSG_HDR_LEN) / MSG_REC_HDR_LEN)
 
 #define MSG_FLAG_MAC		0x01	/* header flag: a 16-byte MAC follows */
@@ -94,7 +105,8 @@ enum msg_type {
 	MSG_RELAY_REQ = 11,	/* send me this range of a departed stream */
 	MSG_RELAY = 12,		/* a DATA of another member's stream */
 	MSG_SUSPECT = 13,	/* to the coordinator: members I suspect */
-	MSG_DEPS = 14		/* a DATA's causal predecessors (causal) */
+	MSG_DEPS = 14,		/* a DATA's causal predecessors (causal) */
+	MSG_ORDER = 15		/* sequence number assignments (sequencer) */
 };
 
 /* What a VIEW record is. */
@@ -222,6 +234,15 @@ struct msg_deps {
 	const uint8_t	*raw;		/* n big-endian u32: use msg_deps_get() */
 };
 
+/* Assignments of global sequence numbers, or an acknowledgement of them. */
+struct msg_order {
+	uint32_t	 view;
+	uint32_t	 have;
+	uint32_t	 first;		/* 0 when count is 0 */
+	uint16_t	 count;		/* up to MSG_ORDER_MAX */
+	const uint8_t	*raw;		/* count entries: use msg_order_get() */
+};
+
 struct msg_rec {
 	uint8_t		 type;
 	union {
@@ -237,6 +258,7 @@ struct msg_rec {
 		struct msg_relay relay;
 		uint64_t	suspect;
 		struct msg_deps	deps;
+		struct msg_order order;
 	} u;
 };
 
@@ -276,6 +298,9 @@ size_t		 msg_seal(uint8_t *buf, size_t len, const struct auth_key *key);
 uint32_t	 msg_ack_s(const struct msg_ack *ack, unsigned i);
 /* Entry i (< d->n) of a DEPS record's vector. */
 uint32_t	 msg_deps_get(const struct msg_deps *d, unsigned i);
+/* Entry i (< r->count) of an ORDER record. */
+void		 msg_order_get(const struct msg_order *r, unsigned i,
+		    uint16_t *sender, uint32_t *seq);
 /* Whether a SACK says seq base + 1 + i (i < nbits) is held. */
 int		 msg_sack_has(const struct msg_sack *sk, unsigned i);
 /* Entry i (< e->n) of an ECHO record. */
@@ -325,6 +350,13 @@ int		 msg_put_deps(struct msg_builder *b, uint16_t stream, uint32_t seq,
 		    unsigned n, const uint32_t *v);
 /* Bytes a DEPS record for n peers takes. */
 size_t		 msg_deps_size(unsigned n);
+/* An ORDER record of count (0..MSG_ORDER_MAX) entries, sender[i] and
+ * seq[i] for global number first + i (first 0 when count is 0). */
+int		 msg_put_order(struct msg_builder *b, uint32_t view, uint32_t have,
+		    uint32_t first, unsigned count, const uint16_t *sender,
+		    const uint32_t *seq);
+/* Bytes an ORDER record of count entries takes. */
+size_t		 msg_order_size(unsigned count);
 /* Bytes a DATA record with plen payload bytes takes. */
 size_t		 msg_data_size(size_t plen);
 /* Bytes an ACK record for n peers takes. */

@@ -26,8 +26,16 @@ enum order_mode {
 	ORDER_NONE,		/* deliver on receipt */
 	ORDER_FIFO,		/* per-sender order */
 	ORDER_TOTAL,		/* Lamport total order, all-ACK delivery */
-	ORDER_CAUSAL		/* vector clocks: causal order, not total */
+	ORDER_CAUSAL,		/* vector clocks: causal order, not total */
+	ORDER_SEQUENCER		/* a fixed sequencer numbers every message */
 };
+
+/* Whether every member must deliver the same sequence in mode m. */
+static inline int
+order_mode_total(enum order_mode m)
+{
+	return m == ORDER_TOTAL || m == ORDER_SEQUENCER;
+}
 
 enum order_phase {
 	ORDER_HANDSHAKE,	/* READY sent, not every member confirmed */
@@ -252,7 +260,7 @@ const char	*order_on_failure_name(enum order_on_failure f);
 int		 order_on_failure_parse(const char *s, enum order_on_failure *f);
 
 const char	*order_mode_name(enum order_mode m);
-/* Parses "none", "fifo", "total" or "causal"; returns 0 or -1. */
+/* Parses "none", "fifo", "total", "causal" or "sequencer"; 0 or -1. */
 int		 order_mode_parse(const char *s, enum order_mode *m);
 
 #endif

@@ -57,7 +57,8 @@ usage(FILE *f, int status)
 "  -m, --messages M         messages per peer; run and exit (scripted)\n"
 "  -n, --peers N            use N peers; wait for them to register\n"
 "  -r, --runs K             repeat each configuration K times (default 1)\n"
-"  -o, --order MODE         none, fifo, total or causal (default total)\n"
+"  -o, --order MODE         none, fifo, total, causal or sequencer\n"
+"                           (default total)\n"
 "  -i, --interval MIN:MAX   ms between a peer's sends (default 0:10;\n"
 "                           a single MS means MS:MS)\n"
 "      --delay MIN:MAX      emulated one-way delay, ms (default 0:0;\n"
@@ -241,7 +242,7 @@ run_option(struct run_params *p, int ch, const char *arg)
 	case 'o':
 		if (order_mode_parse(arg, &p->mode) < 0)
 			usage_error("--order: expected none, fifo, "
-			    "total or causal: %s", arg);
+			    "total, causal or sequencer: %s", arg);
 		return 1;
 	case OPT_SEED:
 		if (ctl_parse_u64(arg, 0, UINT64_MAX,
@@ -276,7 +277,8 @@ parse_compare(struct cs_ctx *ctx, const char *arg)
 	    tok = strtok_r(NULL, ",", &save)) {
 		if (order_mode_parse(tok, &m) < 0)
 			usage_error("--compare: expected modes among none, "
-			    "fifo, total and causal, comma-separated: %s", arg);
+			    "fifo, total, causal and sequencer, comma-separated: "
+			    "%s", arg);
 		for (i = 0; i < ctx->ncompare; i++)
 			if (ctx->compare[i] == m)
 				usage_error("--compare: %s twice: %s", tok,

@@ -408,7 +408,7 @@ start_numbers(struct ctl_msg *m, struct ctlmsg_start *s)
 	s->messages = (uint32_t)v;
 	if ((str = ctl_get(m, "order")) && order_mode_parse(str, &s->mode) < 0) {
 		snprintf(m->err, sizeof(m->err), "order must be none, fifo, "
-		    "total or causal");
+		    "total, causal or sequencer");
 		return -1;
 	}
 	if (start_u64(m, RP_IMIN, &s->imin_ms) < 0 ||

@@ -300,7 +300,7 @@ judge_views(const struct judge_run *run, struct judge_verdict *v)
 		}
 		if (!same)
 			v->views_differ++;
-		else if (moved && run->mode == ORDER_TOTAL)
+		else if (moved && order_mode_total(run->mode))
 			v->views_moved++;
 	}
 }
@@ -339,7 +339,7 @@ departed_consistent(const struct judge_run *run,
 		 * not have, since the sender departed before sending more. */
 		if (v->departed >> s & 1 && q > cut[s])
 			continue;
-		if (run->mode == ORDER_TOTAL) {
+		if (order_mode_total(run->mode)) {
 			if (j >= ref->n || ref->keys[j] != l->keys[i])
 				return false;
 			j++;
@@ -604,7 +604,7 @@ status(const struct judge_run *run, struct judge_verdict *v)
 		    "unknown");
 	} else if (run->mode != ORDER_NONE && v->fifo_violations) {
 		snprintf(why, sizeof(why), "per-sender FIFO order broken");
-	} else if (run->mode == ORDER_TOTAL && v->mismatched) {
+	} else if (order_mode_total(run->mode) && v->mismatched) {
 		snprintf(why, sizeof(why), "%ss delivered in different orders",
 		    who);
 	} else if (run->mode == ORDER_CAUSAL && v->causal_violations) {

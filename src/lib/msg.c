@@ -61,6 +61,27 @@ decode_view(const uint8_t *body, size_t blen, struct msg_view *v)
 	return 0;
 }
 
+/* An ORDER record: its count says its length; numbers start at 1 and do
+ * not wrap; an acknowledgement (count 0) names no first. */
+static int
+decode_order(const uint8_t *body, size_t blen, struct msg_order *r)
+{
+	if (blen < MSG_ORDER_FIXED_LEN)
+		return -MSG_ERR_RECLEN;
+	r->view = wire_get_u32(body);
+	r->have = wire_get_u32(body + 4);
+	r->first = wire_get_u32(body + 8);
+	r->count = wire_get_u16(body + 12);
+	if (r->count > MSG_ORDER_MAX ||
+	    blen != msg_order_size(r->count) - MSG_REC_HDR_LEN)
+		return -MSG_ERR_RECLEN;
+	if (r->count == 0 ? r->first != 0 :
+	    r->first == 0 || r->first > UINT32_MAX - (r->count - 1))
+		return -MSG_ERR_RECLEN;
+	r->raw = body + MSG_ORDER_FIXED_LEN;
+	return 0;
+}
+
 /* The records of a view change (mpcomm(7), Views). */
 static int
 decode_view_change(uint8_t type, const uint8_t *body, size_t blen,
@@ -98,6 +119,8 @@ decode_view_change(uint8_t type, const uint8_t *body, size_t blen,
 			return -MSG_ERR_RECLEN;
 		r->u.deps.raw = body + MSG_DEPS_FIXED_LEN;
 		return 0;
+	case MSG_ORDER:
+		return decode_order(body, blen, &r->u.order);
 	case MSG_RELAY:
 		if (blen < MSG_RELAY_FIXED_LEN ||
 		    blen - MSG_RELAY_FIXED_LEN > MSG_MAX_PAYLOAD)
@@ -569,6 +592,50 @@ msg_put_deps(struct msg_builder *b, uint16_t stream, uint32_t seq,
 	for (i = 0; i < n; i++)
 		wire_put_u32(p + MSG_DEPS_FIXED_LEN + 4 * i, v[i]);
 	return 0;
+}
+
+size_t
+msg_order_size(unsigned count)
+{
+	return MSG_REC_HDR_LEN + MSG_ORDER_FIXED_LEN +
+	    MSG_ORDER_ENTRY_LEN * (size_t)count;
+}
+
+int
+msg_put_order(struct msg_builder *b, uint32_t view, uint32_t have,
+    uint32_t first, unsigned count, const uint16_t *sender,
+    const uint32_t *seq)
+{
+	uint8_t *p;
+	unsigned i;
+
+	if (count > MSG_ORDER_MAX || (count == 0) != (first == 0) ||
+	    (count && first > UINT32_MAX - (count - 1)))
+		return -1;
+	if (!(p = put_record(b, MSG_ORDER,
+	    msg_order_size(count) - MSG_REC_HDR_LEN)))
+		return -1;
+	wire_put_u32(p, view);
+	wire_put_u32(p + 4, have);
+	wire_put_u32(p + 8, first);
+	wire_put_u16(p + 12, (uint16_t)count);
+	for (i = 0; i < count; i++) {
+		uint8_t *e = p + MSG_ORDER_FIXED_LEN + MSG_ORDER_ENTRY_LEN * i;
+
+		wire_put_u16(e, sender[i]);
+		wire_put_u32(e + 2, seq[i]);
+	}
+	return 0;
+}
+
+void
+msg_order_get(const struct msg_order *r, unsigned i, uint16_t *sender,
+    uint32_t *seq)
+{
+	const uint8_t *e = r->raw + MSG_ORDER_ENTRY_LEN * (size_t)i;
+
+	*sender = wire_get_u16(e);
+	*seq = wire_get_u32(e + 2);
 }
 
 uint32_t

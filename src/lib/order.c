@@ -58,13 +58,15 @@ order_config_check(const struct order_config *c)
 	if (c->self >= c->n)
 		return "own id out of range";
 	if (c->mode != ORDER_NONE && c->mode != ORDER_FIFO &&
-	    c->mode != ORDER_TOTAL && c->mode != ORDER_CAUSAL)
+	    c->mode != ORDER_TOTAL && c->mode != ORDER_CAUSAL &&
+	    c->mode != ORDER_SEQUENCER)
 		return "unknown ordering mode";
 	if (c->messages == 0 || c->messages > INT32_MAX)
 		return "message count out of range";
 	if (c->payload_len > MSG_MAX_PAYLOAD ||
 	    msg_data_size(c->payload_len) + msg_ack_size(c->n) +
 	    (c->mode == ORDER_CAUSAL ? msg_deps_size(c->n) : 0) +
+	    (c->mode == ORDER_SEQUENCER ? msg_order_size(0) : 0) +
 	    MSG_REC_HDR_LEN + MSG_END_LEN + MSG_REC_HDR_LEN +
 	    MSG_HEARTBEAT_LEN + msg_echo_size(MSG_ECHO_MAX) + MSG_HDR_LEN +
 	    AUTH_TAG_LEN > MSG_MAX_DGRAM)
@@ -130,6 +132,8 @@ order_mode_name(enum order_mode m)
 		return "total";
 	case ORDER_CAUSAL:
 		return "causal";
+	case ORDER_SEQUENCER:
+		return "sequencer";
 	}
 	return "?";
 }
@@ -145,6 +149,8 @@ order_mode_parse(const char *s, enum order_mode *m)
 		*m = ORDER_TOTAL;
 	else if (strcmp(s, "causal") == 0)
 		*m = ORDER_CAUSAL;
+	else if (strcmp(s, "sequencer") == 0)
+		*m = ORDER_SEQUENCER;
 	else
 		return -1;
 	return 0;
@@ -234,6 +240,8 @@ order_algo_for(enum order_mode m)
 		return &order_algo_fifo;
 	case ORDER_CAUSAL:
 		return &order_algo_causal;
+	case ORDER_SEQUENCER:
+		return &order_algo_sequencer;
 	case ORDER_TOTAL:
 		break;
 	}
@@ -336,6 +344,8 @@ flush(struct order *o, uint64_t now, struct order_outbox *box)
 	if (o->phase == ORDER_ABORTED || o->phase == ORDER_EXCLUDED)
 		return;
 	order_send_new_data(o, now, box);
+	if (o->alg->send)
+		o->alg->send(o, now, box);
 	view_send(o, now, box);
 	order_send_control(o, now, box);
 }
@@ -590,6 +600,12 @@ on_record(struct order *o, unsigned q, const struct msg_rec *r,
 		break;
 	case MSG_RELAY:
 		view_on_relay(o, q, &r->u.relay, now);
+		break;
+	case MSG_ORDER:
+		if (o->alg->on_order)
+			o->alg->on_order(o, q, &r->u.order, count, now);
+		else
+			o->st.drop_field++;	/* not this mode's */
 		break;
 	case MSG_DEPS:
 		if (o->alg->on_extra)
@@ -865,6 +881,8 @@ order_tick(struct order *o, uint64_t now, struct order_outbox *box)
 	case ORDER_EXCLUDED:
 		break;	/* quiet */
 	}
+	if (o->alg->tick && o->phase <= ORDER_FINISHED)
+		o->alg->tick(o, now);
 	flush(o, now, box);
 }
 
@@ -986,6 +1004,8 @@ order_next_deadline(const struct order *o)
 	if (output_owed(o))
 		return 0;
 	d = view_next_deadline(o);
+	if (o->alg->deadline && o->phase <= ORDER_FINISHED)
+		d = earliest(d, o->alg->deadline(o));
 	/*
 	 * A call at least every half suspicion timeout while members are
 	 * watched: view_clock() takes a longer gap for our own pause and

@@ -14,7 +14,10 @@
  * enum order_mode (mpcomm/order.h) and its name, and a line in
  * order_algo_for() (order.c).  One that sends more than DATA carries
  * (causal's DEPS) puts its record through put_extra, before each DATA and
- * RELAY, and gets it back through on_extra: a record type in msg.h.
+ * RELAY, and gets it back through on_extra: a record type in msg.h.  One
+ * with a stream of records of its own (the sequencer's ORDER) puts its
+ * state in every datagram, sends and resends through send, tick and
+ * deadline, and gets its records through on_order.
  */
 #ifndef MPCOMM_ORDER_ALGO_H
 #define MPCOMM_ORDER_ALGO_H
@@ -27,6 +30,7 @@
 #include "mpcomm/pq.h"
 
 struct order;
+struct order_outbox;
 struct slot;
 
 struct order_algo {
@@ -77,11 +81,27 @@ struct order_algo {
 	void	 (*on_extra)(struct order *o, unsigned from,
 		    const struct msg_deps *d);
 	bool	 (*data_ready)(const struct order *o, unsigned q, uint32_t seq);
+	/*
+	 * For an algorithm with a record stream of its own (the sequencer's
+	 * ORDER), all five, else all NULL: puts what it says in every
+	 * datagram, after the ACK state (0, or -1 when it does not fit);
+	 * takes one received from member from (same_view: of my view),
+	 * checking it; sends its own datagrams at each flush; its timers, from
+	 * order_tick(); and when they next have work (0: now, UINT64_MAX:
+	 * none), for order_next_deadline().
+	 */
+	int	 (*put_state)(struct order *o, struct msg_builder *b);
+	void	 (*on_order)(struct order *o, unsigned from,
+		    const struct msg_order *r, bool same_view, uint64_t now);
+	void	 (*send)(struct order *o, uint64_t now, struct order_outbox *box);
+	void	 (*tick)(struct order *o, uint64_t now);
+	uint64_t (*deadline)(const struct order *o);
 };
 
 extern const struct order_algo order_algo_none;	/* order_fifo.c */
 extern const struct order_algo order_algo_fifo;	/* order_fifo.c */
 extern const struct order_algo order_algo_total;	/* order_total.c */
 extern const struct order_algo order_algo_causal;	/* order_causal.c */
+extern const struct order_algo order_algo_sequencer;	/* order_sequencer.c */
 
 #endif

@@ -26,6 +26,13 @@
 					   message without its DEPS */
 #define ORDER_FLAW_CAUSAL_FLUSH	0x200	/* causal: a view change delivers
 					   everything held, DEPS or not */
+#define ORDER_FLAW_SEQ_NO_ORDER	0x400	/* sequencer: deliver on processing,
+					   before the assignment */
+#define ORDER_FLAW_SEQ_NO_STABLE 0x800	/* sequencer: deliver an assignment
+					   before every member holds it */
+#define ORDER_FLAW_SEQ_RENUMBER	0x1000	/* sequencer: a new view's sequencer
+					   numbers afresh, forgetting the old
+					   assignments past the frontier */
 
 #ifdef MPCOMM_FLAWS
 #define FLAW(o, name)	(((o)->flaws & ORDER_FLAW_##name) != 0)

@@ -63,6 +63,8 @@ order_begin_dgram(struct order *o, struct msg_builder *b, uint8_t *buf,
 	order_frontier(o, &a.d_ts, &a.d_id);
 	a.n = (uint8_t)o->cfg.n;
 	(void)msg_put_ack(b, &a, o->state_s);
+	if (o->alg->put_state)
+		(void)o->alg->put_state(o, b);
 	if (o->end_sent)
 		(void)msg_put_end(b, o->cfg.messages);
 	put_echoes(o, b, dests, now);

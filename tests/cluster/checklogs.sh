@@ -7,8 +7,8 @@
 #
 # Checks every peer's file run<RUN>-peer<i>.log: the header, every message
 # (sender < N, 1 <= seq <= M) delivered exactly once, nothing missing,
-# per-sender FIFO order (fifo and total), and in total mode identical
-# sequences and the rule itself: each file delivers in strictly increasing
+# per-sender FIFO order (fifo and total), identical sequences in total and
+# sequencer modes, and in total mode the rule itself: each file delivers in strictly increasing
 # (lamport_ts, sender) order, its third column then its first, compared
 # here as decimal strings of any length (order_violations=, total mode
 # only).  A view line is a bad line: a run with views is checkviews.sh's.
@@ -81,5 +81,6 @@ END {
 	if (bad || missing || dup || short) exit 1
 	if (MODE != "none" && fifo) exit 1
 	if (MODE == "total" && (mism || order)) exit 1
+	if (MODE == "sequencer" && mism) exit 1
 	exit 0
 }' $files

@@ -8,7 +8,7 @@
 # DEPARTED is a comma-separated list of peer ids.  The survivors' files
 # run<RUN>-peer<i>.log must say status=ok, have at least one view line,
 # end in a view whose members are exactly the survivors, be identical in
-# total mode (view lines included), deliver every survivor's message
+# total and sequencer modes (view lines included), deliver every survivor's message
 # exactly once, and each departed member's messages 1..c for the same c
 # (all or none, in FIFO order).  In total mode each file also delivers in
 # strictly increasing (lamport_ts, sender) order, across its view lines
@@ -27,7 +27,8 @@ while [ $i -lt "$n" ]; do
 	[ -f "$f" ] || { echo "checkviews: missing $f"; exit 1; }
 	files="$files $f"
 	members=${members:+$members,}$i
-	if [ "$mode" = total ] && [ -n "$first" ]; then
+	if { [ "$mode" = total ] || [ "$mode" = sequencer ]; } &&
+	    [ -n "$first" ]; then
 		tail -n +2 "$first" >"$tmp"
 		tail -n +2 "$f" | cmp -s - "$tmp" ||
 		    { echo "checkviews: $f differs from $first"; exit 1; }

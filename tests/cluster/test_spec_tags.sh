@@ -1,22 +1,23 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-2-Clause
 # The specification is in one place: mpcomm(7) tags its rules (S streams,
-# T total order, C causal order, L liveness, V views), and every tag that
-# the code, the simulation, the README or a manual page cites is one that
-# mpcomm(7) defines; the core cites tags, not rule numbers that can drift.
+# T total order, C causal order, Q sequencer, L liveness, V views), and
+# every tag that the code, the simulation, the README or a manual page
+# cites is one that mpcomm(7) defines; the core cites tags, not rule
+# numbers that can drift.
 . "$(dirname "$0")/lib.sh"
 spec=$TOP/src/lib/mpcomm.7
-sed -n 's/^\.It \([STCLV][0-9][0-9]*\)$/\1/p' "$spec" | sort -u >"$T/defined"
+sed -n 's/^\.It \([STCLVQ][0-9][0-9]*\)$/\1/p' "$spec" | sort -u >"$T/defined"
 [ "$(wc -l <"$T/defined")" -ge 10 ] || fail "mpcomm(7) defines too few tags"
 # Each tag once.
-sed -n 's/^\.It \([STCLV][0-9][0-9]*\)$/\1/p' "$spec" | sort | uniq -d >"$T/twice"
+sed -n 's/^\.It \([STCLVQ][0-9][0-9]*\)$/\1/p' "$spec" | sort | uniq -d >"$T/twice"
 [ ! -s "$T/twice" ] || fail "tags defined twice: $(cat "$T/twice")"
 find "$TOP/src" "$TOP/include" "$TOP/tests/sim" -name '*.[ch]' >"$T/files"
 find "$TOP/src" -name '*.[78]' ! -name mpcomm.7 >>"$T/files"
 echo "$TOP/README.md" >>"$T/files"
 bad=0
 while read -r f; do
-	grep -owE '[STCLV][0-9]+' "$f" | sort -u | while read -r tag; do
+	grep -owE '[STCLVQ][0-9]+' "$f" | sort -u | while read -r tag; do
 		grep -qx "$tag" "$T/defined" ||
 		    echo "${f#"$TOP"/} cites $tag, which mpcomm(7) does not define"
 	done

@@ -8,7 +8,8 @@
  * parameters; a failing seed prints them, and --replay SEED reruns it.
  *
  * Checked from the delivered sequences: no duplicate, nothing missing,
- * per-sender FIFO (fifo and total), identical sequences in total mode (and at
+ * per-sender FIFO (fifo and total), identical sequences in total and
+ * sequencer modes (and at
  * every step any two peers' sequences are prefixes of one another), in total
  * mode every peer's sequence strictly increasing in (lamport_ts, sender)
  * across view events too (the rule itself, not only agreement), every
@@ -221,7 +222,7 @@ on_deliver(void *arg, const struct order_delivery *d)
 	if (s->p.mode == ORDER_CAUSAL)
 		check_causal(s, sp, d);
 	sp->last[d->sender] = d->seq;
-	if (s->p.mode == ORDER_TOTAL)
+	if (order_mode_total(s->p.mode))
 		note_divergence(s, sp, sp->ndel, key);
 	sp->ts[sp->ndel] = d->ts;
 	sp->seq[sp->ndel++] = key;
@@ -575,7 +576,7 @@ check_survivors(struct sim *s, const bool *surv, unsigned ref)
 
 		if (!surv[i])
 			continue;
-		if (p->mode == ORDER_TOTAL && (s->diverged[i][ref] ||
+		if (order_mode_total(p->mode) && (s->diverged[i][ref] ||
 		    sp->ndel != s->peer[ref].ndel)) {
 			if (verbose)
 				show_divergence(s, i, ref);
@@ -750,7 +751,7 @@ final_checks(struct sim *s)
 		surv[i] = surv[i] && (last >> i & 1);
 	if (check_survivors(s, surv, ref) < 0)
 		return -1;
-	if (p->mode != ORDER_TOTAL)
+	if (!order_mode_total(p->mode))
 		return 0;
 	for (i = 0; i < p->n; i++)
 		if (!surv[i] && check_departed(s, surv, i, ref) < 0)
@@ -820,7 +821,7 @@ sim_run(struct sim *s)
 				s->mismatched++;
 				break;
 			}
-	if (s->p.mode == ORDER_TOTAL && s->mismatched)
+	if (order_mode_total(s->p.mode) && s->mismatched)
 		violate(s, "%u mismatched positions", (unsigned)s->mismatched,
 		    0, 0);
 	return s->violation[0] ? -1 : 0;
@@ -1157,19 +1158,24 @@ static const struct {
 	{ "excluded-on", ORDER_FLAW_EXCLUDED_ON },
 	{ "causal-fifo", ORDER_FLAW_CAUSAL_FIFO },
 	{ "causal-flush", ORDER_FLAW_CAUSAL_FLUSH },
+	{ "seq-no-order", ORDER_FLAW_SEQ_NO_ORDER },
+	{ "seq-no-stable", ORDER_FLAW_SEQ_NO_STABLE },
+	{ "seq-renumber", ORDER_FLAW_SEQ_RENUMBER },
 };
 
 static void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: sim [--seeds K] [--start S] [--order none|fifo|total|causal]\n"
+	    "usage: sim [--seeds K] [--start S]\n"
+	    "           [--order none|fifo|total|causal|sequencer]\n"
 	    "           [--flood | --views] [--replay SEED] [--case NAME|all]\n"
 	    "           [--flaw NAME --expect-violation]\n"
 	    "           [--expect-disagreement] [-v]\n"
 	    "flaws: no-holdback early-count no-ack-wait late-clock\n"
 	    "       no-relay no-flush minority excluded-on\n"
-	    "       causal-fifo causal-flush (with --order causal)\n");
+	    "       causal-fifo causal-flush (with --order causal)\n"
+	    "       seq-no-order seq-no-stable seq-renumber (--order sequencer)\n");
 	exit(2);
 }
 

@@ -150,6 +150,78 @@ test_deps_record(void)
 	CHECK(msg_put_deps(&b, 2, 8, MSG_MAX_PEERS, big) == 0);
 }
 
+/* ORDER (sequencer): a round trip, an acknowledgement; a count not its
+ * length, numbers that wrap or start at 0, and a first without entries
+ * refused; every truncation refused. */
+static void
+test_order_record(void)
+{
+	static struct msg_dgram dg;
+	uint8_t buf[MSG_MAX_DGRAM];
+	struct msg_builder b;
+	uint16_t snd[3] = { 4, 0, 63 }, s, big_s[MSG_ORDER_MAX + 1];
+	uint32_t sq[3] = { 1, 0xfffffff0, 7 }, q, big_q[MSG_ORDER_MAX + 1];
+	size_t len, body = MSG_HDR_LEN + MSG_REC_HDR_LEN;
+	unsigned i;
+
+	msg_begin(&b, buf, MSG_MAX_DGRAM, 0, 42);
+	CHECK(msg_put_order(&b, 2, 11, 9, 3, snd, sq) == 0);
+	len = msg_finish(&b);
+	CHECK(len == MSG_HDR_LEN + msg_order_size(3));
+	CHECK(msg_decode(buf, len, &dg) == 0 && dg.nrec == 1);
+	CHECK(dg.rec[0].type == MSG_ORDER && dg.rec[0].u.order.view == 2 &&
+	    dg.rec[0].u.order.have == 11 && dg.rec[0].u.order.first == 9 &&
+	    dg.rec[0].u.order.count == 3);
+	for (i = 0; i < 3; i++) {
+		msg_order_get(&dg.rec[0].u.order, i, &s, &q);
+		CHECK(s == snd[i] && q == sq[i]);
+	}
+	/* count says 2 (or 4, or 0) where 3 entries follow. */
+	buf[body + 13] = 2;
+	CHECK(msg_decode(buf, len, &dg) == -MSG_ERR_RECLEN);
+	buf[body + 13] = 4;
+	CHECK(msg_decode(buf, len, &dg) == -MSG_ERR_RECLEN);
+	buf[body + 13] = 0;
+	CHECK(msg_decode(buf, len, &dg) == -MSG_ERR_RECLEN);
+	buf[body + 13] = 3;
+	/* first 0, or numbers past 2^32 - 1. */
+	memset(buf + body + 8, 0, 4);
+	CHECK(msg_decode(buf, len, &dg) == -MSG_ERR_RECLEN);
+	memset(buf + body + 8, 0xff, 4);
+	CHECK(msg_decode(buf, len, &dg) == -MSG_ERR_RECLEN);
+	buf[body + 11] = 0xfd;	/* 2^32 - 3 + 2: the last one there */
+	CHECK(msg_decode(buf, len, &dg) == 0);
+	/* Every truncation is refused. */
+	for (i = MSG_HDR_LEN; i < len; i++)
+		CHECK(msg_decode(buf, i, &dg) < 0);
+	/* An acknowledgement: no entries, no first. */
+	msg_begin(&b, buf, MSG_MAX_DGRAM, 3, 42);
+	CHECK(msg_put_order(&b, 0, 5, 0, 0, NULL, NULL) == 0);
+	len = msg_finish(&b);
+	CHECK(len == MSG_HDR_LEN + msg_order_size(0));
+	CHECK(msg_decode(buf, len, &dg) == 0 && dg.rec[0].u.order.count == 0 &&
+	    dg.rec[0].u.order.have == 5);
+	buf[body + 11] = 1;	/* a first without entries */
+	CHECK(msg_decode(buf, len, &dg) == -MSG_ERR_RECLEN);
+	/* Shorter than its fixed part: record length 13. */
+	buf[MSG_HDR_LEN + 1] = 0;
+	buf[MSG_HDR_LEN + 2] = 13;
+	CHECK(msg_decode(buf, MSG_HDR_LEN + MSG_REC_HDR_LEN + 13, &dg) ==
+	    -MSG_ERR_RECLEN);
+	/* The most that fit in a datagram, and not one more; nor a first
+	 * without entries, or entries without a first. */
+	memset(big_s, 0, sizeof(big_s));
+	memset(big_q, 0, sizeof(big_q));
+	msg_begin(&b, buf, MSG_MAX_DGRAM, 0, 42);
+	CHECK(msg_put_order(&b, 0, 0, 1, MSG_ORDER_MAX + 1, big_s, big_q) < 0);
+	CHECK(msg_put_order(&b, 0, 0, 1, 0, big_s, big_q) < 0);
+	CHECK(msg_put_order(&b, 0, 0, 0, 1, big_s, big_q) < 0);
+	CHECK(msg_put_order(&b, 0, 0, 1, MSG_ORDER_MAX, big_s, big_q) == 0);
+	len = msg_finish(&b);
+	CHECK(len <= MSG_MAX_DGRAM && msg_decode(buf, len, &dg) == 0 &&
+	    dg.rec[0].u.order.count == MSG_ORDER_MAX);
+}
+
 int
 main(void)
 {
@@ -161,6 +233,7 @@ main(void)
 
 	test_view_records();
 	test_deps_record();
+	test_order_record();
 	/* Round trip. */
 	len = sample(buf);
 	CHECK(msg_decode(buf, len, &dg) == 0);
